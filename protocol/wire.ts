@@ -1,0 +1,193 @@
+/**
+ * The wire protocol between the browser snippet and the edge, defined once.
+ *
+ * The edge validates with these schemas; the snippet and dashboard import only the inferred types
+ * (`import type`), so zod never reaches a browser bundle.
+ */
+import { z } from 'zod';
+import {
+  MAX_BATCH_EVENTS,
+  MAX_DEPTH,
+  MAX_ID_LENGTH,
+  MAX_KEYS,
+  MAX_NAME_LENGTH,
+  MAX_STRING_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_ID_LENGTH,
+} from './limits';
+
+export const EVENT_TYPES = ['page', 'track', 'identify', 'prefs', 'consent'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const boundedString = (max: number) => z.string().max(max, `longer than ${max} characters`);
+const name = z
+  .string()
+  .min(1, 'empty')
+  .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`);
+
+export const eventIdSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9_-]{${MIN_ID_LENGTH},${MAX_ID_LENGTH}}$`),
+    `must be ${MIN_ID_LENGTH}-${MAX_ID_LENGTH} characters of A-Z a-z 0-9 _ -`,
+  );
+
+export const siteIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z 0-9 -');
+
+/** JSON values allowed in props and traits: bounded in length, keys and depth. */
+export type PropValue = string | number | boolean | null | PropValue[] | { [key: string]: PropValue };
+
+function propValue(depth: number): z.ZodType<PropValue> {
+  const scalar = z.union([
+    boundedString(MAX_STRING_LENGTH),
+    z.number().refine(Number.isFinite, 'must be a finite number'),
+    z.boolean(),
+    z.null(),
+  ]);
+  if (depth >= MAX_DEPTH) return scalar;
+  const inner = z.lazy(() => propValue(depth + 1));
+  return z.union([
+    scalar,
+    z.array(inner).max(MAX_KEYS, `more than ${MAX_KEYS} items`),
+    propsObject(inner),
+  ]);
+}
+
+function propsObject<T extends z.ZodType>(value: T) {
+  return z
+    .record(name, value)
+    .refine((o) => Object.keys(o).length <= MAX_KEYS, `more than ${MAX_KEYS} keys`);
+}
+
+export const propsSchema = propsObject(propValue(1));
+export type Props = Record<string, PropValue>;
+
+/** Zero-party preference values: what a visitor says they want. */
+export const prefValueSchema = z.union([
+  boundedString(MAX_STRING_LENGTH),
+  z.number().refine(Number.isFinite, 'must be a finite number'),
+  z.boolean(),
+  z.array(boundedString(MAX_STRING_LENGTH)).max(MAX_KEYS),
+]);
+export type PrefValue = z.infer<typeof prefValueSchema>;
+
+export const consentSchema = z.strictObject({
+  analytics: z.boolean(),
+  personalization: z.boolean(),
+});
+export type ConsentState = z.infer<typeof consentSchema>;
+
+export const utmSchema = z.strictObject({
+  source: boundedString(MAX_NAME_LENGTH * 2).optional(),
+  medium: boundedString(MAX_NAME_LENGTH * 2).optional(),
+  campaign: boundedString(MAX_NAME_LENGTH * 2).optional(),
+  term: boundedString(MAX_NAME_LENGTH * 2).optional(),
+  content: boundedString(MAX_NAME_LENGTH * 2).optional(),
+});
+export type Utm = z.infer<typeof utmSchema>;
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(MAX_URL_LENGTH);
+
+/** Fields every event carries. */
+const base = {
+  /** Client-made unique id; the edge counts each id once per visitor. */
+  id: eventIdSchema,
+  /** Client clock, epoch milliseconds. The edge also records its own receive time. */
+  ts: z.number().int().positive(),
+  /** Session id (client-made, rotates after 30 minutes idle). */
+  sid: eventIdSchema,
+  url,
+  /** document.referrer at the time of the page view (only on page events). */
+  ref: z.union([url, z.literal('')]).optional(),
+  title: boundedString(MAX_STRING_LENGTH).optional(),
+  utm: utmSchema.optional(),
+};
+
+export const eventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...base, type: z.literal('page'), props: propsSchema.optional() }),
+  z.strictObject({ ...base, type: z.literal('track'), name, props: propsSchema.optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('identify'),
+    userId: boundedString(MAX_NAME_LENGTH * 2).min(1, 'empty'),
+    traits: propsSchema.optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('prefs'),
+    prefs: z
+      .record(name, prefValueSchema)
+      .refine((o) => Object.keys(o).length >= 1, 'needs at least one preference')
+      .refine((o) => Object.keys(o).length <= MAX_KEYS, `more than ${MAX_KEYS} keys`),
+  }),
+  z.strictObject({ ...base, type: z.literal('consent'), consent: consentSchema }),
+]);
+export type WireEvent = z.infer<typeof eventSchema>;
+
+/**
+ * The envelope. `events` is validated one by one (a bad event is rejected with its reason, the
+ * good ones in the same batch are kept), so the envelope schema only checks it is an array.
+ */
+export const batchSchema = z.strictObject({
+  site: siteIdSchema,
+  /** Signed visitor token from an earlier response, for pages where the cookie is not available. */
+  vid: boundedString(200).optional(),
+  /** Present only once the visitor made an explicit choice (wm('consent', …)). */
+  consent: consentSchema.optional(),
+  events: z.array(z.unknown()).min(1, 'no events').max(MAX_BATCH_EVENTS, `more than ${MAX_BATCH_EVENTS} events`),
+});
+export type Batch = Omit<z.infer<typeof batchSchema>, 'events'> & { events: WireEvent[] };
+
+/** What the edge decided to show this visitor (filled by the personalization engine). */
+export type Decision = {
+  /** Stable id of the slot or message this decision fills. */
+  id: string;
+  kind: 'slot' | 'message';
+  /** Sanitized content; never contains script. */
+  content: string;
+  /** Human-readable reason: which segment and rule matched (edge debugging). */
+  why: string;
+};
+
+export type RejectedEvent = { index: number; id?: string; reason: string };
+
+/** Body of a 200 from POST /_wm/e. */
+export type CollectResponse = {
+  /** Signed visitor token; the snippet keeps it for pages where the cookie cannot be sent. */
+  vid?: string;
+  /** Ids stored now. */
+  accepted: string[];
+  /** Ids already stored by an earlier delivery (a retry): acknowledged, not counted again. */
+  duplicates: string[];
+  /** Events refused for good, with the reason; resending them will not help. */
+  rejected: RejectedEvent[];
+  /** Set when nothing was stored because consent is missing (GPC, opt-in policy, or denied). */
+  notStored?: 'consent';
+  decisions: Decision[];
+};
+
+/** Body of every 4xx/5xx from the edge. */
+export type ErrorResponse = {
+  error: string;
+  /** Per-field or per-event details. */
+  issues?: { path: string; message: string }[];
+  rejected?: RejectedEvent[];
+};
+
+/** GET /_wm/me: everything stored about the caller. */
+export type ProfileExport = {
+  site: string;
+  visitorId: string;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  userId: string | null;
+  traits: Record<string, PropValue>;
+  prefs: Record<string, PrefValue>;
+  consent: (ConsentState & { updatedAt: number }) | null;
+  eventCount: number;
+  events: StoredEvent[];
+};
+
+export type StoredEvent = WireEvent & { receivedAt: number };

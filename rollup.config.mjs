@@ -1,0 +1,61 @@
+// Builds the browser snippet and lays out the static files the worker serves.
+//   dist/snippet/wm.js        the snippet (minified IIFE; size budget checked by a test)
+//   dist/public/              what `wrangler dev` serves: the snippet under /_wm/ and the demo shop
+//   dist/edge-public/         what production serves: the snippet only (see wrangler.toml)
+// Every build prints raw / gzip / brotli bytes so a change that adds bytes is seen in review.
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import resolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import terser from '@rollup/plugin-terser';
+
+const SNIPPET_FILES = ['wm.js'];
+
+export function sizes(file) {
+  const code = readFileSync(file);
+  return {
+    raw: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+/** After the snippet is written: copy it next to the demo shop and report its size. */
+function layoutAndReport() {
+  return {
+    name: 'waymark-layout',
+    writeBundle() {
+      rmSync('dist/public', { recursive: true, force: true });
+      rmSync('dist/edge-public', { recursive: true, force: true });
+      cpSync('e2e/demo', 'dist/public', { recursive: true });
+      for (const dir of ['dist/public/_wm', 'dist/edge-public/_wm']) {
+        mkdirSync(dir, { recursive: true });
+        for (const f of SNIPPET_FILES) cpSync(`dist/snippet/${f}`, `${dir}/${f}`);
+      }
+      for (const f of SNIPPET_FILES) {
+        const s = sizes(`dist/snippet/${f}`);
+        console.log(`dist/snippet/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9, ${s.brotli} B brotli`);
+      }
+    },
+  };
+}
+
+const terserOptions = {
+  ecma: 2019,
+  compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+  mangle: { properties: { regex: /^_/ } },
+  format: { comments: false },
+};
+
+export default [
+  {
+    input: 'snippet/src/index.ts',
+    output: { file: 'dist/snippet/wm.js', format: 'iife', strict: false },
+    plugins: [
+      resolve({ browser: true }),
+      esbuild({ target: 'es2019', tsconfig: 'snippet/tsconfig.json' }),
+      terser(terserOptions),
+      layoutAndReport(),
+    ],
+  },
+];
