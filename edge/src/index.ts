@@ -1,1 +1,41 @@
-export default {}
+/**
+ * The Waymark edge worker. Routes stay thin: parse, authorize, call the domain modules
+ * (ingest/, consent/, identity/, config/) and the storage adapters (profile/, config/site-store).
+ */
+import { Hono } from 'hono';
+import { WM_PREFIX } from '../../protocol/limits';
+import type { ErrorResponse } from '../../protocol/wire';
+import { HttpError } from './http/errors';
+import type { AppEnv } from './http/site-context';
+import { collect } from './routes/collect';
+import { profile } from './routes/profile';
+
+export { VisitorProfile } from './profile/visitor-profile';
+
+const app = new Hono<AppEnv>();
+
+// Browsers preflight only non-simple requests (application/json, Authorization). The real
+// request is checked against the site's allowed origins, so the preflight itself may say yes.
+app.options(`${WM_PREFIX}/*`, (c) => {
+  const origin = c.req.header('origin');
+  if (origin) c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Allow-Methods', 'GET, POST, DELETE');
+  c.header('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+  c.header('Access-Control-Max-Age', '86400');
+  c.header('Vary', 'Origin');
+  return c.body(null, 204);
+});
+
+app.get(`${WM_PREFIX}/health`, (c) => c.json({ ok: true }));
+app.route(WM_PREFIX, collect);
+app.route(WM_PREFIX, profile);
+
+app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies ErrorResponse, 404));
+
+app.onError((err, c) => {
+  if (err instanceof HttpError) return c.json(err.body(), err.status);
+  console.error('unhandled error', err);
+  return c.json({ error: 'internal error' } satisfies ErrorResponse, 500);
+});
+
+export default app satisfies ExportedHandler<Env>;

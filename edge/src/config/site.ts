@@ -1,0 +1,33 @@
+/**
+ * Site configuration: who may send events for a site, and its consent policy.
+ * Versioned JSON, validated on every read and write; pure (no KV here, see site-store.ts).
+ */
+import { z } from 'zod';
+import { siteIdSchema } from '../../../protocol/wire';
+
+/** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
+export const originSchema = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://shop.example.com (no path, no trailing slash)')
+  .transform((s) => s.toLowerCase());
+
+export const siteConfigSchema = z.strictObject({
+  id: siteIdSchema,
+  name: z.string().min(1).max(200),
+  /** Monotonic; every write increments it (optimistic concurrency in the admin API). */
+  version: z.number().int().nonnegative(),
+  /** Pages on these origins may send events; requests carrying any other Origin are refused. */
+  origins: z.array(originSchema).max(100),
+  /** opt-out: store unless the visitor declines or sends GPC; opt-in: store nothing until they agree. */
+  consentPolicy: z.enum(['opt-in', 'opt-out']),
+});
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+
+/**
+ * Requests without an Origin header come from non-browser clients (server-side tracking,
+ * tests, curl); browsers always send Origin on POST and DELETE, so those are checked.
+ */
+export function originAllowed(site: SiteConfig, origin: string | null | undefined): boolean {
+  if (origin === null || origin === undefined) return true;
+  return site.origins.includes(origin.toLowerCase());
+}

@@ -1,0 +1,32 @@
+/** The first-party visitor cookie: HttpOnly, SameSite=Lax, Secure wherever the page is https. */
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { VISITOR_COOKIE } from '../../../protocol/limits';
+import type { AppContext } from './site-context';
+
+const MAX_AGE_S = 400 * 24 * 60 * 60; // the longest lifetime browsers honour
+
+export function readVisitorCookie(c: AppContext): string | undefined {
+  return getCookie(c, VISITOR_COOKIE);
+}
+
+export function writeVisitorCookie(c: AppContext, token: string): void {
+  setCookie(c, VISITOR_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    // Plain http only happens on a developer's machine (wrangler dev); production is https.
+    secure: new URL(c.req.url).protocol === 'https:',
+    maxAge: MAX_AGE_S,
+  });
+}
+
+export function clearVisitorCookie(c: AppContext): void {
+  deleteCookie(c, VISITOR_COOKIE, { path: '/' });
+}
+
+/** `Authorization: Bearer <token>` lets a page without the cookie (cross-origin tag) prove who it is. */
+export function bearerToken(c: AppContext): string | undefined {
+  const header = c.req.header('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}

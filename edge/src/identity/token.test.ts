@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { newVisitorId, signVisitorToken, verifyVisitorToken } from './token';
+
+const secret = 'x'.repeat(40);
+
+describe('visitor tokens', () => {
+  it('round-trips an id for the same site', async () => {
+    const id = newVisitorId();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const token = await signVisitorToken(secret, 'shop', id);
+    expect(await verifyVisitorToken(secret, 'shop', token)).toBe(id);
+  });
+
+  it('makes a different id every time', () => {
+    const ids = new Set(Array.from({ length: 1000 }, newVisitorId));
+    expect(ids.size).toBe(1000);
+  });
+
+  it('refuses a token moved to another site, signed with another secret, or altered', async () => {
+    const id = newVisitorId();
+    const token = await signVisitorToken(secret, 'shop', id);
+    expect(await verifyVisitorToken(secret, 'other', token)).toBeNull();
+    expect(await verifyVisitorToken('y'.repeat(40), 'shop', token)).toBeNull();
+    const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    expect(await verifyVisitorToken(secret, 'shop', flipped)).toBeNull();
+    const otherId = newVisitorId();
+    expect(await verifyVisitorToken(secret, 'shop', `${otherId}${token.slice(token.indexOf('.'))}`)).toBeNull();
+  });
+
+  it('refuses malformed input without throwing', async () => {
+    for (const bad of [undefined, null, '', '.', 'abc', 'a.b.c', 'x'.repeat(500), `${'a'.repeat(22)}.`]) {
+      expect(await verifyVisitorToken(secret, 'shop', bad)).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * One Durable Object per visitor and site: the real-time profile. SQLite tables hold events,
+ * traits, zero-party prefs and consent. Single-threaded per visitor, so an acknowledged event is
+ * visible to the very next decision (read-your-writes), and the output gate holds each reply
+ * until its writes are durable: an acknowledged event is never lost.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
+
+export type IngestResult = { accepted: string[]; duplicates: string[] };
+
+const SCHEMA_VERSION = 1;
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  name TEXT,
+  ts INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_name_ts ON events (type, name, ts);
+CREATE INDEX IF NOT EXISTS events_by_received ON events (received_at);
+CREATE TABLE IF NOT EXISTS traits (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS prefs (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS consent (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  analytics INTEGER NOT NULL,
+  personalization INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/** Latest write wins by the client's event time, so a late retry never overwrites a newer value. */
+const UPSERT_NEWER = (table: 'traits' | 'prefs') => `
+INSERT INTO ${table} (key, value, updated_at) VALUES (?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+WHERE excluded.updated_at >= ${table}.updated_at`;
+
+export class VisitorProfile extends DurableObject<Env> {
+  private schemaReady = false;
+
+  private get sql(): SqlStorage {
+    return this.ctx.storage.sql;
+  }
+
+  private ensureSchema(): void {
+    if (this.schemaReady) return;
+    // PRAGMA user_version is not allowed in Durable Object SQL, so the version lives in a table.
+    this.sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const version = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version').one().v ?? 0;
+    if (version < SCHEMA_VERSION) {
+      this.sql.exec(SCHEMA);
+      this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', SCHEMA_VERSION);
+    }
+    this.schemaReady = true;
+  }
+
+  private setMeta(key: string, value: string, onlyIfAbsent = false): void {
+    this.sql.exec(
+      onlyIfAbsent
+        ? 'INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'
+        : 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
+  }
+
+  /** Appends events, each id once; applies identify / prefs / consent of the newly stored ones. */
+  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number): Promise<IngestResult> {
+    this.ensureSchema();
+    const accepted: string[] = [];
+    const duplicates: string[] = [];
+    // One synchronous block: the runtime commits it as one transaction.
+    this.setMeta('site', site, true);
+    this.setMeta('visitor_id', visitorId, true);
+    this.setMeta('first_seen', String(receivedAt), true);
+    this.setMeta('last_seen', String(receivedAt));
+    for (const event of events) {
+      const { rowsWritten } = this.sql.exec(
+        'INSERT INTO events (id, type, name, ts, received_at, session_id, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        event.id,
+        event.type,
+        event.type === 'track' ? event.name : null,
+        event.ts,
+        receivedAt,
+        event.sid,
+        JSON.stringify(event),
+      );
+      if (rowsWritten === 0) {
+        duplicates.push(event.id);
+        continue;
+      }
+      accepted.push(event.id);
+      this.apply(event);
+    }
+    return { accepted, duplicates };
+  }
+
+  private apply(event: WireEvent): void {
+    switch (event.type) {
+      case 'identify':
+        this.setMeta('user_id', event.userId);
+        for (const [key, value] of Object.entries(event.traits ?? {})) {
+          this.sql.exec(UPSERT_NEWER('traits'), key, JSON.stringify(value), event.ts);
+        }
+        break;
+      case 'prefs':
+        for (const [key, value] of Object.entries(event.prefs)) {
+          this.sql.exec(UPSERT_NEWER('prefs'), key, JSON.stringify(value), event.ts);
+        }
+        break;
+      case 'consent':
+        this.sql.exec(
+          `INSERT INTO consent (id, analytics, personalization, updated_at) VALUES (1, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET analytics = excluded.analytics,
+             personalization = excluded.personalization, updated_at = excluded.updated_at
+           WHERE excluded.updated_at >= consent.updated_at`,
+          Number(event.consent.analytics),
+          Number(event.consent.personalization),
+          event.ts,
+        );
+        break;
+      case 'page':
+      case 'track':
+        break;
+    }
+  }
+
+  /**
+   * Everything stored about this visitor (GET /_wm/me), as JSON text: the route passes it through
+   * untouched, and RPC's structural typing of the recursive PropValue type is too deep for tsc.
+   */
+  async exportProfile(site: string, visitorId: string): Promise<string> {
+    return JSON.stringify(this.profile(site, visitorId));
+  }
+
+  private profile(site: string, visitorId: string): ProfileExport {
+    this.ensureSchema();
+    const meta = new Map(this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta').toArray().map((r) => [r.key, r.value]));
+    const keyValues = <T>(table: 'traits' | 'prefs') =>
+      Object.fromEntries(
+        this.sql.exec<{ key: string; value: string }>(`SELECT key, value FROM ${table} ORDER BY key`).toArray().map((r) => [r.key, JSON.parse(r.value) as T]),
+      );
+    const consentRow = this.sql
+      .exec<{ analytics: number; personalization: number; updated_at: number }>('SELECT analytics, personalization, updated_at FROM consent')
+      .toArray()[0];
+    const consent: ProfileExport['consent'] = consentRow
+      ? { analytics: consentRow.analytics === 1, personalization: consentRow.personalization === 1, updatedAt: consentRow.updated_at }
+      : null;
+    const events = this.sql
+      .exec<{ body: string; received_at: number }>('SELECT body, received_at FROM events ORDER BY ts, received_at, id')
+      .toArray()
+      .map((r): StoredEvent => ({ ...(JSON.parse(r.body) as WireEvent), receivedAt: r.received_at }));
+    const num = (key: string) => (meta.has(key) ? Number(meta.get(key)) : null);
+    return {
+      site,
+      visitorId,
+      firstSeen: num('first_seen'),
+      lastSeen: num('last_seen'),
+      userId: meta.get('user_id') ?? null,
+      traits: keyValues<PropValue>('traits'),
+      prefs: keyValues<PrefValue>('prefs'),
+      consent,
+      eventCount: events.length,
+      events,
+    };
+  }
+
+  /** Erases everything (DELETE /_wm/me): tables, alarms, all of it. */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.schemaReady = false;
+  }
+}

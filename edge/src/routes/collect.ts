@@ -1,0 +1,51 @@
+/** POST /_wm/e: a batch of events from the snippet (or any server-side sender). */
+import { Hono } from 'hono';
+import { MAX_BODY_BYTES } from '../../../protocol/limits';
+import type { CollectResponse } from '../../../protocol/wire';
+import { explicitConsent, gpcFromHeader, storageVerdict } from '../consent/policy';
+import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
+import { parseBatch } from '../ingest/batch';
+import { assertJsonLikeContentType, readBodyText } from '../http/body';
+import { HttpError } from '../http/errors';
+import { checkOrigin, loadSite, visitorSecret, type AppEnv } from '../http/site-context';
+import { clearVisitorCookie, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
+import { visitorStub } from '../profile/stub';
+
+export const collect = new Hono<AppEnv>();
+
+collect.post('/e', async (c) => {
+  assertJsonLikeContentType(c.req.header('content-type'));
+  const parsed = parseBatch(await readBodyText(c.req.raw, MAX_BODY_BYTES));
+  if (!parsed.ok) {
+    const { error, ...details } = parsed;
+    throw new HttpError(400, error, { issues: details.issues, rejected: details.rejected });
+  }
+  const batch = parsed.batch;
+  const site = await loadSite(c, batch.site);
+  checkOrigin(c, site);
+  c.header('Cache-Control', 'no-store');
+
+  const verdict = storageVerdict(
+    site.consentPolicy,
+    gpcFromHeader(c.req.header('sec-gpc')),
+    explicitConsent(batch.events, batch.consent),
+  );
+  if (!verdict.store) {
+    // Nothing is stored and no Durable Object is touched; a visitor who declined is also forgotten here.
+    if (verdict.basis === 'explicit-denial') clearVisitorCookie(c);
+    const body: CollectResponse = { accepted: [], duplicates: [], rejected: batch.rejected, notStored: 'consent', decisions: [] };
+    return c.json(body);
+  }
+
+  const secret = visitorSecret(c.env);
+  // The cookie wins over the payload token; a forged or foreign token just gets a fresh profile.
+  const visitorId =
+    (await verifyVisitorToken(secret, site.id, readVisitorCookie(c))) ??
+    (await verifyVisitorToken(secret, site.id, batch.vid)) ??
+    newVisitorId();
+  const token = await signVisitorToken(secret, site.id, visitorId);
+  const result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, Date.now());
+  writeVisitorCookie(c, token);
+  const body: CollectResponse = { vid: token, ...result, rejected: batch.rejected, decisions: [] };
+  return c.json(body);
+});

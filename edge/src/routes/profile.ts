@@ -1,0 +1,36 @@
+/**
+ * GET /_wm/me exports the caller's own profile; DELETE /_wm/me erases it. The caller is whoever
+ * holds a valid signed token (cookie, or Bearer for pages without it): nobody else's.
+ */
+import { Hono } from 'hono';
+import { verifyVisitorToken } from '../identity/token';
+import { HttpError } from '../http/errors';
+import { checkOrigin, loadSite, visitorSecret, type AppContext, type AppEnv } from '../http/site-context';
+import { bearerToken, clearVisitorCookie, readVisitorCookie } from '../http/visitor-cookie';
+import { visitorStub } from '../profile/stub';
+
+export const profile = new Hono<AppEnv>();
+
+async function caller(c: AppContext) {
+  const site = await loadSite(c, c.req.query('site'));
+  checkOrigin(c, site);
+  c.header('Cache-Control', 'private, no-store');
+  const token = bearerToken(c) ?? readVisitorCookie(c);
+  if (!token) throw new HttpError(401, 'no visitor token: this browser has no Waymark profile for this site');
+  const visitorId = await verifyVisitorToken(visitorSecret(c.env), site.id, token);
+  if (!visitorId) throw new HttpError(401, 'visitor token is invalid or belongs to another site');
+  return { site, visitorId, stub: visitorStub(c.env, site.id, visitorId) };
+}
+
+profile.get('/me', async (c) => {
+  const { site, visitorId, stub } = await caller(c);
+  c.header('Content-Type', 'application/json; charset=UTF-8');
+  return c.body(await stub.exportProfile(site.id, visitorId));
+});
+
+profile.delete('/me', async (c) => {
+  const { stub } = await caller(c);
+  await stub.erase();
+  clearVisitorCookie(c);
+  return c.json({ erased: true });
+});

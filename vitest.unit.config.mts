@@ -1,0 +1,9 @@
+// Pure logic in plain Node: no Worker globals, milliseconds per file.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['snippet/**/*.test.ts', 'edge/src/**/*.test.ts', 'protocol/**/*.test.ts', 'bench/**/*.test.ts'],
+    environment: 'node',
+  },
+});

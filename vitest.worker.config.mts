@@ -1,0 +1,10 @@
+// Worker code inside workerd (the real runtime): routes, Durable Objects, KV.
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+  test: {
+    include: ['edge/test/**/*.test.ts'],
+  },
+});
