@@ -1,9 +1,10 @@
 // Builds the browser snippet and lays out the static files the worker serves.
 //   dist/snippet/wm.js        the snippet (minified IIFE; size budget checked by a test)
-//   dist/public/              what `wrangler dev` serves: the snippet under /_wm/ and the demo shop
+//   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
+//                             and the e2e fixtures under /fixtures/
 //   dist/edge-public/         what production serves: the snippet only (see wrangler.toml)
 // Every build prints raw / gzip / brotli bytes so a change that adds bytes is seen in review.
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
@@ -28,6 +29,8 @@ function layoutAndReport() {
       rmSync('dist/public', { recursive: true, force: true });
       rmSync('dist/edge-public', { recursive: true, force: true });
       cpSync('e2e/demo', 'dist/public', { recursive: true });
+      // One HTML fixture per e2e scenario, served at /fixtures/… (local dev only, never deployed).
+      if (existsSync('e2e/fixtures')) cpSync('e2e/fixtures', 'dist/public/fixtures', { recursive: true });
       for (const dir of ['dist/public/_wm', 'dist/edge-public/_wm']) {
         mkdirSync(dir, { recursive: true });
         for (const f of SNIPPET_FILES) cpSync(`dist/snippet/${f}`, `${dir}/${f}`);

@@ -133,3 +133,15 @@ describe('POST /_wm/e', () => {
     expect((await missing.json<ErrorResponse>()).error).toMatch(/no route/);
   });
 });
+
+describe('visitor cookie on https', () => {
+  it('is Secure when the page is served over https', async () => {
+    const res = await SELF.fetch('https://shop.example/_wm/e', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ site: 'demo', events: [makeEvent()] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+  });
+});

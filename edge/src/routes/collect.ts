@@ -7,7 +7,7 @@ import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/
 import { parseBatch } from '../ingest/batch';
 import { assertJsonLikeContentType, readBodyText } from '../http/body';
 import { HttpError } from '../http/errors';
-import { checkOrigin, loadSite, visitorSecret, type AppEnv } from '../http/site-context';
+import { checkOrigin, isDemo, loadSite, visitorSecret, type AppEnv } from '../http/site-context';
 import { clearVisitorCookie, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
 import { visitorStub } from '../profile/stub';
 
@@ -46,6 +46,14 @@ collect.post('/e', async (c) => {
   const token = await signVisitorToken(secret, site.id, visitorId);
   const result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, Date.now());
   writeVisitorCookie(c, token);
+  if (isDemo(c.env)) {
+    // Local development: show each stored batch in the terminal so a newcomer sees events arrive.
+    const kinds = batch.events.map((e) => (e.type === 'track' ? e.name : e.type)).join(', ');
+    console.log(
+      `[waymark] ${site.id} visitor ${visitorId.slice(0, 8)}: ${result.accepted.length} stored (${kinds}), ` +
+        `${result.duplicates.length} duplicate, ${batch.rejected.length} rejected`,
+    );
+  }
   const body: CollectResponse = { vid: token, ...result, rejected: batch.rejected, decisions: [] };
   return c.json(body);
 });
