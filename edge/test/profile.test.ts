@@ -67,13 +67,24 @@ describe('GET /_wm/me and DELETE /_wm/me', () => {
     expect(erased.status).toBe(200);
     expect(await erased.json()).toEqual({ erased: true });
     expect(erased.headers.get('set-cookie')).toMatch(/wm_vid=;.*Max-Age=0/i);
-    const after = await (await me({ token })).json<ProfileExport>();
-    expect(after).toMatchObject({ eventCount: 0, events: [], prefs: {}, traits: {}, userId: null, firstSeen: null });
-    // Nothing is left in the Durable Object's storage but the empty schema.
+    const after = await me({ token });
+    expect(after.status).toBe(401);
+    expect((await after.json<ErrorResponse>()).error).toMatch(/erased/);
+    // Nothing is left in the Durable Object's storage but the tombstone.
     const stub = env.VISITORS.get(env.VISITORS.idFromName(`demo:${token.split('.')[0]}`));
-    const rows = await runInDurableObject(stub, (_instance, state) =>
-      state.storage.sql.exec<{ n: number }>('SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM meta) + (SELECT COUNT(*) FROM prefs) AS n').one().n,
-    );
-    expect(rows).toBe(0);
+    const left = await runInDurableObject(stub, async (_instance, state) => ({
+      keys: [...(await state.storage.list()).keys()],
+      tables: state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+        .toArray()
+        .map((r) => r.name),
+    }));
+    expect(left).toEqual({ keys: ['erased_at'], tables: [] });
+    // The browser still holds the old token (cookie gone, payload copy kept): it gets a new id.
+    const again = await post([makeEvent()], { vid: token, cookie });
+    const body = await again.json<CollectResponse>();
+    expect(body.accepted).toHaveLength(1);
+    expect(body.vid?.split('.')[0]).not.toBe(token.split('.')[0]);
+    expect((await me({ token })).status).toBe(401);
   });
 });

@@ -9,6 +9,9 @@ import type { PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from
 
 export type IngestResult = { accepted: string[]; duplicates: string[] };
 
+/** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
+const ERASED_KEY = 'erased_at';
+
 const SCHEMA_VERSION = 1;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -41,6 +44,13 @@ WHERE excluded.updated_at >= ${table}.updated_at`;
 
 export class VisitorProfile extends DurableObject<Env> {
   private schemaReady = false;
+  private erasedAt: number | null | undefined;
+
+  /** When this profile was erased, or null. Nothing else is left in storage after an erase. */
+  async erased(): Promise<number | null> {
+    if (this.erasedAt === undefined) this.erasedAt = (await this.ctx.storage.get<number>(ERASED_KEY)) ?? null;
+    return this.erasedAt;
+  }
 
   private get sql(): SqlStorage {
     return this.ctx.storage.sql;
@@ -68,8 +78,12 @@ export class VisitorProfile extends DurableObject<Env> {
     );
   }
 
-  /** Appends events, each id once; applies identify / prefs / consent of the newly stored ones. */
-  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number): Promise<IngestResult> {
+  /**
+   * Appends events, each id once; applies identify / prefs / consent of the newly stored ones.
+   * Returns null for an erased profile: the caller must start a new visitor id.
+   */
+  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number): Promise<IngestResult | null> {
+    if (await this.erased()) return null;
     this.ensureSchema();
     const accepted: string[] = [];
     const duplicates: string[] = [];
@@ -133,7 +147,8 @@ export class VisitorProfile extends DurableObject<Env> {
    * Everything stored about this visitor (GET /_wm/me), as JSON text: the route passes it through
    * untouched, and RPC's structural typing of the recursive PropValue type is too deep for tsc.
    */
-  async exportProfile(site: string, visitorId: string): Promise<string> {
+  async exportProfile(site: string, visitorId: string): Promise<string | null> {
+    if (await this.erased()) return null;
     return JSON.stringify(this.profile(site, visitorId));
   }
 
@@ -169,10 +184,12 @@ export class VisitorProfile extends DurableObject<Env> {
     };
   }
 
-  /** Erases everything (DELETE /_wm/me): tables, alarms, all of it. */
+  /** Erases everything (DELETE /_wm/me): tables, alarms, all of it, leaving only a tombstone. */
   async erase(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.schemaReady = false;
+    this.erasedAt = Date.now();
+    await this.ctx.storage.put(ERASED_KEY, this.erasedAt);
   }
 }

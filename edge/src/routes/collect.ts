@@ -39,12 +39,19 @@ collect.post('/e', async (c) => {
 
   const secret = visitorSecret(c.env);
   // The cookie wins over the payload token; a forged or foreign token just gets a fresh profile.
-  const visitorId =
+  let visitorId =
     (await verifyVisitorToken(secret, site.id, readVisitorCookie(c))) ??
     (await verifyVisitorToken(secret, site.id, batch.vid)) ??
     newVisitorId();
+  const receivedAt = Date.now();
+  let result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt);
+  if (!result) {
+    // That profile was erased: the browser still held its token. Start a new, unrelated one.
+    visitorId = newVisitorId();
+    result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt);
+    if (!result) throw new Error('a brand-new visitor profile reported itself erased');
+  }
   const token = await signVisitorToken(secret, site.id, visitorId);
-  const result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, Date.now());
   writeVisitorCookie(c, token);
   if (isDemo(c.env)) {
     // Local development: show each stored batch in the terminal so a newcomer sees events arrive.

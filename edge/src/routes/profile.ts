@@ -24,8 +24,10 @@ async function caller(c: AppContext) {
 
 profile.get('/me', async (c) => {
   const { site, visitorId, stub } = await caller(c);
+  const json = await stub.exportProfile(site.id, visitorId);
+  if (json === null) throw new HttpError(401, 'this profile was erased; the browser will get a new one on its next event');
   c.header('Content-Type', 'application/json; charset=UTF-8');
-  return c.body(await stub.exportProfile(site.id, visitorId));
+  return c.body(json);
 });
 
 profile.delete('/me', async (c) => {
