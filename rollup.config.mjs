@@ -10,7 +10,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
-const SNIPPET_FILES = ['wm.js'];
+const SNIPPET_FILES = ['wm.js', 'wm.debug.js'];
 
 export function sizes(file) {
   const code = readFileSync(file);
@@ -50,15 +50,17 @@ const terserOptions = {
   format: { comments: false },
 };
 
-export default [
-  {
-    input: 'snippet/src/index.ts',
-    output: { file: 'dist/snippet/wm.js', format: 'iife', strict: false },
-    plugins: [
-      resolve({ browser: true }),
-      esbuild({ target: 'es2019', tsconfig: 'snippet/tsconfig.json' }),
-      terser(terserOptions),
-      layoutAndReport(),
-    ],
-  },
-];
+/** wm.js is the production build; wm.debug.js the same code with console logging kept. */
+const snippet = (file, debug) => ({
+  input: 'snippet/src/index.ts',
+  output: { file, format: 'iife', strict: false },
+  plugins: [
+    resolve({ browser: true }),
+    esbuild({ target: 'es2019', tsconfig: 'snippet/tsconfig.json', define: { DEBUG: String(debug) } }),
+    terser(terserOptions),
+    ...(debug ? [layoutAndReport()] : []),
+  ],
+});
+
+// The debug build goes last: its writeBundle lays out both files once both exist.
+export default [snippet('dist/snippet/wm.js', false), snippet('dist/snippet/wm.debug.js', true)];

@@ -2,6 +2,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The snippet's build-time flag (see snippet/src/globals.d.ts).
+  define: { DEBUG: 'false' },
   test: {
     include: ['snippet/**/*.test.ts', 'edge/src/**/*.test.ts', 'protocol/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',

@@ -20,6 +20,12 @@ export const EVENT_TYPES = ['page', 'track', 'identify', 'prefs', 'consent'] as 
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const boundedString = (max: number) => z.string().max(max, `longer than ${max} characters`);
+/**
+ * Free-text values (prop and pref values, titles, UTM) are cut to `max` rather than refused: a
+ * long product description must not cost the whole event. The snippet therefore sends them as
+ * they are and stays small; names, ids and shapes are still strict.
+ */
+const clippedString = (max: number) => z.string().transform((s) => s.slice(0, max));
 const name = z
   .string()
   .min(1, 'empty')
@@ -41,7 +47,7 @@ export type PropValue = string | number | boolean | null | PropValue[] | { [key:
 
 function propValue(depth: number): z.ZodType<PropValue> {
   const scalar = z.union([
-    boundedString(MAX_STRING_LENGTH),
+    clippedString(MAX_STRING_LENGTH),
     z.number().refine(Number.isFinite, 'must be a finite number'),
     z.boolean(),
     z.null(),
@@ -66,10 +72,10 @@ export type Props = Record<string, PropValue>;
 
 /** Zero-party preference values: what a visitor says they want. */
 export const prefValueSchema = z.union([
-  boundedString(MAX_STRING_LENGTH),
+  clippedString(MAX_STRING_LENGTH),
   z.number().refine(Number.isFinite, 'must be a finite number'),
   z.boolean(),
-  z.array(boundedString(MAX_STRING_LENGTH)).max(MAX_KEYS),
+  z.array(clippedString(MAX_STRING_LENGTH)).max(MAX_KEYS, `more than ${MAX_KEYS} items`),
 ]);
 export type PrefValue = z.infer<typeof prefValueSchema>;
 
@@ -79,16 +85,23 @@ export const consentSchema = z.strictObject({
 });
 export type ConsentState = z.infer<typeof consentSchema>;
 
+const utmValue = clippedString(MAX_NAME_LENGTH * 2).optional();
 export const utmSchema = z.strictObject({
-  source: boundedString(MAX_NAME_LENGTH * 2).optional(),
-  medium: boundedString(MAX_NAME_LENGTH * 2).optional(),
-  campaign: boundedString(MAX_NAME_LENGTH * 2).optional(),
-  term: boundedString(MAX_NAME_LENGTH * 2).optional(),
-  content: boundedString(MAX_NAME_LENGTH * 2).optional(),
+  source: utmValue,
+  medium: utmValue,
+  campaign: utmValue,
+  term: utmValue,
+  content: utmValue,
 });
 export type Utm = z.infer<typeof utmSchema>;
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(MAX_URL_LENGTH);
+
+/**
+ * document.referrer as the browser gives it: anything that is not an http(s) URL (empty,
+ * android-app://…, about:blank) means "no referrer", and a long one is cut.
+ */
+const referrer = z.string().transform((s) => (/^https?:\/\/[^\s]+$/i.test(s) ? s.slice(0, MAX_URL_LENGTH) : ''));
 
 /** Fields every event carries. */
 const base = {
@@ -100,8 +113,8 @@ const base = {
   sid: eventIdSchema,
   url,
   /** document.referrer at the time of the page view (only on page events). */
-  ref: z.union([url, z.literal('')]).optional(),
-  title: boundedString(MAX_STRING_LENGTH).optional(),
+  ref: referrer.optional(),
+  title: clippedString(MAX_STRING_LENGTH).optional(),
   utm: utmSchema.optional(),
 };
 

@@ -63,6 +63,31 @@ describe('parseBatch', () => {
     expect(result.batch.rejected.map((r) => r.index)).toEqual([1, 2, 3, 4]);
   });
 
+  it('cuts over-long free text instead of refusing the event, and normalizes the referrer', () => {
+    const result = parseBatch(
+      body([
+        event(1, { props: { description: 'd'.repeat(5_000), nested: { list: ['l'.repeat(2_000)] } } }),
+        { ...event(2), type: 'page', name: undefined, props: undefined, title: 't'.repeat(3_000), ref: 'android-app://com.example', utm: { source: 's'.repeat(500) } },
+        { ...event(3), type: 'page', name: undefined, props: undefined, ref: `https://www.google.com/${'q'.repeat(3_000)}` },
+        { ...event(4), type: 'prefs', name: undefined, props: undefined, prefs: { bio: 'b'.repeat(2_000), tags: ['t'.repeat(2_000)] } },
+      ]),
+    );
+    expect(result).toMatchObject({ ok: true, batch: { rejected: [] } });
+    if (!result.ok) return;
+    const [track, page, page2, prefs] = result.batch.events;
+    expect(track?.type === 'track' && track.props).toEqual({ description: 'd'.repeat(1_024), nested: { list: ['l'.repeat(1_024)] } });
+    expect(page).toMatchObject({ title: 't'.repeat(1_024), ref: '', utm: { source: 's'.repeat(200) } });
+    expect(page2?.ref).toHaveLength(2_048);
+    expect(prefs?.type === 'prefs' && prefs.prefs).toEqual({ bio: 'b'.repeat(1_024), tags: ['t'.repeat(1_024)] });
+  });
+
+  it('stays strict on names, ids and shapes', () => {
+    const result = parseBatch(
+      body([event(1), event(2, { name: 'n'.repeat(101) }), event(3, { props: { ['k'.repeat(101)]: 1 } }), event(4, { id: 'short' })]),
+    );
+    expect(result.ok && result.batch.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
+  });
+
   it('accepts every event type with its own fields', () => {
     const base = { ts: 1, sid: 'session-0001', url: 'http://127.0.0.1:8787/' };
     const result = parseBatch(

@@ -1,0 +1,32 @@
+/**
+ * Builds wire events (protocol/wire.ts `eventSchema`): the fields of every type. Reads
+ * location/document. Long free text is cut by the edge; names are cut here.
+ */
+import { MAX_NAME_LENGTH, MAX_URL_LENGTH } from '../../protocol/limits';
+import type { PrefValue, Props, WireEvent } from '../../protocol/wire';
+import { plain, str } from './clip';
+import { uid, type Session } from './identity';
+
+/** Type-specific fields, or a falsy value when the input makes no valid event (e.g. no name). */
+export type Fields = object | undefined | false | '' | 0;
+
+export const track = (name: unknown, p?: unknown): Fields => {
+  const n = str(name, MAX_NAME_LENGTH);
+  return n && { name: n, props: plain<Props>(p) };
+};
+export const identify = (user: unknown, traits?: unknown): Fields => {
+  const u = str(user, MAX_NAME_LENGTH * 2);
+  return u && { userId: u, traits: plain<Props>(traits) };
+};
+export const setPrefs = (p: unknown): Fields => {
+  const r = plain<Record<string, PrefValue>>(p);
+  return r && Object.keys(r)[0] && { prefs: r };
+};
+/** The edge turns a referrer that is not http(s) (android-app:, about:) into ''. */
+export const page = (p?: unknown): Fields => ({ props: plain<Props>(p), ref: document.referrer, title: document.title });
+
+/** The complete event, or undefined when the fields make no valid event. */
+export function make(type: WireEvent['type'], fields: Fields, s: Session): WireEvent | undefined {
+  // Page events carry the session's UTM (undefined: JSON drops the key, the schema allows that).
+  return (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href.slice(0, MAX_URL_LENGTH), type, ...fields, utm: type == 'page' ? s.u : undefined } as WireEvent);
+}

@@ -1,0 +1,44 @@
+/**
+ * Visitor token and session. The visitor id is the edge's signed token (the edge also sets an
+ * HttpOnly cookie); we echo it for pages where that cookie is not sent. Nothing here writes cookies.
+ */
+import { SESSION_IDLE_MS } from '../../protocol/limits';
+import type { Utm } from '../../protocol/wire';
+import { parseUtm } from './clip';
+import { json, ls } from './storage';
+
+export const VID = 'wm_vid';
+export const SID = 'wm_sid';
+
+/**
+ * Time (8 base36 characters until 2059, so ids sort by time) then ~52 random bits in base36:
+ * 8 to ~19 characters of [0-9a-z], a valid event or session id. Ids only need to be unique per
+ * visitor, not secret, so Math.random is enough (and smaller than crypto.getRandomValues code).
+ */
+export const uid = (): string => Date.now().toString(36) + Math.random().toString(36).slice(2);
+
+export const getVid = (): string | undefined => ls(VID) || undefined;
+export const setVid = (v: string): unknown => ls(VID, v);
+
+/** i: session id, t: last activity, u: UTM of the session's landing page. */
+export type Session = { i: string; t: number; u?: Utm | undefined };
+let mem: Session | undefined;
+
+/**
+ * The current session, touched now. With `persist` false (consent pending) it lives in memory
+ * only; otherwise localStorage shares it between tabs. A new session takes the page's UTM.
+ */
+export function session(persist: boolean): Session {
+  const now = Date.now();
+  let s = (persist && json<Session>(ls(SID))) || mem;
+  if (!s || now - s.t > SESSION_IDLE_MS) s = { i: uid(), t: now, u: parseUtm(location.search) };
+  s.t = now;
+  if (persist) ls(SID, JSON.stringify(s));
+  return (mem = s);
+}
+
+/** Consent withdrawn: forget the visitor token and the session. */
+export function forget(): void {
+  ls(VID, '');
+  ls(SID, '');
+}

@@ -1,0 +1,120 @@
+/**
+ * Waymark browser snippet. Reads its script tag, replays the stub's queued calls, then replaces
+ * `window.wm` with the real function. Nothing here may throw into the host page.
+ *
+ *   <script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>
+ *   <script async src="/_wm/wm.js" data-site="demo"></script>
+ *
+ * Attributes: data-site (required), data-consent="opt-in", data-spa="hash", data-endpoint
+ * (origin; default: the script's own origin). The debug build (wm.debug.js) logs ignored, dropped
+ * and refused events to the console; the production build has no logging code at all.
+ */
+import { COLLECT_PATH } from '../../protocol/limits';
+import type { WireEvent } from '../../protocol/wire';
+import { capture } from './capture';
+import { choice, choose, decide, type State } from './consent';
+import { onDecision } from './decisions';
+import * as E from './events';
+import { forget, getVid, session } from './identity';
+import { mem, persist, wipe } from './outbox';
+import { watchRoutes } from './pageviews';
+import { noop } from './storage';
+import { beacon, schedule, setup } from './transport';
+
+type Wm = ((...a: unknown[]) => void) & { q?: Iterable<unknown[]>; v?: number };
+declare global {
+  interface Window {
+    wm?: Wm;
+  }
+}
+
+function boot(): void {
+  // No script tag found: this throws, and the stub keeps queueing harmlessly.
+  const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement;
+  const data = script.dataset;
+  const site = data.site;
+  const log: (...a: unknown[]) => void = DEBUG ? console.debug.bind(console, '[wm]') : noop;
+  const listen = (t: EventTarget, type: string, f: (e: Event) => void) =>
+    t.addEventListener(
+      type,
+      (e) => {
+        try {
+          f(e);
+        } catch {
+          /* a page whose DOM surprises us must not see our errors */
+        }
+      },
+      true,
+    );
+
+  // 1 granted, 0 pending (events kept in memory only), -1 denied (nothing captured): consent.ts.
+  let state: State = decide(data.consent == 'opt-in');
+  /** No consent: drop what is held and forget what is stored. */
+  const stop = () => (wipe(), forget());
+
+  function ev(type: WireEvent['type'], fields: E.Fields): void {
+    const e = state < 0 ? 0 : E.make(type, fields, session(state > 0));
+    if (!e) return log('dropped', type, state);
+    mem.push(e);
+    if (state > 0) persist(e);
+    // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
+    // go now (the first one also sends what earlier pages left), other events within a second.
+    schedule(type == 'page' ? 0 : 1e3);
+  }
+
+  /** Commands that are one event of the same type (no prototype: "toString" is not a command). */
+  const builders = {
+    __proto__: null,
+    page: E.page,
+    track: E.track,
+    identify: E.identify,
+    prefs: E.setPrefs,
+  } as unknown as Record<string, (a?: unknown, b?: unknown) => E.Fields>;
+  const wm: Wm = (c, a, b) => {
+    try {
+      if (builders[c as string]) ev(c as WireEvent['type'], builders[c as string]!(a, b));
+      else if (c == 'consent') {
+        if ((state = choose(a)) < 0) return stop();
+        mem.forEach(persist);
+        ev('consent', { consent: choice });
+      } else if (c == 'on' && a == 'decision') onDecision(b);
+      else log('ignored', c);
+    } catch {
+      /* never throw into site code */
+    }
+  };
+  // Without data-site the stub stays: it keeps queueing, harmlessly.
+  if (!site) return;
+  const queued = (window.wm && window.wm.q) || [];
+  window.wm = wm;
+  wm.v = 1;
+
+  if (state < 0) stop();
+  setup(
+    // Relative to the page, so an inline copy of the snippet (no src) sends to the page's origin.
+    (data.endpoint || new URL(script.src, location.href).origin) + COLLECT_PATH,
+    () => state > 0 && { site, vid: getVid(), consent: choice },
+  );
+  for (const a of queued) wm(...a);
+
+  // Also the first flush, which sends what earlier pages left in the outbox.
+  const page = () => wm('page');
+  page();
+  watchRoutes(data.spa == 'hash', page, listen);
+  capture(
+    (n, p) => wm('track', n, p),
+    (p) => wm('prefs', p),
+    listen,
+  );
+  listen(window, 'online', () => schedule(0));
+  listen(window, 'pagehide', beacon);
+  listen(document, 'visibilitychange', () => document.hidden && beacon());
+}
+
+// Loaded twice (site tag plus the worker's injection): the first copy wins.
+if (!(window.wm && window.wm.v))
+  try {
+    boot();
+  } catch {
+    /* never throw into the host page */
+  }

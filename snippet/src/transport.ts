@@ -1,0 +1,76 @@
+/**
+ * Sending the outbox: one flush at a time per tab, batches in order, acknowledged ids removed,
+ * transient failures retried with backoff, and a beacon of the in-memory outbox on page exit.
+ * String bodies go as text/plain;charset=UTF-8: a CORS "simple request", no preflight to lose.
+ */
+import type { CollectResponse } from '../../protocol/wire';
+import { backoff, batch, permanent, type Envelope } from './batch';
+import { dispatch } from './decisions';
+import { setVid } from './identity';
+import { ack, mem, pending } from './outbox';
+
+let url: string;
+/** Returns false while nothing may be sent (no consent). */
+let envelope: () => Envelope | false;
+
+let busy: unknown;
+let tries = 0;
+let timer: ReturnType<typeof setTimeout> | 0 = 0;
+
+export function setup(u: string, env: typeof envelope): void {
+  url = u;
+  envelope = env;
+}
+
+/** Flush in `ms`: 0 flushes now; otherwise an already pending timer (debounce or backoff) stands. */
+export function schedule(ms: number): void {
+  if (!ms || !timer) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, ms);
+  }
+}
+
+/** Sends one batch; on success the next flush (right away) sends the next one. */
+async function flush(): Promise<void> {
+  timer = 0;
+  const env = envelope();
+  // One flush at a time: come back when the running one is done.
+  if (busy) return schedule(1e3);
+  busy = 1;
+  const part = env && batch(await pending(), env);
+  let r: Response | undefined;
+  let res: CollectResponse | undefined | false;
+  if (part)
+    try {
+      r = await fetch(url, { method: 'POST', body: part[1], keepalive: true });
+      res = r.ok && (await r.json());
+    } catch {
+      /* offline, blocked, or a 2xx that is not JSON: retry */
+    }
+  busy = 0;
+  if (!part) return;
+  // A 2xx answers every event: accepted, duplicate, or rejected for good (or none stored for
+  // lack of consent); a permanent 4xx would fail again. Either way nothing here needs resending.
+  if (DEBUG && r && !r.ok) console.debug('[wm] batch refused', r.status, await r.text());
+  if (DEBUG && res && res.rejected[0]) console.debug('[wm] events refused', res.rejected);
+  if (res || (r && permanent(r.status))) {
+    ack(part[0]);
+    schedule(0);
+  } else schedule(backoff(tries++));
+  if (res) {
+    tries = 0;
+    if (res.vid && envelope()) setVid(res.vid);
+    dispatch(res.decisions);
+  }
+}
+
+/**
+ * Page is hidden or going away: beacon the in-memory outbox without waiting on IndexedDB. One
+ * batch: the browser allows a page 64 KiB of such requests in flight anyway, and whatever is not
+ * sent stays in the outbox for the next page. If events arrive twice the edge counts each id once.
+ */
+export function beacon(): void {
+  const env = envelope();
+  const part = env && batch(mem, env);
+  if (part) navigator.sendBeacon(url, part[1]);
+}
