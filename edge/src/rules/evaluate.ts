@@ -84,19 +84,11 @@ function describeTest(test: Comparison): string {
   return 'value' in test ? `${test.op.replace('_', ' ')} ${show(test.value)}` : test.op;
 }
 
-function hostOf(url: string | undefined): string | undefined {
+/** A part of a URL, or undefined when there is no URL or it does not parse. */
+function urlPart(url: string | undefined, part: 'hostname' | 'pathname'): string | undefined {
   if (!url) return undefined;
   try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
-}
-
-function pathOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).pathname;
+    return new URL(url)[part];
   } catch {
     return undefined;
   }
@@ -123,11 +115,11 @@ function leaf(l: Leaf, f: Facts): Outcome {
   }
   if ('page' in l) {
     const url = f.request.url;
-    return tested(`page ${l.page}`, l.page === 'url' ? url : pathOf(url), l.test);
+    return tested(`page ${l.page}`, l.page === 'url' ? url : urlPart(url, 'pathname'), l.test);
   }
   if ('referrer' in l) {
     const ref = f.request.referrer || undefined;
-    return tested(`referrer ${l.referrer}`, l.referrer === 'url' ? ref : hostOf(ref), l.test);
+    return tested(`referrer ${l.referrer}`, l.referrer === 'url' ? ref : urlPart(ref, 'hostname'), l.test);
   }
   if ('utm' in l) return tested(`utm_${l.utm}`, f.request.utm?.[l.utm], l.test);
   if ('device' in l) return { matched: f.request.device === l.device, why: `device is ${l.device} (is ${show(f.request.device)})` };
