@@ -153,16 +153,23 @@ export const batchSchema = z.strictObject({
 });
 export type Batch = Omit<z.infer<typeof batchSchema>, 'events'> & { events: WireEvent[] };
 
-/** What the edge decided to show this visitor (filled by the personalization engine). */
-export type Decision = {
-  /** Stable id of the slot or message this decision fills. */
+/**
+ * What the edge decided to show this visitor. Slot decisions fill `[data-wm-slot="id"]` (and
+ * `selector`, when the marketer chose one) with `html`, which the edge sanitized: it never
+ * contains script, event handlers or javascript: URLs.
+ */
+export type SlotDecision = {
+  kind: 'slot';
+  /** The slot id (data-wm-slot). */
   id: string;
-  kind: 'slot' | 'message';
-  /** Sanitized content; never contains script. */
-  content: string;
-  /** Human-readable reason: which segment and rule matched (edge debugging). */
+  selector?: string;
+  html: string;
+  /** The segment whose variant won. */
+  segment: string;
+  /** Why, in words (edge debugging): the segment and the tests that matched. */
   why: string;
 };
+export type Decision = SlotDecision;
 
 export type RejectedEvent = { index: number; id?: string; reason: string };
 

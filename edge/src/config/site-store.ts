@@ -3,7 +3,7 @@
  * request) does not read KV. A changed config is picked up within CACHE_MS; a value that fails
  * validation is logged and the last good one keeps serving.
  */
-import { siteConfigSchema, type SiteConfig } from './site';
+import { siteConfigSchema, type SiteConfig, type SiteConfigInput } from './site';
 
 export const CACHE_MS = 5_000;
 const siteKey = (id: string) => `site:${id}`;
@@ -41,7 +41,7 @@ export class SiteStore {
   }
 
   /** Validates and writes; the one write path for site config. */
-  async put(config: SiteConfig): Promise<SiteConfig> {
+  async put(config: SiteConfigInput): Promise<SiteConfig> {
     const valid = siteConfigSchema.parse(config);
     await this.kv.put(siteKey(valid.id), JSON.stringify(valid));
     this.cache.set(valid.id, { config: valid, fetchedAt: this.now() });

@@ -7,6 +7,33 @@ describe('site config', () => {
     expect(siteConfigSchema.parse(DEMO_SITE)).toEqual(DEMO_SITE);
   });
 
+  it('fills empty segments and slots, and refuses slots naming missing segments or duplicate ids', () => {
+    const minimal = { id: 'shop', name: 'Shop', version: 1, origins: [], consentPolicy: 'opt-out' };
+    expect(siteConfigSchema.parse(minimal)).toMatchObject({ segments: [], slots: [] });
+    const bad = siteConfigSchema.safeParse({
+      ...DEMO_SITE,
+      segments: [...(DEMO_SITE.segments ?? []), { id: 'hikers', name: 'Again', condition: { identified: true } }],
+      slots: [{ id: 'hero', name: 'Hero', variants: [{ segment: 'nobody', priority: 1, content: { type: 'text', text: 'x' } }] }],
+    });
+    expect(bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'segments.4.id: duplicate segment id "hikers"',
+      'slots.0.variants.0.segment: no segment "nobody"',
+    ]);
+  });
+
+  it('refuses unsafe URLs and selectors in slot content', () => {
+    const slot = (content: unknown, selector?: string) => ({
+      ...DEMO_SITE,
+      slots: [{ id: 'x', name: 'X', selector, variants: [{ segment: 'hikers', priority: 1, content }] }],
+    });
+    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x', 'vbscript:x']) {
+      expect(siteConfigSchema.safeParse(slot({ type: 'link', text: 'x', href })).success, href).toBe(false);
+    }
+    expect(siteConfigSchema.safeParse(slot({ type: 'link', text: 'x', href: '/cart' })).success).toBe(true);
+    expect(siteConfigSchema.safeParse(slot({ type: 'text', text: 'x' }, '.hero h1')).success).toBe(true);
+    expect(siteConfigSchema.safeParse(slot({ type: 'text', text: 'x' }, 'a{}</style><script>')).success).toBe(false);
+  });
+
   it('rejects origins with paths, wrong schemes and unknown fields, naming the field', () => {
     const bad = siteConfigSchema.safeParse({ ...DEMO_SITE, origins: ['https://a.example/path', 'ftp://a.example'], extra: 1 });
     expect(bad.success).toBe(false);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { siteIdSchema } from '../../../protocol/wire';
+import { proxySchema, segmentSchema, slotSchema } from './personalization';
 
 /** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
 export const originSchema = z
@@ -20,8 +21,32 @@ export const siteConfigSchema = z.strictObject({
   origins: z.array(originSchema).max(100),
   /** opt-out: store unless the visitor declines or sends GPC; opt-in: store nothing until they agree. */
   consentPolicy: z.enum(['opt-in', 'opt-out']),
-});
-export type SiteConfig = z.infer<typeof siteConfigSchema>;
+  segments: z.array(segmentSchema).max(200).default([]),
+  slots: z.array(slotSchema).max(200).default([]),
+  /** Present when the site is routed through the worker (zero-flicker personalization). */
+  proxy: proxySchema.optional(),
+})
+  .superRefine((site, ctx) => {
+    // Every slot variant must name a segment that exists, and ids must be unique.
+    const segments = new Set<string>();
+    site.segments.forEach((s, i) => {
+      if (segments.has(s.id)) ctx.addIssue({ code: 'custom', path: ['segments', i, 'id'], message: `duplicate segment id "${s.id}"` });
+      segments.add(s.id);
+    });
+    const slots = new Set<string>();
+    site.slots.forEach((slot, i) => {
+      if (slots.has(slot.id)) ctx.addIssue({ code: 'custom', path: ['slots', i, 'id'], message: `duplicate slot id "${slot.id}"` });
+      slots.add(slot.id);
+      slot.variants.forEach((v, j) => {
+        if (!segments.has(v.segment)) {
+          ctx.addIssue({ code: 'custom', path: ['slots', i, 'variants', j, 'segment'], message: `no segment "${v.segment}"` });
+        }
+      });
+    });
+  });
+export type SiteConfig = z.output<typeof siteConfigSchema>;
+/** What a writer may send: defaults (empty segments and slots) filled in on parse. */
+export type SiteConfigInput = z.input<typeof siteConfigSchema>;
 
 /**
  * Requests without an Origin header come from non-browser clients (server-side tracking,

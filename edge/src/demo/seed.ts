@@ -1,11 +1,75 @@
 /** The demo shop's site, written to KV on first use when WM_DEMO=1 (local development only). */
-import type { SiteConfig } from '../config/site';
+import type { SiteConfigInput } from '../config/site';
 
-export const DEMO_SITE: SiteConfig = {
+const heroFor = (eyebrow: string, title: string, text: string, href: string, cta: string) =>
+  `<div><p class="eyebrow">${eyebrow}</p><h1>${title}</h1><p>${text}</p>` +
+  `<p><a class="btn light" href="${href}">${cta}</a></p></div>`;
+
+export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
-  version: 1,
+  // Bump when this seed changes: a local KV holding an older demo config is refreshed.
+  version: 2,
   // npm start (8787), the e2e server (8788), a spare port for side-by-side runs (8789).
   origins: [8787, 8788, 8789].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
+  segments: [
+    {
+      id: 'trail-runners',
+      name: 'Trail runners',
+      description: 'Told us they train for trail races or ultras.',
+      condition: { pref: 'sport', test: { op: 'in', value: ['trail', 'ultra'] } },
+    },
+    { id: 'road-runners', name: 'Road runners', condition: { pref: 'sport', test: { op: 'eq', value: 'road' } } },
+    { id: 'hikers', name: 'Hikers', condition: { pref: 'sport', test: { op: 'eq', value: 'hiking' } } },
+    {
+      id: 'cart-abandoners',
+      name: 'Left something in the cart',
+      description: 'Added to cart in the last day and did not check out.',
+      condition: { all: [{ event: 'add_to_cart', within: '1d' }, { not: { event: 'checkout_start', within: '1d' } }] },
+    },
+  ],
+  slots: [
+    {
+      id: 'hero',
+      name: 'Home and category hero',
+      variants: [
+        {
+          segment: 'trail-runners',
+          priority: 30,
+          content: {
+            type: 'html',
+            html: heroFor('Picked for trail runners', 'Dirt, roots and rock', 'Grippy lugs and a rock plate for long days on technical trails.', '/product/ridgeline-trail-runner', 'Meet the Ridgeline'),
+          },
+        },
+        {
+          segment: 'road-runners',
+          priority: 20,
+          content: {
+            type: 'html',
+            html: heroFor('Picked for road runners', 'Fast miles on tarmac', 'A light, springy trainer for tempo runs and race day.', '/product/tempo-road-racer', 'Meet the Tempo'),
+          },
+        },
+        {
+          segment: 'hikers',
+          priority: 10,
+          content: {
+            type: 'html',
+            html: heroFor('Picked for hikers', 'Pack light, go far', 'Thirty litres with a back panel that breathes on the climb.', '/product/summit-30-daypack', 'Meet the Summit 30'),
+          },
+        },
+      ],
+    },
+    {
+      id: 'category-promo',
+      name: 'Category side panel',
+      variants: [
+        {
+          segment: 'cart-abandoners',
+          priority: 10,
+          content: { type: 'html', html: '<h3>Still thinking it over?</h3><p>Your cart is saved. <a href="/cart">Pick up where you left off</a>.</p>' },
+        },
+      ],
+    },
+  ],
 };

@@ -34,7 +34,8 @@ export async function loadSite(c: AppContext, rawId: string | undefined): Promis
   if (!id.success) throw new HttpError(400, `site: ${rawId === undefined ? 'missing' : id.error.issues[0]?.message ?? 'invalid'}`);
   const store = siteStore(c.env);
   let site = await store.get(id.data);
-  if (!site && isDemo(c.env) && id.data === DEMO_SITE.id) site = await store.put(DEMO_SITE);
+  // Local demo: seed the shop's config, and refresh it when this code ships a newer one.
+  if (isDemo(c.env) && id.data === DEMO_SITE.id && (!site || site.version < DEMO_SITE.version)) site = await store.put(DEMO_SITE);
   if (!site) throw new HttpError(404, `unknown site "${id.data}"`);
   return site;
 }

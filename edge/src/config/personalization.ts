@@ -1,0 +1,76 @@
+/**
+ * What marketers configure per site: segments (named condition trees), content slots filled per
+ * segment, and proxy mode. Part of the site's versioned config JSON; validated on every write and
+ * read. Pure: no Worker globals.
+ */
+import { z } from 'zod';
+import { conditionSchema } from '../rules/conditions';
+
+/** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
+export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');
+
+/**
+ * URLs marketer content may point to: http(s), a path on the site itself, mailto: or tel:.
+ * Never javascript:, data: or anything else a browser would run.
+ */
+export const safeUrlSchema = z
+  .string()
+  .max(2_048)
+  .regex(/^(https?:\/\/[^\s"'<>`]+|\/(?!\/)[^\s"'<>`]*|mailto:[^\s"'<>`]+|tel:[+0-9 ()-]+)$/i, 'must be an http(s) URL, a path starting with /, mailto: or tel:');
+
+/** Slot content. `html` is limited HTML, sanitized on save and again when rendered. */
+export const contentSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text'), text: z.string().min(1).max(5_000) }),
+  z.strictObject({ type: z.literal('link'), text: z.string().min(1).max(500), href: safeUrlSchema }),
+  z.strictObject({
+    type: z.literal('image'),
+    src: safeUrlSchema,
+    alt: z.string().max(500),
+    href: safeUrlSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal('html'), html: z.string().min(1).max(20_000) }),
+]);
+export type SlotContent = z.infer<typeof contentSchema>;
+
+export const segmentSchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().min(1).max(200),
+  description: z.string().max(1_000).optional(),
+  condition: conditionSchema,
+});
+export type Segment = z.infer<typeof segmentSchema>;
+
+/**
+ * A CSS selector marketers may target in addition to data-wm-slot: simple selectors only (tags,
+ * ids, classes, attributes, descendant/child combinators), which HTMLRewriter and the browser
+ * both understand.
+ */
+export const selectorSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[a-zA-Z0-9_\-#.\[\]=" >:*]+$/, 'must be a simple CSS selector (tags, #id, .class, [attr="value"], descendant or child)');
+
+export const slotSchema = z.strictObject({
+  /** Matches data-wm-slot="id" on the page. */
+  id: slugSchema,
+  name: z.string().min(1).max(200),
+  selector: selectorSchema.optional(),
+  /** Highest priority first; the first whose segment matches wins, else the page's default stays. */
+  variants: z
+    .array(
+      z.strictObject({
+        segment: slugSchema,
+        priority: z.number().int().min(0).max(1_000),
+        content: contentSchema,
+      }),
+    )
+    .max(50),
+});
+export type Slot = z.infer<typeof slotSchema>;
+
+/** Proxy mode: the worker fetches pages from `upstream` and personalizes them on the way. */
+export const proxySchema = z.strictObject({
+  /** An https origin, or "assets" for the static files bundled with the worker (the local demo). */
+  upstream: z.union([z.literal('assets'), z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://origin.shop.example')]),
+});
