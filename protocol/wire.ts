@@ -206,6 +206,8 @@ export type ProfileExport = {
   traits: Record<string, PropValue>;
   prefs: Record<string, PrefValue>;
   consent: (ConsentState & { updatedAt: number }) | null;
+  /** Segments the visitor is in now, and since when. */
+  segments: { id: string; enteredAt: number }[];
   eventCount: number;
   events: StoredEvent[];
 };

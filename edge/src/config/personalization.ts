@@ -5,18 +5,30 @@
  */
 import { z } from 'zod';
 import { conditionSchema } from '../rules/conditions';
+// A cycle (sanitize.ts uses isSafeUrl): safe because neither module calls the other at load time.
+import { sanitizeHtml } from '../personalize/sanitize';
 
 /** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');
 
+const SAFE_URL = /^(https?:\/\/[^\s"'<>`]+|\/(?![\/\\])[^\s"'<>`]*|mailto:[^\s"'<>`]+|tel:[+0-9 ()-]+)$/i;
+const MAX_URL = 2_048;
 /**
  * URLs marketer content may point to: http(s), a path on the site itself, mailto: or tel:.
  * Never javascript:, data: or anything else a browser would run.
  */
 export const safeUrlSchema = z
   .string()
-  .max(2_048)
-  .regex(/^(https?:\/\/[^\s"'<>`]+|\/(?!\/)[^\s"'<>`]*|mailto:[^\s"'<>`]+|tel:[+0-9 ()-]+)$/i, 'must be an http(s) URL, a path starting with /, mailto: or tel:');
+  .max(MAX_URL)
+  .regex(SAFE_URL, 'must be an http(s) URL, a path starting with /, mailto: or tel:');
+
+/**
+ * The same rule for URLs found in marketer HTML (sanitize.ts). `/\host` is refused like `//host`:
+ * browsers read a backslash after the leading slash as a second slash, i.e. another host.
+ */
+export function isSafeUrl(url: string): boolean {
+  return url.length <= MAX_URL && SAFE_URL.test(url);
+}
 
 /** Slot content. `html` is limited HTML, sanitized on save and again when rendered. */
 export const contentSchema = z.discriminatedUnion('type', [
@@ -28,7 +40,18 @@ export const contentSchema = z.discriminatedUnion('type', [
     alt: z.string().max(500),
     href: safeUrlSchema.optional(),
   }),
-  z.strictObject({ type: z.literal('html'), html: z.string().min(1).max(20_000) }),
+  z.strictObject({
+    type: z.literal('html'),
+    // Sanitized on save, so a stored config only ever holds safe HTML (and again at render).
+    // Re-reading a stored config re-runs this; sanitizeHtml is idempotent, so it is a no-op then.
+    html: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .transform((html) => sanitizeHtml(html))
+      .refine((html) => html.length > 0, 'nothing is left once unsafe HTML (script, event handlers, unsafe URLs) is removed')
+      .refine((html) => html.length <= 20_000, 'longer than 20000 characters once escaped'),
+  }),
 ]);
 export type SlotContent = z.infer<typeof contentSchema>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../../protocol/wire';
-import { explicitConsent, gpcFromHeader, storageVerdict } from './policy';
+import { explicitConsent, gpcFromHeader, personalizationAllowed, storageVerdict } from './policy';
 
 const consentEvent = (ts: number, analytics: boolean): WireEvent => ({
   id: `consent-${ts}`,
@@ -37,5 +37,15 @@ describe('storage verdict', () => {
     expect(gpcFromHeader('1')).toBe(true);
     expect(gpcFromHeader(' 1 ')).toBe(true);
     for (const v of [undefined, null, '', '0', 'true', 'yes']) expect(gpcFromHeader(v)).toBe(false);
+  });
+});
+
+describe('personalization', () => {
+  it('follows the explicit choice, else opt-out without GPC', () => {
+    expect(personalizationAllowed('opt-out', false, undefined)).toBe(true);
+    expect(personalizationAllowed('opt-out', true, undefined)).toBe(false);
+    expect(personalizationAllowed('opt-in', false, undefined)).toBe(false);
+    expect(personalizationAllowed('opt-in', true, { analytics: true, personalization: true })).toBe(true);
+    expect(personalizationAllowed('opt-out', false, { analytics: true, personalization: false })).toBe(false);
   });
 });

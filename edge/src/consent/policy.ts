@@ -32,3 +32,13 @@ export function storageVerdict(policy: ConsentPolicy, gpc: boolean, explicit: Co
 export function gpcFromHeader(value: string | null | undefined): boolean {
   return value?.trim() === '1';
 }
+
+/**
+ * Whether the visitor may see personalized content: their explicit choice, else the site policy
+ * (opt-out sites personalize unless GPC is on; opt-in sites only after consent). The visitor's
+ * stored choice, when the profile has one, is applied again inside the profile.
+ */
+export function personalizationAllowed(policy: ConsentPolicy, gpc: boolean, explicit: ConsentState | undefined): boolean {
+  if (explicit) return explicit.personalization;
+  return policy === 'opt-out' && !gpc;
+}

@@ -5,14 +5,31 @@
  * until its writes are durable: an acknowledged event is never lost.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
+import type { ConsentState, Decision, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
+import type { Segment, Slot } from '../config/personalization';
+import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
+import { renderContent } from '../personalize/render';
+import type { EventHistory, Facts, RequestFacts } from '../rules/evaluate';
 
-export type IngestResult = { accepted: string[]; duplicates: string[] };
+export type IngestResult = { accepted: string[]; duplicates: string[]; decisions: Decision[] };
+
+/** What a decision needs besides the profile: the site's rules and the current request. */
+export type DecisionContext = {
+  segments: Segment[];
+  slots: Slot[];
+  request: RequestFacts;
+  /** Personalization allowed by site policy, GPC and the batch's explicit consent. */
+  personalize: boolean;
+  now: number;
+};
+
+/** Events that are not `track` are counted by their type ("page", "identify", …). */
+const TYPE_NAMES = new Set(['page', 'identify', 'prefs', 'consent']);
 
 /** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
 const ERASED_KEY = 'erased_at';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY,
@@ -34,6 +51,13 @@ CREATE TABLE IF NOT EXISTS consent (
   updated_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segments (id TEXT PRIMARY KEY, entered_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS segment_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  segment TEXT NOT NULL,
+  change TEXT NOT NULL CHECK (change IN ('enter', 'exit')),
+  at INTEGER NOT NULL
+);
 `;
 
 /** Latest write wins by the client's event time, so a late retry never overwrites a newer value. */
@@ -82,7 +106,7 @@ export class VisitorProfile extends DurableObject<Env> {
    * Appends events, each id once; applies identify / prefs / consent of the newly stored ones.
    * Returns null for an erased profile: the caller must start a new visitor id.
    */
-  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number): Promise<IngestResult | null> {
+  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number, context: DecisionContext): Promise<IngestResult | null> {
     if (await this.erased()) return null;
     this.ensureSchema();
     const accepted: string[] = [];
@@ -110,7 +134,66 @@ export class VisitorProfile extends DurableObject<Env> {
       accepted.push(event.id);
       this.apply(event);
     }
-    return { accepted, duplicates };
+    // Segments are evaluated on every event, so entry and exit are known the moment they happen.
+    return { accepted, duplicates, decisions: this.decideNow(context) };
+  }
+
+  /** Decisions for the current request without new events (GET /_wm/decide, proxy mode). */
+  async decide(context: DecisionContext): Promise<Decision[]> {
+    if (await this.erased()) return [];
+    this.ensureSchema();
+    if (this.sql.exec('SELECT 1 FROM meta LIMIT 1').toArray().length === 0) return [];
+    return this.decideNow(context);
+  }
+
+  private decideNow(context: DecisionContext): Decision[] {
+    const facts = this.facts(context);
+    const outcomes = evaluateSegments(context.segments, facts);
+    const current = new Set(this.sql.exec<{ id: string }>('SELECT id FROM segments').toArray().map((r) => r.id));
+    const { entered, exited } = membershipChanges(current, outcomes);
+    for (const id of entered) {
+      this.sql.exec('INSERT INTO segments (id, entered_at) VALUES (?, ?)', id, context.now);
+      this.sql.exec("INSERT INTO segment_log (segment, change, at) VALUES (?, 'enter', ?)", id, context.now);
+    }
+    for (const id of exited) {
+      this.sql.exec('DELETE FROM segments WHERE id = ?', id);
+      this.sql.exec("INSERT INTO segment_log (segment, change, at) VALUES (?, 'exit', ?)", id, context.now);
+    }
+    // A visitor who said no to personalization keeps their segments (analytics) but sees defaults.
+    const personalize = facts.consent ? facts.consent.personalization : context.personalize;
+    return personalize ? decideSlots(context.slots, context.segments, outcomes, renderContent) : [];
+  }
+
+  private facts(context: DecisionContext): Facts {
+    const keyValues = <T>(table: 'traits' | 'prefs') =>
+      Object.fromEntries(this.sql.exec<{ key: string; value: string }>(`SELECT key, value FROM ${table}`).toArray().map((r) => [r.key, JSON.parse(r.value) as T]));
+    const userId = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'user_id'").toArray()[0]?.value ?? null;
+    const sessions = this.sql.exec<{ n: number }>('SELECT COUNT(DISTINCT session_id) AS n FROM events').one().n;
+    const history: EventHistory = {
+      count: (name, since) => {
+        // The earlier of client and receive time: a skewed client clock cannot make old events recent.
+        const at = 'MIN(ts, received_at)';
+        const [where, arg] = TYPE_NAMES.has(name) ? ['type = ?', name] : ["type = 'track' AND name = ?", name];
+        const sql = `SELECT COUNT(*) AS n FROM events WHERE ${where}${since === null ? '' : ` AND ${at} >= ?`}`;
+        const cursor = since === null ? this.sql.exec<{ n: number }>(sql, arg) : this.sql.exec<{ n: number }>(sql, arg, since);
+        return cursor.one().n;
+      },
+    };
+    return {
+      now: context.now,
+      traits: keyValues<PropValue>('traits'),
+      prefs: keyValues<PrefValue>('prefs'),
+      consent: this.storedConsent(),
+      userId,
+      returning: sessions > 1,
+      history,
+      request: context.request,
+    };
+  }
+
+  private storedConsent(): ConsentState | null {
+    const row = this.sql.exec<{ analytics: number; personalization: number }>('SELECT analytics, personalization FROM consent').toArray()[0];
+    return row ? { analytics: row.analytics === 1, personalization: row.personalization === 1 } : null;
   }
 
   private apply(event: WireEvent): void {
@@ -162,6 +245,10 @@ export class VisitorProfile extends DurableObject<Env> {
     const consentRow = this.sql
       .exec<{ analytics: number; personalization: number; updated_at: number }>('SELECT analytics, personalization, updated_at FROM consent')
       .toArray()[0];
+    const segments = this.sql
+      .exec<{ id: string; entered_at: number }>('SELECT id, entered_at FROM segments ORDER BY entered_at, id')
+      .toArray()
+      .map((r) => ({ id: r.id, enteredAt: r.entered_at }));
     const consent: ProfileExport['consent'] = consentRow
       ? { analytics: consentRow.analytics === 1, personalization: consentRow.personalization === 1, updatedAt: consentRow.updated_at }
       : null;
@@ -179,6 +266,7 @@ export class VisitorProfile extends DurableObject<Env> {
       traits: keyValues<PropValue>('traits'),
       prefs: keyValues<PrefValue>('prefs'),
       consent,
+      segments,
       eventCount: events.length,
       events,
     };

@@ -1,7 +1,7 @@
 /** POST /_wm/e: a batch of events from the snippet (or any server-side sender). */
 import { Hono } from 'hono';
 import { MAX_BODY_BYTES } from '../../../protocol/limits';
-import type { CollectResponse } from '../../../protocol/wire';
+import type { CollectResponse, WireEvent } from '../../../protocol/wire';
 import { explicitConsent, gpcFromHeader, storageVerdict } from '../consent/policy';
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
 import { parseBatch } from '../ingest/batch';
@@ -9,9 +9,17 @@ import { assertJsonLikeContentType, readBodyText } from '../http/body';
 import { HttpError } from '../http/errors';
 import { checkOrigin, isDemo, loadSite, visitorSecret, type AppEnv } from '../http/site-context';
 import { clearVisitorCookie, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
+import { decisionContext, type PageFacts } from '../personalize/decide-request';
 import { visitorStub } from '../profile/stub';
 
 export const collect = new Hono<AppEnv>();
+
+/** The page the batch was sent from: its latest page view, else its latest event's URL. */
+function pageOf(events: readonly WireEvent[]): PageFacts {
+  const page = events.findLast((e) => e.type === 'page');
+  if (page) return { url: page.url, referrer: page.ref, utm: page.utm };
+  return { url: events[events.length - 1]?.url };
+}
 
 collect.post('/e', async (c) => {
   assertJsonLikeContentType(c.req.header('content-type'));
@@ -44,11 +52,12 @@ collect.post('/e', async (c) => {
     (await verifyVisitorToken(secret, site.id, batch.vid)) ??
     newVisitorId();
   const receivedAt = Date.now();
-  let result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt);
+  const context = decisionContext(c, site, pageOf(batch.events), explicitConsent(batch.events, batch.consent));
+  let result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
   if (!result) {
     // That profile was erased: the browser still held its token. Start a new, unrelated one.
     visitorId = newVisitorId();
-    result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt);
+    result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
     if (!result) throw new Error('a brand-new visitor profile reported itself erased');
   }
   const token = await signVisitorToken(secret, site.id, visitorId);
@@ -61,6 +70,6 @@ collect.post('/e', async (c) => {
         `${result.duplicates.length} duplicate, ${batch.rejected.length} rejected`,
     );
   }
-  const body: CollectResponse = { vid: token, ...result, rejected: batch.rejected, decisions: [] };
+  const body: CollectResponse = { vid: token, ...result, rejected: batch.rejected };
   return c.json(body);
 });

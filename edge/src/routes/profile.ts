@@ -11,13 +11,19 @@ import { visitorStub } from '../profile/stub';
 
 export const profile = new Hono<AppEnv>();
 
-async function caller(c: AppContext) {
+/** The site from ?site=, and the caller's visitor id from their token (null without a valid one). */
+export async function siteAndVisitor(c: AppContext) {
   const site = await loadSite(c, c.req.query('site'));
   checkOrigin(c, site);
   c.header('Cache-Control', 'private, no-store');
   const token = bearerToken(c) ?? readVisitorCookie(c);
+  const visitorId = token ? await verifyVisitorToken(visitorSecret(c.env), site.id, token) : null;
+  return { site, token, visitorId };
+}
+
+async function caller(c: AppContext) {
+  const { site, token, visitorId } = await siteAndVisitor(c);
   if (!token) throw new HttpError(401, 'no visitor token: this browser has no Waymark profile for this site');
-  const visitorId = await verifyVisitorToken(visitorSecret(c.env), site.id, token);
   if (!visitorId) throw new HttpError(401, 'visitor token is invalid or belongs to another site');
   return { site, visitorId, stub: visitorStub(c.env, site.id, visitorId) };
 }

@@ -1,0 +1,45 @@
+/**
+ * Decisions for a request: builds the request facts (page, referrer, UTM, device, geo), the
+ * consent for personalization, and asks the visitor's Durable Object. Used by the collect route,
+ * GET /_wm/decide and proxy mode.
+ */
+import type { Decision, Utm } from '../../../protocol/wire';
+import type { SiteConfig } from '../config/site';
+import { gpcFromHeader, personalizationAllowed } from '../consent/policy';
+import { isDemo, type AppContext } from '../http/site-context';
+import type { DecisionContext } from '../profile/visitor-profile';
+import { visitorStub } from '../profile/stub';
+import { deviceFromHeaders, type RequestFacts } from '../rules/evaluate';
+import type { ConsentState } from '../../../protocol/wire';
+
+export type PageFacts = { url?: string; referrer?: string; utm?: Utm };
+
+export function requestFacts(c: AppContext, page: PageFacts): RequestFacts {
+  const cf = c.req.raw.cf as { country?: string; region?: string } | undefined;
+  // wrangler dev has no real `cf`: the local demo and tests may name a country and region.
+  const demo = isDemo(c.env);
+  const country = (demo && c.req.header('x-wm-country')) || cf?.country;
+  const region = (demo && c.req.header('x-wm-region')) || cf?.region;
+  return {
+    ...page,
+    device: deviceFromHeaders(c.req.header('user-agent'), c.req.header('sec-ch-ua-mobile')),
+    ...(country ? { country } : {}),
+    ...(region ? { region } : {}),
+  };
+}
+
+export function decisionContext(c: AppContext, site: SiteConfig, page: PageFacts, explicit?: ConsentState): DecisionContext {
+  return {
+    segments: site.segments,
+    slots: site.slots,
+    request: requestFacts(c, page),
+    personalize: personalizationAllowed(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit),
+    now: Date.now(),
+  };
+}
+
+/** What to show on a page for this visitor; none for a visitor without a profile yet. */
+export async function pageDecisions(c: AppContext, site: SiteConfig, visitorId: string | null, page: PageFacts): Promise<Decision[]> {
+  if (!visitorId || site.slots.length === 0) return [];
+  return visitorStub(c.env, site.id, visitorId).decide(decisionContext(c, site, page));
+}

@@ -1,0 +1,136 @@
+/**
+ * Proxy mode's HTMLRewriter adapter (HTMLRewriter is a Worker global, so it stays in this file).
+ *
+ * Streams an upstream page through the rewriter: fills slots with the edge's (already sanitized)
+ * decisions, injects the snippet once if the page does not carry it, and marks the response
+ * private. Anything that is not a 200 text/html page is returned as it came, byte for byte.
+ *
+ * Snippet detection is streaming, so it cannot look ahead: the tag is injected at the end of
+ * <head> (else at the start of <body>, else at the end of the document) unless a
+ * `<script src=".../_wm/wm.js">` (or wm.debug.js) was seen before that point. A page that loads
+ * the snippet later in <body> gets it twice; the snippet's own guard (`wm.v`) makes the second
+ * load a no-op, and the stub is idempotent (`window.wm=window.wm||…`).
+ */
+import type { Decision, SlotDecision } from '../../../protocol/wire';
+
+export type RewriteOptions = {
+  /** Where the injected tag loads the snippet from, e.g. '/_wm/wm.js'. */
+  snippetSrc: string;
+  /** The site id for the tag's data-site. */
+  site: string;
+};
+
+/** The one-line stub from the README: queues calls until the snippet loads, never throws. */
+export const STUB = 'window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}';
+
+const SLOT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const SNIPPET_PATH = /\/_wm\/wm(\.debug)?\.js$/;
+/** Encodings the runtime decodes on fetch and re-encodes on the way out; others are left alone. */
+const DECODED_ENCODINGS = new Set(['', 'identity', 'gzip', 'br']);
+/** Headers that would let a shared cache (or a CDN) store the personalized page. */
+const CACHE_HEADERS = ['etag', 'last-modified', 'expires', 'age', 'cdn-cache-control', 'cloudflare-cdn-cache-control', 'surrogate-control'];
+
+/** Only a 200 HTML page with a body we can read is rewritten; HEAD, errors, redirects, assets pass. */
+export function isRewritable(method: string, response: Response): boolean {
+  if (method === 'HEAD' || response.status !== 200 || !response.body) return false;
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  return type === 'text/html' && DECODED_ENCODINGS.has(encoding);
+}
+
+/**
+ * The nonce a CSP header allows inline scripts with, if any: from script-src-elem, else script-src,
+ * else default-src, in any of the (comma-joined) policies.
+ */
+export function scriptNonce(csp: string | null): string | undefined {
+  if (!csp) return undefined;
+  for (const policy of csp.split(',')) {
+    const directives = new Map<string, string[]>();
+    for (const part of policy.split(';')) {
+      const [name, ...values] = part.trim().split(/\s+/);
+      if (name && !directives.has(name.toLowerCase())) directives.set(name.toLowerCase(), values);
+    }
+    const sources = directives.get('script-src-elem') ?? directives.get('script-src') ?? directives.get('default-src') ?? [];
+    for (const source of sources) {
+      const match = /^'nonce-([A-Za-z0-9+/_=-]+)'$/.exec(source);
+      if (match?.[1]) return match[1];
+    }
+  }
+  return undefined;
+}
+
+const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+function snippetTag(options: RewriteOptions, nonce: string | undefined): string {
+  const n = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';
+  return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"></script>`;
+}
+
+function fill(decision: SlotDecision): HTMLRewriterElementContentHandlers {
+  return {
+    element(el) {
+      // The html was sanitized by the edge (personalize/sanitize.ts); nothing else is inserted as HTML.
+      el.setInnerContent(decision.html, { html: true });
+      el.setAttribute('data-wm-filled', decision.segment);
+    },
+  };
+}
+
+function selectorsFor(decision: SlotDecision): string[] {
+  const selectors = SLOT_ID.test(decision.id) ? [`[data-wm-slot="${decision.id}"]`] : [];
+  if (decision.selector) selectors.push(decision.selector);
+  return selectors;
+}
+
+/**
+ * Streams `response` through HTMLRewriter (call only when `isRewritable`). The result is private:
+ * `Cache-Control: private, no-store`, `Vary: Cookie`, no validators, no stale Content-Length.
+ */
+export function rewritePage(response: Response, decisions: readonly Decision[], options: RewriteOptions): Response {
+  const nonce = scriptNonce(response.headers.get('content-security-policy'));
+  const tag = snippetTag(options, nonce);
+  let done = false; // the page already has the snippet, or we injected it
+  const inject = (insert: (html: string) => void) => {
+    if (done) return;
+    done = true;
+    insert(tag);
+  };
+
+  let rewriter = new HTMLRewriter()
+    .on('script[src]', {
+      element(el) {
+        const src = (el.getAttribute('src') ?? '').split(/[?#]/)[0] ?? '';
+        if (SNIPPET_PATH.test(src)) done = true;
+      },
+    })
+    .on('head', { element: (el) => el.onEndTag((end) => inject((html) => end.before(html, { html: true }))) })
+    .on('body', { element: (el) => inject((html) => el.prepend(html, { html: true })) })
+    .onDocument({ end: (end) => inject((html) => end.append(html, { html: true })) });
+
+  for (const decision of decisions) {
+    if (decision.kind !== 'slot') continue;
+    for (const selector of selectorsFor(decision)) {
+      try {
+        rewriter = rewriter.on(selector, fill(decision));
+      } catch (err) {
+        // A selector HTMLRewriter cannot parse costs that selector only, never the page.
+        console.error(`slot ${decision.id}: selector ${JSON.stringify(selector)} refused by HTMLRewriter`, err);
+      }
+    }
+  }
+
+  const transformed = rewriter.transform(response);
+  const out = new Response(transformed.body, transformed);
+  markPrivate(out.headers);
+  return out;
+}
+
+function markPrivate(headers: Headers): void {
+  headers.set('cache-control', 'private, no-store');
+  const vary = headers.get('vary');
+  if (!vary) headers.set('vary', 'Cookie');
+  else if (!/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary)) headers.set('vary', `${vary}, Cookie`);
+  for (const name of CACHE_HEADERS) headers.delete(name);
+  // The body changed length; the runtime re-encodes per Content-Encoding and frames the stream.
+  headers.delete('content-length');
+}

@@ -1,0 +1,92 @@
+import { SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { CollectResponse, Decision, ErrorResponse, ProfileExport } from '../../protocol/wire';
+import { BASE, ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
+
+const prefs = (sport: string) => makeEvent({ type: 'prefs', name: undefined, props: undefined, prefs: { sport } });
+const page = (path = '/') => makeEvent({ type: 'page', name: undefined, props: undefined, url: `${ORIGIN}${path}`, ref: '' });
+
+function decideFor(init: { cookie?: string; token?: string; url?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.cookie) headers.cookie = init.cookie;
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const url = encodeURIComponent(init.url ?? `${ORIGIN}/category/running`);
+  return SELF.fetch(`${BASE}/_wm/decide?site=demo&url=${url}`, { headers });
+}
+
+describe('decisions on the collect response', () => {
+  it('a stated preference changes the hero on the very next response, and says why', async () => {
+    const first = await post([page()]);
+    const cookie = visitorCookie(first);
+    expect((await first.json<CollectResponse>()).decisions).toEqual([]);
+
+    const res = await post([prefs('trail')], { cookie });
+    const { decisions } = await res.json<CollectResponse>();
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({ kind: 'slot', id: 'hero', segment: 'trail-runners' });
+    expect(decisions[0]?.html).toContain('Dirt, roots and rock');
+    expect(decisions[0]?.why).toMatch(/Trail runners.*pref sport in \["trail","ultra"\] \(is "trail"\)/);
+
+    // Read-your-writes through the profile: the segment entry is recorded.
+    const profile = await (await me({ cookie })).json<ProfileExport>();
+    expect(profile.segments.map((s) => s.id)).toEqual(['trail-runners']);
+
+    // Changing the answer moves the visitor between segments.
+    const road = await (await post([prefs('road')], { cookie })).json<CollectResponse>();
+    expect(road.decisions.map((d) => d.segment)).toEqual(['road-runners']);
+    expect((await (await me({ cookie })).json<ProfileExport>()).segments.map((s) => s.id)).toEqual(['road-runners']);
+  });
+
+  it('cart abandonment shows the category promo until checkout starts', async () => {
+    const res = await post([page('/product/ridgeline-trail-runner'), makeEvent({ name: 'add_to_cart' })]);
+    const cookie = visitorCookie(res);
+    expect((await res.json<CollectResponse>()).decisions.map((d) => d.id)).toEqual(['category-promo']);
+    const after = await (await post([makeEvent({ name: 'checkout_start' })], { cookie })).json<CollectResponse>();
+    expect(after.decisions).toEqual([]);
+  });
+
+  it('no personalization when the visitor declined it (analytics still stored)', async () => {
+    const consent = makeEvent({ type: 'consent', name: undefined, props: undefined, consent: { analytics: true, personalization: false } });
+    const res = await post([consent, prefs('trail')]);
+    const body = await res.json<CollectResponse>();
+    expect(body.accepted).toHaveLength(2);
+    expect(body.decisions).toEqual([]);
+    // The stored choice keeps holding on later batches that do not repeat it.
+    const later = await (await post([prefs('hiking')], { cookie: visitorCookie(res) })).json<CollectResponse>();
+    expect(later.decisions).toEqual([]);
+  });
+});
+
+describe('GET /_wm/decide', () => {
+  it('returns the visitor’s decisions for a page, by cookie or bearer token', async () => {
+    const res = await post([prefs('hiking')]);
+    const cookie = visitorCookie(res);
+    const { vid } = await res.json<CollectResponse>();
+    for (const auth of [{ cookie }, { token: vid }]) {
+      const decided = await decideFor(auth);
+      expect(decided.status).toBe(200);
+      expect(decided.headers.get('cache-control')).toBe('private, no-store');
+      const { decisions } = await decided.json<{ decisions: Decision[] }>();
+      expect(decisions.map((d) => [d.id, d.segment])).toEqual([['hero', 'hikers']]);
+    }
+  });
+
+  it('a browser without a profile, or with a forged token, gets no decisions', async () => {
+    expect(await (await decideFor()).json()).toEqual({ decisions: [] });
+    expect(await (await decideFor({ token: `${'A'.repeat(22)}.${'B'.repeat(22)}` })).json()).toEqual({ decisions: [] });
+  });
+
+  it('GPC without an explicit choice turns personalization off', async () => {
+    const res = await post([prefs('trail')]);
+    const decided = await decideFor({ cookie: visitorCookie(res), headers: { 'sec-gpc': '1' } });
+    expect(await decided.json()).toEqual({ decisions: [] });
+  });
+
+  it('refuses a missing or non-http url with a reason', async () => {
+    for (const url of ['', 'javascript:alert(1)', 'not a url']) {
+      const res = await SELF.fetch(`${BASE}/_wm/decide?site=demo&url=${encodeURIComponent(url)}`);
+      expect(res.status).toBe(400);
+      expect((await res.json<ErrorResponse>()).error).toMatch(/url/);
+    }
+  });
+});
