@@ -1,5 +1,7 @@
 // Builds the browser snippet and lays out the static files the worker serves.
 //   dist/snippet/wm.js        the snippet (minified IIFE; size budget checked by a test)
+//   dist/snippet/wm-ui.js     slot rendering (later in-app messages), loaded by wm.js on demand
+//                             (own budget; see snippet/src/ui/index.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/
 //   dist/edge-public/         what production serves: the snippet only (see wrangler.toml)
@@ -10,7 +12,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
-const SNIPPET_FILES = ['wm.js', 'wm.debug.js'];
+const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js'];
 
 export function sizes(file) {
   const code = readFileSync(file);
@@ -45,14 +47,17 @@ function layoutAndReport() {
 
 const terserOptions = {
   ecma: 2019,
-  compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+  compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe_comps: true },
   mangle: { properties: { regex: /^_/ } },
   format: { comments: false },
 };
 
-/** wm.js is the production build; wm.debug.js the same code with console logging kept. */
-const snippet = (file, debug) => ({
-  input: 'snippet/src/index.ts',
+/**
+ * wm.js is the production build; wm.debug.js the same code with console logging kept; wm-ui.js
+ * the lazily loaded renderer (one build: it logs nothing).
+ */
+const snippet = (file, debug, input = 'snippet/src/index.ts') => ({
+  input,
   output: { file, format: 'iife', strict: false },
   plugins: [
     resolve({ browser: true }),
@@ -62,5 +67,9 @@ const snippet = (file, debug) => ({
   ],
 });
 
-// The debug build goes last: its writeBundle lays out both files once both exist.
-export default [snippet('dist/snippet/wm.js', false), snippet('dist/snippet/wm.debug.js', true)];
+// The debug build goes last: its writeBundle lays out all files once they exist.
+export default [
+  snippet('dist/snippet/wm.js', false),
+  snippet('dist/snippet/wm-ui.js', false, 'snippet/src/ui/index.ts'),
+  snippet('dist/snippet/wm.debug.js', true),
+];

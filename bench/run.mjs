@@ -1,7 +1,9 @@
-// `npm run bench`: snippet size beside the peers, then collect-endpoint load beside the health route.
+// `npm run bench`: snippet size beside the peers, collect-endpoint load beside the health route,
+// then proxy mode's added latency beside plain pass-through.
 //
-//   node bench/run.mjs [--only=sizes|load] [--snippet=path]
+//   node bench/run.mjs [--only=sizes|load|proxy] [--snippet=path]
 //                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200]
+//                      [--proxy-requests=400] [--proxy-seconds=6] [--proxy-concurrency=8]
 //
 // Progress goes to stderr, results to stdout. Exit code 1 only when Waymark itself fails (snippet
 // missing, worker not starting, errors on valid requests); an unavailable peer is reported, not fatal.
@@ -16,6 +18,10 @@ const args = Object.fromEntries(
   }),
 );
 const only = args.only ?? '';
+if (!['', 'sizes', 'load', 'proxy'].includes(only)) {
+  console.error(`--only must be sizes, load or proxy (got "${only}")`);
+  process.exit(2);
+}
 const snippet = args.snippet || process.env.WM_SNIPPET || 'dist/snippet/wm.js';
 const started = performance.now();
 const progress = (/** @type {string} */ line) =>
@@ -23,7 +29,7 @@ const progress = (/** @type {string} */ line) =>
 
 let failed = false;
 
-if (only !== 'load') {
+if (only === '' || only === 'sizes') {
   const { measureSizes, formatSizes } = await import('./sizes.mjs');
   try {
     const rows = await measureSizes(snippet, progress);
@@ -35,7 +41,7 @@ if (only !== 'load') {
   }
 }
 
-if (only !== 'sizes') {
+if (only === '' || only === 'load') {
   const { measureCollect, formatCollect, collectFailed } = await import('./collect.mjs');
   try {
     const numeric = ['requests', 'seconds', 'concurrency', 'visitors'].filter((k) => Number(args[k]) > 0);
@@ -49,6 +55,23 @@ if (only !== 'sizes') {
   } catch (err) {
     failed = true;
     console.log(`\n## Collect endpoint\n\nFAILED: ${/** @type {Error} */ (err).stack ?? err}`);
+  }
+}
+
+if (only === '' || only === 'proxy') {
+  const { measureProxy, formatProxy, proxyFailed } = await import('./proxy.mjs');
+  try {
+    const numeric = ['requests', 'seconds', 'concurrency'].filter((k) => Number(args[`proxy-${k}`]) > 0);
+    const result = await measureProxy(progress, Object.fromEntries(numeric.map((k) => [k, Number(args[`proxy-${k}`])])));
+    console.log('\n## Proxy mode: HTMLRewriter personalization vs pass-through (loopback origin, local workerd)\n');
+    console.log(formatProxy(result).join('\n'));
+    if (proxyFailed(result)) {
+      failed = true;
+      console.log('\nFAILED: proxied pages were wrong or got errors (see the samples above)');
+    }
+  } catch (err) {
+    failed = true;
+    console.log(`\n## Proxy mode\n\nFAILED: ${/** @type {Error} */ (err).stack ?? err}`);
   }
 }
 

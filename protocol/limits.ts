@@ -33,5 +33,12 @@ export const MAX_DEPTH = 3;
 
 /** Name of the first-party visitor cookie the edge sets (HttpOnly, SameSite=Lax). */
 export const VISITOR_COOKIE = 'wm_vid';
+/**
+ * Set by the edge when a visitor explicitly declines (HttpOnly, SameSite=Lax), removed when they
+ * agree: proxy mode then mints no visitor id for them on later pages.
+ */
+export const OPTOUT_COOKIE = 'wm_optout';
+/** GET /_wm/decide: decisions for the caller without sending events (snippet mode). */
+export const DECIDE_PATH = '/_wm/decide';
 /** A session ends after this much inactivity (the usual 30 minutes of web analytics). */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;

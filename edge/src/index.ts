@@ -8,7 +8,9 @@ import type { ErrorResponse } from '../../protocol/wire';
 import { HttpError } from './http/errors';
 import type { AppEnv } from './http/site-context';
 import { collect } from './routes/collect';
+import { decide } from './routes/decide';
 import { profile } from './routes/profile';
+import { proxyPage } from './routes/proxy';
 
 export { VisitorProfile } from './profile/visitor-profile';
 
@@ -29,6 +31,9 @@ app.options(`${WM_PREFIX}/*`, (c) => {
 app.get(`${WM_PREFIX}/health`, (c) => c.json({ ok: true }));
 app.route(WM_PREFIX, collect);
 app.route(WM_PREFIX, profile);
+app.route(WM_PREFIX, decide);
+// Everything outside /_wm/: proxy mode (or the static files when the site is not proxied). Last.
+app.all('*', proxyPage);
 
 app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies ErrorResponse, 404));
 

@@ -113,6 +113,10 @@ describe('POST /_wm/e', () => {
     const denied = await post([deny, makeEvent()], { site: 'optin', cookie });
     expect(await denied.json<CollectResponse>()).toMatchObject({ accepted: [], notStored: 'consent' });
     expect(denied.headers.get('set-cookie')).toMatch(/wm_vid=;/);
+    expect(denied.headers.get('set-cookie')).toMatch(/wm_optout=1;.*HttpOnly/i);
+    // Agreeing again lifts the marker.
+    const again = await post([grant], { site: 'optin', cookie: 'wm_optout=1' });
+    expect(again.headers.get('set-cookie')).toMatch(/wm_optout=;.*Max-Age=0/i);
   });
 
   it('gives a forged or foreign token a fresh profile instead of the victim’s', async () => {

@@ -7,29 +7,25 @@
  *                          (array of checked values), a lone checkbox is a boolean.
  *   data-wm-form="name"    submit -> track('form_submit', {form, fields}); secrets never read.
  */
-import type { PrefValue } from '../../protocol/wire';
 import { fieldValue, formFields, type Field } from './fields';
 import { json } from './storage';
 
 type Listen = (t: EventTarget, type: string, f: (e: Event) => void) => void;
 type Target = HTMLElement & Field & { elements: Iterable<Field> };
 
-export function capture(
-  track: (name: string, props: unknown) => void,
-  prefs: (p: Record<string, PrefValue>) => void,
-  listen: Listen,
-): void {
+/** `wm` is the snippet's own command function: captured events go through it like site calls. */
+export function capture(wm: (c: string, a: unknown, b?: unknown) => void, listen: Listen): void {
   const on = (type: string, f: (t: Target) => void) => listen(document, type, (e) => f(e.target as Target));
   on('click', (t) => {
     const el = t.closest<HTMLElement>('[data-wm-track]');
-    if (el) track(el.dataset.wmTrack!, json(el.dataset.wmProps));
+    if (el) wm('track', el.dataset.wmTrack, json(el.dataset.wmProps));
   });
   on('change', (t) => {
     const k = t.dataset.wmPref;
-    if (k) prefs({ [k]: fieldValue(t, [...document.querySelectorAll<Target>(`[data-wm-pref="${CSS.escape(k)}"]`)]) });
+    if (k) wm('prefs', { [k]: fieldValue(t, [...document.querySelectorAll<Target>(`[data-wm-pref="${CSS.escape(k)}"]`)]) });
   });
   on('submit', (t) => {
     const form = t.dataset.wmForm;
-    if (form) track('form_submit', { form, fields: formFields([...t.elements]) });
+    if (form) wm('track', 'form_submit', { form, fields: formFields([...t.elements]) });
   });
 }

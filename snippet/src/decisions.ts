@@ -1,12 +1,16 @@
-/** `wm('on', 'decision', fn)`: handlers get the `decisions` of every collect response. */
+/**
+ * `wm('on', 'decision', fn)`: handlers get the `decisions` of every collect response; one
+ * registered after a response first gets the latest one (wm-ui.js loads after it, for example).
+ */
 import type { Decision } from '../../protocol/wire';
 
-const handlers: ((d: Decision[]) => void)[] = [];
-
-/** Not checked for being a function: calling a non-function just throws into the catch below. */
-export const onDecision = (f: unknown): unknown => handlers.push(f as (d: Decision[]) => void);
+export type Handler = (d: Decision[]) => void;
+export const handlers: Handler[] = [];
+/** The latest decisions, for handlers registered after them (see index.ts, `wm('on', …)`). */
+export let last: Decision[] | undefined;
 
 export function dispatch(d: Decision[]): void {
+  last = d;
   for (const f of handlers) {
     try {
       f(d);

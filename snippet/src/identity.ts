@@ -31,7 +31,8 @@ let mem: Session | undefined;
 export function session(persist: boolean): Session {
   const now = Date.now();
   let s = (persist && json<Session>(ls(SID))) || mem;
-  if (!s || now - s.t > SESSION_IDLE_MS) s = { i: uid(), t: now, u: parseUtm(location.search) };
+  // `t` is set just below, for a new session as for an old one.
+  if (!s || now - s.t > SESSION_IDLE_MS) s = { i: uid(), u: parseUtm(location.search) } as Session;
   s.t = now;
   if (persist) ls(SID, JSON.stringify(s));
   return (mem = s);

@@ -9,11 +9,11 @@
  * (origin; default: the script's own origin). The debug build (wm.debug.js) logs ignored, dropped
  * and refused events to the console; the production build has no logging code at all.
  */
-import { COLLECT_PATH } from '../../protocol/limits';
+import { COLLECT_PATH, WM_PREFIX } from '../../protocol/limits';
 import type { WireEvent } from '../../protocol/wire';
 import { capture } from './capture';
 import { choice, choose, decide, type State } from './consent';
-import { onDecision } from './decisions';
+import { handlers, last, type Handler } from './decisions';
 import * as E from './events';
 import { forget, getVid, session } from './identity';
 import { mem, persist, wipe } from './outbox';
@@ -54,7 +54,10 @@ function boot(): void {
 
   function ev(type: WireEvent['type'], fields: E.Fields): void {
     const e = state < 0 ? 0 : E.make(type, fields, session(state > 0));
-    if (!e) return log('dropped', type, state);
+    if (!e) {
+      if (DEBUG) log('dropped', type, state);
+      return;
+    }
     mem.push(e);
     if (state > 0) persist(e);
     // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
@@ -77,8 +80,10 @@ function boot(): void {
         if ((state = choose(a)) < 0) return stop();
         mem.forEach(persist);
         ev('consent', { consent: choice });
-      } else if (c == 'on' && a == 'decision') onDecision(b);
-      else log('ignored', c);
+      } else if (c == 'on' && a == 'decision')
+        // Not checked for being a function: the catch below takes what calling it throws.
+        handlers.push(b as Handler) && last && (b as Handler)(last);
+      else if (DEBUG) log('ignored', c);
     } catch {
       /* never throw into site code */
     }
@@ -90,25 +95,34 @@ function boot(): void {
   wm.v = 1;
 
   if (state < 0) stop();
-  setup(
-    // Relative to the page, so an inline copy of the snippet (no src) sends to the page's origin.
-    (data.endpoint || new URL(script.src, location.href).origin) + COLLECT_PATH,
-    () => state > 0 && { site, vid: getVid(), consent: choice },
-  );
+  // Relative to the page, so an inline copy of the snippet (no src) sends to the page's origin.
+  const origin = new URL(script.src, location.href).origin;
+  setup((data.endpoint || origin) + COLLECT_PATH, () => state > 0 && { site, vid: getVid(), consent: choice });
+
+  // Slot rendering (and later in-app messages) live in wm-ui.js, loaded once from this script's
+  // origin when the edge sends decisions or the page has slots: checked at boot and when the
+  // document is parsed (readystatechange), as an async script may run before the body exists.
+  // It talks to us through wm('on', 'decision', …) only. An empty script runs nothing when
+  // inserted; setting src then loads it (async, as every inserted script). `d` is decisions (a
+  // collect response), an Event or 0 (boot).
+  let ui: string | 0 = origin + WM_PREFIX + '/wm-ui.js';
+  const loadUi = (d: unknown) =>
+    ui &&
+    ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) &&
+    ((document.head.appendChild(document.createElement('script')).src = ui), (ui = 0));
+  handlers.push(loadUi);
   for (const a of queued) wm(...a);
 
   // Also the first flush, which sends what earlier pages left in the outbox.
   const page = () => wm('page');
   page();
   watchRoutes(data.spa == 'hash', page, listen);
-  capture(
-    (n, p) => wm('track', n, p),
-    (p) => wm('prefs', p),
-    listen,
-  );
+  capture(wm, listen);
+  listen(document, 'readystatechange', loadUi);
   listen(window, 'online', () => schedule(0));
   listen(window, 'pagehide', beacon);
   listen(document, 'visibilitychange', () => document.hidden && beacon());
+  loadUi(0);
 }
 
 // Loaded twice (site tag plus the worker's injection): the first copy wins.

@@ -16,7 +16,7 @@ const idb = createStore(DB, 'outbox');
 export let mem: WireEvent[] = [];
 
 /** Never throws: indexedDB missing throws synchronously, blocked storage rejects. */
-const io = <T>(f: () => Promise<T>): Promise<T | void> => Promise.resolve().then(f).catch(noop);
+const io = <T>(f: () => T | PromiseLike<T>): Promise<T | void> => Promise.resolve().then(f).catch(noop);
 
 /**
  * Queues one readwrite request; nothing waits for it (transactions on one database run in the
@@ -42,14 +42,11 @@ export function ack(ids: string[]): void {
 }
 
 /**
- * Consent withdrawn: drop the database. Deleting never creates one; if this page has it open,
- * the deletion completes when the page goes (nothing is written meanwhile).
+ * Consent withdrawn: drop the database (a microtask later, before any later write is queued;
+ * `io` swallows a missing or blocked IndexedDB). Deleting never creates one; if this page has
+ * it open, the deletion completes when the page goes (nothing is written meanwhile).
  */
 export function wipe(): void {
   mem = [];
-  try {
-    indexedDB.deleteDatabase(DB);
-  } catch {
-    /* no IndexedDB: nothing stored */
-  }
+  void io(() => indexedDB.deleteDatabase(DB));
 }

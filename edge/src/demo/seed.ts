@@ -9,10 +9,13 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: a local KV holding an older demo config is refreshed.
-  version: 2,
+  version: 3,
   // npm start (8787), the e2e server (8788), a spare port for side-by-side runs (8789).
   origins: [8787, 8788, 8789].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
+  // Proxy mode: the worker serves the shop's pages from its bundled files and personalizes them
+  // on the way (zero flicker). Snippet mode is what any site not routed through the worker gets.
+  proxy: { upstream: 'assets' },
   segments: [
     {
       id: 'trail-runners',

@@ -1,6 +1,6 @@
 /** The first-party visitor cookie: HttpOnly, SameSite=Lax, Secure wherever the page is https. */
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { VISITOR_COOKIE } from '../../../protocol/limits';
+import { OPTOUT_COOKIE, VISITOR_COOKIE } from '../../../protocol/limits';
 import type { AppContext } from './site-context';
 
 const MAX_AGE_S = 400 * 24 * 60 * 60; // the longest lifetime browsers honour
@@ -9,8 +9,8 @@ export function readVisitorCookie(c: AppContext): string | undefined {
   return getCookie(c, VISITOR_COOKIE);
 }
 
-export function writeVisitorCookie(c: AppContext, token: string): void {
-  setCookie(c, VISITOR_COOKIE, token, {
+function writeCookie(c: AppContext, name: string, value: string): void {
+  setCookie(c, name, value, {
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',
@@ -20,8 +20,26 @@ export function writeVisitorCookie(c: AppContext, token: string): void {
   });
 }
 
+export function writeVisitorCookie(c: AppContext, token: string): void {
+  writeCookie(c, VISITOR_COOKIE, token);
+}
+
 export function clearVisitorCookie(c: AppContext): void {
   deleteCookie(c, VISITOR_COOKIE, { path: '/' });
+}
+
+/** The visitor said no: forget their id, and remember (first-party, no id in it) not to mint one. */
+export function rememberOptOut(c: AppContext): void {
+  clearVisitorCookie(c);
+  writeCookie(c, OPTOUT_COOKIE, '1');
+}
+
+export function forgetOptOut(c: AppContext): void {
+  if (getCookie(c, OPTOUT_COOKIE)) deleteCookie(c, OPTOUT_COOKIE, { path: '/' });
+}
+
+export function hasOptedOut(c: AppContext): boolean {
+  return getCookie(c, OPTOUT_COOKIE) === '1';
 }
 
 /** `Authorization: Bearer <token>` lets a page without the cookie (cross-origin tag) prove who it is. */

@@ -18,6 +18,8 @@ export type RewriteOptions = {
   snippetSrc: string;
   /** The site id for the tag's data-site. */
   site: string;
+  /** The site's policy; an opt-in site's injected tag says so (data-consent="opt-in"). */
+  consentPolicy?: 'opt-in' | 'opt-out';
 };
 
 /** The one-line stub from the README: queues calls until the snippet loads, never throws. */
@@ -63,7 +65,37 @@ const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g,
 
 function snippetTag(options: RewriteOptions, nonce: string | undefined): string {
   const n = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';
-  return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"></script>`;
+  const consent = options.consentPolicy === 'opt-in' ? ' data-consent="opt-in"' : '';
+  return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"${consent}></script>`;
+}
+
+const HEAD_DONE = /<\/head[\s>]|<body[\s>]/i;
+const SNIPPET_TAG = /<script\b[^>]*\/_wm\/wm(?:\.debug)?\.js[^>]*>/gi;
+const OPT_IN_ATTR = /\sdata-consent\s*=\s*["']?opt-in["'\s>]/i;
+
+/**
+ * Whether the page's own snippet tag asks for opt-in (`data-consent="opt-in"`), which must win over
+ * an opt-out site policy before any cookie is set. Headers go out before the rewriter sees the tag,
+ * so this reads ahead to the end of <head> (or `maxBytes`) on one branch of the body and returns
+ * the response with the other, unchanged. Used only for a first visit that would get a new cookie.
+ */
+export async function pageAsksOptIn(response: Response, maxBytes = 64 * 1024): Promise<{ optIn: boolean; response: Response }> {
+  if (!response.body) return { optIn: false, response };
+  // One branch is read ahead and dropped; the other, untouched, goes on to the rewriter.
+  const [ahead, body] = response.body.tee();
+  const reader = ahead.getReader();
+  const decoder = new TextDecoder(); // ASCII-only patterns: any ASCII-compatible charset reads the same
+  let text = '';
+  let size = 0;
+  while (size < maxBytes && !HEAD_DONE.test(text)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+  }
+  void reader.cancel().catch(() => {});
+  const optIn = [...text.matchAll(SNIPPET_TAG)].some((tag) => OPT_IN_ATTR.test(tag[0]));
+  return { optIn, response: new Response(body, response) };
 }
 
 function fill(decision: SlotDecision): HTMLRewriterElementContentHandlers {
@@ -86,6 +118,9 @@ function selectorsFor(decision: SlotDecision): string[] {
  * Streams `response` through HTMLRewriter (call only when `isRewritable`). The result is private:
  * `Cache-Control: private, no-store`, `Vary: Cookie`, no validators, no stale Content-Length.
  */
+/** Set on <html> of every page the worker rewrote. */
+export const PROXIED_ATTRIBUTE = 'data-wm-proxied';
+
 export function rewritePage(response: Response, decisions: readonly Decision[], options: RewriteOptions): Response {
   const nonce = scriptNonce(response.headers.get('content-security-policy'));
   const tag = snippetTag(options, nonce);
@@ -97,6 +132,13 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
   };
 
   let rewriter = new HTMLRewriter()
+    // Tells the snippet's UI chunk the worker already personalized this page for this visitor
+    // (even when nothing matched): no hiding, no cached decisions, no extra decide request.
+    .on('html', {
+      element(el) {
+        el.setAttribute(PROXIED_ATTRIBUTE, '');
+      },
+    })
     .on('script[src]', {
       element(el) {
         const src = (el.getAttribute('src') ?? '').split(/[?#]/)[0] ?? '';

@@ -8,7 +8,7 @@ import { parseBatch } from '../ingest/batch';
 import { assertJsonLikeContentType, readBodyText } from '../http/body';
 import { HttpError } from '../http/errors';
 import { checkOrigin, isDemo, loadSite, visitorSecret, type AppEnv } from '../http/site-context';
-import { clearVisitorCookie, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
+import { forgetOptOut, readVisitorCookie, rememberOptOut, writeVisitorCookie } from '../http/visitor-cookie';
 import { decisionContext, type PageFacts } from '../personalize/decide-request';
 import { visitorStub } from '../profile/stub';
 
@@ -40,7 +40,7 @@ collect.post('/e', async (c) => {
   );
   if (!verdict.store) {
     // Nothing is stored and no Durable Object is touched; a visitor who declined is also forgotten here.
-    if (verdict.basis === 'explicit-denial') clearVisitorCookie(c);
+    if (verdict.basis === 'explicit-denial') rememberOptOut(c);
     const body: CollectResponse = { accepted: [], duplicates: [], rejected: batch.rejected, notStored: 'consent', decisions: [] };
     return c.json(body);
   }
@@ -62,6 +62,7 @@ collect.post('/e', async (c) => {
   }
   const token = await signVisitorToken(secret, site.id, visitorId);
   writeVisitorCookie(c, token);
+  if (verdict.basis === 'explicit') forgetOptOut(c);
   if (isDemo(c.env)) {
     // Local development: show each stored batch in the terminal so a newcomer sees events arrive.
     const kinds = batch.events.map((e) => (e.type === 'track' ? e.name : e.type)).join(', ');

@@ -1,0 +1,285 @@
+// Proxy mode's added latency: the same generated page (10 KB, 100 KB, 1 MB) fetched through the
+// worker (a) as plain pass-through and (b) personalized by HTMLRewriter, for a new visitor (snippet
+// injected, cookie minted, no profile) and a returning one (the visitor's Durable Object decides,
+// a slot is filled). The origin is a Node http server on 127.0.0.1 started here; the worker is the
+// real one from wrangler.toml (`unstable_startWorker`, local workerd), with its site config for
+// this run written to a throwaway local KV directory first. Loopback only, bounded in count and time.
+
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+process.env.WRANGLER_HIDE_BANNER = 'true';
+process.env.WRANGLER_LOG ??= 'warn';
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { percentile } from './collect.mjs';
+import { alignTable } from './table.mjs';
+
+const run = promisify(execFile);
+
+/**
+ * @typedef {{ config: string, concurrency: number, requests: number, seconds: number, rounds: number }} ProxyOptions
+ * `requests` and `seconds` bound each (page size, mode) cell: 1 MB pages get a quarter of the requests.
+ */
+/** @type {ProxyOptions} */
+export const PROXY_DEFAULTS = { config: 'wrangler.toml', concurrency: 8, requests: 400, seconds: 6, rounds: 4 };
+
+const SIZES = [
+  { label: '10 KB', bytes: 10 * 1024, share: 1 },
+  { label: '100 KB', bytes: 100 * 1024, share: 1 },
+  { label: '1 MB', bytes: 1024 * 1024, share: 0.25 },
+];
+const SITE = 'bench-proxy';
+
+/**
+ * A shop-like page of about `bytes` bytes with four slots (hero, category-promo and two without
+ * variants) and no snippet tag, so the worker injects one.
+ */
+export function makePage(/** @type {number} */ bytes) {
+  const head =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bench shop</title>' +
+    '<link rel="stylesheet" href="/assets/shop.css"></head><body>' +
+    '<section class="hero" data-wm-slot="hero"><h1>Default hero</h1><p>Gear for the long way round.</p></section>' +
+    '<aside data-wm-slot="category-promo"><p>Default promo</p></aside><main>';
+  const tail = '<div data-wm-slot="footer-note">Default note</div><div data-wm-slot="newsletter">Sign up</div></main></body></html>';
+  const cards = [];
+  let size = head.length + tail.length;
+  for (let i = 0; size < bytes; i++) {
+    const card =
+      `<article class="card" data-sku="sku-${i}"><h2><a href="/product/p-${i}">Trail runner ${i}</a></h2>` +
+      `<p>Grippy lugs, a rock plate and a breathable upper for long days on technical trails, size ${i % 13}.</p>` +
+      `<button data-wm-track="add_to_cart" data-wm-props='{"sku":"sku-${i}"}'>Add to cart</button></article>\n`;
+    cards.push(card);
+    size += card.length;
+  }
+  return head + cards.join('') + tail;
+}
+
+/** The origin: /page/<bytes> as text/html, /raw/<bytes> the same bytes as text/plain. */
+async function startOrigin() {
+  /** @type {Map<number, Buffer>} */
+  const pages = new Map(SIZES.map((s) => [s.bytes, Buffer.from(makePage(s.bytes))]));
+  const server = createServer((req, res) => {
+    const match = /^\/(page|raw)\/(\d+)$/.exec(req.url ?? '');
+    const body = match ? pages.get(Number(match[2])) : undefined;
+    if (!match || !body) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': match[1] === 'page' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+      'content-length': body.length,
+      'cache-control': 'public, max-age=60',
+      etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`,
+    });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('origin did not get a port');
+  return { server, origin: `http://127.0.0.1:${address.port}`, pages };
+}
+
+/**
+ * The site this run proxies: the demo's segments and slots, upstream = the local origin. Written
+ * with `wrangler kv key put --local` into a fresh persistence directory the worker then starts on.
+ * @param {string} config @param {string} persistTo @param {string} upstream
+ */
+async function writeSite(config, persistTo, upstream) {
+  const { DEMO_SITE } = await loadDemoSite();
+  const site = { ...DEMO_SITE, id: SITE, version: 1, origins: [], consentPolicy: 'opt-out', proxy: { upstream } };
+  await run('./node_modules/.bin/wrangler', ['kv', 'key', 'put', '--config', config, '--local', '--persist-to', persistTo, '--binding', 'CONFIG', `site:${SITE}`, JSON.stringify(site)], {
+    env: process.env,
+  });
+}
+
+/** edge/src/demo/seed.ts is TypeScript: bundle it with esbuild (a dev dependency) to read it. */
+async function loadDemoSite() {
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: ['edge/src/demo/seed.ts'], bundle: true, format: 'esm', write: false, platform: 'neutral', logLevel: 'silent' });
+  const code = out.outputFiles[0].text;
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+/** @typedef {{ mode: string, size: string, bytes: number, requests: number, seconds: number, latencies: number[], errors: number, samples: string[] }} Cell */
+
+/**
+ * @param {(line: string) => void} progress
+ * @param {Partial<ProxyOptions>} [options]
+ */
+export async function measureProxy(progress, options = {}) {
+  const o = { ...PROXY_DEFAULTS, ...options };
+  const { server, origin: upstream, pages } = await startOrigin();
+  const persistTo = await mkdtemp(join(tmpdir(), 'waymark-bench-proxy-'));
+  /** @type {{ dispose(): Promise<void> } | undefined} */
+  let worker;
+  try {
+    progress(`proxy: origin on ${upstream}; writing site "${SITE}" to a local KV in ${persistTo}`);
+    await writeSite(o.config, persistTo, upstream);
+    const { unstable_startWorker } = await import('wrangler');
+    const t0 = performance.now();
+    const started = await unstable_startWorker({
+      config: o.config,
+      bindings: { WM_PROXY_SITE: { type: 'plain_text', value: SITE } },
+      dev: { server: { port: 0 }, persist: persistTo, watch: false, inspector: false },
+    });
+    worker = started;
+    await started.ready;
+    const base = (await started.url).origin;
+    progress(`proxy: worker ready at ${base} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return await drive(base, upstream, pages, o, progress);
+  } finally {
+    await worker?.dispose();
+    await new Promise((resolve) => server.close(() => resolve(undefined)));
+    server.closeAllConnections();
+    await rm(persistTo, { recursive: true, force: true });
+  }
+}
+
+/**
+ * @param {string} base @param {string} upstream @param {Map<number, Buffer>} pages
+ * @param {ProxyOptions} o @param {(line: string) => void} progress
+ */
+async function drive(base, upstream, pages, o, progress) {
+  // A returning visitor: one stored prefs event puts them in the demo's trail-runners segment.
+  const now = Date.now();
+  const res = await fetch(`${base}/_wm/e`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify({ site: SITE, events: [{ id: `bench-proxy-${now}`, type: 'prefs', ts: now, sid: 'bench-proxy-s1', url: `${base}/`, prefs: { sport: 'trail' } }] }),
+  });
+  const vid = res.ok ? (await res.json()).vid : undefined;
+  if (!vid) throw new Error(`could not create the returning visitor: HTTP ${res.status}`);
+  const cookie = `wm_vid=${vid}`;
+
+  /** @type {{ mode: string, url: (bytes: number) => string, headers: Record<string, string>, check: (body: string, bytes: number, res: Response) => string | undefined }[]} */
+  const modes = [
+    {
+      mode: 'origin direct (no worker)',
+      url: (b) => `${upstream}/raw/${b}`,
+      headers: {},
+      check: (body, b) => (body.length === pages.get(b)?.length ? undefined : 'body differs from the page'),
+    },
+    {
+      mode: 'worker pass-through',
+      url: (b) => `${base}/raw/${b}`,
+      headers: { accept: '*/*' },
+      check: (body, b, r) => (body === pages.get(b)?.toString() && r.headers.get('etag') ? undefined : 'pass-through changed the body or headers'),
+    },
+    {
+      mode: 'proxy, new visitor',
+      url: (b) => `${base}/page/${b}`,
+      headers: { accept: 'text/html' },
+      check: (body, _b, r) =>
+        body.includes('data-site="bench-proxy"') && /wm_vid=/.test(r.headers.get('set-cookie') ?? '') ? undefined : 'snippet not injected or no cookie',
+    },
+    {
+      mode: 'proxy, returning (slot filled)',
+      url: (b) => `${base}/page/${b}`,
+      headers: { accept: 'text/html', cookie },
+      check: (body) => (body.includes('data-wm-filled="trail-runners"') ? undefined : 'hero slot not filled'),
+    },
+  ];
+
+  /** @type {Cell[]} */
+  const cells = [];
+  for (const size of SIZES) for (const m of modes) cells.push({ mode: m.mode, size: size.label, bytes: size.bytes, requests: 0, seconds: 0, latencies: [], errors: 0, samples: [] });
+  const cellOf = (/** @type {string} */ mode, /** @type {number} */ bytes) => /** @type {Cell} */ (cells.find((c) => c.mode === mode && c.bytes === bytes));
+
+  // Warm-up (not measured, errors not counted): compile every code path, open connections.
+  progress('proxy: warm-up');
+  const scratch = () => ({ requests: 0, seconds: 0, latencies: [], errors: 0, samples: [] });
+  for (const size of SIZES) for (const m of modes) await Promise.all(Array.from({ length: o.concurrency }, () => once(m, size.bytes, scratch())));
+
+  // Rounds alternate every (size, mode) cell, in reverse order every other round, so drift on a
+  // busy machine (client and worker share the cores) hits all modes alike.
+
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const size of SIZES) {
+      const perCell = Math.max(1, Math.round((o.requests * size.share) / o.rounds));
+      for (const m of round % 2 ? modes : [...modes].reverse()) {
+        const cell = cellOf(m.mode, size.bytes);
+        const deadline = performance.now() + (o.seconds / o.rounds) * 1000;
+        const t = performance.now();
+        let sent = 0;
+        const lane = async () => {
+          while (sent < perCell && performance.now() < deadline) {
+            sent++;
+            await once(m, size.bytes, cell);
+          }
+        };
+        await Promise.all(Array.from({ length: o.concurrency }, lane));
+        cell.seconds += (performance.now() - t) / 1000;
+      }
+    }
+    progress(`proxy: round ${round}/${o.rounds} done`);
+  }
+  return { cells, modes: modes.map((m) => m.mode), options: o };
+}
+
+/**
+ * One timed request, measured until the whole body is read.
+ * @param {{ url: (bytes: number) => string, headers: Record<string, string>, check: (body: string, bytes: number, res: Response) => string | undefined }} m
+ * @param {number} bytes @param {Pick<Cell, 'requests' | 'seconds' | 'latencies' | 'errors' | 'samples'>} cell
+ */
+async function once(m, bytes, cell) {
+  const t0 = performance.now();
+  let problem;
+  try {
+    const res = await fetch(m.url(bytes), { headers: m.headers });
+    const body = await res.text();
+    problem = res.status === 200 ? m.check(body, bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;
+  } catch (err) {
+    problem = `network: ${/** @type {Error} */ (err).message}`;
+  }
+  cell.latencies.push(performance.now() - t0);
+  cell.requests++;
+  if (problem) {
+    cell.errors++;
+    if (cell.samples.length < 2 && !cell.samples.includes(problem)) cell.samples.push(problem);
+  }
+}
+
+/** @param {Awaited<ReturnType<typeof measureProxy>>} r */
+export function formatProxy(r) {
+  const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
+  const rate = (/** @type {Cell} */ c) => c.requests / c.seconds;
+  const header = ['page', 'mode', 'requests', 'req/s', 'MB/s', 'p50', 'p99', 'p50 ×pass', 'p99 ×pass', 'req/s ×pass', 'errors'];
+  const rows = [];
+  for (const size of SIZES) {
+    const pass = r.cells.find((c) => c.bytes === size.bytes && c.mode === 'worker pass-through');
+    for (const c of r.cells.filter((x) => x.bytes === size.bytes)) {
+      const ratio = (/** @type {number} */ p) => (pass ? (percentile(c.latencies, p) / percentile(pass.latencies, p)).toFixed(2) : '-');
+      rows.push([
+        size.label,
+        c.mode,
+        String(c.requests),
+        String(Math.round(rate(c))),
+        ((rate(c) * c.bytes) / 1e6).toFixed(1),
+        ms(percentile(c.latencies, 50)),
+        ms(percentile(c.latencies, 99)),
+        ratio(50),
+        ratio(99),
+        pass ? (rate(c) / rate(pass)).toFixed(2) : '-',
+        String(c.errors),
+      ]);
+    }
+  }
+  const lines = alignTable([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true]);
+  lines.push(
+    '',
+    `×pass = this mode over "worker pass-through" for the same page. ${r.options.concurrency} in flight; modes alternated in` +
+      ` ${r.options.rounds} rounds; each cell bounded at ${r.options.requests} requests (1 MB: a quarter) or ${r.options.seconds} s.`,
+  );
+  for (const c of r.cells) for (const s of c.samples) lines.push(`error sample, ${c.size} ${c.mode}: ${s}`);
+  return lines;
+}
+
+/** Any error (wrong status, unfilled slot, missing snippet, changed pass-through) is a failure. */
+export const proxyFailed = (/** @type {Awaited<ReturnType<typeof measureProxy>>} */ r) => r.cells.some((c) => c.errors > 0);

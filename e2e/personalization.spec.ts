@@ -1,0 +1,83 @@
+/**
+ * The demo's personalization, end to end in Chromium against the real worker: a stated
+ * preference changes the hero on the next page, and a cart left behind brings a reminder.
+ * Proxy mode: the worker fills slots in the HTML it serves (no flicker, nothing to wait for).
+ * Snippet mode: the same pages served as they are (the site is not proxied; only /_wm/ reaches
+ * the worker), and the snippet's UI chunk fills the slots from the edge's decisions.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { waitForProfile } from './support/waymark';
+
+const HERO = '[data-wm-slot="hero"]';
+
+async function chooseSport(page: Page, sport: string) {
+  await page.goto('/');
+  await page.selectOption('[data-wm-pref="sport"]', sport);
+  await waitForProfile(page.request, (p) => p.prefs['sport'] === sport && p.segments.length > 0, `pref ${sport} stored`);
+}
+
+test.describe('proxy mode', () => {
+  test('a stated preference is in the next page’s HTML, server-rendered and private', async ({ page }) => {
+    await chooseSport(page, 'trail');
+    // The raw HTML, before any script runs: the edge already filled the slot.
+    const res = await page.request.get('/category/running', { headers: { accept: 'text/html' } });
+    expect(res.headers()['cache-control']).toContain('private');
+    const html = await res.text();
+    expect(html).toContain('data-wm-filled="trail-runners"');
+    expect(html).toContain('Dirt, roots and rock');
+
+    await page.goto('/category/running');
+    await expect(page.locator(HERO)).toContainText('Dirt, roots and rock');
+    await expect(page.locator(HERO)).toHaveAttribute('data-wm-filled', 'trail-runners');
+
+    // A new answer moves the visitor to another segment and another hero.
+    await chooseSport(page, 'hiking');
+    await page.goto('/category/hiking');
+    await expect(page.locator(HERO)).toContainText('Pack light, go far');
+  });
+
+  test('a visitor who never answered keeps the default hero', async ({ page }) => {
+    await page.goto('/category/running');
+    await expect(page.locator(HERO)).not.toHaveAttribute('data-wm-filled', /.+/);
+    const html = await (await page.request.get('/category/running', { headers: { accept: 'text/html' } })).text();
+    expect(html).not.toContain('data-wm-filled');
+  });
+
+  test('add to cart and leave: a reminder on return', async ({ page, context }) => {
+    await page.goto('/product/ridgeline-trail-runner');
+    await page.click('[data-add-to-cart]');
+    await waitForProfile(page.request, (p) => p.segments.some((s) => s.id === 'cart-abandoners'), 'cart-abandoners entered');
+    await page.close();
+    const back = await context.newPage();
+    await back.goto('/category/hiking');
+    await expect(back.locator('[data-wm-slot="category-promo"]')).toContainText('Still thinking it over?');
+  });
+});
+
+test.describe('snippet mode', () => {
+  /** Serve the demo's pages untouched, as a site that only routes /_wm/ to the worker would. */
+  async function serveUnproxied(page: Page) {
+    await page.route(/\/category\/[a-z]+$|\/$/, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const file = path === '/' ? 'dist/public/index.html' : `dist/public${path}.html`;
+      await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: readFileSync(file, 'utf8') });
+    });
+  }
+
+  test('the snippet fills the slot from the edge’s decision, and from its cache on the next page', async ({ page }) => {
+    await serveUnproxied(page);
+    await chooseSport(page, 'road');
+    await page.goto('/category/running');
+    await expect(page.locator(HERO)).toContainText('Fast miles on tarmac');
+    await expect(page.locator(HERO)).toHaveAttribute('data-wm-filled', 'road-runners');
+
+    // Next page with the edge slowed down: the cached decision is applied without waiting for it.
+    await page.route('**/_wm/decide**', async (route) => {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await route.continue();
+    });
+    await page.goto('/category/hiking', { waitUntil: 'domcontentloaded' });
+    await expect(page.locator(HERO)).toContainText('Fast miles on tarmac', { timeout: 1_000 });
+  });
+});

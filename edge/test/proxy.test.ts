@@ -1,0 +1,402 @@
+import { createExecutionContext, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SlotDecision } from '../../protocol/wire';
+import type { SiteConfigInput } from '../src/config/site';
+import { DEMO_SITE } from '../src/demo/seed';
+import worker from '../src/index';
+import { isRewritable, pageAsksOptIn, rewritePage, scriptNonce, STUB } from '../src/personalize/rewrite';
+import { withoutVisitorCookie } from '../src/routes/proxy';
+import { BASE, makeEvent, post, visitorCookie } from './helpers';
+
+/** Every rewritten page says so on <html>, for the snippet's UI chunk. */
+const PROXIED = 'data-wm-proxied=""';
+const marked = (page: string) => page.replace(/<html(?=[\s>])/, `<html ${PROXIED}`);
+
+const OPTIONS = { snippetSrc: '/_wm/wm.js', site: 'demo' };
+const SNIPPET_TAG = '<script async src="/_wm/wm.js" data-site="demo"></script>';
+const PAGE = `<!doctype html><html><head><title>Shop</title></head><body>
+<section data-wm-slot="hero"><h1>Default hero</h1></section>
+<aside class="promo" data-wm-slot="category-promo"><p>Default promo</p></aside>
+<div id="banner">Default banner</div>
+</body></html>`;
+
+const html = (body: string, headers: Record<string, string> = {}, status = 200) =>
+  new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', ...headers } });
+const slot = (id: string, segment: string, content: string, selector?: string): SlotDecision => ({
+  kind: 'slot',
+  id,
+  segment,
+  html: content,
+  why: `in segment ${segment}`,
+  ...(selector ? { selector } : {}),
+});
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe('rewritePage (HTMLRewriter adapter)', () => {
+  it('fills the slot of a decision, marks it and keeps every other default', async () => {
+    const out = await rewritePage(html(PAGE), [slot('hero', 'trail-runners', '<h1>Dirt, roots and rock</h1>')], OPTIONS).text();
+    expect(out).toContain('<section data-wm-slot="hero" data-wm-filled="trail-runners"><h1>Dirt, roots and rock</h1></section>');
+    expect(out).not.toContain('Default hero');
+    expect(out).toContain('<p>Default promo</p>');
+    expect(out).toContain('Default banner');
+  });
+
+  it('also fills the decision’s selector, and keeps defaults when there are no decisions', async () => {
+    const filled = await rewritePage(html(PAGE), [slot('banner', 'hikers', '<b>Pack light</b>', '#banner')], OPTIONS).text();
+    expect(filled).toContain('<div id="banner" data-wm-filled="hikers"><b>Pack light</b></div>');
+    const untouched = await rewritePage(html(PAGE), [], OPTIONS).text();
+    expect(untouched.replace(/<script[^]*?<\/script>/g, '')).toBe(marked(PAGE));
+  });
+
+  it('never lets a bad selector or slot id break the page', async () => {
+    const out = await rewritePage(html(PAGE), [slot('Bad Id"]', 'x', '<i>x</i>'), slot('hero', 'x', '<i>ok</i>', 'div[[')], OPTIONS).text();
+    expect(out).toContain('<section data-wm-slot="hero" data-wm-filled="x"><i>ok</i></section>');
+    expect(out).toContain('Default banner');
+  });
+
+  it('injects the stub and the snippet once at the end of <head> when the page has none', async () => {
+    const out = await rewritePage(html(PAGE), [], OPTIONS).text();
+    expect(out).toContain(`<title>Shop</title><script>${STUB}</script>${SNIPPET_TAG}</head>`);
+    expect(count(out, '/_wm/wm.js')).toBe(1);
+  });
+
+  it('does not inject when the page already loads the snippet (or its debug build) in <head>', async () => {
+    for (const src of ['/_wm/wm.js', 'https://shop.example/_wm/wm.js?v=3', '/_wm/wm.debug.js']) {
+      const page = PAGE.replace('</title>', `</title><script async src="${src}" data-site="demo"></script>`);
+      const out = await rewritePage(html(page), [], OPTIONS).text();
+      expect(out).toBe(marked(page));
+    }
+  });
+
+  it('injects at the start of <body> without a <head>, and at the end of a bare fragment', async () => {
+    const noHead = await rewritePage(html('<html><body><p>x</p></body></html>'), [], OPTIONS).text();
+    expect(noHead).toBe(`<html ${PROXIED}><body><script>${STUB}</script>${SNIPPET_TAG}<p>x</p></body></html>`);
+    const fragment = await rewritePage(html('<p>x</p>'), [], OPTIONS).text();
+    expect(fragment).toBe(`<p>x</p><script>${STUB}</script>${SNIPPET_TAG}`);
+  });
+
+  it('tells the snippet an opt-in site is opt-in', async () => {
+    const out = await rewritePage(html(PAGE), [], { ...OPTIONS, consentPolicy: 'opt-in' }).text();
+    expect(out).toContain('<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script></head>');
+  });
+
+  it('puts the CSP nonce on the injected scripts', async () => {
+    const csp = "default-src 'self'; script-src 'self' 'nonce-r4nd0m+/=' 'strict-dynamic'";
+    const out = await rewritePage(html(PAGE, { 'content-security-policy': csp }), [], OPTIONS).text();
+    expect(out).toContain(`<script nonce="r4nd0m+/=">${STUB}</script><script nonce="r4nd0m+/=" async src="/_wm/wm.js"`);
+    expect(scriptNonce("default-src 'nonce-abc'")).toBe('abc');
+    expect(scriptNonce("script-src 'self'; style-src 'nonce-abc'")).toBeUndefined();
+    expect(scriptNonce(null)).toBeUndefined();
+  });
+
+  it('makes the response private: no-store, Vary: Cookie, no validators, no stale length', () => {
+    const upstream = html(PAGE, {
+      'cache-control': 'public, max-age=600, s-maxage=3600',
+      'cdn-cache-control': 'max-age=3600',
+      etag: '"abc"',
+      'last-modified': 'Mon, 23 Nov 2026 10:00:00 GMT',
+      'content-length': String(PAGE.length),
+      vary: 'Accept-Encoding',
+      'content-encoding': 'gzip',
+      'x-site': 'kept',
+    });
+    const out = rewritePage(upstream, [], OPTIONS);
+    expect(out.headers.get('cache-control')).toBe('private, no-store');
+    expect(out.headers.get('vary')).toBe('Accept-Encoding, Cookie');
+    for (const h of ['etag', 'last-modified', 'content-length', 'cdn-cache-control']) expect(out.headers.get(h)).toBeNull();
+    expect(out.headers.get('x-site')).toBe('kept');
+    // The body is decoded text here; the runtime gzips it again on the way out, per this header.
+    expect(out.headers.get('content-encoding')).toBe('gzip');
+  });
+
+  it('leaves ISO-8859-1 text as the bytes it was', async () => {
+    // "Café crème – 10 €" is not in Latin-1 (the dash and euro sign), so use Latin-1 text only.
+    const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+    const page = '<html><head><title>Caf\u00e9</title></head><body><p data-wm-slot="hero">Cr\u00e8me br\u00fbl\u00e9e \u00e0 5 \u00a3</p></body></html>';
+    const upstream = new Response(latin1(page), { headers: { 'content-type': 'text/html; charset=iso-8859-1' } });
+    const out = new Uint8Array(await rewritePage(upstream, [], OPTIONS).arrayBuffer());
+    const expected = latin1(marked(page).replace('</head>', `<script>${STUB}</script>${SNIPPET_TAG}</head>`));
+    expect([...out]).toEqual([...expected]);
+  });
+
+  it('rewrites only 200 text/html with a body the runtime decoded', () => {
+    expect(isRewritable('GET', html('x'))).toBe(true);
+    expect(isRewritable('POST', html('x'))).toBe(true);
+    expect(isRewritable('HEAD', html('x'))).toBe(false);
+    expect(isRewritable('GET', html('x', {}, 404))).toBe(false);
+    expect(isRewritable('GET', html('x', { 'content-encoding': 'gzip' }))).toBe(true);
+    expect(isRewritable('GET', html('x', { 'content-encoding': 'zstd-unknown' }))).toBe(false);
+    expect(isRewritable('GET', new Response('{}', { headers: { 'content-type': 'application/json' } }))).toBe(false);
+    expect(isRewritable('GET', new Response(null, { status: 302, headers: { location: '/x' } }))).toBe(false);
+  });
+});
+
+describe('pageAsksOptIn (read ahead to the end of <head>)', () => {
+  const chunked = (parts: string[], type = 'text/html') => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(encoder.encode(part));
+        controller.close();
+      },
+    });
+    return new Response(body, { headers: { 'content-type': type } });
+  };
+
+  it.each([
+    ['<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script>', true],
+    ["<script data-consent='opt-in' src='/_wm/wm.debug.js' data-site=demo></script>", true],
+    ['<script src=/_wm/wm.js data-site=demo data-consent=opt-in></script>', true],
+    ['<script async src="/_wm/wm.js" data-site="demo"></script>', false],
+    ['<script src="/other.js" data-consent="opt-in"></script>', false],
+  ])('%s → %s, and the body comes back unchanged', async (tag, expected) => {
+    const parts = ['<!doctype html><html><head><title>T</title>', tag, '</head><body>', '<p>rest</p>'.repeat(50), '</body></html>'];
+    const result = await pageAsksOptIn(chunked(parts));
+    expect(result.optIn).toBe(expected);
+    expect(await result.response.text()).toBe(parts.join(''));
+  });
+
+  it('does not read past the head, nor beyond its byte limit', async () => {
+    const late = ['<html><head></head><body>', '<script src="/_wm/wm.js" data-consent="opt-in"></script></body></html>'];
+    expect((await pageAsksOptIn(chunked(late))).optIn).toBe(false);
+    const huge = ['<html><head>', 'x'.repeat(100), '<script src="/_wm/wm.js" data-consent="opt-in"></script></head>'];
+    const limited = await pageAsksOptIn(chunked(huge), 50);
+    expect(limited.optIn).toBe(false);
+    expect(await limited.response.text()).toBe(huge.join(''));
+  });
+});
+
+describe('withoutVisitorCookie', () => {
+  it('keeps the site’s cookies and drops wm_vid', () => {
+    expect(withoutVisitorCookie('session=abc; wm_vid=tok.sig; theme=dark')).toBe('session=abc; theme=dark');
+    expect(withoutVisitorCookie('wm_vid=tok.sig')).toBe('');
+    expect(withoutVisitorCookie(null)).toBe('');
+  });
+});
+
+// ---- The route: the worker itself, with a site whose upstream is a mocked https origin. ----
+
+const UPSTREAM = 'https://origin.shop.example';
+let siteCounter = 0;
+
+/** A fresh proxied site in KV (fresh id: the in-isolate site cache never serves an older one). */
+async function proxiedSite(overrides: Partial<SiteConfigInput> = {}): Promise<string> {
+  const id = `proxy-test-${++siteCounter}`;
+  const config: SiteConfigInput = { ...DEMO_SITE, id, version: 1, proxy: { upstream: UPSTREAM }, ...overrides };
+  await env.CONFIG.put(`site:${id}`, JSON.stringify(config));
+  return id;
+}
+
+type Seen = { url: string; method: string; headers: Headers; body: string; redirect: RequestInit['redirect'] };
+
+/** Replaces the upstream with `answer`; returns what the worker sent it. */
+function mockUpstream(answer: (req: Request) => Response | Promise<Response>): Seen[] {
+  const seen: Seen[] = [];
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    seen.push({ url: req.url, method: req.method, headers: req.headers, body: await req.clone().text(), redirect: init?.redirect });
+    return answer(req);
+  });
+  return seen;
+}
+
+/** One request through the worker with WM_PROXY_SITE = site. */
+async function page(site: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const headers = new Headers(init.headers);
+  if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml');
+  const res = await worker.fetch(new Request(`${BASE}${path}`, { ...init, headers }), { ...env, WM_PROXY_SITE: site }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('proxy route with an https upstream', () => {
+  it('fetches the same path and query with method, headers and body, never the visitor cookie', async () => {
+    const site = await proxiedSite();
+    const seen = mockUpstream(() => html('<p>ok</p>'));
+    await page(site, '/search?q=shoes', {
+      method: 'POST',
+      headers: { cookie: 'session=abc; wm_vid=x.y', 'content-type': 'application/x-www-form-urlencoded', 'x-custom': '1' },
+      body: 'q=shoes',
+    });
+    expect(seen).toHaveLength(1);
+    const [req] = seen;
+    expect(req).toMatchObject({ url: `${UPSTREAM}/search?q=shoes`, method: 'POST', body: 'q=shoes', redirect: 'manual' });
+    expect(req?.headers.get('cookie')).toBe('session=abc');
+    expect(req?.headers.get('x-custom')).toBe('1');
+    expect(req?.headers.get('x-forwarded-host')).toBe(new URL(BASE).host);
+  });
+
+  it('asks the origin for the full page, not a 304, when the browser revalidates a page', async () => {
+    const site = await proxiedSite();
+    const seen = mockUpstream(() => html(PAGE));
+    const res = await page(site, '/', { headers: { 'if-none-match': '"v1"', 'if-modified-since': 'Mon, 23 Nov 2026 10:00:00 GMT' } });
+    expect(res.status).toBe(200);
+    expect(seen[0]?.headers.get('if-none-match')).toBeNull();
+    expect(seen[0]?.headers.get('if-modified-since')).toBeNull();
+    // Assets keep their validators: a stylesheet may be revalidated as usual.
+    await page(site, '/a.css', { headers: { accept: 'text/css', 'if-none-match': '"css"' } });
+    expect(seen[1]?.headers.get('if-none-match')).toBe('"css"');
+  });
+
+  it('personalizes a 200 HTML page: snippet once, private, no validators, the origin’s cookie kept', async () => {
+    const site = await proxiedSite();
+    mockUpstream(() =>
+      html(PAGE, { 'cache-control': 'public, s-maxage=600', etag: '"v1"', 'last-modified': 'Mon, 23 Nov 2026 10:00:00 GMT', 'set-cookie': 'session=abc; Path=/' }),
+    );
+    const res = await page(site, '/');
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(count(body, '/_wm/wm.js')).toBe(1);
+    expect(body).toContain(`data-site="${site}"`);
+    expect(body).toContain('Default hero');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('vary')).toMatch(/Cookie/);
+    expect(res.headers.get('etag')).toBeNull();
+    expect(res.headers.get('last-modified')).toBeNull();
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.some((c) => c.startsWith('session=abc'))).toBe(true);
+    expect(cookies.some((c) => /^wm_vid=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22};.*HttpOnly/i.test(c))).toBe(true);
+  });
+
+  it('passes non-HTML through byte for byte with its headers', async () => {
+    const site = await proxiedSite();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 128, 7]);
+    const headers = { 'content-type': 'image/png', etag: '"img"', 'cache-control': 'public, max-age=31536000' };
+    mockUpstream(() => new Response(png, { headers }));
+    const res = await page(site, '/logo.png', { headers: { accept: 'image/*' } });
+    expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([...png]);
+    for (const [k, v] of Object.entries(headers)) expect(res.headers.get(k)).toBe(v);
+    expect(res.headers.get('set-cookie')).toBeNull();
+
+    mockUpstream(() => new Response('{"a":1}', { headers: { 'content-type': 'application/json' } }));
+    const json = await page(site, '/api/cart');
+    expect(await json.text()).toBe('{"a":1}');
+  });
+
+  it.each([
+    [404, 'text/html', '<h1>Not found</h1>'],
+    [500, 'text/html', '<h1>Oops</h1>'],
+  ])('passes a %i from the origin through unchanged', async (status, type, body) => {
+    const site = await proxiedSite();
+    mockUpstream(() => new Response(body, { status, headers: { 'content-type': type, 'cache-control': 'public, max-age=60' } }));
+    const res = await page(site, '/missing');
+    expect(res.status).toBe(status);
+    expect(await res.text()).toBe(body);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('passes a redirect through to the browser with its Location, and HEAD untouched', async () => {
+    const site = await proxiedSite();
+    mockUpstream(() => new Response(null, { status: 302, headers: { location: '/login?next=%2Fcart', 'set-cookie': 'flash=1' } }));
+    const res = await page(site, '/cart');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/login?next=%2Fcart');
+    expect(res.headers.getSetCookie()).toEqual(['flash=1']);
+
+    mockUpstream(() => new Response(null, { headers: { 'content-type': 'text/html', etag: '"v1"', 'cache-control': 'public' } }));
+    const head = await page(site, '/', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe('"v1"');
+    expect(head.headers.get('cache-control')).toBe('public');
+  });
+
+  it('answers 502 with a reason when the origin cannot be reached', async () => {
+    const site = await proxiedSite();
+    mockUpstream(() => {
+      throw new Error('connection refused');
+    });
+    const res = await page(site, '/');
+    expect(res.status).toBe(502);
+    expect((await res.json<{ error: string }>()).error).toMatch(/did not answer: connection refused/);
+  });
+
+  it('sets the visitor cookie only where storing is allowed without asking', async () => {
+    const optOut = await proxiedSite();
+    mockUpstream(() => html(PAGE));
+    expect(visitorSetCookie(await page(optOut, '/'))).toBeDefined();
+    expect(visitorSetCookie(await page(optOut, '/', { headers: { 'sec-gpc': '1' } }))).toBeUndefined();
+    const optIn = await proxiedSite({ consentPolicy: 'opt-in' });
+    expect(visitorSetCookie(await page(optIn, '/'))).toBeUndefined();
+    // A visitor who declined (collect set the first-party opt-out marker) gets no new id.
+    expect(visitorSetCookie(await page(optOut, '/', { headers: { cookie: 'wm_optout=1' } }))).toBeUndefined();
+  });
+
+  it('sets no cookie on a page whose own tag asks for opt-in, even on an opt-out site', async () => {
+    const site = await proxiedSite();
+    const optInPage = PAGE.replace('</title>', '</title><script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script>');
+    mockUpstream(() => html(optInPage));
+    const res = await page(site, '/fixtures/opt-in');
+    expect(visitorSetCookie(res)).toBeUndefined();
+    expect(await res.text()).toBe(marked(optInPage));
+  });
+
+  it('keeps a valid visitor cookie, and replaces a forged one', async () => {
+    const site = await proxiedSite();
+    mockUpstream(() => html(PAGE));
+    const first = visitorSetCookie(await page(site, '/'));
+    expect(first).toBeDefined();
+    expect(visitorSetCookie(await page(site, '/', { headers: { cookie: `wm_vid=${first}` } }))).toBeUndefined();
+    const forged = visitorSetCookie(await page(site, '/', { headers: { cookie: 'wm_vid=AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA' } }));
+    expect(forged).toBeDefined();
+    expect(forged).not.toBe(first);
+  });
+
+  it('serves the static files as before when the site has no proxy config', async () => {
+    const site = await proxiedSite({ proxy: undefined });
+    const seen = mockUpstream(() => html('<p>origin</p>'));
+    const res = await page(site, '/');
+    expect(seen).toHaveLength(0);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(await res.text()).not.toContain('<p>origin</p>');
+  });
+});
+
+function visitorSetCookie(res: Response): string | undefined {
+  return res.headers.getSetCookie().map((c) => /^wm_vid=([^;]+)/.exec(c)?.[1]).find(Boolean);
+}
+
+// ---- The demo: WM_PROXY_SITE = "demo" (wrangler.toml) with upstream "assets", through SELF. ----
+
+describe('proxy route for the demo site (upstream: assets)', () => {
+  beforeAll(async () => {
+    // What the lead sets in DEMO_SITE; a high version keeps the seed from replacing it.
+    await env.CONFIG.put('site:demo', JSON.stringify({ ...DEMO_SITE, version: 1_000, proxy: { upstream: 'assets' } }));
+  });
+
+  it('serves the demo page through the rewriter without a second snippet', async () => {
+    const res = await SELF.fetch(`${BASE}/`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('data-wm-slot="hero"');
+    expect(count(body, 'src="/_wm/wm.js"')).toBe(1);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(visitorSetCookie(res)).toBeDefined();
+  });
+
+  it('fills the hero for a visitor whose profile puts them in a segment (zero flicker)', async () => {
+    const collected = await post([makeEvent({ type: 'prefs', name: undefined, props: undefined, prefs: { sport: 'trail' } })]);
+    const cookie = visitorCookie(collected);
+    expect(cookie).toBeDefined();
+    const res = await SELF.fetch(`${BASE}/`, { headers: { accept: 'text/html', cookie: cookie ?? '' } });
+    const body = await res.text();
+    expect(body).toMatch(/data-wm-slot="hero"[^>]*data-wm-filled="trail-runners"/);
+    expect(body).toContain('Dirt, roots and rock');
+    expect(body).not.toContain('Gear for the long way round');
+    expect(visitorSetCookie(res)).toBeUndefined(); // the visitor already has one
+  });
+
+  it('passes the demo’s CSS through untouched and leaves /_wm/ routes alone', async () => {
+    const css = await SELF.fetch(`${BASE}/assets/shop.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/text\/css/);
+    expect(css.headers.get('cache-control')).not.toBe('private, no-store');
+    const unknown = await SELF.fetch(`${BASE}/_wm/nope`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json<{ error: string }>()).error).toMatch(/no route/);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Which page element shows which decision. Pure (the DOM comes in through `find` and `ok`), so it
+ * is tested in Node: snippet/test/ui-slots.test.ts.
+ */
+import type { SlotDecision } from '../../../protocol/wire';
+
+/** Slot ids are slugs (the edge's slugSchema), so they go into a selector without escaping. */
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export const SLOT = '[data-wm-slot]';
+export const slotSelector = (id: string): string => `[data-wm-slot="${id}"]`;
+
+/**
+ * The slot decisions in `list` that can be applied: a response or a cache entry could hold
+ * anything (an older or newer protocol, a corrupt entry), and only well-formed ones are used.
+ */
+export function valid(list: unknown): SlotDecision[] {
+  return Array.isArray(list)
+    ? list.filter(
+        (d): d is SlotDecision =>
+          !!d &&
+          d.kind == 'slot' &&
+          SLUG.test(d.id) &&
+          typeof d.html == 'string' &&
+          typeof d.segment == 'string' &&
+          (d.selector == null || typeof d.selector == 'string'),
+      )
+    : [];
+}
+
+/**
+ * Elements that must never receive decision HTML even if a selector matches them: the document
+ * frame, raw-text and embedding elements, anything in <head>, and anything inside content we
+ * already filled (a decision whose HTML holds a slot must not fill itself forever).
+ */
+const NEVER = /^(html|head|body|script|style|template|iframe|frame|object|embed|noscript|textarea|title|xmp|plaintext)$/i;
+export type Candidate = { localName: string; closest(selector: string): unknown };
+export const insertable = (el: Candidate): boolean => !NEVER.test(el.localName) && !el.closest('head,[data-wm-filled] *');
+
+/**
+ * Which element gets which decision. `find(selector)` lists the elements in scope matching a
+ * CSS selector (it may throw on one the browser cannot parse: that decision's selector is then
+ * skipped). An element's own data-wm-slot="id" wins over another decision's `selector`; among
+ * selectors the first decision wins (the edge lists slots in the marketer's order).
+ */
+export function plan<E>(
+  decisions: readonly SlotDecision[],
+  find: (selector: string) => Iterable<E>,
+  ok: (el: E) => boolean,
+): Map<E, SlotDecision> {
+  const out = new Map<E, SlotDecision>();
+  const add = (selector: string, d: SlotDecision, force: boolean) => {
+    try {
+      for (const el of find(selector)) if ((force || !out.has(el)) && ok(el)) out.set(el, d);
+    } catch {
+      /* not a selector this browser parses */
+    }
+  };
+  for (const d of decisions) if (d.selector) add(d.selector, d, false);
+  for (const d of decisions) add(slotSelector(d.id), d, true);
+  return out;
+}
