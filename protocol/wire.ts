@@ -169,7 +169,43 @@ export type SlotDecision = {
   /** Why, in words (edge debugging): the segment and the tests that matched. */
   why: string;
 };
-export type Decision = SlotDecision;
+/** When a message shows, checked in the browser (the edge has already decided it may). */
+export type MessageTrigger =
+  | { on: 'load' }
+  /** Seconds on the page. */
+  | { on: 'time'; seconds: number }
+  /** Percent of the page scrolled. */
+  | { on: 'scroll'; percent: number }
+  /** The pointer leaves the window towards the browser's chrome (desktop). */
+  | { on: 'exit' }
+  /** A tracked event on this page, e.g. add_to_cart. */
+  | { on: 'event'; name: string };
+
+/**
+ * An in-app message the edge chose for this visitor. Content is plain text (rendered with
+ * textContent, never as HTML) plus a safe link; a survey's answer becomes the zero-party pref
+ * `survey.pref`.
+ */
+export type MessageDecision = {
+  kind: 'message';
+  /** Message id. */
+  id: string;
+  /** The A/B variant shown (visitors in the holdout get no decision at all). */
+  variant: string;
+  type: 'banner' | 'modal' | 'toast' | 'inline' | 'survey';
+  trigger: MessageTrigger;
+  /** Inline messages: where they go (a simple CSS selector). */
+  target?: string;
+  title?: string;
+  body: string;
+  cta?: { text: string; href: string };
+  survey?: { pref: string; options: { value: string; label: string }[] };
+  /** Higher first; only one message is on screen at a time. */
+  priority: number;
+  why: string;
+};
+
+export type Decision = SlotDecision | MessageDecision;
 
 export type RejectedEvent = { index: number; id?: string; reason: string };
 

@@ -1,6 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { CollectResponse, Decision, ErrorResponse, ProfileExport } from '../../protocol/wire';
+import type { CollectResponse, Decision, ErrorResponse, ProfileExport, SlotDecision } from '../../protocol/wire';
+
+/** The slot decisions of a response (messages are checked elsewhere). */
+const slots = (decisions: Decision[]) => decisions.filter((d): d is SlotDecision => d.kind === 'slot');
 import { BASE, ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
 
 const prefs = (sport: string) => makeEvent({ type: 'prefs', name: undefined, props: undefined, prefs: { sport } });
@@ -21,7 +24,7 @@ describe('decisions on the collect response', () => {
     expect((await first.json<CollectResponse>()).decisions).toEqual([]);
 
     const res = await post([prefs('trail')], { cookie });
-    const { decisions } = await res.json<CollectResponse>();
+    const decisions = slots((await res.json<CollectResponse>()).decisions);
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ kind: 'slot', id: 'hero', segment: 'trail-runners' });
     expect(decisions[0]?.html).toContain('Dirt, roots and rock');
@@ -33,7 +36,7 @@ describe('decisions on the collect response', () => {
 
     // Changing the answer moves the visitor between segments.
     const road = await (await post([prefs('road')], { cookie })).json<CollectResponse>();
-    expect(road.decisions.map((d) => d.segment)).toEqual(['road-runners']);
+    expect(slots(road.decisions).map((d) => d.segment)).toEqual(['road-runners']);
     expect((await (await me({ cookie })).json<ProfileExport>()).segments.map((s) => s.id)).toEqual(['road-runners']);
   });
 
@@ -67,7 +70,7 @@ describe('GET /_wm/decide', () => {
       expect(decided.status).toBe(200);
       expect(decided.headers.get('cache-control')).toBe('private, no-store');
       const { decisions } = await decided.json<{ decisions: Decision[] }>();
-      expect(decisions.map((d) => [d.id, d.segment])).toEqual([['hero', 'hikers']]);
+      expect(slots(decisions).map((d) => [d.id, d.segment])).toEqual([['hero', 'hikers']]);
     }
   });
 
