@@ -14,7 +14,7 @@ describe('POST /_wm/e', () => {
     expect(body.accepted).toEqual(events.map((e) => e.id));
     expect(body).toMatchObject({ duplicates: [], rejected: [] });
     // add_to_cart put the visitor into the demo's cart-abandoners segment at once.
-    expect(body.decisions.map((d) => d.id)).toEqual(['category-promo']);
+    expect(body.decisions.filter((d) => d.kind === 'slot').map((d) => d.id)).toEqual(['category-promo']);
     expect(body.vid).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
     const setCookie = res.headers.get('set-cookie') ?? '';
     expect(setCookie).toContain(`wm_vid=${body.vid}`);

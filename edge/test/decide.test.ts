@@ -1,6 +1,7 @@
-import { SELF } from 'cloudflare:test';
+import { SELF, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { CollectResponse, Decision, ErrorResponse, ProfileExport, SlotDecision } from '../../protocol/wire';
+import type { CollectResponse, Decision, ErrorResponse, MessageDecision, ProfileExport, SlotDecision } from '../../protocol/wire';
 
 /** The slot decisions of a response (messages are checked elsewhere). */
 const slots = (decisions: Decision[]) => decisions.filter((d): d is SlotDecision => d.kind === 'slot');
@@ -43,9 +44,9 @@ describe('decisions on the collect response', () => {
   it('cart abandonment shows the category promo until checkout starts', async () => {
     const res = await post([page('/product/ridgeline-trail-runner'), makeEvent({ name: 'add_to_cart' })]);
     const cookie = visitorCookie(res);
-    expect((await res.json<CollectResponse>()).decisions.map((d) => d.id)).toEqual(['category-promo']);
+    expect(slots((await res.json<CollectResponse>()).decisions).map((d) => d.id)).toEqual(['category-promo']);
     const after = await (await post([makeEvent({ name: 'checkout_start' })], { cookie })).json<CollectResponse>();
-    expect(after.decisions).toEqual([]);
+    expect(slots(after.decisions)).toEqual([]);
   });
 
   it('no personalization when the visitor declined it (analytics still stored)', async () => {
@@ -91,5 +92,50 @@ describe('GET /_wm/decide', () => {
       expect(res.status).toBe(400);
       expect((await res.json<ErrorResponse>()).error).toMatch(/url/);
     }
+  });
+});
+
+describe('in-app messages on the collect response', () => {
+  const messages = (decisions: Decision[]) => decisions.filter((d): d is MessageDecision => d.kind === 'message');
+
+  it('a cart abandoner on the home page gets the cart reminder, once per cap, with a stable variant', async () => {
+    const res = await post([page('/product/ridgeline-trail-runner'), makeEvent({ name: 'add_to_cart' })]);
+    const cookie = visitorCookie(res);
+    // On a product page the reminder is not shown (home page only); the exit survey is.
+    expect(messages((await res.json<CollectResponse>()).decisions).map((m) => m.id)).toEqual(['training-survey']);
+
+    const home = await (await post([page('/')], { cookie })).json<CollectResponse>();
+    const [reminder] = messages(home.decisions);
+    expect(reminder).toMatchObject({ kind: 'message', id: 'cart-reminder', type: 'toast', trigger: { on: 'load' }, cta: { href: '/cart' } });
+    expect(['saved', 'nudge']).toContain(reminder?.variant);
+    expect(reminder?.why).toMatch(/Left something in the cart/);
+
+    // The same visitor keeps the same variant; after two impressions the daily cap holds.
+    const impression = () => makeEvent({ name: 'message_impression', props: { message: 'cart-reminder', variant: reminder?.variant ?? '' } });
+    const again = await (await post([page('/')], { cookie })).json<CollectResponse>();
+    expect(messages(again.decisions)[0]?.variant).toBe(reminder?.variant);
+    await post([impression(), impression()], { cookie });
+    const capped = await (await post([page('/')], { cookie })).json<CollectResponse>();
+    expect(messages(capped.decisions)).toEqual([]);
+  });
+
+  it('the exit survey is asked on product pages until the visitor has answered', async () => {
+    const res = await post([page('/product/tempo-road-racer')]);
+    const [survey] = messages((await res.json<CollectResponse>()).decisions);
+    expect(survey).toMatchObject({ id: 'training-survey', type: 'survey', trigger: { on: 'exit' }, survey: { pref: 'sport' } });
+    const answered = await (await post([prefs('road'), page('/product/tempo-road-racer')], { cookie: visitorCookie(res) })).json<CollectResponse>();
+    expect(messages(answered.decisions)).toEqual([]);
+    // …and the answer changed the content.
+    expect(slots(answered.decisions).map((d) => d.segment)).toEqual(['road-runners']);
+  });
+
+  it('records the first exposure per message for lift reports', async () => {
+    const res = await post([page('/product/summit-30-daypack')]);
+    const { vid } = await res.json<CollectResponse>();
+    const stub = env.VISITORS.get(env.VISITORS.idFromName(`demo:${vid?.split('.')[0]}`));
+    const exposures = await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql.exec<{ message: string; variant: string }>('SELECT message, variant FROM exposures').toArray(),
+    );
+    expect(exposures).toEqual([{ message: 'training-survey', variant: 'default' }]);
   });
 });

@@ -3,8 +3,12 @@ import { DEMO_SITE } from '../demo/seed';
 import { originAllowed, siteConfigSchema } from './site';
 
 describe('site config', () => {
-  it('accepts the demo site', () => {
-    expect(siteConfigSchema.parse(DEMO_SITE)).toEqual(DEMO_SITE);
+  it('accepts the demo site, and a stored config reads back exactly as written', () => {
+    const stored = siteConfigSchema.parse(DEMO_SITE);
+    expect(stored).toMatchObject({ id: 'demo', messageFatigue: { perDay: 3, minMinutesBetween: 0 } });
+    // Defaults are filled in once; re-reading (every KV read validates) changes nothing.
+    expect(siteConfigSchema.parse(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
+    expect(stored.messages.map((m) => m.id)).toEqual(['cart-reminder', 'training-survey']);
   });
 
   it('fills empty segments and slots, and refuses slots naming missing segments or duplicate ids', () => {

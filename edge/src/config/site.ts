@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { siteIdSchema } from '../../../protocol/wire';
 import { proxySchema, segmentSchema, slotSchema } from './personalization';
+import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from '../messages/schema';
 
 /** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
 export const originSchema = z
@@ -23,6 +24,10 @@ export const siteConfigSchema = z.strictObject({
   consentPolicy: z.enum(['opt-in', 'opt-out']),
   segments: z.array(segmentSchema).max(200).default([]),
   slots: z.array(slotSchema).max(200).default([]),
+  /** In-app messages (banners, modals, toasts, inline, surveys); see messages/schema.ts. */
+  messages: z.array(messageSchema).max(200).default([]),
+  /** Site-wide limits across all messages (per rolling 24 h, and minutes between two). */
+  messageFatigue: fatigueSchema.default({ ...DEFAULT_FATIGUE }),
   /** Present when the site is routed through the worker (zero-flicker personalization). */
   proxy: proxySchema.optional(),
 })
@@ -41,6 +46,15 @@ export const siteConfigSchema = z.strictObject({
         if (!segments.has(v.segment)) {
           ctx.addIssue({ code: 'custom', path: ['slots', i, 'variants', j, 'segment'], message: `no segment "${v.segment}"` });
         }
+      });
+    });
+    // Message ids are unique (exposures and reports key on them); their segments exist.
+    const messages = new Set<string>();
+    site.messages.forEach((m, i) => {
+      if (messages.has(m.id)) ctx.addIssue({ code: 'custom', path: ['messages', i, 'id'], message: `duplicate message id "${m.id}"` });
+      messages.add(m.id);
+      m.segments.forEach((segment, j) => {
+        if (!segments.has(segment)) ctx.addIssue({ code: 'custom', path: ['messages', i, 'segments', j], message: `no segment "${segment}"` });
       });
     });
   });

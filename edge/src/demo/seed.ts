@@ -9,7 +9,7 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: a local KV holding an older demo config is refreshed.
-  version: 3,
+  version: 4,
   // npm start (8787), the e2e server (8788), a spare port for side-by-side runs (8789).
   origins: [8787, 8788, 8789].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
@@ -30,6 +30,46 @@ export const DEMO_SITE: SiteConfigInput = {
       name: 'Left something in the cart',
       description: 'Added to cart in the last day and did not check out.',
       condition: { all: [{ event: 'add_to_cart', within: '1d' }, { not: { event: 'checkout_start', within: '1d' } }] },
+    },
+  ],
+  messages: [
+    {
+      id: 'cart-reminder',
+      name: 'Cart reminder',
+      type: 'toast',
+      segments: ['cart-abandoners'],
+      urlMatch: { op: 'path_eq', value: '/' },
+      title: 'Your cart is waiting',
+      body: 'The gear you picked is saved. Check out whenever you are ready.',
+      cta: { text: 'View cart', href: '/cart' },
+      priority: 50,
+      caps: { perDay: 2 },
+      // A/B: which headline brings more visitors back to the cart (no holdout in the demo).
+      variants: [
+        { id: 'saved', weight: 50 },
+        { id: 'nudge', weight: 50, title: 'Still thinking it over?' },
+      ],
+      goal: { event: 'checkout_start', withinHours: 24 },
+    },
+    {
+      id: 'training-survey',
+      name: 'What are you training for? (exit survey)',
+      type: 'survey',
+      trigger: { on: 'exit' },
+      urlMatch: { op: 'path_prefix', value: '/product/' },
+      title: 'Before you go',
+      body: 'What are you training for? We will show you gear that fits.',
+      survey: {
+        pref: 'sport',
+        options: [
+          { value: 'road', label: 'Road running' },
+          { value: 'trail', label: 'Trail running' },
+          { value: 'hiking', label: 'Hiking' },
+          { value: 'ultra', label: 'An ultra' },
+        ],
+      },
+      priority: 40,
+      caps: { lifetime: 2 },
     },
   ],
   slots: [

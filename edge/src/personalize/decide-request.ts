@@ -32,6 +32,8 @@ export function decisionContext(c: AppContext, site: SiteConfig, page: PageFacts
   return {
     segments: site.segments,
     slots: site.slots,
+    messages: site.messages,
+    fatigue: site.messageFatigue,
     request: requestFacts(c, page),
     personalize: personalizationAllowed(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit),
     now: Date.now(),
@@ -40,6 +42,6 @@ export function decisionContext(c: AppContext, site: SiteConfig, page: PageFacts
 
 /** What to show on a page for this visitor; none for a visitor without a profile yet. */
 export async function pageDecisions(c: AppContext, site: SiteConfig, visitorId: string | null, page: PageFacts): Promise<Decision[]> {
-  if (!visitorId || site.slots.length === 0) return [];
+  if (!visitorId || (site.slots.length === 0 && site.messages.length === 0)) return [];
   return visitorStub(c.env, site.id, visitorId).decide(decisionContext(c, site, page));
 }

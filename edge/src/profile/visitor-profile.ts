@@ -7,6 +7,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { ConsentState, Decision, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
 import type { Segment, Slot } from '../config/personalization';
+import type { Message, MessageFatigue } from '../messages/schema';
+import { selectMessages, type MessageHistory } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
 import { renderContent } from '../personalize/render';
 import type { EventHistory, Facts, RequestFacts } from '../rules/evaluate';
@@ -17,6 +19,8 @@ export type IngestResult = { accepted: string[]; duplicates: string[]; decisions
 export type DecisionContext = {
   segments: Segment[];
   slots: Slot[];
+  messages: Message[];
+  fatigue: MessageFatigue;
   request: RequestFacts;
   /** Personalization allowed by site policy, GPC and the batch's explicit consent. */
   personalize: boolean;
@@ -29,7 +33,7 @@ const TYPE_NAMES = new Set(['page', 'identify', 'prefs', 'consent']);
 /** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
 const ERASED_KEY = 'erased_at';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY,
@@ -52,6 +56,11 @@ CREATE TABLE IF NOT EXISTS consent (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (id TEXT PRIMARY KEY, entered_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS exposures (
+  message TEXT PRIMARY KEY,
+  variant TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS segment_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   segment TEXT NOT NULL,
@@ -161,7 +170,44 @@ export class VisitorProfile extends DurableObject<Env> {
     }
     // A visitor who said no to personalization keeps their segments (analytics) but sees defaults.
     const personalize = facts.consent ? facts.consent.personalization : context.personalize;
-    return personalize ? decideSlots(context.slots, context.segments, outcomes, renderContent) : [];
+    if (!personalize) return [];
+    const slots = decideSlots(context.slots, context.segments, outcomes, renderContent);
+    if (context.messages.length === 0) return slots;
+    const selected = selectMessages({
+      messages: context.messages,
+      inSegments: new Set(outcomes.filter((o) => o.matched).map((o) => o.id)),
+      segmentNames: new Map(context.segments.map((s) => [s.id, s.name])),
+      visitorId: this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'visitor_id'").toArray()[0]?.value ?? '',
+      now: context.now,
+      ...(context.request.url ? { pageUrl: context.request.url } : {}),
+      history: this.messageHistory(),
+      fatigue: context.fatigue,
+      prefs: facts.prefs,
+    });
+    // The first exposure per message, holdout included: what message lift is measured against.
+    for (const exposure of selected.exposures) {
+      this.sql.exec('INSERT OR IGNORE INTO exposures (message, variant, at) VALUES (?, ?, ?)', exposure.id, exposure.variant, context.now);
+    }
+    return [...slots, ...selected.decisions];
+  }
+
+  /** Messages actually shown: the renderer records each as a message_impression event. */
+  private messageHistory(): MessageHistory {
+    const at = 'MIN(ts, received_at)';
+    const impressions = "type = 'track' AND name = 'message_impression'";
+    const ofMessage = "json_extract(body, '$.props.message') = ?";
+    return {
+      shown: (id, since) =>
+        this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE ${impressions} AND ${ofMessage} AND ${at} >= ?`, id, since).one().n,
+      shownAny: (since) => this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE ${impressions} AND ${at} >= ?`, since).one().n,
+      lastShownAt: (id) => {
+        const cursor =
+          id === undefined
+            ? this.sql.exec<{ t: number | null }>(`SELECT MAX(${at}) AS t FROM events WHERE ${impressions}`)
+            : this.sql.exec<{ t: number | null }>(`SELECT MAX(${at}) AS t FROM events WHERE ${impressions} AND ${ofMessage}`, id);
+        return cursor.one().t;
+      },
+    };
   }
 
   private facts(context: DecisionContext): Facts {
