@@ -244,6 +244,8 @@ export type ProfileExport = {
   consent: (ConsentState & { updatedAt: number }) | null;
   /** Segments the visitor is in now, and since when. */
   segments: { id: string; enteredAt: number }[];
+  /** In-app messages this visitor was assigned (variant, or "holdout"), and goal conversions. */
+  messages: { id: string; variant: string; exposedAt: number; convertedAt: number | null }[];
   eventCount: number;
   events: StoredEvent[];
 };

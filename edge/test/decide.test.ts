@@ -117,6 +117,13 @@ describe('in-app messages on the collect response', () => {
     await post([impression(), impression()], { cookie });
     const capped = await (await post([page('/')], { cookie })).json<CollectResponse>();
     expect(messages(capped.decisions)).toEqual([]);
+
+    // The goal (checkout_start within 24 h of the exposure) converts it, once.
+    await post([makeEvent({ name: 'checkout_start' }), makeEvent({ name: 'checkout_start' })], { cookie });
+    const profile = await (await me({ cookie })).json<ProfileExport>();
+    const exposure = profile.messages.find((m) => m.id === 'cart-reminder');
+    expect(exposure).toMatchObject({ variant: reminder?.variant });
+    expect(exposure?.convertedAt).toBeGreaterThanOrEqual(exposure?.exposedAt ?? Infinity);
   });
 
   it('the exit survey is asked on product pages until the visitor has answered', async () => {
@@ -137,5 +144,9 @@ describe('in-app messages on the collect response', () => {
       state.storage.sql.exec<{ message: string; variant: string }>('SELECT message, variant FROM exposures').toArray(),
     );
     expect(exposures).toEqual([{ message: 'training-survey', variant: 'default' }]);
+    // No goal on the survey: nothing converts it.
+    await post([makeEvent({ name: 'checkout_start' })], { vid });
+    const profile = await (await me({ token: vid })).json<ProfileExport>();
+    expect(profile.messages).toEqual([{ id: 'training-survey', variant: 'default', exposedAt: expect.any(Number), convertedAt: null }]);
   });
 });

@@ -88,3 +88,33 @@ describe('GET /_wm/me and DELETE /_wm/me', () => {
     expect((await me({ token })).status).toBe(401);
   });
 });
+
+describe('profile storage migrations', () => {
+  it('brings a profile stored by an older version up to date without losing its data', async () => {
+    const stub = env.VISITORS.get(env.VISITORS.idFromName('demo:migration-test'));
+    // A profile as the first release left it: only migration 1, one event.
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+      sql.exec(`CREATE TABLE events (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, ts INTEGER NOT NULL,
+        received_at INTEGER NOT NULL, session_id TEXT NOT NULL, body TEXT NOT NULL)`);
+      sql.exec('CREATE TABLE traits (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+      sql.exec('CREATE TABLE prefs (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+      sql.exec(`CREATE TABLE consent (id INTEGER PRIMARY KEY CHECK (id = 1), analytics INTEGER NOT NULL,
+        personalization INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+      sql.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      sql.exec('INSERT INTO schema_version (version) VALUES (1)');
+      const old = makeEvent({ type: 'prefs', name: undefined, props: undefined, prefs: { sport: 'hiking' } });
+      sql.exec('INSERT INTO events VALUES (?, ?, NULL, ?, ?, ?, ?)', old.id, 'prefs', old.ts, old.ts, old.sid, JSON.stringify(old));
+      sql.exec("INSERT INTO prefs VALUES ('sport', '\"hiking\"', ?)", old.ts);
+      sql.exec("INSERT INTO meta VALUES ('visitor_id', 'migration-test')");
+    });
+    const json = await stub.exportProfile('demo', 'migration-test');
+    const profile = JSON.parse(json ?? 'null') as ProfileExport;
+    expect(profile).toMatchObject({ eventCount: 1, prefs: { sport: 'hiking' }, segments: [], messages: [] });
+    const versions = await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version ORDER BY version').toArray().map((r) => r.version),
+    );
+    expect(versions).toEqual([1, 2]);
+  });
+});

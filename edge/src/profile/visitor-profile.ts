@@ -33,9 +33,14 @@ const TYPE_NAMES = new Set(['page', 'identify', 'prefs', 'consent']);
 /** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
 const ERASED_KEY = 'erased_at';
 
-const SCHEMA_VERSION = 3;
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
+/**
+ * Schema migrations, applied in order and each once per profile (the applied count is kept in
+ * `schema_version`). Append a new entry for every change; never edit a shipped one.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: events, traits, zero-party prefs, consent, metadata.
+  `
+CREATE TABLE events (
   id TEXT PRIMARY KEY,
   type TEXT NOT NULL,
   name TEXT,
@@ -44,30 +49,36 @@ CREATE TABLE IF NOT EXISTS events (
   session_id TEXT NOT NULL,
   body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_name_ts ON events (type, name, ts);
-CREATE INDEX IF NOT EXISTS events_by_received ON events (received_at);
-CREATE TABLE IF NOT EXISTS traits (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS prefs (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS consent (
+CREATE INDEX events_by_name_ts ON events (type, name, ts);
+CREATE INDEX events_by_received ON events (received_at);
+CREATE TABLE traits (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE prefs (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE consent (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   analytics INTEGER NOT NULL,
   personalization INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS segments (id TEXT PRIMARY KEY, entered_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS exposures (
-  message TEXT PRIMARY KEY,
-  variant TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS segment_log (
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`,
+  // 2: segment membership and its entry/exit log; message exposures (A/B, holdout) and goals.
+  `
+CREATE TABLE segments (id TEXT PRIMARY KEY, entered_at INTEGER NOT NULL);
+CREATE TABLE segment_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   segment TEXT NOT NULL,
   change TEXT NOT NULL CHECK (change IN ('enter', 'exit')),
   at INTEGER NOT NULL
 );
-`;
+CREATE TABLE exposures (
+  message TEXT PRIMARY KEY,
+  variant TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  converted_at INTEGER,
+  conversion_event TEXT
+);
+`,
+];
 
 /** Latest write wins by the client's event time, so a late retry never overwrites a newer value. */
 const UPSERT_NEWER = (table: 'traits' | 'prefs') => `
@@ -93,11 +104,11 @@ export class VisitorProfile extends DurableObject<Env> {
     if (this.schemaReady) return;
     // PRAGMA user_version is not allowed in Durable Object SQL, so the version lives in a table.
     this.sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const version = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version').one().v ?? 0;
-    if (version < SCHEMA_VERSION) {
-      this.sql.exec(SCHEMA);
-      this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', SCHEMA_VERSION);
-    }
+    const applied = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version').one().v ?? 0;
+    MIGRATIONS.slice(applied).forEach((migration, i) => {
+      this.sql.exec(migration);
+      this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', applied + i + 1);
+    });
     this.schemaReady = true;
   }
 
@@ -142,6 +153,7 @@ export class VisitorProfile extends DurableObject<Env> {
       }
       accepted.push(event.id);
       this.apply(event);
+      if (event.type === 'track') this.recordConversion(event, context.messages);
     }
     // Segments are evaluated on every event, so entry and exit are known the moment they happen.
     return { accepted, duplicates, decisions: this.decideNow(context) };
@@ -189,6 +201,27 @@ export class VisitorProfile extends DurableObject<Env> {
       this.sql.exec('INSERT OR IGNORE INTO exposures (message, variant, at) VALUES (?, ?, ?)', exposure.id, exposure.variant, context.now);
     }
     return [...slots, ...selected.decisions];
+  }
+
+  /**
+   * A message's goal event within its window after the visitor's first exposure (holdout
+   * included) converts that exposure, once: conversion rates per variant against the holdout are
+   * the message's lift.
+   */
+  private recordConversion(event: WireEvent & { type: 'track' }, messages: readonly Message[]): void {
+    const at = Math.min(event.ts, Date.now());
+    for (const message of messages) {
+      if (message.goal?.event !== event.name) continue;
+      this.sql.exec(
+        'UPDATE exposures SET converted_at = ?, conversion_event = ? WHERE message = ? AND converted_at IS NULL AND at <= ? AND at + ? >= ?',
+        at,
+        event.id,
+        message.id,
+        at,
+        message.goal.withinHours * 3_600_000,
+        at,
+      );
+    }
   }
 
   /** Messages actually shown: the renderer records each as a message_impression event. */
@@ -291,6 +324,10 @@ export class VisitorProfile extends DurableObject<Env> {
     const consentRow = this.sql
       .exec<{ analytics: number; personalization: number; updated_at: number }>('SELECT analytics, personalization, updated_at FROM consent')
       .toArray()[0];
+    const messages = this.sql
+      .exec<{ message: string; variant: string; at: number; converted_at: number | null }>('SELECT message, variant, at, converted_at FROM exposures ORDER BY at, message')
+      .toArray()
+      .map((r) => ({ id: r.message, variant: r.variant, exposedAt: r.at, convertedAt: r.converted_at }));
     const segments = this.sql
       .exec<{ id: string; entered_at: number }>('SELECT id, entered_at FROM segments ORDER BY entered_at, id')
       .toArray()
@@ -313,6 +350,7 @@ export class VisitorProfile extends DurableObject<Env> {
       prefs: keyValues<PrefValue>('prefs'),
       consent,
       segments,
+      messages,
       eventCount: events.length,
       events,
     };
