@@ -1,4 +1,4 @@
-import { SELF, runInDurableObject } from 'cloudflare:test';
+import { SELF, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, Decision, ErrorResponse, MessageDecision, ProfileExport, SlotDecision } from '../../protocol/wire';
@@ -98,8 +98,13 @@ describe('GET /_wm/decide', () => {
 describe('in-app messages on the collect response', () => {
   const messages = (decisions: Decision[]) => decisions.filter((d): d is MessageDecision => d.kind === 'message');
 
-  it('a cart abandoner on the home page gets the cart reminder, once per cap, with a stable variant', async () => {
-    const res = await post([page('/product/ridgeline-trail-runner'), makeEvent({ name: 'add_to_cart' })]);
+  it('a visitor who left a full cart gets the cart reminder on return, once per cap, with a stable variant', async () => {
+    // Carted 40 minutes ago, then nothing: idle past the 30 minutes of the "cart-left" segment.
+    const carted = Date.now() - 40 * 60_000;
+    const res = await post([
+      page('/product/ridgeline-trail-runner'),
+      makeEvent({ name: 'add_to_cart', ts: carted }),
+    ]);
     const cookie = visitorCookie(res);
     // On a product page the reminder is not shown (home page only); the exit survey is.
     expect(messages((await res.json<CollectResponse>()).decisions).map((m) => m.id)).toEqual(['training-survey']);
@@ -108,7 +113,7 @@ describe('in-app messages on the collect response', () => {
     const [reminder] = messages(home.decisions);
     expect(reminder).toMatchObject({ kind: 'message', id: 'cart-reminder', type: 'toast', trigger: { on: 'load' }, cta: { href: '/cart' } });
     expect(['saved', 'nudge']).toContain(reminder?.variant);
-    expect(reminder?.why).toMatch(/Left something in the cart/);
+    expect(reminder?.why).toMatch(/Left the cart behind/);
 
     // The same visitor keeps the same variant; after two impressions the daily cap holds.
     const impression = () => makeEvent({ name: 'message_impression', props: { message: 'cart-reminder', variant: reminder?.variant ?? '' } });
@@ -148,5 +153,37 @@ describe('in-app messages on the collect response', () => {
     await post([makeEvent({ name: 'checkout_start' })], { vid });
     const profile = await (await me({ token: vid })).json<ProfileExport>();
     expect(profile.messages).toEqual([{ id: 'training-survey', variant: 'default', exposedAt: expect.any(Number), convertedAt: null }]);
+  });
+});
+
+describe('inactivity after an event (Durable Object alarm)', () => {
+  it('a visitor still browsing gets no reminder; once idle past 30 minutes the alarm records the segment entry', async () => {
+    const res = await post([page('/product/tempo-road-racer'), makeEvent({ name: 'add_to_cart' })]);
+    const { vid, decisions } = await res.json<CollectResponse>();
+    expect(decisions.some((d) => d.kind === 'message' && d.id === 'cart-reminder')).toBe(false);
+    const stub = env.VISITORS.get(env.VISITORS.idFromName(`demo:${vid?.split('.')[0]}`));
+    const alarmAt = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+    expect(alarmAt).toBeGreaterThan(Date.now() + 29 * 60_000);
+    expect(alarmAt).toBeLessThan(Date.now() + 31 * 60_000);
+
+    // Make it look as if 40 minutes had passed: move the stored events back in time.
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec('UPDATE events SET ts = ts - 2400000, received_at = received_at - 2400000');
+      state.storage.sql.exec('UPDATE inactivity_due SET at = at - 2400000');
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const log = await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql.exec<{ segment: string; change: string }>('SELECT segment, change FROM segment_log ORDER BY seq').toArray(),
+    );
+    expect(log).toContainEqual({ segment: 'cart-left', change: 'enter' });
+    // Other segments are not touched by the alarm's partial evaluation.
+    expect(log.filter((r) => r.change === 'exit')).toEqual([]);
+  });
+
+  it('checking out cancels it', async () => {
+    const carted = Date.now() - 40 * 60_000;
+    const res = await post([makeEvent({ name: 'add_to_cart', ts: carted }), makeEvent({ name: 'checkout_start', ts: carted + 60_000 })]);
+    const home = await (await post([page('/')], { cookie: visitorCookie(res) })).json<CollectResponse>();
+    expect(home.decisions.some((d) => d.kind === 'message' && d.id === 'cart-reminder')).toBe(false);
   });
 });

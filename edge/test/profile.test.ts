@@ -115,6 +115,6 @@ describe('profile storage migrations', () => {
     const versions = await runInDurableObject(stub, (_i, state) =>
       state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version ORDER BY version').toArray().map((r) => r.version),
     );
-    expect(versions).toEqual([1, 2]);
+    expect(versions).toEqual([1, 2, 3]);
   });
 });

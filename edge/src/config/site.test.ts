@@ -20,7 +20,7 @@ describe('site config', () => {
       slots: [{ id: 'hero', name: 'Hero', variants: [{ segment: 'nobody', priority: 1, content: { type: 'text', text: 'x' } }] }],
     });
     expect(bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
-      'segments.4.id: duplicate segment id "hikers"',
+      `segments.${DEMO_SITE.segments?.length}.id: duplicate segment id "hikers"`,
       'slots.0.variants.0.segment: no segment "nobody"',
     ]);
   });

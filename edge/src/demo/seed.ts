@@ -9,7 +9,7 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: a local KV holding an older demo config is refreshed.
-  version: 4,
+  version: 5,
   // npm start (8787), the e2e server (8788), a spare port for side-by-side runs (8789).
   origins: [8787, 8788, 8789].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
@@ -31,13 +31,19 @@ export const DEMO_SITE: SiteConfigInput = {
       description: 'Added to cart in the last day and did not check out.',
       condition: { all: [{ event: 'add_to_cart', within: '1d' }, { not: { event: 'checkout_start', within: '1d' } }] },
     },
+    {
+      id: 'cart-left',
+      name: 'Left the cart behind',
+      description: 'Went idle for 30 minutes after adding to cart, without checking out: remind them on their next visit.',
+      condition: { inactiveAfter: 'add_to_cart', minutes: 30, unless: 'checkout_start' },
+    },
   ],
   messages: [
     {
       id: 'cart-reminder',
       name: 'Cart reminder',
       type: 'toast',
-      segments: ['cart-abandoners'],
+      segments: ['cart-left'],
       urlMatch: { op: 'path_eq', value: '/' },
       title: 'Your cart is waiting',
       body: 'The gear you picked is saved. Check out whenever you are ready.',

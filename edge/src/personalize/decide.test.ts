@@ -18,7 +18,14 @@ function facts(partial: Partial<Facts> & { events?: { name: string; ts: number }
     userId: null,
     returning: false,
     request: {},
-    history: { count: (name, since) => events.filter((e) => e.name === name && (since === null || e.ts >= since)).length },
+    history: {
+      count: (name, since) => events.filter((e) => e.name === name && (since === null || e.ts >= since)).length,
+      last: (name) => {
+        const times = events.filter((e) => e.name === name).map((e) => e.ts);
+        return times.length ? Math.max(...times) : null;
+      },
+      timesAfter: (ts) => events.map((e) => e.ts).filter((t) => t > ts).sort((a, b) => a - b),
+    },
     ...rest,
   };
 }

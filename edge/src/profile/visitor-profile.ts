@@ -7,6 +7,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { ConsentState, Decision, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
 import type { Segment, Slot } from '../config/personalization';
+import { inactivityLeaves } from '../rules/conditions';
 import type { Message, MessageFatigue } from '../messages/schema';
 import { selectMessages, type MessageHistory } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
@@ -29,6 +30,12 @@ export type DecisionContext = {
 
 /** Events that are not `track` are counted by their type ("page", "identify", …). */
 const TYPE_NAMES = new Set(['page', 'identify', 'prefs', 'consent']);
+/** An event's time: the earlier of client and receive time, so a skewed clock cannot make old events recent. */
+const AT = 'MIN(ts, received_at)';
+const byName = (name: string): [string, string] => (TYPE_NAMES.has(name) ? ['type = ?', name] : ["type = 'track' AND name = ?", name]);
+const eventName = (e: WireEvent) => (e.type === 'track' ? e.name : e.type);
+/** Where the profile keeps the segment rules its alarm evaluates (the worker is not there then). */
+const ALARM_SEGMENTS_KEY = 'alarm_segments';
 
 /** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
 const ERASED_KEY = 'erased_at';
@@ -77,6 +84,10 @@ CREATE TABLE exposures (
   converted_at INTEGER,
   conversion_event TEXT
 );
+`,
+  // 3: when inactivity conditions come due (the alarm re-evaluates segments then).
+  `
+CREATE TABLE inactivity_due (at INTEGER NOT NULL);
 `,
 ];
 
@@ -156,7 +167,46 @@ export class VisitorProfile extends DurableObject<Env> {
       if (event.type === 'track') this.recordConversion(event, context.messages);
     }
     // Segments are evaluated on every event, so entry and exit are known the moment they happen.
-    return { accepted, duplicates, decisions: this.decideNow(context) };
+    const decisions = this.decideNow(context);
+    await this.scheduleInactivity(context.segments, events.filter((e) => accepted.includes(e.id)));
+    return { accepted, duplicates, decisions };
+  }
+
+  /**
+   * An event that an inactivity condition waits on (e.g. add_to_cart, 30 minutes) sets an alarm
+   * for when that time has passed, so the segment entry is recorded then, not at the next visit.
+   */
+  private async scheduleInactivity(segments: readonly Segment[], stored: readonly WireEvent[]): Promise<void> {
+    const watched = segments.filter((segment) => inactivityLeaves(segment.condition).length > 0);
+    let due = Infinity;
+    for (const segment of watched) {
+      for (const leaf of inactivityLeaves(segment.condition)) {
+        for (const event of stored) {
+          if (eventName(event) === leaf.inactiveAfter) due = Math.min(due, Math.min(event.ts, Date.now()) + leaf.minutes * 60_000 + 1_000);
+        }
+      }
+    }
+    if (due === Infinity) return;
+    this.sql.exec('INSERT INTO inactivity_due (at) VALUES (?)', due);
+    this.setMeta(ALARM_SEGMENTS_KEY, JSON.stringify(watched));
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || due < current) await this.ctx.storage.setAlarm(due);
+  }
+
+  /** Inactivity came due: record the segment entries now (shown on the visitor's next page). */
+  override async alarm(): Promise<void> {
+    if (await this.erased()) return;
+    this.ensureSchema();
+    const now = Date.now();
+    this.sql.exec('DELETE FROM inactivity_due WHERE at <= ?', now);
+    const raw = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', ALARM_SEGMENTS_KEY).toArray()[0]?.value;
+    if (raw) {
+      // Written by scheduleInactivity from a validated site config.
+      const segments = JSON.parse(raw) as Segment[];
+      this.decideNow({ segments, slots: [], messages: [], fatigue: { perDay: 0, minMinutesBetween: 0 }, request: {}, personalize: false, now });
+    }
+    const next = this.sql.exec<{ at: number | null }>('SELECT MIN(at) AS at FROM inactivity_due').one().at;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   /** Decisions for the current request without new events (GET /_wm/decide, proxy mode). */
@@ -170,7 +220,15 @@ export class VisitorProfile extends DurableObject<Env> {
   private decideNow(context: DecisionContext): Decision[] {
     const facts = this.facts(context);
     const outcomes = evaluateSegments(context.segments, facts);
-    const current = new Set(this.sql.exec<{ id: string }>('SELECT id FROM segments').toArray().map((r) => r.id));
+    // Only the segments evaluated now can enter or exit (the alarm evaluates a few of them).
+    const evaluated = new Set(context.segments.map((segment) => segment.id));
+    const current = new Set(
+      this.sql
+        .exec<{ id: string }>('SELECT id FROM segments')
+        .toArray()
+        .map((r) => r.id)
+        .filter((id) => evaluated.has(id)),
+    );
     const { entered, exited } = membershipChanges(current, outcomes);
     for (const id of entered) {
       this.sql.exec('INSERT INTO segments (id, entered_at) VALUES (?, ?)', id, context.now);
@@ -226,7 +284,7 @@ export class VisitorProfile extends DurableObject<Env> {
 
   /** Messages actually shown: the renderer records each as a message_impression event. */
   private messageHistory(): MessageHistory {
-    const at = 'MIN(ts, received_at)';
+    const at = AT;
     const impressions = "type = 'track' AND name = 'message_impression'";
     const ofMessage = "json_extract(body, '$.props.message') = ?";
     return {
@@ -250,13 +308,20 @@ export class VisitorProfile extends DurableObject<Env> {
     const sessions = this.sql.exec<{ n: number }>('SELECT COUNT(DISTINCT session_id) AS n FROM events').one().n;
     const history: EventHistory = {
       count: (name, since) => {
-        // The earlier of client and receive time: a skewed client clock cannot make old events recent.
-        const at = 'MIN(ts, received_at)';
-        const [where, arg] = TYPE_NAMES.has(name) ? ['type = ?', name] : ["type = 'track' AND name = ?", name];
-        const sql = `SELECT COUNT(*) AS n FROM events WHERE ${where}${since === null ? '' : ` AND ${at} >= ?`}`;
+        const [where, arg] = byName(name);
+        const sql = `SELECT COUNT(*) AS n FROM events WHERE ${where}${since === null ? '' : ` AND ${AT} >= ?`}`;
         const cursor = since === null ? this.sql.exec<{ n: number }>(sql, arg) : this.sql.exec<{ n: number }>(sql, arg, since);
         return cursor.one().n;
       },
+      last: (name) => {
+        const [where, arg] = byName(name);
+        return this.sql.exec<{ t: number | null }>(`SELECT MAX(${AT}) AS t FROM events WHERE ${where}`, arg).one().t;
+      },
+      timesAfter: (ts) =>
+        this.sql
+          .exec<{ t: number }>(`SELECT ${AT} AS t FROM events WHERE ${AT} > ? ORDER BY t LIMIT 1000`, ts)
+          .toArray()
+          .map((r) => r.t),
     };
     return {
       now: context.now,

@@ -41,6 +41,16 @@ export const leafSchema = z.union([
     max: z.number().int().nonnegative().optional(),
     within: durationSchema.optional(),
   }),
+  z.strictObject({
+    /**
+     * The visitor went idle for `minutes` after their last `inactiveAfter` event (e.g. left with a
+     * full cart), with no `unless` event since (e.g. checkout_start). True from the moment the
+     * idle time has passed; the profile's alarm records the segment entry right then.
+     */
+    inactiveAfter: key,
+    minutes: z.number().int().min(1).max(43_200),
+    unless: key.optional(),
+  }),
   z.strictObject({ page: z.enum(['url', 'path']), test: comparisonSchema }),
   z.strictObject({ referrer: z.enum(['url', 'host']), test: comparisonSchema }),
   z.strictObject({ utm: z.enum(['source', 'medium', 'campaign', 'term', 'content']), test: comparisonSchema }),
@@ -65,3 +75,11 @@ function conditionAt(depth: number): z.ZodType<Condition> {
   ]);
 }
 export const conditionSchema = conditionAt(0);
+
+/** The inactivity tests inside a condition tree (the profile schedules its alarms from them). */
+export function inactivityLeaves(condition: Condition): Extract<Leaf, { inactiveAfter: string }>[] {
+  if ('all' in condition) return condition.all.flatMap(inactivityLeaves);
+  if ('any' in condition) return condition.any.flatMap(inactivityLeaves);
+  if ('not' in condition) return inactivityLeaves(condition.not);
+  return 'inactiveAfter' in condition ? [condition] : [];
+}

@@ -21,6 +21,10 @@ export type RequestFacts = {
 export interface EventHistory {
   /** Events named `name` (track name, or the type for page/identify/prefs) at or after `sinceTs`. */
   count(name: string, sinceTs: number | null): number;
+  /** When the latest event named `name` happened, or null. */
+  last(name: string): number | null;
+  /** Times of all events (any name) strictly after `ts`, ascending. */
+  timesAfter(ts: number): number[];
 }
 
 export type Facts = {
@@ -112,6 +116,16 @@ function leaf(l: Leaf, f: Facts): Outcome {
     const matched = n >= min && (l.max === undefined || n <= l.max);
     const range = l.max === undefined ? `at least ${min}` : l.max === min ? `exactly ${min}` : `${min} to ${l.max}`;
     return { matched, why: `${range} "${l.event}"${l.within ? ` in the last ${l.within}` : ''} (was ${n})` };
+  }
+  if ('inactiveAfter' in l) {
+    const after = `after "${l.inactiveAfter}"`;
+    const t = f.history.last(l.inactiveAfter);
+    if (t === null) return { matched: false, why: `no "${l.inactiveAfter}" yet` };
+    if (l.unless && f.history.count(l.unless, t) > 0) return { matched: false, why: `"${l.unless}" came ${after}` };
+    // Idle means some gap of `minutes` between the event, the visitor's later events, and now.
+    const times = [t, ...f.history.timesAfter(t), f.now];
+    const idle = times.some((time, i) => i > 0 && time - times[i - 1]! >= l.minutes * 60_000);
+    return { matched: idle, why: idle ? `idle ${l.minutes} min ${after}` : `not idle ${l.minutes} min ${after} yet` };
   }
   if ('page' in l) {
     const url = f.request.url;
