@@ -1,11 +1,11 @@
 import { createExecutionContext, SELF, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SlotDecision } from '../../protocol/wire';
+import type { MessageDecision, SlotDecision } from '../../protocol/wire';
 import type { SiteConfigInput } from '../src/config/site';
 import { DEMO_SITE } from '../src/demo/seed';
 import worker from '../src/index';
-import { isRewritable, pageAsksOptIn, rewritePage, scriptNonce, STUB } from '../src/personalize/rewrite';
+import { decisionsBlock, isRewritable, pageAsksOptIn, rewritePage, scriptNonce, STUB } from '../src/personalize/rewrite';
 import { withoutVisitorCookie } from '../src/routes/proxy';
 import { BASE, makeEvent, post, visitorCookie } from './helpers';
 
@@ -398,5 +398,36 @@ describe('proxy route for the demo site (upstream: assets)', () => {
     const unknown = await SELF.fetch(`${BASE}/_wm/nope`);
     expect(unknown.status).toBe(404);
     expect((await unknown.json<{ error: string }>()).error).toMatch(/no route/);
+  });
+});
+
+describe('in-app messages in proxied pages', () => {
+  const message = (body: string): MessageDecision => ({
+    kind: 'message',
+    id: 'cart-reminder',
+    variant: 'saved',
+    type: 'toast',
+    trigger: { on: 'load' },
+    body,
+    priority: 50,
+    why: 'segment "Left the cart behind"',
+  });
+
+  it('embeds the message decisions as an inert JSON block at the end of <body>', async () => {
+    const out = await rewritePage(html(PAGE), [message('Your cart is waiting')], OPTIONS).text();
+    const match = out.match(/<script type="application\/json" data-wm-decisions>(.*?)<\/script><\/body>/);
+    expect(match).not.toBeNull();
+    expect(JSON.parse(match?.[1] ?? '[]')).toEqual([message('Your cart is waiting')]);
+    // No block without messages.
+    expect(await rewritePage(html(PAGE), [], OPTIONS).text()).not.toContain('data-wm-decisions');
+  });
+
+  it('no text in a message can close the block or open a script', () => {
+    const hostile = '</script><script>alert(1)</script><!-- \u2028';
+    const block = decisionsBlock([message(hostile)]);
+    expect(block.indexOf('</script>')).toBe(block.length - '</script>'.length);
+    expect(block).not.toContain('<!--');
+    const json = block.slice(block.indexOf('>') + 1, -'</script>'.length);
+    expect((JSON.parse(json) as MessageDecision[])[0]?.body).toBe(hostile);
   });
 });

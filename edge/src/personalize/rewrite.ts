@@ -63,6 +63,21 @@ export function scriptNonce(csp: string | null): string | undefined {
 
 const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
+/**
+ * The visitor's in-app messages, embedded in the page so the snippet's UI can show them without a
+ * round trip. A JSON data block is never executed (no CSP nonce needed); `<` is escaped so no
+ * string inside can close the element.
+ */
+export function decisionsBlock(decisions: readonly Decision[]): string {
+  const messages = decisions.filter((d) => d.kind === 'message');
+  if (messages.length === 0) return '';
+  const json = JSON.stringify(messages).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `<script type="application/json" ${DECISIONS_ATTRIBUTE}>${json}</script>`;
+}
+
+/** The attribute of the JSON block above (read by wm-ui.js). */
+export const DECISIONS_ATTRIBUTE = 'data-wm-decisions';
+
 function snippetTag(options: RewriteOptions, nonce: string | undefined): string {
   const n = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';
   const consent = options.consentPolicy === 'opt-in' ? ' data-consent="opt-in"' : '';
@@ -148,6 +163,19 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
     .on('head', { element: (el) => el.onEndTag((end) => inject((html) => end.before(html, { html: true }))) })
     .on('body', { element: (el) => inject((html) => el.prepend(html, { html: true })) })
     .onDocument({ end: (end) => inject((html) => end.append(html, { html: true })) });
+
+  const block = decisionsBlock(decisions);
+  if (block) {
+    let placed = false;
+    rewriter = rewriter
+      .on('body', {
+        element(el) {
+          placed = true;
+          el.append(block, { html: true });
+        },
+      })
+      .onDocument({ end: (end) => void (placed || end.append(block, { html: true })) });
+  }
 
   for (const decision of decisions) {
     if (decision.kind !== 'slot') continue;
