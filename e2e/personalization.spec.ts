@@ -55,6 +55,48 @@ test.describe('proxy mode', () => {
   });
 });
 
+test.describe('in-app messages (proxy mode)', () => {
+  const leaveThroughTop = (page: Page) =>
+    page.evaluate(() =>
+      document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })),
+    );
+
+  test('the exit survey on a product page: the answer becomes a preference and changes the hero', async ({ page }) => {
+    await page.goto('/product/tempo-road-racer');
+    // The proxied page carries the visitor's messages; wm-ui.js waits for the exit intent.
+    await expect(page.locator('script[data-wm-decisions]')).toHaveCount(0);
+    await waitForProfile(page.request, (p) => p.messages.some((m) => m.id === 'training-survey'), 'survey decided');
+    await page.reload();
+    await expect(page.locator('script[data-wm-decisions]')).toHaveCount(1);
+    // wm-ui.js (loaded by wm.js) listens for the exit intent once it has started.
+    await page.waitForFunction(() => (window as unknown as { wmUi?: unknown }).wmUi);
+    await page.mouse.move(400, 300);
+    await leaveThroughTop(page);
+    const survey = page.getByRole('dialog', { name: 'Before you go' });
+    await expect(survey).toBeVisible();
+    await survey.getByRole('button', { name: 'Trail running' }).click();
+    await waitForProfile(page.request, (p) => p.prefs['sport'] === 'trail', 'survey answer stored as a pref');
+    await page.goto('/');
+    await expect(page.locator(HERO)).toContainText('Dirt, roots and rock');
+  });
+
+  test('add to cart and leave: a reminder on the next visit', async ({ page }) => {
+    // The visitor's clock says 40 minutes ago: the add_to_cart is as old as if they had left then.
+    await page.clock.setSystemTime(Date.now() - 40 * 60_000);
+    await page.goto('/product/ridgeline-trail-runner');
+    await page.click('[data-add-to-cart]');
+    await waitForProfile(page.request, (p) => p.events.some((e) => e.type === 'track' && e.name === 'add_to_cart'), 'cart event stored');
+    await page.close();
+
+    const back = await page.context().newPage();
+    await back.goto('/');
+    // Either A/B variant's headline (the visitor's bucket decides which).
+    const toast = back.getByRole('status', { name: /Your cart is waiting|Still thinking it over\?/ });
+    await expect(toast).toBeVisible();
+    await expect(toast.getByRole('link', { name: 'View cart' })).toHaveAttribute('href', '/cart');
+  });
+});
+
 test.describe('snippet mode', () => {
   /** Serve the demo's pages untouched, as a site that only routes /_wm/ to the worker would. */
   async function serveUnproxied(page: Page) {

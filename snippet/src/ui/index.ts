@@ -1,6 +1,7 @@
 /**
  * wm-ui.js: what the snippet shows, loaded by wm.js only when needed (the page has
- * [data-wm-slot] elements, or the edge sent decisions). Snippet mode: the site is not proxied
+ * [data-wm-slot] elements, or the edge sent decisions): in-app messages (./messages-ui.ts, fed the
+ * same decisions under the same consent) and slots. Snippet mode: the site is not proxied
  * through the worker, so slots are filled here, in the browser:
  *
  *   - each decision fills [data-wm-slot="id"] (and `selector`, when set): the element's content
@@ -22,6 +23,7 @@ import type { SlotDecision } from '../../../protocol/wire';
 import { json, ls } from '../storage';
 import { load, save, usable, wipe } from './cache';
 import { personalize } from './consent';
+import { messages } from './messages-ui';
 import { insertable, plan, SLOT, valid } from './slots';
 
 /** The longest a slot stays hidden waiting for fresh decisions. */
@@ -129,9 +131,11 @@ function start(): void {
     if (!allowed()) {
       wipe();
       render([]);
+      msg(0, true);
     } else {
       const d = valid(list);
       render(d);
+      msg(list);
       void save(site, { v: vid(), t: Date.now(), d });
     }
     revealAll();
@@ -149,13 +153,20 @@ function start(): void {
     }),
   );
 
+  // In-app messages (./messages-ui.ts): the same decisions, the same consent.
+  const msg = messages(wm as Parameters<typeof messages>[0], site, guard);
   wm('on', 'decision', guard((d: unknown) => fresh(d)));
   // Slots an SPA adds later (cheap while there is nothing to show: the callback returns at once).
   observer.observe(document, { childList: true, subtree: true });
   // Withdrawn while the page was open (wm('consent', …) in a banner): forget on the way out.
   addEventListener('pagehide', guard(() => allowed() || wipe()));
   if (!allowed()) return wipe();
-  if (proxied) return;
+  if (proxied) {
+    // Proxy mode embeds this visitor's messages in the page (an inert JSON block): no round trip.
+    const block = document.querySelector('script[data-wm-decisions]');
+    if (block) msg(json(block.textContent));
+    return;
+  }
 
   void load(site).then(
     guard((e: unknown) => {
