@@ -1,6 +1,6 @@
 // Builds the browser snippet and lays out the static files the worker serves.
 //   dist/snippet/wm.js        the snippet (minified IIFE; size budget checked by a test)
-//   dist/snippet/wm-ui.js     slot rendering (later in-app messages), loaded by wm.js on demand
+//   dist/snippet/wm-ui.js     slot rendering and in-app messages, loaded by wm.js on demand
 //                             (own budget; see snippet/src/ui/index.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/

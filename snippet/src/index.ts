@@ -99,7 +99,7 @@ function boot(): void {
   const origin = new URL(script.src, location.href).origin;
   setup((data.endpoint || origin) + COLLECT_PATH, () => state > 0 && { site, vid: getVid(), consent: choice });
 
-  // Slot rendering (and later in-app messages) live in wm-ui.js, loaded once from this script's
+  // Slot rendering and in-app messages live in wm-ui.js, loaded once from this script's
   // origin when the edge sends decisions or the page has slots: checked at boot and when the
   // document is parsed (readystatechange), as an async script may run before the body exists.
   // It talks to us through wm('on', 'decision', …) only. An empty script runs nothing when

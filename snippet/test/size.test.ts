@@ -1,6 +1,6 @@
 // Hard size budgets: gzip -9 of each built file, including idb-keyval's used code.
 //   wm.js     the core every page loads
-//   wm-ui.js  slot rendering (later in-app messages), loaded by wm.js only when a page needs it
+//   wm-ui.js  slot rendering and in-app messages, loaded by wm.js only when a page needs it
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
