@@ -64,16 +64,25 @@ test.describe('in-app messages (proxy mode)', () => {
   test('the exit survey on a product page: the answer becomes a preference and changes the hero', async ({ page }) => {
     await page.goto('/product/tempo-road-racer');
     // The proxied page carries the visitor's messages; wm-ui.js waits for the exit intent.
-    await expect(page.locator('script[data-wm-decisions]')).toHaveCount(0);
+    await expect(page.locator('script[data-wm-ui]')).toHaveCount(0);
     await waitForProfile(page.request, (p) => p.messages.some((m) => m.id === 'training-survey'), 'survey decided');
+    // The edge is slow now: the embedded block alone must be enough (no round trip).
+    let collectAnswered = false;
+    await page.route('**/_wm/e', async (route) => {
+      await new Promise((r) => setTimeout(r, 4_000));
+      await route.continue().catch(() => {});
+      collectAnswered = true;
+    });
     await page.reload();
-    await expect(page.locator('script[data-wm-decisions]')).toHaveCount(1);
+    await expect(page.locator('script[data-wm-ui]')).toHaveCount(1);
     // wm-ui.js (loaded by wm.js) listens for the exit intent once it has started.
     await page.waitForFunction(() => (window as unknown as { wmUi?: unknown }).wmUi);
     await page.mouse.move(400, 300);
     await leaveThroughTop(page);
     const survey = page.getByRole('dialog', { name: 'Before you go' });
-    await expect(survey).toBeVisible();
+    await expect(survey).toBeVisible({ timeout: 2_000 });
+    expect(collectAnswered).toBe(false);
+    await page.unroute('**/_wm/e');
     await survey.getByRole('button', { name: 'Trail running' }).click();
     await waitForProfile(page.request, (p) => p.prefs['sport'] === 'trail', 'survey answer stored as a pref');
     await page.goto('/');
@@ -100,7 +109,7 @@ test.describe('in-app messages (proxy mode)', () => {
 test.describe('snippet mode', () => {
   /** Serve the demo's pages untouched, as a site that only routes /_wm/ to the worker would. */
   async function serveUnproxied(page: Page) {
-    await page.route(/\/category\/[a-z]+$|\/$/, async (route) => {
+    await page.route(/\/(category|product)\/[a-z0-9-]+$|\/$/, async (route) => {
       const path = new URL(route.request().url()).pathname;
       const file = path === '/' ? 'dist/public/index.html' : `dist/public${path}.html`;
       await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: readFileSync(file, 'utf8') });
@@ -121,5 +130,32 @@ test.describe('snippet mode', () => {
     });
     await page.goto('/category/hiking', { waitUntil: 'domcontentloaded' });
     await expect(page.locator(HERO)).toContainText('Fast miles on tarmac', { timeout: 1_000 });
+  });
+  test('the exit survey and the cart reminder, shown by wm-ui.js from the edge’s decisions', async ({ page, context }) => {
+    await serveUnproxied(page);
+    await page.goto('/product/tempo-road-racer');
+    await expect(page.locator('html')).not.toHaveAttribute('data-wm-proxied', /.*/);
+    // No slots here: wm.js loads wm-ui.js when the page view's answer carries the survey.
+    await page.waitForFunction(() => (window as unknown as { wmUi?: unknown }).wmUi);
+    await page.mouse.move(400, 300);
+    await page.evaluate(() =>
+      document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })),
+    );
+    const survey = page.getByRole('dialog', { name: 'Before you go' });
+    await survey.getByRole('button', { name: 'Hiking' }).click();
+    await waitForProfile(page.request, (p) => p.prefs['sport'] === 'hiking', 'survey answer stored');
+
+    // A cart left 40 minutes ago (the visitor's clock), then a visit to the home page.
+    await page.clock.setSystemTime(Date.now() - 40 * 60_000);
+    await page.goto('/product/summit-30-daypack');
+    await page.click('[data-add-to-cart]');
+    await waitForProfile(page.request, (p) => p.events.some((e) => e.type === 'track' && e.name === 'add_to_cart'), 'cart event stored');
+    await page.close();
+    const back = await context.newPage();
+    await serveUnproxied(back);
+    await back.goto('/');
+    await expect(back.getByRole('status', { name: /Your cart is waiting|Still thinking it over\?/ })).toBeVisible();
+    // The survey answer changed the hero too (filled by wm-ui.js here).
+    await expect(back.locator(HERO)).toContainText('Pack light, go far');
   });
 });

@@ -415,11 +415,11 @@ describe('in-app messages in proxied pages', () => {
 
   it('embeds the message decisions as an inert JSON block at the end of <body>', async () => {
     const out = await rewritePage(html(PAGE), [message('Your cart is waiting')], OPTIONS).text();
-    const match = out.match(/<script type="application\/json" data-wm-decisions>(.*?)<\/script><\/body>/);
+    const match = out.match(/<script type="application\/json" data-wm-ui>(.*?)<\/script><\/body>/);
     expect(match).not.toBeNull();
     expect(JSON.parse(match?.[1] ?? '[]')).toEqual([message('Your cart is waiting')]);
     // No block without messages.
-    expect(await rewritePage(html(PAGE), [], OPTIONS).text()).not.toContain('data-wm-decisions');
+    expect(await rewritePage(html(PAGE), [], OPTIONS).text()).not.toContain('data-wm-ui');
   });
 
   it('no text in a message can close the block or open a script', () => {

@@ -108,7 +108,7 @@ function boot(): void {
   let ui: string | 0 = origin + WM_PREFIX + '/wm-ui.js';
   const loadUi = (d: unknown) =>
     ui &&
-    ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) &&
+    ((d as unknown[])[0] || document.querySelector('[data-wm-slot],[data-wm-ui]')) &&
     ((document.head.appendChild(document.createElement('script')).src = ui), (ui = 0));
   handlers.push(loadUi);
   for (const a of queued) wm(...a);

@@ -76,7 +76,7 @@ export function decisionsBlock(decisions: readonly Decision[]): string {
 }
 
 /** The attribute of the JSON block above (read by wm-ui.js). */
-export const DECISIONS_ATTRIBUTE = 'data-wm-decisions';
+export const DECISIONS_ATTRIBUTE = 'data-wm-ui';
 
 function snippetTag(options: RewriteOptions, nonce: string | undefined): string {
   const n = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';

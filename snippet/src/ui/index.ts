@@ -163,7 +163,7 @@ function start(): void {
   if (!allowed()) return wipe();
   if (proxied) {
     // Proxy mode embeds this visitor's messages in the page (an inert JSON block): no round trip.
-    const block = document.querySelector('script[data-wm-decisions]');
+    const block = document.querySelector('script[data-wm-ui]');
     if (block) msg(json(block.textContent));
     return;
   }
