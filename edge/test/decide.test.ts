@@ -187,3 +187,25 @@ describe('inactivity after an event (Durable Object alarm)', () => {
     expect(home.decisions.some((d) => d.kind === 'message' && d.id === 'cart-reminder')).toBe(false);
   });
 });
+
+describe('marketer content written around the admin path', () => {
+  it('a config put straight into KV still cannot deliver script: read-time validation and render sanitize it', async () => {
+    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script><a href="javascript:alert(3)">x</a><b onclick="alert(4)">bold</b>';
+    await env.CONFIG.put(
+      'site:rawkv',
+      JSON.stringify({
+        id: 'rawkv',
+        name: 'Raw KV',
+        version: 1,
+        origins: [ORIGIN],
+        consentPolicy: 'opt-out',
+        segments: [{ id: 'everyone', name: 'Everyone', condition: { identified: false } }],
+        slots: [{ id: 'hero', name: 'Hero', variants: [{ segment: 'everyone', priority: 1, content: { type: 'html', html: hostile } }] }],
+      }),
+    );
+    const res = await post([page()], { site: 'rawkv' });
+    const [slot] = slots((await res.json<CollectResponse>()).decisions);
+    expect(slot?.html).toContain('<b>bold</b>');
+    expect(slot?.html).not.toMatch(/<script|onerror|onclick|javascript:/i);
+  });
+});
