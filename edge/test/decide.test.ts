@@ -129,6 +129,9 @@ describe('in-app messages on the collect response', () => {
     const exposure = profile.messages.find((m) => m.id === 'cart-reminder');
     expect(exposure).toMatchObject({ variant: reminder?.variant });
     expect(exposure?.convertedAt).toBeGreaterThanOrEqual(exposure?.exposedAt ?? Infinity);
+    const conversions = profile.events.filter((e) => e.type === 'track' && e.name === 'message_conversion');
+    expect(conversions).toHaveLength(1);
+    expect(conversions[0]).toMatchObject({ props: { message: 'cart-reminder', variant: reminder?.variant, goal: 'checkout_start' } });
   });
 
   it('the exit survey is asked on product pages until the visitor has answered', async () => {

@@ -270,7 +270,7 @@ export class VisitorProfile extends DurableObject<Env> {
     const at = Math.min(event.ts, Date.now());
     for (const message of messages) {
       if (message.goal?.event !== event.name) continue;
-      this.sql.exec(
+      const { rowsWritten } = this.sql.exec(
         'UPDATE exposures SET converted_at = ?, conversion_event = ? WHERE message = ? AND converted_at IS NULL AND at <= ? AND at + ? >= ?',
         at,
         event.id,
@@ -278,6 +278,29 @@ export class VisitorProfile extends DurableObject<Env> {
         at,
         message.goal.withinHours * 3_600_000,
         at,
+      );
+      if (rowsWritten === 0) continue;
+      const variant = this.sql.exec<{ variant: string }>('SELECT variant FROM exposures WHERE message = ?', message.id).one().variant;
+      // Also in the visitor's timeline, like the renderer's impression/click/dismiss events. The id
+      // is derived from the message, so a conversion is stored once per visitor and message.
+      const conversion: WireEvent = {
+        id: `conversion_${message.id}`.slice(0, 64),
+        type: 'track',
+        name: 'message_conversion',
+        ts: at,
+        sid: event.sid,
+        url: event.url,
+        props: { message: message.id, variant, goal: event.name, event: event.id },
+      };
+      this.sql.exec(
+        'INSERT INTO events (id, type, name, ts, received_at, session_id, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        conversion.id,
+        'track',
+        'message_conversion',
+        at,
+        Date.now(),
+        event.sid,
+        JSON.stringify(conversion),
       );
     }
   }
