@@ -11,8 +11,10 @@ import { collect } from './routes/collect';
 import { decide } from './routes/decide';
 import { profile } from './routes/profile';
 import { proxyPage } from './routes/proxy';
+import { ADMIN_API_PREFIX, adminApi } from './admin/routes';
 
 export { VisitorProfile } from './profile/visitor-profile';
+export { AdminStore } from './admin/admin-store';
 
 const app = new Hono<AppEnv>();
 
@@ -32,6 +34,7 @@ app.get(`${WM_PREFIX}/health`, (c) => c.json({ ok: true }));
 app.route(WM_PREFIX, collect);
 app.route(WM_PREFIX, profile);
 app.route(WM_PREFIX, decide);
+app.route(ADMIN_API_PREFIX, adminApi);
 // Everything outside /_wm/: proxy mode (or the static files when the site is not proxied). Last.
 app.all('*', proxyPage);
 

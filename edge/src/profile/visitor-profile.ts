@@ -12,9 +12,13 @@ import type { Message, MessageFatigue } from '../messages/schema';
 import { selectMessages, type MessageHistory } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
 import { renderContent } from '../personalize/render';
+import { take, type BucketState } from '../ratelimit/bucket';
+import { VISITOR_BATCHES } from '../ratelimit/limits';
 import type { EventHistory, Facts, RequestFacts } from '../rules/evaluate';
 
 export type IngestResult = { accepted: string[]; duplicates: string[]; decisions: Decision[] };
+/** The visitor's batch bucket is empty (ratelimit/limits.ts): nothing of the batch was stored. */
+export type RateLimited = { rateLimited: { retryAfterSeconds: number } };
 
 /** What a decision needs besides the profile: the site's rules and the current request. */
 export type DecisionContext = {
@@ -36,6 +40,9 @@ const byName = (name: string): [string, string] => (TYPE_NAMES.has(name) ? ['typ
 const eventName = (e: WireEvent) => (e.type === 'track' ? e.name : e.type);
 /** Where the profile keeps the segment rules its alarm evaluates (the worker is not there then). */
 const ALARM_SEGMENTS_KEY = 'alarm_segments';
+
+/** The visitor's token bucket for batches (ratelimit/bucket.ts), as JSON in `meta`. */
+const BUCKET_KEY = 'rate_bucket';
 
 /** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
 const ERASED_KEY = 'erased_at';
@@ -134,12 +141,35 @@ export class VisitorProfile extends DurableObject<Env> {
   }
 
   /**
-   * Appends events, each id once; applies identify / prefs / consent of the newly stored ones.
-   * Returns null for an erased profile: the caller must start a new visitor id.
+   * Takes one token from the visitor's batch bucket at `now` (the route's receive time), or says
+   * when to retry. Persisted in `meta` in the same synchronous block as the batch it admits, so an
+   * evicted or restarted object keeps its bucket; the object is single-threaded, so it is exact.
    */
-  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number, context: DecisionContext): Promise<IngestResult | null> {
+  private admitBatch(now: number): RateLimited | null {
+    const raw = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', BUCKET_KEY).toArray()[0]?.value;
+    let stored: BucketState | null = null;
+    try {
+      // Written below from a BucketState; take() treats anything unreadable as a full bucket.
+      stored = raw ? (JSON.parse(raw) as BucketState) : null;
+    } catch {
+      stored = null;
+    }
+    const verdict = take(VISITOR_BATCHES, stored, now);
+    if (!verdict.allowed) return { rateLimited: { retryAfterSeconds: verdict.retryAfterSeconds } };
+    this.setMeta(BUCKET_KEY, JSON.stringify(verdict.state));
+    return null;
+  }
+
+  /**
+   * Appends events, each id once; applies identify / prefs / consent of the newly stored ones.
+   * Returns null for an erased profile: the caller must start a new visitor id. Returns
+   * `rateLimited` (storing nothing) when the visitor sent more batches than its bucket allows.
+   */
+  async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number, context: DecisionContext): Promise<IngestResult | RateLimited | null> {
     if (await this.erased()) return null;
     this.ensureSchema();
+    const limited = this.admitBatch(receivedAt);
+    if (limited) return limited;
     const accepted: string[] = [];
     const duplicates: string[] = [];
     // One synchronous block: the runtime commits it as one transaction.

@@ -1,18 +1,29 @@
 /** POST /_wm/e: a batch of events from the snippet (or any server-side sender). */
 import { Hono } from 'hono';
 import { MAX_BODY_BYTES } from '../../../protocol/limits';
-import type { CollectResponse, WireEvent } from '../../../protocol/wire';
+import type { CollectResponse, ErrorResponse, WireEvent } from '../../../protocol/wire';
 import { explicitConsent, gpcFromHeader, storageVerdict } from '../consent/policy';
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
 import { parseBatch } from '../ingest/batch';
 import { assertJsonLikeContentType, readBodyText } from '../http/body';
 import { HttpError } from '../http/errors';
-import { checkOrigin, isDemo, loadSite, visitorSecret, type AppEnv } from '../http/site-context';
+import { checkOrigin, isDemo, loadSite, visitorSecret, type AppContext, type AppEnv } from '../http/site-context';
 import { forgetOptOut, readVisitorCookie, rememberOptOut, writeVisitorCookie } from '../http/visitor-cookie';
 import { decisionContext, type PageFacts } from '../personalize/decide-request';
+import type { IngestResult, RateLimited } from '../profile/visitor-profile';
 import { visitorStub } from '../profile/stub';
+import { ipLimited, NEW_VISITORS_PER_IP, VISITOR_BATCHES } from '../ratelimit/limits';
 
 export const collect = new Hono<AppEnv>();
+
+/** 429 with Retry-After: the snippet keeps the batch in its outbox and resends it with backoff. */
+function tooMany(c: AppContext, retryAfterSeconds: number, why: string) {
+  c.header('Retry-After', String(retryAfterSeconds));
+  if (c.req.header('origin')) c.header('Access-Control-Expose-Headers', 'Retry-After');
+  return c.json({ error: `rate limited: ${why}; retry in ${retryAfterSeconds} s` } satisfies ErrorResponse, 429);
+}
+
+const limitedBy = (r: IngestResult | RateLimited | null): r is RateLimited => r !== null && 'rateLimited' in r;
 
 /** The page the batch was sent from: its latest page view, else its latest event's URL. */
 function pageOf(events: readonly WireEvent[]): PageFacts {
@@ -47,18 +58,27 @@ collect.post('/e', async (c) => {
 
   const secret = visitorSecret(c.env);
   // The cookie wins over the payload token; a forged or foreign token just gets a fresh profile.
-  let visitorId =
-    (await verifyVisitorToken(secret, site.id, readVisitorCookie(c))) ??
-    (await verifyVisitorToken(secret, site.id, batch.vid)) ??
-    newVisitorId();
+  const known =
+    (await verifyVisitorToken(secret, site.id, readVisitorCookie(c))) ?? (await verifyVisitorToken(secret, site.id, batch.vid));
+  // A new visitor means a new Durable Object: limit how many one client address may create.
+  const ip = c.req.header('cf-connecting-ip');
+  if (!known && ipLimited(ip) && !(await c.env.NEW_VISITOR_LIMIT.limit({ key: ip })).success) {
+    const { limit, periodSeconds } = NEW_VISITORS_PER_IP;
+    return tooMany(c, periodSeconds, `more than ${limit} new visitors from one address in ${periodSeconds} s`);
+  }
+  let visitorId = known ?? newVisitorId();
   const receivedAt = Date.now();
   const context = decisionContext(c, site, pageOf(batch.events), explicitConsent(batch.events, batch.consent));
   let result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
+  if (limitedBy(result)) {
+    const { capacity, refillPerSecond } = VISITOR_BATCHES;
+    return tooMany(c, result.rateLimited.retryAfterSeconds, `more than ${capacity} batches in a burst or ${refillPerSecond} per second from one visitor`);
+  }
   if (!result) {
     // That profile was erased: the browser still held its token. Start a new, unrelated one.
     visitorId = newVisitorId();
     result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
-    if (!result) throw new Error('a brand-new visitor profile reported itself erased');
+    if (!result || limitedBy(result)) throw new Error('a brand-new visitor profile reported itself erased or full');
   }
   const token = await signVisitorToken(secret, site.id, visitorId);
   writeVisitorCookie(c, token);

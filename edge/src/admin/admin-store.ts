@@ -1,0 +1,260 @@
+/**
+ * The AdminStore Durable Object (one instance, `idFromName('admin')`): the single strongly
+ * consistent write path for site configs, plus admin sessions, login failure counters and the
+ * audit log, in SQLite. Every config write is checked against the version the caller edited,
+ * validated (site-edit.ts), written to KV `site:<id>` (the edge's read path, config/site-store.ts)
+ * and recorded in the audit log.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { siteConfigSchema, type SiteConfig } from '../config/site';
+import { SiteStore } from '../config/site-store';
+import { DEMO_SITE } from '../demo/seed';
+import { toBase64Url } from './password';
+import { applyChange, type AuditAction, type EditFailure, type SiteChange } from './site-edit';
+
+export const ADMIN_USER = 'admin';
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const LOCKOUT_FAILURES = 5;
+export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
+/** The KV key prefix of config/site-store.ts (`site:<id>`), for listing. */
+const SITE_KEY_PREFIX = 'site:';
+
+export type NewSession = { sessionId: string; csrfToken: string; user: string; expiresAt: number };
+export type SessionInfo = { user: string; csrfToken: string; expiresAt: number };
+export type SiteSummary = { id: string; name: string; version: number };
+export type AuditEntry = {
+  seq: number;
+  at: string;
+  who: string;
+  action: AuditAction;
+  path: string;
+  beforeVersion: number;
+  afterVersion: number;
+  changed: string[];
+  summary: string;
+};
+export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
+
+const MIGRATIONS: readonly string[] = [
+  // 1: sessions (by SHA-256 of the id: a leaked table holds no usable cookie), login failures,
+  // the last config each site got through the admin, and the audit log.
+  `
+CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user TEXT NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE login_failures (client TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX login_failures_by_client ON login_failures (client, at);
+CREATE TABLE sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, config TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  site TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  action TEXT NOT NULL,
+  path TEXT NOT NULL,
+  before_version INTEGER NOT NULL,
+  after_version INTEGER NOT NULL,
+  changed TEXT NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX audit_by_site ON audit (site, seq);
+`,
+];
+
+const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+
+async function sha256(text: string): Promise<string> {
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
+}
+
+type AuditRow = {
+  seq: number;
+  at: number;
+  who: string;
+  action: string;
+  path: string;
+  before_version: number;
+  after_version: number;
+  changed: string;
+  summary: string;
+};
+
+export class AdminStore extends DurableObject<Env> {
+  private schemaReady = false;
+  /** Config writes run one at a time: each awaits KV, and the next must see its version. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private get sql(): SqlStorage {
+    return this.ctx.storage.sql;
+  }
+
+  private ensureSchema(): void {
+    if (this.schemaReady) return;
+    this.sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const applied = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version').one().v ?? 0;
+    MIGRATIONS.slice(applied).forEach((migration, i) => {
+      this.sql.exec(migration);
+      this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', applied + i + 1);
+    });
+    this.schemaReady = true;
+  }
+
+  // ---- sessions -------------------------------------------------------------------------
+
+  async createSession(): Promise<NewSession> {
+    this.ensureSchema();
+    const now = Date.now();
+    const sessionId = randomToken();
+    const csrfToken = randomToken();
+    const expiresAt = now + SESSION_TTL_MS;
+    this.sql.exec('DELETE FROM sessions WHERE expires_at <= ?', now);
+    this.sql.exec('INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', await sha256(sessionId), ADMIN_USER, csrfToken, now, expiresAt);
+    return { sessionId, csrfToken, user: ADMIN_USER, expiresAt };
+  }
+
+  async session(sessionId: string): Promise<SessionInfo | null> {
+    this.ensureSchema();
+    const row = this.sql
+      .exec<{ user: string; csrf: string; expires_at: number }>('SELECT user, csrf, expires_at FROM sessions WHERE id_hash = ?', await sha256(sessionId))
+      .toArray()[0];
+    if (!row || row.expires_at <= Date.now()) return null;
+    return { user: row.user, csrfToken: row.csrf, expiresAt: row.expires_at };
+  }
+
+  async endSession(sessionId: string): Promise<void> {
+    this.ensureSchema();
+    this.sql.exec('DELETE FROM sessions WHERE id_hash = ?', await sha256(sessionId));
+  }
+
+  // ---- login lockout --------------------------------------------------------------------
+
+  /** Seconds until `client` may try again, or null when it may try now. */
+  async lockedFor(client: string): Promise<number | null> {
+    this.ensureSchema();
+    const now = Date.now();
+    this.sql.exec('DELETE FROM login_failures WHERE at <= ?', now - LOCKOUT_WINDOW_MS);
+    const recent = this.sql
+      .exec<{ at: number }>('SELECT at FROM login_failures WHERE client = ? ORDER BY at DESC LIMIT ?', client, LOCKOUT_FAILURES)
+      .toArray();
+    const fifth = recent[LOCKOUT_FAILURES - 1];
+    if (!fifth) return null;
+    // Locked until the 5th most recent failure leaves the window.
+    return Math.max(1, Math.ceil((fifth.at + LOCKOUT_WINDOW_MS - now) / 1000));
+  }
+
+  async loginFailed(client: string): Promise<void> {
+    this.ensureSchema();
+    this.sql.exec('INSERT INTO login_failures (client, at) VALUES (?, ?)', client, Date.now());
+  }
+
+  async loginSucceeded(client: string): Promise<void> {
+    this.ensureSchema();
+    this.sql.exec('DELETE FROM login_failures WHERE client = ?', client);
+  }
+
+  // ---- site configs ---------------------------------------------------------------------
+
+  /**
+   * The newest of: what the admin last wrote, what KV holds (configs written another way, e.g.
+   * the demo seed) and, in demo mode, the demo seed the edge would write on first use.
+   */
+  private async current(id: string): Promise<SiteConfig | null> {
+    this.ensureSchema();
+    const row = this.sql.exec<{ config: string }>('SELECT config FROM sites WHERE id = ?', id).toArray()[0];
+    let best: SiteConfig | null = row ? siteConfigSchema.parse(JSON.parse(row.config)) : null;
+    let stored: SiteConfig | null = null;
+    try {
+      // A fresh store each time: its in-isolate cache must not hide a config written elsewhere.
+      stored = await new SiteStore(this.env.CONFIG).get(id);
+    } catch (e) {
+      console.error(`admin: site ${id} in KV is not valid`, e);
+    }
+    if (stored && (!best || stored.version > best.version)) best = stored;
+    if (this.env.WM_DEMO === '1' && id === DEMO_SITE.id && (!best || best.version < DEMO_SITE.version)) best = siteConfigSchema.parse(DEMO_SITE);
+    return best;
+  }
+
+  async getSite(id: string): Promise<SiteConfig | null> {
+    return this.current(id);
+  }
+
+  async listSites(): Promise<SiteSummary[]> {
+    this.ensureSchema();
+    const sites = new Map<string, SiteSummary>();
+    for (const row of this.sql.exec<SiteSummary>('SELECT id, name, version FROM sites').toArray()) sites.set(row.id, { ...row });
+    const ids = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page: KVNamespaceListResult<unknown, string> = await this.env.CONFIG.list({ prefix: SITE_KEY_PREFIX, ...(cursor ? { cursor } : {}) });
+      for (const key of page.keys) ids.add(key.name.slice(SITE_KEY_PREFIX.length));
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    if (this.env.WM_DEMO === '1') ids.add(DEMO_SITE.id);
+    for (const id of ids) {
+      const site = await this.current(id);
+      if (site && (sites.get(id)?.version ?? -1) < site.version) sites.set(id, { id, name: site.name, version: site.version });
+    }
+    return [...sites.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Check the version, validate, write KV, remember, audit: one write at a time. */
+  async write(siteId: string, change: SiteChange, baseVersion: number, who: string): Promise<WriteResult> {
+    const run = this.writes.then(() => this.writeNow(siteId, change, baseVersion, who));
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(siteId: string, change: SiteChange, baseVersion: number, who: string): Promise<WriteResult> {
+    const current = await this.current(siteId);
+    const floor = siteId === DEMO_SITE.id ? DEMO_SITE.version : 0;
+    const edit = applyChange(siteId, current, change, baseVersion, floor);
+    if (!edit.ok) return edit;
+    // KV first: if it fails nothing is recorded and the caller may retry with the same version.
+    const written = await new SiteStore(this.env.CONFIG).put(edit.next);
+    const now = Date.now();
+    this.sql.exec(
+      `INSERT INTO sites (id, name, version, config, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version, config = excluded.config, updated_at = excluded.updated_at`,
+      siteId,
+      written.name,
+      written.version,
+      JSON.stringify(written),
+      now,
+    );
+    this.sql.exec(
+      'INSERT INTO audit (site, at, who, action, path, before_version, after_version, changed, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      siteId,
+      now,
+      who,
+      edit.action,
+      edit.path,
+      edit.beforeVersion,
+      written.version,
+      JSON.stringify(edit.changed),
+      edit.summary,
+    );
+    return { ok: true, config: written };
+  }
+
+  /** The site's audit log, newest first. */
+  async audit(siteId: string, limit = 100): Promise<AuditEntry[]> {
+    this.ensureSchema();
+    return this.sql
+      .exec<AuditRow>('SELECT * FROM audit WHERE site = ? ORDER BY seq DESC LIMIT ?', siteId, Math.min(Math.max(limit, 1), 1000))
+      .toArray()
+      .map((r) => ({
+        seq: r.seq,
+        at: new Date(r.at).toISOString(),
+        who: r.who,
+        action: r.action as AuditAction,
+        path: r.path,
+        beforeVersion: r.before_version,
+        afterVersion: r.after_version,
+        changed: JSON.parse(r.changed) as string[],
+        summary: r.summary,
+      }));
+  }
+}
+
+/** The one AdminStore instance. */
+export function adminStore(env: Env): DurableObjectStub<AdminStore> {
+  return env.ADMIN.get(env.ADMIN.idFromName('admin'));
+}

@@ -1,0 +1,116 @@
+/**
+ * The admin API, mounted at /_wm/admin/api. Thin handlers: parse, authorize (auth.ts), call the
+ * AdminStore Durable Object, map its result to a response.
+ */
+import { Hono } from 'hono';
+import type { ErrorResponse } from '../../../protocol/wire';
+import { siteIdSchema } from '../../../protocol/wire';
+import { HttpError } from '../http/errors';
+import { adminStore, type WriteResult } from './admin-store';
+import { login, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
+import { baseVersionOf, readJson } from './request';
+import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
+
+export const ADMIN_API_PREFIX = '/_wm/admin/api';
+
+export const adminApi = new Hono<AdminEnv>();
+
+function siteParam(c: AdminContext): string {
+  const raw = c.req.param('site');
+  const id = siteIdSchema.safeParse(raw);
+  if (!id.success) throw new HttpError(400, `site: ${id.error.issues[0]?.message ?? 'invalid'}`, { issues: [{ path: 'site', message: id.error.issues[0]?.message ?? 'invalid' }] });
+  return id.data;
+}
+
+function collectionParam(c: AdminContext): Collection {
+  const raw = c.req.param('collection');
+  const found = COLLECTIONS.find((x) => x === raw);
+  if (!found) throw new HttpError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+  return found;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number): Promise<Response> {
+  const result: WriteResult = await adminStore(c.env).write(site, change, baseVersion, c.get('session').user);
+  c.header('Cache-Control', 'no-store');
+  if (result.ok) return c.json({ site: result.config, version: result.config.version });
+  const { ok: _ok, status, ...body } = result;
+  return c.json(body satisfies ErrorResponse & Record<string, unknown>, status);
+}
+
+adminApi.use('*', async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+});
+
+adminApi.post('/login', async (c) => {
+  const session = await login(c);
+  return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() });
+});
+
+// Everything below needs a session (and, for writes, the CSRF header and same origin).
+adminApi.use('*', requireSession);
+
+adminApi.post('/logout', async (c) => {
+  await logout(c);
+  return c.body(null, 204);
+});
+
+adminApi.get('/session', (c) => {
+  const s = c.get('session');
+  return c.json({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() });
+});
+
+adminApi.get('/sites', async (c) => c.json({ sites: await adminStore(c.env).listSites() }));
+
+adminApi.get('/sites/:site', async (c) => {
+  const site = siteParam(c);
+  const config = await adminStore(c.env).getSite(site);
+  if (!config) throw new HttpError(404, `unknown site "${site}"`);
+  return c.json({ site: config, version: config.version });
+});
+
+adminApi.put('/sites/:site', async (c) => {
+  const site = siteParam(c);
+  const body = await readJson(c);
+  if (!isRecord(body)) throw new HttpError(400, 'body must be a site config object', { issues: [{ path: '(root)', message: 'expected an object' }] });
+  const baseVersion = baseVersionOf(c, { baseVersion: body.version });
+  return write(c, site, { kind: 'put-site', config: body }, baseVersion);
+});
+
+adminApi.get('/sites/:site/audit', async (c) => {
+  const site = siteParam(c);
+  const limit = Number(c.req.query('limit') ?? 100);
+  return c.json({ entries: await adminStore(c.env).audit(site, Number.isFinite(limit) ? limit : 100) });
+});
+
+adminApi.get('/sites/:site/:collection/:id', async (c) => {
+  const site = siteParam(c);
+  const collection = collectionParam(c);
+  const config = await adminStore(c.env).getSite(site);
+  if (!config) throw new HttpError(404, `unknown site "${site}"`);
+  const item = (config[collection] as readonly { id: string }[]).find((x) => x.id === c.req.param('id'));
+  if (!item) throw new HttpError(404, `no ${collection.slice(0, -1)} "${c.req.param('id')}" in site "${site}"`);
+  return c.json({ item, version: config.version });
+});
+
+adminApi.put('/sites/:site/:collection/:id', async (c) => {
+  const site = siteParam(c);
+  const collection = collectionParam(c);
+  const body = await readJson(c);
+  if (!isRecord(body)) throw new HttpError(400, 'body must be an object', { issues: [{ path: '(root)', message: 'expected an object' }] });
+  const { baseVersion: _base, ...item } = body;
+  return write(c, site, { kind: 'put-item', collection, id: c.req.param('id'), item }, baseVersionOf(c, body));
+});
+
+adminApi.delete('/sites/:site/:collection/:id', async (c) => {
+  const site = siteParam(c);
+  const collection = collectionParam(c);
+  // The version comes as ?version=, or as {"baseVersion": n} for clients that send a body.
+  const body = c.req.query('version') === undefined && c.req.raw.body ? await readJson(c) : undefined;
+  return write(c, site, { kind: 'delete-item', collection, id: c.req.param('id') }, baseVersionOf(c, isRecord(body) ? body : undefined));
+});
+
+// Anything else under the prefix is an unknown admin route, never a page for proxy mode.
+adminApi.all('*', (c) => c.json({ error: `no admin route for ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies ErrorResponse, 404));
