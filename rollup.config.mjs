@@ -4,7 +4,9 @@
 //                             (own budget; see snippet/src/ui/index.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/
-//   dist/edge-public/         what production serves: the snippet only (see wrangler.toml)
+//   dist/edge-public/         what production serves: the snippet and the dashboard (see wrangler.toml)
+//   dist/dashboard/app.js     the marketer dashboard (Preact), copied with dashboard/{index.html,
+//                             app.css,preview.css} to _wm/dashboard/ in both directories above
 // Every build prints raw / gzip / brotli bytes so a change that adds bytes is seen in review.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -13,6 +15,7 @@ import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
 const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js'];
+const DASHBOARD_STATIC = ['index.html', 'app.css', 'preview.css'];
 
 export function sizes(file) {
   const code = readFileSync(file);
@@ -36,6 +39,11 @@ function layoutAndReport() {
       for (const dir of ['dist/public/_wm', 'dist/edge-public/_wm']) {
         mkdirSync(dir, { recursive: true });
         for (const f of SNIPPET_FILES) cpSync(`dist/snippet/${f}`, `${dir}/${f}`);
+      }
+      for (const dir of ['dist/public/_wm/dashboard', 'dist/edge-public/_wm/dashboard']) {
+        mkdirSync(dir, { recursive: true });
+        for (const f of DASHBOARD_STATIC) cpSync(`dashboard/${f}`, `${dir}/${f}`);
+        cpSync('dist/dashboard/app.js', `${dir}/app.js`);
       }
       for (const f of SNIPPET_FILES) {
         const s = sizes(`dist/snippet/${f}`);
@@ -67,9 +75,21 @@ const snippet = (file, debug, input = 'snippet/src/index.ts') => ({
   ],
 });
 
+/** The dashboard: an ES module for current browsers (no budget; it is for marketers, not visitors). */
+const dashboard = {
+  input: 'dashboard/src/main.tsx',
+  output: { file: 'dist/dashboard/app.js', format: 'es' },
+  plugins: [
+    resolve({ browser: true }),
+    esbuild({ target: 'es2022', tsconfig: 'dashboard/tsconfig.json', jsx: 'automatic', jsxImportSource: 'preact' }),
+    terser({ ecma: 2020, module: true, format: { comments: false } }),
+  ],
+};
+
 // The debug build goes last: its writeBundle lays out all files once they exist.
 export default [
   snippet('dist/snippet/wm.js', false),
   snippet('dist/snippet/wm-ui.js', false, 'snippet/src/ui/index.ts'),
+  dashboard,
   snippet('dist/snippet/wm.debug.js', true),
 ];

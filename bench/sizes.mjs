@@ -11,7 +11,7 @@ import { sizes } from '../rollup.config.mjs';
 import { alignTable } from './table.mjs';
 
 const run = promisify(execFile);
-const CACHE = 'bench/.cache';
+export const CACHE = 'bench/.cache';
 
 /**
  * @typedef {{ name: string, version: string, file: string, note: string,
@@ -50,7 +50,7 @@ export const PEERS = [
 ];
 
 /** `npm pack` names the tarball `scope-name-version.tgz`. */
-const tarballName = (/** @type {Peer} */ p) => `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`;
+export const tarballName = (/** @type {Peer} */ p) => `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`;
 
 /** First line of an error that says why (npm prints its reason as "npm error code ENOTFOUND" etc.). */
 function reason(/** @type {any} */ err) {
@@ -62,7 +62,7 @@ function reason(/** @type {any} */ err) {
 }
 
 /** Fetches (or reuses) the peer's tarball and returns the path of its browser bundle on disk. */
-async function peerBundle(/** @type {Peer} */ p) {
+export async function peerBundle(/** @type {Peer} */ p) {
   mkdirSync(CACHE, { recursive: true });
   const tgz = join(CACHE, tarballName(p));
   if (!existsSync(tgz)) {

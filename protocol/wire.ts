@@ -96,6 +96,11 @@ export const utmSchema = z.strictObject({
 export type Utm = z.infer<typeof utmSchema>;
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(MAX_URL_LENGTH);
+/** The page an event happened on: an over-long URL is cut to MAX_URL_LENGTH (still a URL), not refused. */
+const pageUrl = z
+  .string()
+  .transform((s) => s.slice(0, MAX_URL_LENGTH))
+  .pipe(url);
 
 /**
  * document.referrer as the browser gives it: anything that is not an http(s) URL (empty,
@@ -111,7 +116,7 @@ const base = {
   ts: z.number().int().positive(),
   /** Session id (client-made, rotates after 30 minutes idle). */
   sid: eventIdSchema,
-  url,
+  url: pageUrl,
   /** document.referrer at the time of the page view (only on page events). */
   ref: referrer.optional(),
   title: clippedString(MAX_STRING_LENGTH).optional(),

@@ -413,9 +413,9 @@ describe('in-app messages in proxied pages', () => {
     why: 'segment "Left the cart behind"',
   });
 
-  it('embeds the message decisions as an inert JSON block at the end of <body>', async () => {
+  it('embeds the message decisions as an inert JSON block, with the UI chunk, at the end of <body>', async () => {
     const out = await rewritePage(html(PAGE), [message('Your cart is waiting')], OPTIONS).text();
-    const match = out.match(/<script type="application\/json" data-wm-ui>(.*?)<\/script><\/body>/);
+    const match = out.match(/<script type="application\/json" data-wm-ui>(.*?)<\/script><script async src="\/_wm\/wm-ui.js"><\/script><\/body>/);
     expect(match).not.toBeNull();
     expect(JSON.parse(match?.[1] ?? '[]')).toEqual([message('Your cart is waiting')]);
     // No block without messages.

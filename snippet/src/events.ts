@@ -1,8 +1,8 @@
 /**
  * Builds wire events (protocol/wire.ts `eventSchema`): the fields of every type. Reads
- * location/document. Long free text is cut by the edge; names are cut here.
+ * location/document. Long free text and URLs are cut by the edge; names are cut here.
  */
-import { MAX_NAME_LENGTH, MAX_URL_LENGTH } from '../../protocol/limits';
+import { MAX_NAME_LENGTH } from '../../protocol/limits';
 import type { PrefValue, Props, WireEvent } from '../../protocol/wire';
 import { plain, str } from './clip';
 import { uid, type Session } from './identity';
@@ -28,5 +28,5 @@ export const page = (p?: unknown): Fields => ({ props: plain<Props>(p), ref: doc
 /** The complete event, or undefined when the fields make no valid event. */
 export function make(type: WireEvent['type'], fields: Fields, s: Session): WireEvent | undefined {
   // Page events carry the session's UTM (undefined: JSON drops the key, the schema allows that).
-  return (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href.slice(0, MAX_URL_LENGTH), type, ...fields, utm: type == 'page' ? s.u : undefined } as WireEvent);
+  return (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields, utm: type == 'page' ? s.u : undefined } as WireEvent);
 }

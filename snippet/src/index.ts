@@ -90,7 +90,8 @@ function boot(): void {
   };
   // Without data-site the stub stays: it keeps queueing, harmlessly.
   if (!site) return;
-  const queued = (window.wm && window.wm.q) || [];
+  // `|| 0`: a missing wm reads as "no queue" in fewer bytes than a second window.wm lookup.
+  const queued = ((window.wm || 0) as Wm).q || [];
   window.wm = wm;
   wm.v = 1;
 
@@ -100,7 +101,8 @@ function boot(): void {
   setup((data.endpoint || origin) + COLLECT_PATH, () => state > 0 && { site, vid: getVid(), consent: choice });
 
   // Slot rendering and in-app messages live in wm-ui.js, loaded once from this script's
-  // origin when the edge sends decisions or the page has slots: checked at boot and when the
+  // origin when the edge sends decisions or the page has slots (proxy mode also injects it when
+  // the page carries messages: personalize/rewrite.ts): checked at boot and when the
   // document is parsed (readystatechange), as an async script may run before the body exists.
   // It talks to us through wm('on', 'decision', …) only. An empty script runs nothing when
   // inserted; setting src then loads it (async, as every inserted script). `d` is decisions (a
@@ -108,7 +110,7 @@ function boot(): void {
   let ui: string | 0 = origin + WM_PREFIX + '/wm-ui.js';
   const loadUi = (d: unknown) =>
     ui &&
-    ((d as unknown[])[0] || document.querySelector('[data-wm-slot],[data-wm-ui]')) &&
+    ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) &&
     ((document.head.appendChild(document.createElement('script')).src = ui), (ui = 0));
   handlers.push(loadUi);
   for (const a of queued) wm(...a);
@@ -126,7 +128,7 @@ function boot(): void {
 }
 
 // Loaded twice (site tag plus the worker's injection): the first copy wins.
-if (!(window.wm && window.wm.v))
+if (!((window.wm || 0) as Wm).v)
   try {
     boot();
   } catch {

@@ -1,6 +1,8 @@
-// Hard size budgets: gzip -9 of each built file, including idb-keyval's used code.
+// Hard size budgets: `gzip -9` of each built file (as the budget is stated and as reviewers check
+// it: GNU gzip, whose header also stores the file name), including idb-keyval's used code.
 //   wm.js     the core every page loads
 //   wm-ui.js  slot rendering and in-app messages, loaded by wm.js only when a page needs it
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -10,10 +12,19 @@ const BUDGETS: [file: string, bytes: number][] = [
   ['dist/snippet/wm-ui.js', 6144],
 ];
 
+/** GNU gzip -9 where it exists (it always does on Debian); else zlib plus the file-name header. */
+function gzipSize(file: string): number {
+  try {
+    return execFileSync('gzip', ['-9', '-c', file]).length;
+  } catch {
+    return gzipSync(readFileSync(file), { level: 9 }).length + file.split('/').pop()!.length + 1;
+  }
+}
+
 describe('snippet size', () => {
   it.each(BUDGETS)('%s is at most %i bytes gzip -9', (file, budget) => {
     if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
-    const gzip = gzipSync(readFileSync(file), { level: 9 }).length;
+    const gzip = gzipSize(file);
     expect(gzip, `${file} is ${gzip} B gzip -9, budget ${budget} B`).toBeLessThanOrEqual(budget);
   });
 });

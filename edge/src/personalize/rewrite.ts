@@ -68,12 +68,15 @@ const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g,
  * round trip. A JSON data block is never executed (no CSP nonce needed); `<` is escaped so no
  * string inside can close the element.
  */
-export function decisionsBlock(decisions: readonly Decision[]): string {
+export function decisionsBlock(decisions: readonly Decision[], uiScript = ''): string {
   const messages = decisions.filter((d) => d.kind === 'message');
   if (messages.length === 0) return '';
   const json = JSON.stringify(messages).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  return `<script type="application/json" ${DECISIONS_ATTRIBUTE}>${json}</script>`;
+  return `<script type="application/json" ${DECISIONS_ATTRIBUTE}>${json}</script>${uiScript}`;
 }
+
+/** The snippet's UI chunk (slots and messages), served next to wm.js. */
+const UI_SRC = '/_wm/wm-ui.js';
 
 /** The attribute of the JSON block above (read by wm-ui.js). */
 export const DECISIONS_ATTRIBUTE = 'data-wm-ui';
@@ -164,7 +167,9 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
     .on('body', { element: (el) => inject((html) => el.prepend(html, { html: true })) })
     .onDocument({ end: (end) => inject((html) => end.append(html, { html: true })) });
 
-  const block = decisionsBlock(decisions);
+  // The UI chunk comes with its data, so the messages show without waiting for wm.js to ask.
+  const nonceAttr = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';
+  const block = decisionsBlock(decisions, `<script${nonceAttr} async src="${escapeAttr(UI_SRC)}"></script>`);
   if (block) {
     let placed = false;
     rewriter = rewriter

@@ -36,13 +36,18 @@ const STARTED = 'wmUi';
 type Wm = (...a: unknown[]) => void;
 type El = HTMLElement;
 
-function start(): void {
+function start(tries = 0): void {
   const w = window as unknown as Record<string, unknown>;
   const wm = w['wm'] as Wm | undefined;
   const tag = document.querySelector<HTMLScriptElement>('script[data-site]');
   const data = tag && tag.dataset;
   const site = data && data.site;
-  if (w[STARTED] || !wm || !site) return;
+  if (w[STARTED] || !site) return;
+  // Proxy mode injects this chunk next to wm.js: it may run first. Wait for the core (10 s at most).
+  if (!wm || !(wm as { v?: number }).v) {
+    if (tries < 200) setTimeout(() => guard(start)(tries + 1), 50);
+    return;
+  }
   w[STARTED] = 1;
   const base = data.endpoint || new URL(tag.src, location.href).origin;
   const allowed = () => personalize(json(ls('wm_consent')), navigator.globalPrivacyControl, data.consent == 'opt-in');

@@ -1,0 +1,94 @@
+/**
+ * The admin API client: every call goes to /_wm/admin/api with the session cookie, and every
+ * write carries the CSRF token from login (or GET /session) and the version the form was loaded at.
+ */
+export const API = '/_wm/admin/api';
+
+export type Issue = { path: string; message: string };
+
+/** A refused call, with what the API said: issues (400), currentVersion or usedBy (409). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: Issue[] = [],
+    readonly currentVersion?: number,
+    readonly usedBy?: string[],
+  ) {
+    super(message);
+  }
+  /** 409 because the site moved on since the form was loaded (not a usedBy refusal). */
+  get conflict(): boolean {
+    return this.status === 409 && this.currentVersion !== undefined;
+  }
+}
+
+let csrfToken = '';
+let onUnauthorized: () => void = () => {};
+
+export function setCsrf(token: string): void {
+  csrfToken = token;
+}
+export function whenUnauthorized(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+export async function call<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-WM-CSRF'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(API + path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch {
+    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  let data: Record<string, unknown> = {};
+  try {
+    data = (await res.json()) as Record<string, unknown>;
+  } catch {
+    /* a non-JSON answer: reported by status below */
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !opts.quiet401) onUnauthorized();
+    const message = typeof data['error'] === 'string' ? data['error'] : `request failed (${res.status})`;
+    throw new ApiError(
+      res.status,
+      message,
+      Array.isArray(data['issues']) ? (data['issues'] as Issue[]) : [],
+      typeof data['currentVersion'] === 'number' ? data['currentVersion'] : undefined,
+      Array.isArray(data['usedBy']) ? (data['usedBy'] as string[]) : undefined,
+    );
+  }
+  return data as T;
+}
+
+export type Session = { user: string; csrfToken: string; expiresAt: string };
+export type SiteSummary = { id: string; name: string; version: number };
+// Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
+export type Json = Record<string, any>;
+export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
+export type Collection = 'segments' | 'slots' | 'messages';
+
+export const api = {
+  session: () => call<Session>('GET', '/session', undefined, { quiet401: true }),
+  login: (password: string) => call<Session>('POST', '/login', { password }, { quiet401: true }),
+  logout: () => call<void>('POST', '/logout'),
+  sites: () => call<{ sites: SiteSummary[] }>('GET', '/sites'),
+  site: (site: string) => call<{ site: SiteConfig; version: number }>('GET', `/sites/${encodeURIComponent(site)}`),
+  putItem: (site: string, collection: Collection, id: string, item: Json, baseVersion: number) =>
+    call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, { ...item, baseVersion }),
+  deleteItem: (site: string, collection: Collection, id: string, version: number) =>
+    call<{ site: SiteConfig; version: number }>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
+};
+
+/** Issues at `path` or below it. */
+export function issuesAt(issues: Issue[], path: string): Issue[] {
+  return issues.filter((i) => i.path === path || i.path.startsWith(path + '.'));
+}
+
+/** "Road runners 2" -> "road-runners-2" (the API's slug rule). */
+export function slugify(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+}

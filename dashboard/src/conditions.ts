@@ -1,0 +1,185 @@
+/**
+ * Condition trees (edge/src/rules/conditions.ts) for marketers: a one-line description, and the
+ * form model of the builder (common leaves under one all/any). Trees the builder cannot show are
+ * edited as JSON.
+ */
+import type { Json } from './api';
+
+const q = (v: unknown) => (typeof v === 'string' ? `“${v}”` : String(v));
+const list = (v: unknown) => (Array.isArray(v) ? v.map(q).join(', ') : q(v));
+
+const OP_WORDS: Record<string, string> = {
+  eq: 'is', neq: 'is not', in: 'is one of', nin: 'is none of', contains: 'contains', starts_with: 'starts with',
+  ends_with: 'ends with', gt: '>', gte: '≥', lt: '<', lte: '≤',
+};
+
+function describeTest(test: Json | undefined): string {
+  if (!test) return '?';
+  if (test['op'] === 'exists') return 'is set';
+  if (test['op'] === 'missing') return 'is not set';
+  return `${OP_WORDS[test['op']] ?? test['op']} ${test['op'] === 'in' || test['op'] === 'nin' ? list(test['value']) : q(test['value'])}`;
+}
+
+export function describe(c: Json | undefined): string {
+  if (!c || typeof c !== 'object') return '—';
+  if (Array.isArray(c['all'])) return c['all'].map((x: Json) => wrap(x)).join(' and ');
+  if (Array.isArray(c['any'])) return c['any'].map((x: Json) => wrap(x)).join(' or ');
+  if ('not' in c) return `not ${wrap(c['not'])}`;
+  if ('pref' in c) return `pref ${q(c['pref'])} ${describeTest(c['test'])}`;
+  if ('trait' in c) return `trait ${q(c['trait'])} ${describeTest(c['test'])}`;
+  if ('consent' in c) return `consented to ${c['consent']}`;
+  if ('event' in c) {
+    const range = c['min'] !== undefined && c['max'] !== undefined ? `${c['min']}–${c['max']}×` : c['max'] !== undefined ? `at most ${c['max']}×` : `at least ${c['min'] ?? 1}×`;
+    return `did ${q(c['event'])} ${range}${c['within'] ? ` in the last ${c['within']}` : ''}`;
+  }
+  if ('inactiveAfter' in c) return `idle ${c['minutes']} min after ${q(c['inactiveAfter'])}${c['unless'] ? ` without ${q(c['unless'])}` : ''}`;
+  if ('page' in c) return `page ${c['page']} ${describeTest(c['test'])}`;
+  if ('referrer' in c) return `referrer ${c['referrer']} ${describeTest(c['test'])}`;
+  if ('utm' in c) return `utm_${c['utm']} ${describeTest(c['test'])}`;
+  if ('device' in c) return `on ${c['device']}`;
+  if ('geo' in c) return `${c['geo']} ${describeTest(c['test'])}`;
+  if ('visitor' in c) return `${c['visitor']} visitor`;
+  if ('identified' in c) return c['identified'] ? 'identified' : 'anonymous';
+  return JSON.stringify(c);
+}
+const wrap = (c: Json) => (c && (Array.isArray(c['all']) || Array.isArray(c['any'])) ? `(${describe(c)})` : describe(c));
+
+// ---- builder model ----------------------------------------------------------------------------
+
+export type LeafKind = 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified';
+export const LEAF_KINDS: { kind: LeafKind; label: string }[] = [
+  { kind: 'pref', label: 'Preference (zero-party)' },
+  { kind: 'trait', label: 'Trait' },
+  { kind: 'event', label: 'Event count' },
+  { kind: 'page', label: 'Page path' },
+  { kind: 'utm', label: 'UTM source' },
+  { kind: 'device', label: 'Device' },
+  { kind: 'visitor', label: 'New or returning' },
+  { kind: 'identified', label: 'Identified' },
+];
+
+/** One row of the builder; every field a string, as the inputs hold them. */
+export type Row = { kind: LeafKind; key: string; op: string; value: string; min: string; max: string; within: string };
+export type Model = { combinator: 'all' | 'any'; rows: Row[] };
+
+export const OPS: Record<LeafKind, string[]> = {
+  pref: ['eq', 'neq', 'in', 'nin', 'exists', 'missing'],
+  trait: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'missing'],
+  page: ['eq', 'starts_with', 'contains'],
+  utm: ['eq', 'in', 'contains'],
+  event: [],
+  device: [],
+  visitor: [],
+  identified: [],
+};
+export const OP_LABELS: Record<string, string> = {
+  eq: 'equals', neq: 'does not equal', in: 'is one of', nin: 'is none of', exists: 'is set', missing: 'is not set',
+  gt: 'greater than', gte: 'at least', lt: 'less than', lte: 'at most', contains: 'contains', starts_with: 'starts with',
+};
+const DEFAULT_VALUE: Partial<Record<LeafKind, string>> = { device: 'mobile', visitor: 'new', identified: 'true' };
+
+export function newRow(kind: LeafKind = 'pref'): Row {
+  return { kind, key: '', op: OPS[kind][0] ?? '', value: DEFAULT_VALUE[kind] ?? '', min: kind === 'event' ? '1' : '', max: '', within: kind === 'event' ? '7d' : '' };
+}
+
+const SIMPLE_OPS = new Set(['eq', 'neq', 'in', 'nin', 'exists', 'missing', 'gt', 'gte', 'lt', 'lte', 'contains', 'starts_with']);
+const str = (v: unknown) => (v === undefined ? '' : Array.isArray(v) ? v.join(', ') : String(v));
+
+function rowOf(c: Json): Row | null {
+  const test = c['test'] as Json | undefined;
+  const keys = Object.keys(c).sort().join(',');
+  const base = newRow();
+  if ((keys === 'pref,test' || keys === 'test,trait') && test && SIMPLE_OPS.has(test['op'])) {
+    const kind: LeafKind = 'pref' in c ? 'pref' : 'trait';
+    if (!OPS[kind].includes(test['op'])) return null;
+    return { ...base, kind, key: String(c[kind]), op: test['op'], value: str(test['value']) };
+  }
+  if (keys === 'page,test' && c['page'] === 'path' && test && OPS.page.includes(test['op'])) return { ...base, kind: 'page', op: test['op'], value: str(test['value']) };
+  if (keys === 'test,utm' && c['utm'] === 'source' && test && OPS.utm.includes(test['op'])) return { ...base, kind: 'utm', op: test['op'], value: str(test['value']) };
+  if ('event' in c && Object.keys(c).every((k) => ['event', 'min', 'max', 'within'].includes(k))) {
+    return { ...base, kind: 'event', key: String(c['event']), op: '', min: str(c['min']), max: str(c['max']), within: str(c['within']) };
+  }
+  if (keys === 'device') return { ...base, kind: 'device', op: '', value: String(c['device']) };
+  if (keys === 'visitor') return { ...base, kind: 'visitor', op: '', value: String(c['visitor']) };
+  if (keys === 'identified') return { ...base, kind: 'identified', op: '', value: String(c['identified']) };
+  return null;
+}
+
+/** The builder's view of a condition, or null when only the JSON editor can show it. */
+export function toModel(c: Json | undefined): Model | null {
+  if (!c) return { combinator: 'all', rows: [newRow()] };
+  for (const combinator of ['all', 'any'] as const) {
+    if (Array.isArray(c[combinator]) && Object.keys(c).length === 1) {
+      const rows = (c[combinator] as Json[]).map(rowOf);
+      return rows.every((r) => r) ? { combinator, rows: rows as Row[] } : null;
+    }
+  }
+  const row = rowOf(c);
+  return row ? { combinator: 'all', rows: [row] } : null;
+}
+
+/** "42" -> 42, "true" -> true, else the string: traits and prefs compare typed values. */
+function scalar(v: string): string | number | boolean {
+  const t = v.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  return t;
+}
+const values = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+
+function testOf(op: string, value: string, typed: boolean): Json {
+  if (op === 'exists' || op === 'missing') return { op };
+  if (op === 'in' || op === 'nin') return { op, value: values(value).map((x) => (typed ? scalar(x) : x)) };
+  if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') return { op, value: Number(value) };
+  if (op === 'eq' || op === 'neq') return { op, value: typed ? scalar(value) : value.trim() };
+  return { op, value: value.trim() };
+}
+const int = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+export function leafOf(r: Row): Json {
+  switch (r.kind) {
+    case 'pref':
+      return { pref: r.key.trim(), test: testOf(r.op, r.value, false) };
+    case 'trait':
+      return { trait: r.key.trim(), test: testOf(r.op, r.value, true) };
+    case 'page':
+      return { page: 'path', test: testOf(r.op, r.value, false) };
+    case 'utm':
+      return { utm: 'source', test: testOf(r.op, r.value, false) };
+    case 'event': {
+      const leaf: Json = { event: r.key.trim() };
+      if (int(r.min) !== undefined) leaf['min'] = int(r.min);
+      if (int(r.max) !== undefined) leaf['max'] = int(r.max);
+      if (r.within.trim()) leaf['within'] = r.within.trim();
+      return leaf;
+    }
+    case 'device':
+      return { device: r.value };
+    case 'visitor':
+      return { visitor: r.value };
+    case 'identified':
+      return { identified: r.value === 'true' };
+  }
+}
+
+export function fromModel(m: Model): Json {
+  const leaves = m.rows.map(leafOf);
+  return leaves.length === 1 ? (leaves[0] as Json) : { [m.combinator]: leaves };
+}
+
+/** Path prefix of row i in the API's issues (relative to the segment). */
+export function rowPath(m: Model, i: number): string {
+  return m.rows.length === 1 ? 'condition' : `condition.${m.combinator}.${i}`;
+}
+
+/** Checks the browser can make before asking the API: missing names and values. */
+export function rowProblems(r: Row): Record<string, string> {
+  const p: Record<string, string> = {};
+  if ((r.kind === 'pref' || r.kind === 'trait' || r.kind === 'event') && !r.key.trim()) p['key'] = 'required';
+  const needsValue = (r.kind === 'pref' || r.kind === 'trait' || r.kind === 'page' || r.kind === 'utm') && r.op !== 'exists' && r.op !== 'missing';
+  if (needsValue && !r.value.trim()) p['value'] = 'required';
+  if (needsValue && ['gt', 'gte', 'lt', 'lte'].includes(r.op) && !Number.isFinite(Number(r.value))) p['value'] = 'must be a number';
+  if (r.kind === 'page' && r.value.trim() && r.op !== 'contains' && !r.value.trim().startsWith('/')) p['value'] = 'a path starts with /';
+  if (r.kind === 'event' && r.within.trim() && !/^\d{1,4}[smhd]$/.test(r.within.trim())) p['within'] = 'like 30m, 2h or 7d';
+  return p;
+}

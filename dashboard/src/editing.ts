@@ -1,0 +1,103 @@
+/** What every editor shares: the version it was loaded at, saving, the conflict reload, deleting. */
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Collection, type Issue, type Json, type SiteConfig } from './api';
+import type { SiteState } from './main';
+
+export type Tab = 'segments' | 'slots' | 'messages';
+/** A notice waiting for the editor of item `id` (set when a new item is saved and opened). */
+let flash: { id: string; message: string } | undefined;
+
+function takeFlash(id: string): string {
+  if (flash?.id !== id) return '';
+  const { message } = flash;
+  flash = undefined;
+  return message;
+}
+
+export function go(site: string, tab: Tab, id?: string): void {
+  location.hash = `#/s/${[site, tab, ...(id ? [id] : [])].map(encodeURIComponent).join('/')}`;
+}
+
+export type EditorProps = { id: string; site: SiteState; onSaved: (c: SiteConfig) => void; reload: () => Promise<void> };
+export type ListProps = Omit<EditorProps, 'id'>;
+
+export function useEditor(collection: Collection, props: EditorProps, blank: () => Json) {
+  const isNew = props.id === 'new';
+  const find = (c: SiteConfig) => (c[collection] as Json[]).find((x) => x['id'] === props.id);
+  const [base, setBase] = useState(() => ({ version: props.site.version, item: isNew ? blank() : find(props.site.config) }));
+  const [item, setItem] = useState<Json | undefined>(() => (base.item ? structuredClone(base.item) : undefined));
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // A new item's editor is replaced by the item's own after the first save (its URL changes):
+  // the "Saved" notice is handed over so the marketer still sees it.
+  const [notice, setNotice] = useState(() => takeFlash(props.id));
+  const issues: Issue[] = error instanceof ApiError ? error.issues : [];
+
+  const update = (patch: Json) => {
+    setItem((cur) => ({ ...cur, ...patch }));
+    setNotice('');
+  };
+
+  const reloadLatest = async () => {
+    setError(null);
+    try {
+      const r = await api.site(props.site.config.id);
+      props.onSaved(r.site);
+      const fresh = isNew ? blank() : find(r.site);
+      setBase({ version: r.version, item: fresh });
+      setItem(fresh ? structuredClone(fresh) : undefined);
+      setNotice('Reloaded the latest version.');
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  /** Writes `body` as the item `id` on top of the version the form was loaded at. */
+  const save = async (id: string, body: Json, localError?: ApiError) => {
+    setNotice('');
+    if (localError) {
+      setError(localError);
+      return false;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.putItem(props.site.config.id, collection, id, body, base.version);
+      props.onSaved(r.site);
+      const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
+      setBase({ version: r.version, item: stored });
+      setItem(stored ? structuredClone(stored) : body);
+      const message = `Saved (site version ${r.version}). Visitors see it within a few seconds.`;
+      setNotice(message);
+      if (isNew) flash = { id, message };
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.deleteItem(props.site.config.id, collection, props.id, base.version);
+      props.onSaved(r.site);
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { isNew, item, update, setItem, error, setError, issues, busy, notice, save, remove, reloadLatest, version: base.version };
+}
+
+/** A client-side refusal shaped like the API's, so the same field errors show. */
+export function localIssues(issues: Issue[]): ApiError | undefined {
+  return issues.length ? new ApiError(400, 'Some fields need attention.', issues) : undefined;
+}

@@ -1,0 +1,230 @@
+/**
+ * The marketer dashboard, served as static files at /_wm/dashboard/ and talking only to
+ * /_wm/admin/api. Routes live in the hash (#/s/<site>/<tab>[/<id>|/new]) so reloads and the back
+ * button work without any server routing.
+ */
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, ApiError, setCsrf, whenUnauthorized, type SiteConfig, type SiteSummary } from './api';
+import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
+import { SegmentEditor, SegmentList } from './segments';
+import { SlotEditor, SlotList } from './slots';
+import { MessageEditor, MessageList } from './messages';
+import type { Tab } from './editing';
+
+const TABS: { tab: Tab; label: string }[] = [
+  { tab: 'segments', label: 'Segments' },
+  { tab: 'slots', label: 'Slots' },
+  { tab: 'messages', label: 'Messages' },
+];
+
+type Route = { site?: string; tab?: Tab; id?: string };
+function parseHash(): Route {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] !== 's' || !parts[1]) return {};
+  const tab = TABS.find((t) => t.tab === parts[2])?.tab ?? 'segments';
+  return { site: parts[1], tab, ...(parts[3] ? { id: parts[3] } : {}) };
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(parseHash);
+  useEffect(() => {
+    const on = () => setRoute(parseHash());
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string>('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const s = await api.login(password);
+      setCsrf(s.csrfToken);
+      onIn(s.user);
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : 0;
+      const message = err instanceof Error ? err.message : String(err);
+      setError(status === 401 ? 'Wrong password.' : status === 429 ? `Locked: ${message}.` : status === 400 ? 'Enter the password.' : message);
+      setBusy(false);
+    }
+  };
+  return (
+    <main class="login">
+      <form class="card login-card" onSubmit={submit} noValidate>
+        <p class="brand">
+          <span class="logo" aria-hidden="true" />
+          Waymark
+        </p>
+        <h1>Sign in</h1>
+        {reason ? <p class="banner info">{reason}</p> : null}
+        <div class={`field${error ? ' invalid' : ''}`}>
+          <label for="password">Password</label>
+          <input id="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autofocus />
+          {error ? (
+            <p class="field-errors" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <button class="btn primary wide" type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function Sites({ sites }: { sites: SiteSummary[] | null }) {
+  return (
+    <>
+      <PageHeader title="Sites" sub="Pick the site you want to work on." />
+      {!sites ? (
+        <Loading what="sites" />
+      ) : !sites.length ? (
+        <Empty title="No sites yet">
+          <p>Create a site with the admin API (PUT /_wm/admin/api/sites/:site) and it shows up here.</p>
+        </Empty>
+      ) : (
+        <ul class="site-list">
+          {sites.map((s) => (
+            <li key={s.id}>
+              <a class="card site-card" href={`#/s/${encodeURIComponent(s.id)}/segments`}>
+                <strong>{s.name}</strong>
+                <span class="muted">
+                  {s.id} · version {s.version}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export type SiteState = { config: SiteConfig; version: number };
+
+function App() {
+  const [user, setUser] = useState<string | null | undefined>(undefined);
+  const [reason, setReason] = useState('');
+  const [sites, setSites] = useState<SiteSummary[] | null>(null);
+  const [sitesError, setSitesError] = useState<unknown>(null);
+  const [site, setSite] = useState<SiteState | null>(null);
+  const [siteError, setSiteError] = useState<unknown>(null);
+  const route = useRoute();
+
+  useEffect(() => {
+    whenUnauthorized(() => {
+      setReason('Your session ended. Sign in again.');
+      setUser(null);
+    });
+    api.session().then(
+      (s) => {
+        setCsrf(s.csrfToken);
+        setUser(s.user);
+      },
+      (e) => {
+        if (!(e instanceof ApiError && e.status === 401)) setReason(e instanceof Error ? e.message : String(e));
+        setUser(null);
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    if (!user) return;
+    setSitesError(null);
+    api.sites().then((r) => setSites(r.sites), setSitesError);
+  }, [user]);
+
+  const loadSite = useCallback(async () => {
+    if (!route.site) return;
+    setSiteError(null);
+    try {
+      const r = await api.site(route.site);
+      setSite({ config: r.site, version: r.version });
+    } catch (e) {
+      setSiteError(e);
+    }
+  }, [route.site]);
+
+  useEffect(() => {
+    if (!user || !route.site) return;
+    if (site?.config.id !== route.site) setSite(null);
+    void loadSite();
+  }, [user, route.site]);
+
+  if (user === undefined) return <Loading what="the dashboard" />;
+  if (user === null) return <Login reason={reason} onIn={(u) => { setReason(''); setUser(u); }} />;
+
+  const logout = async () => {
+    try {
+      await api.logout();
+    } finally {
+      setCsrf('');
+      setSite(null);
+      setReason('You are signed out.');
+      setUser(null);
+    }
+  };
+  const saved = (config: SiteConfig) => setSite({ config, version: config.version });
+  const current = route.site && site?.config.id === route.site ? site : null;
+
+  let main;
+  if (!route.site) main = sitesError ? <ErrorBanner error={sitesError} /> : <Sites sites={sites} />;
+  else if (siteError) main = <><PageHeader title="Site" /><ErrorBanner error={siteError} onReload={loadSite} /></>;
+  else if (!current) main = <Loading what="the site" />;
+  else {
+    const props = { site: current, onSaved: saved, reload: loadSite };
+    const id = route.id;
+    if (route.tab === 'slots') main = id ? <SlotEditor key={id} id={id} {...props} /> : <SlotList {...props} />;
+    else if (route.tab === 'messages') main = id ? <MessageEditor key={id} id={id} {...props} /> : <MessageList {...props} />;
+    else main = id ? <SegmentEditor key={id} id={id} {...props} /> : <SegmentList {...props} />;
+  }
+
+  return (
+    <div class="shell">
+      <nav class="sidenav" aria-label="Main">
+        <p class="brand">
+          <span class="logo" aria-hidden="true" />
+          Waymark
+        </p>
+        <a class={`nav-link${!route.site ? ' active' : ''}`} href="#/" aria-current={!route.site ? 'page' : undefined}>
+          Sites
+        </a>
+        {route.site ? (
+          <>
+            <p class="nav-site" title={route.site}>
+              {current?.config.name ?? route.site}
+            </p>
+            {TABS.map((t) => (
+              <a
+                key={t.tab}
+                class={`nav-link${route.tab === t.tab ? ' active' : ''}`}
+                href={`#/s/${encodeURIComponent(route.site!)}/${t.tab}`}
+                aria-current={route.tab === t.tab ? 'page' : undefined}
+              >
+                {t.label}
+              </a>
+            ))}
+          </>
+        ) : null}
+        <div class="nav-foot">
+          <span class="muted">Signed in as {user}</span>
+          <button type="button" class="btn ghost small" onClick={logout}>
+            Log out
+          </button>
+        </div>
+      </nav>
+      <main class="content">{main}</main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

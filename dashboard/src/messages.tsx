@@ -1,0 +1,278 @@
+/** Messages: the list, and the editor with a text-only preview in a sandboxed frame. */
+import { escapeText } from '../../edge/src/personalize/sanitize';
+import { slugify, type Issue, type Json } from './api';
+import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { Empty, ErrorBanner, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
+
+const TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'];
+const TRIGGERS: Record<string, string> = { load: 'On page load', time: 'After some seconds', scroll: 'At a scroll depth', exit: 'On exit intent', event: 'After an event' };
+
+function triggerText(t: Json | undefined): string {
+  if (!t || t['on'] === 'load') return 'page load';
+  if (t['on'] === 'time') return `after ${t['seconds']} s`;
+  if (t['on'] === 'scroll') return `${t['percent']}% scrolled`;
+  if (t['on'] === 'exit') return 'exit intent';
+  return `event “${t['name']}”`;
+}
+
+export function MessageList({ site }: ListProps) {
+  const siteId = site.config.id;
+  const names = new Map(site.config.segments.map((s) => [s['id'], s['name']]));
+  const messages = site.config.messages;
+  return (
+    <>
+      <PageHeader title="Messages" sub="Banners, modals, toasts, inline notes and one-question surveys.">
+        <a class="btn primary" href={`#/s/${encodeURIComponent(siteId)}/messages/new`}>
+          New message
+        </a>
+      </PageHeader>
+      {!messages.length ? (
+        <Empty title="No messages yet">
+          <p>Messages show to the segments you pick, when the trigger fires, within their caps.</p>
+        </Empty>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Type</th>
+              <th scope="col">Audience</th>
+              <th scope="col">Trigger</th>
+              <th scope="col">Priority</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <tr key={m['id']}>
+                <td>
+                  <a href={`#/s/${encodeURIComponent(siteId)}/messages/${encodeURIComponent(m['id'])}`}>{m['name']}</a>
+                </td>
+                <td>
+                  <span class="pill">{m['type']}</span>
+                </td>
+                <td class="describe">{(m['segments'] as string[] | undefined)?.length ? (m['segments'] as string[]).map((s) => names.get(s) ?? s).join(', ') : 'Everyone'}</td>
+                <td>{triggerText(m['trigger'])}</td>
+                <td>{m['priority'] ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function previewHtml(m: Json): string {
+  const e = (v: unknown) => escapeText(String(v ?? ''));
+  const options = m['type'] === 'survey' ? ((m['survey']?.['options'] ?? []) as Json[]).map((o) => `<span class="wm-opt">${e(o['label'])}</span>`).join('') : '';
+  return (
+    `<div class="wm-msg wm-${e(m['type'])}">` +
+    (m['title'] ? `<p class="wm-title">${e(m['title'])}</p>` : '') +
+    `<p>${e(m['body']) || '<span class="wm-empty">Body text</span>'}</p>` +
+    (options ? `<p class="wm-opts">${options}</p>` : '') +
+    (m['cta']?.['text'] ? `<p><span class="wm-cta">${e(m['cta']['text'])}</span> <small>${e(m['cta']['href'])}</small></p>` : '') +
+    `</div>`
+  );
+}
+
+export function MessageEditor(props: EditorProps) {
+  const ed = useEditor('messages', props, () => ({ id: '', name: '', type: 'banner', segments: [], trigger: { on: 'load' }, body: '', priority: 0, caps: {}, holdout: 0, variants: [{ id: 'default', weight: 100 }] }));
+  const siteId = props.site.config.id;
+  if (!ed.item) {
+    return (
+      <>
+        <PageHeader title="Message not found" />
+        <Empty title={`There is no message “${props.id}” in this site`}>
+          <a href={`#/s/${encodeURIComponent(siteId)}/messages`}>Back to messages</a>
+        </Empty>
+      </>
+    );
+  }
+  const m = ed.item;
+  const issues = ed.issues;
+  const trigger = (m['trigger'] ?? { on: 'load' }) as Json;
+  const caps = (m['caps'] ?? {}) as Json;
+  const variants = (m['variants'] ?? [{ id: 'default', weight: 100 }]) as Json[];
+  const survey = (m['survey'] ?? { pref: '', options: [] }) as Json;
+  const options = (survey['options'] ?? []) as Json[];
+  const segs = (m['segments'] ?? []) as string[];
+  const setVariant = (i: number, patch: Json) => ed.update({ variants: variants.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
+  const setOption = (i: number, patch: Json) => ed.update({ survey: { ...survey, options: options.map((o, j) => (j === i ? { ...o, ...patch } : o)) } });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const id = String(m['id'] ?? '').trim();
+    const local: Issue[] = [];
+    if (!id) local.push({ path: 'id', message: 'required' });
+    if (ed.isNew && props.site.config.messages.some((x) => x['id'] === id)) local.push({ path: 'id', message: `a message “${id}” already exists` });
+    const body: Json = { ...m, id };
+    for (const k of ['title'] as const) if (typeof body[k] === 'string' && !body[k].trim()) delete body[k];
+    if (body['cta'] && !body['cta']['text'] && !body['cta']['href']) delete body['cta'];
+    if (body['type'] !== 'inline') delete body['target'];
+    if (body['type'] !== 'survey') delete body['survey'];
+    body['priority'] = typeof body['priority'] === 'string' ? toNum(body['priority']) ?? 0 : body['priority'];
+    body['holdout'] = typeof body['holdout'] === 'string' ? toNum(body['holdout']) ?? 0 : body['holdout'];
+    const t: Json = { on: trigger['on'] };
+    if (trigger['on'] === 'time') t['seconds'] = toNum(String(trigger['seconds'] ?? ''));
+    if (trigger['on'] === 'scroll') t['percent'] = toNum(String(trigger['percent'] ?? ''));
+    if (trigger['on'] === 'event') t['name'] = trigger['name'] ?? '';
+    body['trigger'] = t;
+    const c: Json = {};
+    for (const k of ['perDay', 'lifetime', 'cooldownMinutes']) {
+      const v = toNum(String(caps[k] ?? ''));
+      if (v !== undefined) c[k] = v;
+    }
+    body['caps'] = c;
+    body['variants'] = variants.map((v) => {
+      const out: Json = { ...v, weight: toNum(String(v['weight'] ?? '')) };
+      if (!out['title']) delete out['title'];
+      return out;
+    });
+    const ok = await ed.save(id, body, localIssues(local));
+    if (ok && ed.isNew) go(siteId, 'messages', id);
+  };
+
+  const typed = (label: string, path: string, value: unknown, onInput: (v: string) => void, opts: { rows?: number; hint?: string; placeholder?: string } = {}) => (
+    <Field label={label} path={path} issues={issues} {...(opts.hint ? { hint: opts.hint } : {})}>
+      {(id, invalid) =>
+        opts.rows ? (
+          <textarea id={id} rows={opts.rows} aria-invalid={invalid} value={String(value ?? '')} onInput={(e) => onInput(e.currentTarget.value)} />
+        ) : (
+          <input id={id} aria-invalid={invalid} placeholder={opts.placeholder} value={String(value ?? '')} onInput={(e) => onInput(e.currentTarget.value)} />
+        )
+      }
+    </Field>
+  );
+
+  return (
+    <form onSubmit={submit} noValidate class="editor">
+      <PageHeader title={ed.isNew ? 'New message' : String(m['name'] || m['id'])} sub={ed.isNew ? 'Who sees what, when.' : `Message ${m['id']} · editing site version ${ed.version}`}>
+        <a class="btn ghost" href={`#/s/${encodeURIComponent(siteId)}/messages`}>
+          Back
+        </a>
+        <button class="btn primary" type="submit" disabled={ed.busy}>
+          {ed.busy ? 'Saving…' : 'Save message'}
+        </button>
+      </PageHeader>
+      <ErrorBanner error={ed.error} onReload={ed.reloadLatest} />
+      {ed.notice ? <p class="banner ok" role="status">{ed.notice}</p> : null}
+      <div class="split">
+        <div>
+          <section class="card">
+            <div class="grid-3">
+              {typed('Name', 'name', m['name'], (name) => ed.update(ed.isNew ? { name, id: slugify(name) } : { name }))}
+              <Field label="Id" path="id" issues={issues}>
+                {(id, invalid) => <input id={id} value={m['id'] ?? ''} readOnly={!ed.isNew} aria-invalid={invalid} onInput={(e) => ed.update({ id: e.currentTarget.value })} />}
+              </Field>
+              <Field label="Type" path="type" issues={issues}>
+                {(id) => (
+                  <select id={id} value={m['type']} onChange={(e) => ed.update({ type: e.currentTarget.value })}>
+                    {TYPES.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+            {m['type'] === 'inline' ? typed('Place it in (CSS selector)', 'target', m['target'], (target) => ed.update({ target }), { placeholder: '#promo' }) : null}
+          </section>
+          <section class="card">
+            <h2>Audience and trigger</h2>
+            <fieldset class="checks">
+              <legend>Segments (none checked = everyone)</legend>
+              {props.site.config.segments.map((s) => (
+                <label key={s['id']} class="check">
+                  <input
+                    type="checkbox"
+                    checked={segs.includes(s['id'])}
+                    onChange={(e) => ed.update({ segments: e.currentTarget.checked ? [...segs, s['id']] : segs.filter((x) => x !== s['id']) })}
+                  />
+                  {s['name']}
+                </label>
+              ))}
+              <FieldErrors issues={issues} path="segments" />
+            </fieldset>
+            <div class="grid-3">
+              <Field label="Trigger" path="trigger.on" issues={issues}>
+                {(id) => (
+                  <select id={id} value={trigger['on']} onChange={(e) => ed.update({ trigger: { on: e.currentTarget.value } })}>
+                    {Object.entries(TRIGGERS).map(([k, label]) => (
+                      <option key={k} value={k}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              {trigger['on'] === 'time' ? typed('Seconds', 'trigger.seconds', num(trigger['seconds']), (v) => ed.update({ trigger: { ...trigger, seconds: v } })) : null}
+              {trigger['on'] === 'scroll' ? typed('Percent scrolled', 'trigger.percent', num(trigger['percent']), (v) => ed.update({ trigger: { ...trigger, percent: v } })) : null}
+              {trigger['on'] === 'event' ? typed('Event name', 'trigger.name', trigger['name'], (v) => ed.update({ trigger: { ...trigger, name: v } }), { placeholder: 'add_to_cart' }) : null}
+              {typed('Priority', 'priority', num(m['priority']), (v) => ed.update({ priority: v }), { hint: '0–1000, higher wins' })}
+            </div>
+          </section>
+          <section class="card">
+            <h2>Content</h2>
+            {typed('Title', 'title', m['title'], (title) => ed.update({ title }))}
+            {typed('Body', 'body', m['body'], (body) => ed.update({ body }), { rows: 3 })}
+            <div class="grid-2">
+              {typed('Button text', 'cta.text', m['cta']?.['text'], (text) => ed.update({ cta: { ...(m['cta'] ?? {}), text } }))}
+              {typed('Button link', 'cta.href', m['cta']?.['href'], (href) => ed.update({ cta: { ...(m['cta'] ?? {}), href } }), { placeholder: '/cart' })}
+            </div>
+            {m['type'] === 'survey' ? (
+              <fieldset class="sub-form">
+                <legend>Survey</legend>
+                {typed('Store the answer in preference', 'survey.pref', survey['pref'], (pref) => ed.update({ survey: { ...survey, pref } }), { placeholder: 'sport' })}
+                {options.map((o, i) => (
+                  <div class="grid-opt" key={i}>
+                    {typed(`Option ${i + 1} value`, `survey.options.${i}.value`, o['value'], (value) => setOption(i, { value }))}
+                    {typed(`Option ${i + 1} label`, `survey.options.${i}.label`, o['label'], (label) => setOption(i, { label }))}
+                    <button type="button" class="btn ghost small" aria-label={`Remove option ${i + 1}`} onClick={() => ed.update({ survey: { ...survey, options: options.filter((_, j) => j !== i) } })}>
+                      Remove
+                    </button>
+                  </div>
+                ))}
+                <button type="button" class="btn small" onClick={() => ed.update({ survey: { ...survey, options: [...options, { value: '', label: '' }] } })}>
+                  Add an option
+                </button>
+                <FieldErrors issues={issues.filter((x) => x.path === 'survey' || x.path === 'survey.options')} path="survey" />
+              </fieldset>
+            ) : null}
+          </section>
+          <section class="card">
+            <h2>Caps, holdout and variants</h2>
+            <div class="grid-4">
+              {typed('Per 24 h', 'caps.perDay', num(caps['perDay']), (v) => ed.update({ caps: { ...caps, perDay: v } }))}
+              {typed('Lifetime', 'caps.lifetime', num(caps['lifetime']), (v) => ed.update({ caps: { ...caps, lifetime: v } }))}
+              {typed('Cooldown (min)', 'caps.cooldownMinutes', num(caps['cooldownMinutes']), (v) => ed.update({ caps: { ...caps, cooldownMinutes: v } }))}
+              {typed('Holdout %', 'holdout', num(m['holdout']), (v) => ed.update({ holdout: v }), { hint: '0–50, shown nothing' })}
+            </div>
+            {variants.map((v, i) => (
+              <div class="grid-opt" key={i}>
+                {typed(`Variant ${i + 1} id`, `variants.${i}.id`, v['id'], (id) => setVariant(i, { id }))}
+                {typed('Weight %', `variants.${i}.weight`, num(v['weight']), (weight) => setVariant(i, { weight }))}
+                {typed('Title override', `variants.${i}.title`, v['title'], (title) => setVariant(i, { title }))}
+                {variants.length > 1 ? (
+                  <button type="button" class="btn ghost small" aria-label={`Remove variant ${i + 1}`} onClick={() => ed.update({ variants: variants.filter((_, j) => j !== i) })}>
+                    Remove
+                  </button>
+                ) : null}
+              </div>
+            ))}
+            {variants.length < 5 ? (
+              <button type="button" class="btn small" onClick={() => ed.update({ variants: [...variants, { id: `v${variants.length + 1}`, weight: 0 }] })}>
+                Add a variant
+              </button>
+            ) : null}
+            <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />
+          </section>
+        </div>
+        <aside class="preview-col">
+          <p class="preview-label">Preview (text only)</p>
+          <Preview html={previewHtml(m)} title="Message preview" class="msg" />
+        </aside>
+      </div>
+    </form>
+  );
+}

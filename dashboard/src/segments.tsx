@@ -1,0 +1,331 @@
+/** Segments: the list with a description of each condition, and the editor with its builder. */
+import { useState } from 'preact/hooks';
+import { slugify, type Issue, type Json } from './api';
+import { describe, fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
+import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { Empty, ErrorBanner, Field, FieldErrors, PageHeader } from './ui';
+
+export function SegmentList({ site }: ListProps) {
+  const segments = site.config.segments;
+  const siteId = site.config.id;
+  return (
+    <>
+      <PageHeader title="Segments" sub="Groups of visitors, defined by what they told you, did and where they are.">
+        <a class="btn primary" href={`#/s/${encodeURIComponent(siteId)}/segments/new`}>
+          New segment
+        </a>
+      </PageHeader>
+      {!segments.length ? (
+        <Empty title="No segments yet">
+          <p>A segment is a group of visitors, like “told us they run on roads”. Slots and messages target segments.</p>
+        </Empty>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Id</th>
+              <th scope="col">Who is in it</th>
+            </tr>
+          </thead>
+          <tbody>
+            {segments.map((s) => (
+              <tr key={s['id']}>
+                <td>
+                  <a href={`#/s/${encodeURIComponent(siteId)}/segments/${encodeURIComponent(s['id'])}`}>{s['name']}</a>
+                </td>
+                <td>
+                  <code>{s['id']}</code>
+                </td>
+                <td class="describe">{describe(s['condition'])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function RowEditor({ row, onChange, onRemove, issues, path, index, showProblems }: {
+  row: Row; onChange: (r: Row) => void; onRemove?: (() => void) | undefined; issues: Issue[]; path: string; index: number; showProblems: boolean;
+}) {
+  const set = (patch: Partial<Row>) => onChange({ ...row, ...patch });
+  const problems = showProblems ? rowProblems(row) : {};
+  const ops = OPS[row.kind];
+  const n = index + 1;
+  const testPath = `${path}.test`;
+  return (
+    <fieldset class="cond-row">
+      <legend class="sr-only">Rule {n}</legend>
+      <Field label={`Rule ${n}: what`} path={`${path}.__kind`} issues={issues}>
+        {(id) => (
+          <select id={id} value={row.kind} onChange={(e) => onChange(newRow(e.currentTarget.value as LeafKind))}>
+            {LEAF_KINDS.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {row.kind === 'pref' || row.kind === 'trait' || row.kind === 'event' ? (
+        <Field label={row.kind === 'event' ? 'Event name' : row.kind === 'pref' ? 'Preference' : 'Trait'} path={`${path}.${row.kind}`} issues={issues} local={problems['key']}>
+          {(id, invalid) => <input id={id} value={row.key} aria-invalid={invalid} placeholder={row.kind === 'event' ? 'add_to_cart' : row.kind === 'pref' ? 'sport' : 'plan'} onInput={(e) => set({ key: e.currentTarget.value })} />}
+        </Field>
+      ) : null}
+      {ops.length ? (
+        <Field label="Test" path={`${testPath}.op`} issues={issues}>
+          {(id) => (
+            <select id={id} value={row.op} onChange={(e) => set({ op: e.currentTarget.value })}>
+              {ops.map((o) => (
+                <option key={o} value={o}>
+                  {OP_LABELS[o]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      ) : null}
+      {ops.length && row.op !== 'exists' && row.op !== 'missing' ? (
+        <Field label="Value" path={`${testPath}.value`} issues={issues} local={problems['value']} hint={row.op === 'in' || row.op === 'nin' ? 'Separate values with commas' : undefined}>
+          {(id, invalid) => <input id={id} value={row.value} aria-invalid={invalid} placeholder={row.kind === 'page' ? '/category/running' : row.kind === 'utm' ? 'newsletter' : 'road'} onInput={(e) => set({ value: e.currentTarget.value })} />}
+        </Field>
+      ) : null}
+      {row.kind === 'event' ? (
+        <>
+          <Field label="At least" path={`${path}.min`} issues={issues} class="narrow">
+            {(id) => <input id={id} type="number" min="0" value={row.min} onInput={(e) => set({ min: e.currentTarget.value })} />}
+          </Field>
+          <Field label="At most" path={`${path}.max`} issues={issues} class="narrow">
+            {(id) => <input id={id} type="number" min="0" value={row.max} onInput={(e) => set({ max: e.currentTarget.value })} />}
+          </Field>
+          <Field label="Within" path={`${path}.within`} issues={issues} local={problems['within']} class="narrow">
+            {(id) => <input id={id} value={row.within} placeholder="7d" onInput={(e) => set({ within: e.currentTarget.value })} />}
+          </Field>
+        </>
+      ) : null}
+      {row.kind === 'device' || row.kind === 'visitor' || row.kind === 'identified' ? (
+        <Field label="Is" path={`${path}.${row.kind}`} issues={issues}>
+          {(id) => (
+            <select id={id} value={row.value} onChange={(e) => set({ value: e.currentTarget.value })}>
+              {(row.kind === 'device' ? ['mobile', 'tablet', 'desktop'] : row.kind === 'visitor' ? ['new', 'returning'] : ['true', 'false']).map((v) => (
+                <option key={v} value={v}>
+                  {row.kind === 'identified' ? (v === 'true' ? 'identified (logged in)' : 'anonymous') : v}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      ) : null}
+      {onRemove ? (
+        <button type="button" class="btn ghost small remove" onClick={onRemove} aria-label={`Remove rule ${n}`}>
+          Remove
+        </button>
+      ) : null}
+      <FieldErrors issues={issues.filter((i) => i.path === path)} path={path} />
+    </fieldset>
+  );
+}
+
+export function SegmentEditor(props: EditorProps) {
+  const ed = useEditor('segments', props, () => ({ id: '', name: '', condition: { pref: '', test: { op: 'eq', value: '' } } }));
+  const siteId = props.site.config.id;
+  const [model, setModel] = useState<Model | null>(() => toModel(ed.item?.['condition']));
+  const [json, setJson] = useState(() => JSON.stringify(ed.item?.['condition'] ?? {}, null, 2));
+  const [jsonError, setJsonError] = useState('');
+  const [idTouched, setIdTouched] = useState(!ed.isNew);
+  const [checked, setChecked] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+
+  if (!ed.item) {
+    return (
+      <>
+        <PageHeader title="Segment not found" />
+        <Empty title={`There is no segment “${props.id}” in this site`}>
+          <a href={`#/s/${encodeURIComponent(siteId)}/segments`}>Back to segments</a>
+        </Empty>
+      </>
+    );
+  }
+  const item = ed.item;
+  const issues = ed.issues;
+
+  const toJson = () => {
+    const cond = model ? fromModel(model) : item['condition'];
+    setJson(JSON.stringify(cond, null, 2));
+    setJsonError('');
+    setModel(null);
+  };
+  const toBuilder = () => {
+    try {
+      const m = toModel(JSON.parse(json));
+      if (!m) {
+        setJsonError('This condition uses rules the form cannot show (nested groups, “not”, or other tests): keep editing it as JSON.');
+        return;
+      }
+      setModel(m);
+      setJsonError('');
+    } catch (e) {
+      setJsonError(`Not valid JSON: ${e instanceof Error ? e.message : e}`);
+    }
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setChecked(true);
+    const local: Issue[] = [];
+    let condition: Json | undefined;
+    if (model) {
+      model.rows.forEach((r, i) => {
+        for (const [field, message] of Object.entries(rowProblems(r))) local.push({ path: `rule ${i + 1} ${field === 'key' ? 'name' : field}`, message });
+      });
+      condition = fromModel(model);
+    } else {
+      try {
+        condition = JSON.parse(json);
+        setJsonError('');
+      } catch (err) {
+        setJsonError(`Not valid JSON: ${err instanceof Error ? err.message : err}`);
+        local.push({ path: 'condition', message: 'not valid JSON' });
+      }
+    }
+    const id = String(item['id'] ?? '').trim();
+    if (ed.isNew && props.site.config.segments.some((s) => s['id'] === id)) local.push({ path: 'id', message: `a segment “${id}” already exists: pick another id` });
+    if (!id) local.push({ path: 'id', message: 'required' });
+    const body: Json = { ...item, id, condition };
+    if (typeof body['description'] === 'string' && !body['description'].trim()) delete body['description'];
+    const ok = await ed.save(id, body, localIssues(local));
+    if (ok && ed.isNew) go(siteId, 'segments', id);
+  };
+
+  const del = async () => {
+    if (await ed.remove()) go(siteId, 'segments');
+    setConfirming(false);
+  };
+
+  return (
+    <form onSubmit={submit} noValidate class="editor">
+      <PageHeader title={ed.isNew ? 'New segment' : String(item['name'] || item['id'])} sub={ed.isNew ? 'Describe who belongs in it.' : `Segment ${item['id']} · editing site version ${ed.version}`}>
+        <a class="btn ghost" href={`#/s/${encodeURIComponent(siteId)}/segments`}>
+          Back
+        </a>
+        <button class="btn primary" type="submit" disabled={ed.busy}>
+          {ed.busy ? 'Saving…' : 'Save segment'}
+        </button>
+      </PageHeader>
+      <ErrorBanner error={ed.error} onReload={ed.reloadLatest} />
+      {ed.notice ? <p class="banner ok" role="status">{ed.notice}</p> : null}
+      <section class="card">
+        <div class="grid-2">
+          <Field label="Name" path="name" issues={issues}>
+            {(id, invalid) => (
+              <input
+                id={id}
+                value={item['name'] ?? ''}
+                aria-invalid={invalid}
+                onInput={(e) => {
+                  const name = e.currentTarget.value;
+                  ed.update(idTouched ? { name } : { name, id: slugify(name) });
+                }}
+              />
+            )}
+          </Field>
+          <Field label="Id" path="id" issues={issues} hint={ed.isNew ? 'Used by slots and messages; cannot change later.' : 'Ids cannot change.'}>
+            {(id, invalid) => (
+              <input
+                id={id}
+                value={item['id'] ?? ''}
+                readOnly={!ed.isNew}
+                aria-invalid={invalid}
+                onInput={(e) => {
+                  setIdTouched(true);
+                  ed.update({ id: e.currentTarget.value });
+                }}
+              />
+            )}
+          </Field>
+        </div>
+        <Field label="Description (optional)" path="description" issues={issues}>
+          {(id) => <input id={id} value={item['description'] ?? ''} onInput={(e) => ed.update({ description: e.currentTarget.value })} />}
+        </Field>
+      </section>
+
+      <section class="card">
+        <div class="section-head">
+          <h2>Who is in it</h2>
+          {model ? (
+            <button type="button" class="btn ghost small" onClick={toJson}>
+              Edit as JSON
+            </button>
+          ) : (
+            <button type="button" class="btn ghost small" onClick={toBuilder}>
+              Use the form
+            </button>
+          )}
+        </div>
+        {model ? (
+          <>
+            {model.rows.length > 1 ? (
+              <div class="field inline">
+                <label for="combinator">Visitors who match</label>
+                <select id="combinator" value={model.combinator} onChange={(e) => setModel({ ...model, combinator: e.currentTarget.value as 'all' | 'any' })}>
+                  <option value="all">all of these rules</option>
+                  <option value="any">any of these rules</option>
+                </select>
+              </div>
+            ) : null}
+            {model.rows.map((row, i) => {
+              const path = rowPath(model, i);
+              return (
+                <RowEditor
+                  key={i}
+                  row={row}
+                  index={i}
+                  path={path}
+                  issues={issues}
+                  showProblems={checked}
+                  onChange={(r) => setModel({ ...model, rows: model.rows.map((x, j) => (j === i ? r : x)) })}
+                  onRemove={model.rows.length > 1 ? () => setModel({ ...model, rows: model.rows.filter((_, j) => j !== i) }) : undefined}
+                />
+              );
+            })}
+            <button type="button" class="btn small" onClick={() => setModel({ ...model, rows: [...model.rows, newRow()] })}>
+              Add a rule
+            </button>
+            <p class="describe-live">
+              <span class="muted">Reads as:</span> {describe(fromModel(model))}
+            </p>
+          </>
+        ) : (
+          <Field label="Condition (JSON)" path="condition" issues={issues} local={jsonError || undefined} hint="The full condition language: all / any / not over traits, prefs, consent, events, inactivity, page, referrer, UTM, device, geo.">
+            {(id, invalid) => <textarea id={id} class="code" rows={12} spellcheck={false} aria-invalid={invalid} value={json} onInput={(e) => setJson(e.currentTarget.value)} />}
+          </Field>
+        )}
+      </section>
+
+      {!ed.isNew ? (
+        <section class="card danger-zone">
+          <h2>Delete</h2>
+          {confirming ? (
+            <div class="confirm" role="group" aria-label="Confirm delete">
+              <p>
+                Delete the segment <strong>{item['name']}</strong>? Slots and messages that use it must be changed first.
+              </p>
+              <button type="button" class="btn danger" onClick={del} disabled={ed.busy}>
+                Yes, delete it
+              </button>
+              <button type="button" class="btn ghost" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          ) : (
+            <button type="button" class="btn danger-outline" onClick={() => setConfirming(true)}>
+              Delete segment…
+            </button>
+          )}
+        </section>
+      ) : null}
+    </form>
+  );
+}

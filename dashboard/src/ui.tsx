@@ -1,0 +1,115 @@
+/** Shared pieces: labelled fields with their API errors, banners, empty and loading states. */
+import type { ComponentChildren } from 'preact';
+import { useId } from 'preact/hooks';
+import { ApiError, issuesAt, type Issue } from './api';
+
+export function FieldErrors({ issues, path, local }: { issues: Issue[]; path: string; local?: string | undefined }) {
+  const list = issuesAt(issues, path);
+  if (!list.length && !local) return null;
+  return (
+    <ul class="field-errors" data-path={path}>
+      {local ? <li>{local}</li> : null}
+      {list.map((i) => (
+        <li key={i.path + i.message}>{i.path !== path ? `${i.path.slice(path.length + 1)}: ` : ''}{i.message}</li>
+      ))}
+    </ul>
+  );
+}
+
+type FieldProps = {
+  label: string;
+  path: string;
+  issues: Issue[];
+  local?: string | undefined;
+  hint?: string;
+  children: (id: string, invalid: boolean) => ComponentChildren;
+  class?: string;
+};
+
+/** A label, the control (given its id), a hint, and the errors for `path`. */
+export function Field({ label, path, issues, local, hint, children, class: cls }: FieldProps) {
+  const id = useId();
+  const invalid = !!local || issuesAt(issues, path).length > 0;
+  return (
+    <div class={`field${invalid ? ' invalid' : ''}${cls ? ' ' + cls : ''}`}>
+      <label for={id}>{label}</label>
+      {children(id, invalid)}
+      {hint ? <p class="hint">{hint}</p> : null}
+      <FieldErrors issues={issues} path={path} local={local} />
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <div class="state" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true" /> Loading {what}…
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class="state empty">
+      <h3>{title}</h3>
+      {children}
+    </div>
+  );
+}
+
+/** What went wrong with a save or a load: the conflict banner, the usedBy refusal, or the message. */
+export function ErrorBanner({ error, onReload }: { error: unknown; onReload?: () => void }) {
+  if (!error) return null;
+  if (error instanceof ApiError && error.conflict) {
+    return (
+      <div class="banner warn" role="alert">
+        <strong>Changed by someone else.</strong> This site is now at version {error.currentVersion}; your edit was not saved, so
+        nothing was overwritten. Reload to get the latest version (your unsaved changes here will be lost).
+        {onReload ? (
+          <button type="button" class="btn small" onClick={onReload}>
+            Reload
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  const issues = error instanceof ApiError ? error.issues : [];
+  return (
+    <div class="banner error" role="alert">
+      <strong>{error instanceof ApiError && error.issues.length ? 'Please fix the highlighted fields.' : 'Not saved.'}</strong> {e.message}
+      {error instanceof ApiError && error.usedBy?.length ? <span class="used-by"> Used by: {error.usedBy.join(', ')}.</span> : null}
+      {issues.length ? (
+        <ul>
+          {issues.map((i) => (
+            <li key={i.path + i.message}>
+              <code>{i.path}</code> {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function PageHeader({ title, children, sub }: { title: string; sub?: string; children?: ComponentChildren }) {
+  return (
+    <header class="page-header">
+      <div>
+        <h1>{title}</h1>
+        {sub ? <p class="sub">{sub}</p> : null}
+      </div>
+      <div class="actions">{children}</div>
+    </header>
+  );
+}
+
+/** Marketer content in a document that can run nothing: sandbox="" (no scripts, opaque origin). */
+export function Preview({ html, title, class: cls }: { html: string; title: string; class?: string }) {
+  const doc = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/_wm/dashboard/preview.css"></head><body>${html}</body></html>`;
+  return <iframe class={`preview${cls ? ' ' + cls : ''}`} sandbox="" srcdoc={doc} title={title} />;
+}
+
+export const num = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+/** '' -> undefined (leave the field out), else the number as typed (the API says if it is wrong). */
+export const toNum = (v: string) => (v.trim() === '' ? undefined : Number(v));
