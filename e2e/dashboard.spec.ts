@@ -14,7 +14,9 @@ const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifact
 const HERO = '[data-wm-slot="hero"]';
 const VISIT = '/category/running?utm_source=dashboard-e2e';
 
-test('a marketer builds a segment and a hero for it; a matching visitor sees it, edits show up', async ({ page, browser }) => {
+test('a marketer builds a segment and a hero for it; a matching visitor sees it, edits show up', async ({
+  // Long: a whole marketer session plus a visitor polling through the 5 s config cache, on CI's 2 cores.
+  test.setTimeout(90_000); page, browser }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 860 });
 
@@ -91,15 +93,15 @@ test('a marketer builds a segment and a hero for it; a matching visitor sees it,
     await visitor.goto(VISIT);
     return visitor.locator(HERO).innerText();
   };
-  // The edge caches a site's config for up to 5 s per isolate.
-  await expect.poll(heroText, { timeout: 15_000, intervals: [500, 1_000] }).toContain('Road runners 2 hero');
+  // The edge caches a site's config for up to 5 s per isolate; each poll is a full page load.
+  await expect.poll(heroText, { timeout: 30_000, intervals: [500, 1_000] }).toContain('Road runners 2 hero');
 
   // Edit the variant: the visitor sees the change.
   await variant.getByLabel('HTML').fill('<div><h1>Road runners 2, edited</h1><p>Changed in the dashboard.</p></div>');
   await expect(variant.frameLocator('iframe.preview').locator('h1')).toHaveText('Road runners 2, edited');
   await page.getByRole('button', { name: 'Save slot' }).click();
   await expect(page.getByRole('status')).toContainText('Saved');
-  await expect.poll(heroText, { timeout: 15_000, intervals: [500, 1_000] }).toContain('Road runners 2, edited');
+  await expect.poll(heroText, { timeout: 30_000, intervals: [500, 1_000] }).toContain('Road runners 2, edited');
   await visitorContext.close();
 
   // Deleting a segment a slot still uses is refused, with the reason.
