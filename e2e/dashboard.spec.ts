@@ -14,9 +14,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifact
 const HERO = '[data-wm-slot="hero"]';
 const VISIT = '/category/running?utm_source=dashboard-e2e';
 
-test('a marketer builds a segment and a hero for it; a matching visitor sees it, edits show up', async ({
-  // Long: a whole marketer session plus a visitor polling through the 5 s config cache, on CI's 2 cores.
-  test.setTimeout(90_000); page, browser }) => {
+test('a marketer builds a segment and a hero for it; a matching visitor sees it, edits show up', async ({ page, browser }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 860 });
 
