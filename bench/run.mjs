@@ -2,7 +2,7 @@
 // collect-endpoint load beside the health route, then proxy mode's added latency beside plain
 // pass-through. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
 //
-//   node bench/run.mjs [--only=sizes|main|load|proxy] [--snippet=path] [--write] [--loads=10]
+//   node bench/run.mjs [--only=sizes|main|load|proxy|rules] [--snippet=path] [--write] [--loads=10]
 //                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200]
 //                      [--proxy-requests=400] [--proxy-seconds=6] [--proxy-concurrency=8]
 //
@@ -21,8 +21,8 @@ const args = Object.fromEntries(
   }),
 );
 const only = args.only ?? '';
-if (!['', 'sizes', 'main', 'load', 'proxy'].includes(only)) {
-  console.error(`--only must be sizes, main, load or proxy (got "${only}")`);
+if (!['', 'sizes', 'main', 'load', 'proxy', 'rules'].includes(only)) {
+  console.error(`--only must be sizes, main, load, proxy or rules (got "${only}")`);
   process.exit(2);
 }
 const snippet = args.snippet || process.env.WM_SNIPPET || 'dist/snippet/wm.js';
@@ -108,6 +108,16 @@ if (only === '' || only === 'proxy') {
   }
 }
 
+if (only === '' || only === 'rules') {
+  const { measureRules, formatRules } = await import('./rules.mjs');
+  try {
+    section('Rules engine: segment evaluations per second (pure evaluator, plain Node)', formatRules(await measureRules(progress)));
+  } catch (err) {
+    failed = true;
+    section('Rules engine', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
+  }
+}
+
 if ('write' in args) {
   const file = 'bench/RESULTS.md';
   writeFileSync(file, resultsMarkdown());
@@ -121,7 +131,7 @@ process.exit(failed ? 1 : 0);
 function resultsMarkdown() {
   const cpu = cpus();
   const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
-  const skipped = ['sizes', 'main', 'load', 'proxy'].filter((p) => only && only !== p);
+  const skipped = ['sizes', 'main', 'load', 'proxy', 'rules'].filter((p) => only && only !== p);
   return [
     '# Benchmark results',
     '',
