@@ -81,8 +81,11 @@ const UI_SRC = '/_wm/wm-ui.js';
 /** The attribute of the JSON block above (read by wm-ui.js). */
 export const DECISIONS_ATTRIBUTE = 'data-wm-ui';
 
+/** ` nonce="…"` for the scripts we inject, when the page's CSP allows scripts by nonce. */
+const nonceAttribute = (nonce: string | undefined) => (nonce ? ` nonce="${escapeAttr(nonce)}"` : '');
+
 function snippetTag(options: RewriteOptions, nonce: string | undefined): string {
-  const n = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';
+  const n = nonceAttribute(nonce);
   const consent = options.consentPolicy === 'opt-in' ? ' data-consent="opt-in"' : '';
   return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"${consent}></script>`;
 }
@@ -168,8 +171,7 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
     .onDocument({ end: (end) => inject((html) => end.append(html, { html: true })) });
 
   // The UI chunk comes with its data, so the messages show without waiting for wm.js to ask.
-  const nonceAttr = nonce ? ` nonce="${escapeAttr(nonce)}"` : '';
-  const block = decisionsBlock(decisions, `<script${nonceAttr} async src="${escapeAttr(UI_SRC)}"></script>`);
+  const block = decisionsBlock(decisions, `<script${nonceAttribute(nonce)} async src="${escapeAttr(UI_SRC)}"></script>`);
   if (block) {
     let placed = false;
     rewriter = rewriter

@@ -44,11 +44,8 @@ collect.post('/e', async (c) => {
   checkOrigin(c, site);
   c.header('Cache-Control', 'no-store');
 
-  const verdict = storageVerdict(
-    site.consentPolicy,
-    gpcFromHeader(c.req.header('sec-gpc')),
-    explicitConsent(batch.events, batch.consent),
-  );
+  const explicit = explicitConsent(batch.events, batch.consent);
+  const verdict = storageVerdict(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit);
   if (!verdict.store) {
     // Nothing is stored and no Durable Object is touched; a visitor who declined is also forgotten here.
     if (verdict.basis === 'explicit-denial') rememberOptOut(c);
@@ -68,7 +65,7 @@ collect.post('/e', async (c) => {
   }
   let visitorId = known ?? newVisitorId();
   const receivedAt = Date.now();
-  const context = decisionContext(c, site, pageOf(batch.events), explicitConsent(batch.events, batch.consent));
+  const context = decisionContext(c, site, pageOf(batch.events), explicit);
   let result = await visitorStub(c.env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
   if (limitedBy(result)) {
     const { capacity, refillPerSecond } = VISITOR_BATCHES;
