@@ -3,7 +3,8 @@
 // strict CSP, and records impressions, clicks, dismissals and survey answers through wm.js.
 // The edge is not asked: POST /_wm/e and GET /_wm/decide are answered here with crafted decisions,
 // and the fixture pages are served untouched (as a site that only routes /_wm/ to the worker).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { serveFixturesUntouched } from './support/waymark';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { Batch, CollectResponse, MessageDecision, WireEvent } from '../protocol/wire';
 
@@ -29,15 +30,7 @@ type Edge = { decisions: MessageDecision[]; events: WireEvent[] };
 /** Fakes the edge: every collect response and /_wm/decide answer `edge.decisions`; sent events are kept. */
 async function fakeEdge(page: Page, decisions: MessageDecision[]): Promise<Edge> {
   const edge: Edge = { decisions, events: [] };
-  await page.route(
-    (url) => url.pathname.startsWith('/fixtures/') && url.pathname.endsWith('.html'),
-    (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: readFileSync(`e2e${new URL(route.request().url()).pathname}`, 'utf8'),
-      }),
-  );
+  await serveFixturesUntouched(page);
   await page.route(
     (url) => url.pathname === '/_wm/e',
     async (route) => {

@@ -2,7 +2,7 @@
 // [data-wm-slot] elements with the edge's decisions, caches them for the next page, hides only
 // slots without a cached decision and only for at most 300 ms, and does nothing without consent.
 // The edge is not asked: POST /_wm/e and GET /_wm/decide are answered here with crafted decisions.
-import { readFileSync } from 'node:fs';
+import { serveFixturesUntouched } from './support/waymark';
 import { expect, test, type Page } from '@playwright/test';
 import type { CollectResponse, SlotDecision } from '../protocol/wire';
 
@@ -28,17 +28,7 @@ type Edge = { collect: SlotDecision[]; decide: SlotDecision[] | 404; delay: numb
 
 async function fakeEdge(page: Page, init: Partial<Edge> = {}): Promise<Edge> {
   const edge: Edge = { collect: [], decide: [], delay: 0, decideCalls: [], ...init };
-  // The fixture pages as a site that is not proxied would serve them: untouched by the worker
-  // (the local demo site runs in proxy mode, which would personalize them on the way).
-  await page.route(
-    (url) => url.pathname.startsWith('/fixtures/') && url.pathname.endsWith('.html'),
-    (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: readFileSync(`e2e${new URL(route.request().url()).pathname}`, 'utf8'),
-      }),
-  );
+  await serveFixturesUntouched(page);
   await page.route(
     (url) => url.pathname === '/_wm/e',
     async (route) => {

@@ -2,7 +2,7 @@
 import { escapeText } from '../../edge/src/personalize/sanitize';
 import { slugify, type Issue, type Json } from './api';
 import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
-import { Empty, ErrorBanner, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
+import { Empty, ErrorBanner, NotFound, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
 
 const TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'];
 const TRIGGERS: Record<string, string> = { load: 'On page load', time: 'After some seconds', scroll: 'At a scroll depth', exit: 'On exit intent', event: 'After an event' };
@@ -78,16 +78,7 @@ function previewHtml(m: Json): string {
 export function MessageEditor(props: EditorProps) {
   const ed = useEditor('messages', props, () => ({ id: '', name: '', type: 'banner', segments: [], trigger: { on: 'load' }, body: '', priority: 0, caps: {}, holdout: 0, variants: [{ id: 'default', weight: 100 }] }));
   const siteId = props.site.config.id;
-  if (!ed.item) {
-    return (
-      <>
-        <PageHeader title="Message not found" />
-        <Empty title={`There is no message “${props.id}” in this site`}>
-          <a href={`#/s/${encodeURIComponent(siteId)}/messages`}>Back to messages</a>
-        </Empty>
-      </>
-    );
-  }
+  if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
   const m = ed.item;
   const issues = ed.issues;
   const trigger = (m['trigger'] ?? { on: 'load' }) as Json;

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { slugify, type Issue, type Json } from './api';
 import { describe, fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
 import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
-import { Empty, ErrorBanner, Field, FieldErrors, PageHeader } from './ui';
+import { Empty, ErrorBanner, NotFound, Field, FieldErrors, PageHeader } from './ui';
 
 export function SegmentList({ site }: ListProps) {
   const segments = site.config.segments;
@@ -138,16 +138,7 @@ export function SegmentEditor(props: EditorProps) {
   const [checked, setChecked] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
-  if (!ed.item) {
-    return (
-      <>
-        <PageHeader title="Segment not found" />
-        <Empty title={`There is no segment “${props.id}” in this site`}>
-          <a href={`#/s/${encodeURIComponent(siteId)}/segments`}>Back to segments</a>
-        </Empty>
-      </>
-    );
-  }
+  if (!ed.item) return <NotFound kind="segment" id={props.id} siteId={siteId} tab="segments" />;
   const item = ed.item;
   const issues = ed.issues;
 

@@ -3,7 +3,7 @@ import { renderContent } from '../../edge/src/personalize/render';
 import type { SlotContent } from '../../edge/src/config/personalization';
 import type { Json } from './api';
 import { useEditor, type EditorProps, type ListProps } from './editing';
-import { Empty, ErrorBanner, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
+import { Empty, ErrorBanner, NotFound, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
 
 export function SlotList({ site }: ListProps) {
   const siteId = site.config.id;
@@ -71,16 +71,7 @@ function previewHtml(content: Json): string {
 export function SlotEditor(props: EditorProps) {
   const ed = useEditor('slots', props, () => ({ id: '', name: '', variants: [] }));
   const siteId = props.site.config.id;
-  if (!ed.item) {
-    return (
-      <>
-        <PageHeader title="Slot not found" />
-        <Empty title={`There is no slot “${props.id}” in this site`}>
-          <a href={`#/s/${encodeURIComponent(siteId)}/slots`}>Back to slots</a>
-        </Empty>
-      </>
-    );
-  }
+  if (!ed.item) return <NotFound kind="slot" id={props.id} siteId={siteId} tab="slots" />;
   const item = ed.item;
   const issues = ed.issues;
   const variants = (item['variants'] ?? []) as Json[];

@@ -113,3 +113,15 @@ export function Preview({ html, title, class: cls }: { html: string; title: stri
 export const num = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 /** '' -> undefined (leave the field out), else the number as typed (the API says if it is wrong). */
 export const toNum = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** An editor opened for an item the site does not have (a stale link, or it was deleted). */
+export function NotFound({ kind, id, siteId, tab }: { kind: string; id: string; siteId: string; tab: string }) {
+  return (
+    <>
+      <PageHeader title={`${kind[0]!.toUpperCase()}${kind.slice(1)} not found`} />
+      <Empty title={`There is no ${kind} “${id}” in this site`}>
+        <a href={`#/s/${encodeURIComponent(siteId)}/${tab}`}>Back to {tab}</a>
+      </Empty>
+    </>
+  );
+}

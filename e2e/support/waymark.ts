@@ -3,6 +3,7 @@
  * sends to POST /_wm/e, and what GET /_wm/me returns for the visitor.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import type {
   Batch,
@@ -171,4 +172,21 @@ export function pageEvent(path = '/'): WireEvent {
     title: 'Waymark Outfitters',
     type: 'page',
   };
+}
+
+/**
+ * Serves the fixture pages (/fixtures/*.html) straight from e2e/fixtures, as a site that is not
+ * routed through the worker would: the local demo site runs in proxy mode, which would
+ * personalize them on the way.
+ */
+export async function serveFixturesUntouched(page: Page): Promise<void> {
+  await page.route(
+    (url) => url.pathname.startsWith('/fixtures/') && url.pathname.endsWith('.html'),
+    (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: readFileSync(`e2e${new URL(route.request().url()).pathname}`, 'utf8'),
+      }),
+  );
 }

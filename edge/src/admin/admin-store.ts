@@ -6,6 +6,7 @@
  * and recorded in the audit log.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { applyMigrations } from '../storage/migrations';
 import { siteConfigSchema, type SiteConfig } from '../config/site';
 import { SiteStore } from '../config/site-store';
 import { DEMO_SITE } from '../demo/seed';
@@ -88,12 +89,7 @@ export class AdminStore extends DurableObject<Env> {
 
   private ensureSchema(): void {
     if (this.schemaReady) return;
-    this.sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const applied = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version').one().v ?? 0;
-    MIGRATIONS.slice(applied).forEach((migration, i) => {
-      this.sql.exec(migration);
-      this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', applied + i + 1);
-    });
+    applyMigrations(this.sql, MIGRATIONS);
     this.schemaReady = true;
   }
 

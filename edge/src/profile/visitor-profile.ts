@@ -5,6 +5,7 @@
  * until its writes are durable: an acknowledged event is never lost.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { applyMigrations } from '../storage/migrations';
 import type { ConsentState, Decision, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
 import type { Segment, Slot } from '../config/personalization';
 import { inactivityLeaves } from '../rules/conditions';
@@ -120,13 +121,7 @@ export class VisitorProfile extends DurableObject<Env> {
 
   private ensureSchema(): void {
     if (this.schemaReady) return;
-    // PRAGMA user_version is not allowed in Durable Object SQL, so the version lives in a table.
-    this.sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const applied = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version').one().v ?? 0;
-    MIGRATIONS.slice(applied).forEach((migration, i) => {
-      this.sql.exec(migration);
-      this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', applied + i + 1);
-    });
+    applyMigrations(this.sql, MIGRATIONS);
     this.schemaReady = true;
   }
 
