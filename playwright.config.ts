@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const PORT = 8788;
+/** WM_E2E_PORT lets two checkouts (or two people) run the suite side by side. */
+const PORT = Number(process.env['WM_E2E_PORT'] ?? 8788);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** Wiped at the start of every run, so each run starts with empty profiles. */
-const STATE_DIR = '.wrangler/e2e-state';
+const STATE_DIR = PORT === 8788 ? '.wrangler/e2e-state' : `.wrangler/e2e-state-${PORT}`;
 
 /**
  * The Chromium to drive: WM_CHROMIUM if set, else Debian's /usr/bin/chromium when present (the
@@ -23,7 +24,8 @@ const executablePath = chromiumPath();
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  testIgnore: ['soak/**'], // npm run test:soak (playwright.soak.config.ts): minutes long
+  outputDir: PORT === 8788 ? 'test-results' : `test-results-${PORT}`,
   fullyParallel: false,
   forbidOnly: !!process.env['CI'],
   retries: 0,
@@ -48,7 +50,14 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], baseURL: BASE_URL } }],
+  projects: [
+    { name: 'chromium', testIgnore: ['dashboard.spec.ts', 'soak/**'], use: { ...devices['Desktop Chrome'], baseURL: BASE_URL } },
+    // The marketer's dashboard flow edits the demo site's config through forms that send the
+    // version they loaded: it runs after the specs that also write the config (reports,
+    // journeys), so no other write lands between its load and its save, and its new segments
+    // and banner cannot appear in other specs' pages.
+    { name: 'dashboard', testMatch: ['dashboard.spec.ts'], dependencies: ['chromium'], use: { ...devices['Desktop Chrome'], baseURL: BASE_URL } },
+  ],
   webServer: {
     // Fresh state, and a private copy of the built static files: `wrangler dev` reloads when its
     // assets directory changes, and a reload drops requests in flight, so a `npm run build` run

@@ -45,6 +45,8 @@ function layoutAndReport() {
         for (const f of DASHBOARD_STATIC) cpSync(`dashboard/${f}`, `${dir}/${f}`);
         cpSync('dist/dashboard/app.js', `${dir}/app.js`);
       }
+      // The dashboard's security headers (CSP) live in the assets root's _headers file.
+      for (const dir of ['dist/public', 'dist/edge-public']) cpSync('dashboard/_headers', `${dir}/_headers`);
       for (const f of SNIPPET_FILES) {
         const s = sizes(`dist/snippet/${f}`);
         console.log(`dist/snippet/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9, ${s.brotli} B brotli`);

@@ -2,7 +2,7 @@
 // collect-endpoint load beside the health route, then proxy mode's added latency beside plain
 // pass-through. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
 //
-//   node bench/run.mjs [--only=sizes|main|load|proxy|rules] [--snippet=path] [--write] [--loads=10]
+//   node bench/run.mjs [--only=sizes|main|load|proxy|rules|funnel] [--snippet=path] [--write] [--loads=10]
 //                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200]
 //                      [--proxy-requests=400] [--proxy-seconds=6] [--proxy-concurrency=8]
 //
@@ -21,8 +21,8 @@ const args = Object.fromEntries(
   }),
 );
 const only = args.only ?? '';
-if (!['', 'sizes', 'main', 'load', 'proxy', 'rules'].includes(only)) {
-  console.error(`--only must be sizes, main, load, proxy or rules (got "${only}")`);
+if (!['', 'sizes', 'main', 'load', 'proxy', 'rules', 'funnel'].includes(only)) {
+  console.error(`--only must be sizes, main, load, proxy, rules or funnel (got "${only}")`);
   process.exit(2);
 }
 const snippet = args.snippet || process.env.WM_SNIPPET || 'dist/snippet/wm.js';
@@ -118,6 +118,16 @@ if (only === '' || only === 'rules') {
   }
 }
 
+if (only === '' || only === 'funnel') {
+  const { measureFunnel, formatFunnel } = await import('./funnel.mjs');
+  try {
+    section('Journey analytics: a 5-step funnel over 1,000,000 stored events (local workerd, SQLite Durable Object)', formatFunnel(await measureFunnel(progress)));
+  } catch (err) {
+    failed = true;
+    section('Journey analytics funnel', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
+  }
+}
+
 if ('write' in args) {
   const file = 'bench/RESULTS.md';
   writeFileSync(file, resultsMarkdown());
@@ -131,7 +141,7 @@ process.exit(failed ? 1 : 0);
 function resultsMarkdown() {
   const cpu = cpus();
   const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
-  const skipped = ['sizes', 'main', 'load', 'proxy', 'rules'].filter((p) => only && only !== p);
+  const skipped = ['sizes', 'main', 'load', 'proxy', 'rules', 'funnel'].filter((p) => only && only !== p);
   return [
     '# Benchmark results',
     '',

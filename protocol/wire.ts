@@ -237,6 +237,24 @@ export type ErrorResponse = {
   rejected?: RejectedEvent[];
 };
 
+/** One journey in a visitor's profile (edge/src/journeys/). */
+export type ProfileJourney = {
+  id: string;
+  name: string;
+  /** active: waiting in `step`; completed: ran to the end; exited: an exit step (or left); converted: reached the goal. */
+  status: 'active' | 'completed' | 'exited' | 'converted';
+  step: string | null;
+  /** Since when at `step`. */
+  since: number;
+  enteredAt: number;
+  /** When the current wait ends, while active. */
+  wakeAt: number | null;
+  endedAt: number | null;
+  /** How many times the visitor entered it. */
+  runs: number;
+  history: { at: number; step: string | null; what: string }[];
+};
+
 /** GET /_wm/me: everything stored about the caller. */
 export type ProfileExport = {
   site: string;
@@ -251,8 +269,15 @@ export type ProfileExport = {
   segments: { id: string; enteredAt: number }[];
   /** In-app messages this visitor was assigned (variant, or "holdout"), and goal conversions. */
   messages: { id: string; variant: string; exposedAt: number; convertedAt: number | null }[];
+  /** Journeys the visitor is in or went through: where they are, since when, and the recent history. */
+  journeys?: ProfileJourney[];
   eventCount: number;
   events: StoredEvent[];
+  /**
+   * Set when the profile is a user's golden record (the browser called `identify`): every browser
+   * linked to it, by the first 8 characters of its visitor id; `current` marks the caller's.
+   */
+  linkedVisitors?: { id: string; linkedAt: number; current: boolean }[];
 };
 
 export type StoredEvent = WireEvent & { receivedAt: number };

@@ -2,6 +2,9 @@
  * The admin API client: every call goes to /_wm/admin/api with the session cookie, and every
  * write carries the CSRF token from login (or GET /session) and the version the form was loaded at.
  */
+import type { OverviewReport, ProfileSearchQuery, ProfileSearchReport, SegmentCountReport } from '../../protocol/analytics';
+import type { ProfileExport } from '../../protocol/wire';
+
 export const API = '/_wm/admin/api';
 
 export type Issue = { path: string; message: string };
@@ -64,12 +67,18 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
   return data as T;
 }
 
+export type AuditEntry = { seq: number; at: string; who: string; action: 'create' | 'update' | 'delete'; path: string; beforeVersion: number; afterVersion: number; changed: string[]; summary: string };
+export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountReport } from '../../protocol/analytics';
+export type { ProfileExport, StoredEvent } from '../../protocol/wire';
+
 export type Session = { user: string; csrfToken: string; expiresAt: string };
 export type SiteSummary = { id: string; name: string; version: number };
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
 export type Json = Record<string, any>;
 export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
-export type Collection = 'segments' | 'slots' | 'messages';
+export type Collection = 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks';
+/** One attempt of a webhook delivery (edge/src/webhooks/log.ts), newest first. */
+export type DeliveryLogEntry = { seq: number; webhook: string; delivery: string; visitor: string; journey: string; step: string; attempt: number; at: string; outcome: 'delivered' | 'retry' | 'dead'; statusCode: number | null; durationMs: number; error: string | null; nextAt: string | null };
 
 export const api = {
   session: () => call<Session>('GET', '/session', undefined, { quiet401: true }),
@@ -79,6 +88,15 @@ export const api = {
   site: (site: string) => call<{ site: SiteConfig; version: number }>('GET', `/sites/${encodeURIComponent(site)}`),
   putItem: (site: string, collection: Collection, id: string, item: Json, baseVersion: number) =>
     call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, { ...item, baseVersion }),
+  putSite: (site: string, config: Json) => call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}`, config),
+  audit: (site: string, limit = 200) => call<{ entries: AuditEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/audit?limit=${limit}`),
+  profile: (site: string, visitorId: string) => call<{ profile: ProfileExport }>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
+  searchProfiles: (site: string, q: string, by: ProfileSearchQuery['by'] = 'any') =>
+    call<ProfileSearchReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/profiles?q=${encodeURIComponent(q)}&by=${by ?? 'any'}&limit=20`),
+  overview: (site: string, minutes = 30) => call<OverviewReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/overview?minutes=${minutes}`),
+  segmentCount: (site: string, condition: unknown) => call<SegmentCountReport>('POST', `/sites/${encodeURIComponent(site)}/analytics/segment-count`, { condition }),
+  deliveries: (site: string, webhook: string, limit = 100) =>
+    call<{ deliveries: DeliveryLogEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
   deleteItem: (site: string, collection: Collection, id: string, version: number) =>
     call<{ site: SiteConfig; version: number }>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
 };

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type Collection, type Issue, type Json, type SiteConfig } from './api';
 import type { SiteState } from './main';
 
-export type Tab = 'segments' | 'slots' | 'messages';
+export type Tab = 'overview' | 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit';
 /** A notice waiting for the editor of item `id` (set when a new item is saved and opened). */
 let flash: { id: string; message: string } | undefined;
 

@@ -3,6 +3,7 @@
  * /_wm/admin/api. Routes live in the hash (#/s/<site>/<tab>[/<id>|/new]) so reloads and the back
  * button work without any server routing.
  */
+import './zod-jitless';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, setCsrf, whenUnauthorized, type SiteConfig, type SiteSummary } from './api';
@@ -10,19 +11,33 @@ import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 import { SegmentEditor, SegmentList } from './segments';
 import { SlotEditor, SlotList } from './slots';
 import { MessageEditor, MessageList } from './messages';
+import { JourneyEditor, JourneyList } from './journeys';
+import { WebhookEditor, WebhookList } from './webhooks';
 import type { Tab } from './editing';
+import { Overview } from './overview';
+import { ProfileSearch, ProfileView } from './profiles';
+import { Settings } from './settings';
+import { AuditLog } from './audit';
+import { Reports } from './reports/index';
 
 const TABS: { tab: Tab; label: string }[] = [
+  { tab: 'overview', label: 'Overview' },
   { tab: 'segments', label: 'Segments' },
   { tab: 'slots', label: 'Slots' },
   { tab: 'messages', label: 'Messages' },
+  { tab: 'journeys', label: 'Journeys' },
+  { tab: 'webhooks', label: 'Webhooks' },
+  { tab: 'reports', label: 'Reports' },
+  { tab: 'profiles', label: 'Profiles' },
+  { tab: 'settings', label: 'Settings' },
+  { tab: 'audit', label: 'Audit log' },
 ];
 
 type Route = { site?: string; tab?: Tab; id?: string };
 function parseHash(): Route {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] !== 's' || !parts[1]) return {};
-  const tab = TABS.find((t) => t.tab === parts[2])?.tab ?? 'segments';
+  const tab = TABS.find((t) => t.tab === parts[2])?.tab ?? 'overview';
   return { site: parts[1], tab, ...(parts[3] ? { id: parts[3] } : {}) };
 }
 
@@ -95,7 +110,7 @@ function Sites({ sites }: { sites: SiteSummary[] | null }) {
         <ul class="site-list">
           {sites.map((s) => (
             <li key={s.id}>
-              <a class="card site-card" href={`#/s/${encodeURIComponent(s.id)}/segments`}>
+              <a class="card site-card" href={`#/s/${encodeURIComponent(s.id)}/overview`}>
                 <strong>{s.name}</strong>
                 <span class="muted">
                   {s.id} · version {s.version}
@@ -185,7 +200,14 @@ function App() {
     const id = route.id;
     if (route.tab === 'slots') main = id ? <SlotEditor key={id} id={id} {...props} /> : <SlotList {...props} />;
     else if (route.tab === 'messages') main = id ? <MessageEditor key={id} id={id} {...props} /> : <MessageList {...props} />;
-    else main = id ? <SegmentEditor key={id} id={id} {...props} /> : <SegmentList {...props} />;
+    else if (route.tab === 'journeys') main = id ? <JourneyEditor key={id} id={id} {...props} /> : <JourneyList {...props} />;
+    else if (route.tab === 'webhooks') main = id ? <WebhookEditor key={id} id={id} {...props} /> : <WebhookList {...props} />;
+    else if (route.tab === 'segments') main = id ? <SegmentEditor key={id} id={id} {...props} /> : <SegmentList {...props} />;
+    else if (route.tab === 'profiles') main = id ? <ProfileView key={id} id={id} {...props} /> : <ProfileSearch {...props} />;
+    else if (route.tab === 'settings') main = <Settings key={current.config.id} {...props} />;
+    else if (route.tab === 'audit') main = <AuditLog {...props} />;
+    else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
+    else main = <Overview {...props} />;
   }
 
   return (

@@ -1,8 +1,10 @@
-/** Messages: the list, and the editor with a text-only preview in a sandboxed frame. */
-import { escapeText } from '../../edge/src/personalize/sanitize';
-import { slugify, type Issue, type Json } from './api';
+/** Messages: the list, and the editor with a live preview of the draft inside the site's real page. */
+import { type Issue, type Json } from './api';
 import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
-import { Empty, ErrorBanner, NotFound, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
+import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
+import { useState } from 'preact/hooks';
+import { Empty, NotFound, Field, FieldErrors, num, toNum } from './ui';
+import { draftDecision, PagePreview } from './page-preview';
 
 const TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'];
 const TRIGGERS: Record<string, string> = { load: 'On page load', time: 'After some seconds', scroll: 'At a scroll depth', exit: 'On exit intent', event: 'After an event' };
@@ -21,11 +23,7 @@ export function MessageList({ site }: ListProps) {
   const messages = site.config.messages;
   return (
     <>
-      <PageHeader title="Messages" sub="Banners, modals, toasts, inline notes and one-question surveys.">
-        <a class="btn primary" href={`#/s/${encodeURIComponent(siteId)}/messages/new`}>
-          New message
-        </a>
-      </PageHeader>
+      <ListTop title="Messages" sub="Banners, modals, toasts, inline notes and one-question surveys." siteId={siteId} tab="messages" kind="message" />
       {!messages.length ? (
         <Empty title="No messages yet">
           <p>Messages show to the segments you pick, when the trigger fires, within their caps.</p>
@@ -45,7 +43,7 @@ export function MessageList({ site }: ListProps) {
             {messages.map((m) => (
               <tr key={m['id']}>
                 <td>
-                  <a href={`#/s/${encodeURIComponent(siteId)}/messages/${encodeURIComponent(m['id'])}`}>{m['name']}</a>
+                  <ItemLink siteId={siteId} tab="messages" item={m} />
                 </td>
                 <td>
                   <span class="pill">{m['type']}</span>
@@ -62,20 +60,8 @@ export function MessageList({ site }: ListProps) {
   );
 }
 
-function previewHtml(m: Json): string {
-  const e = (v: unknown) => escapeText(String(v ?? ''));
-  const options = m['type'] === 'survey' ? ((m['survey']?.['options'] ?? []) as Json[]).map((o) => `<span class="wm-opt">${e(o['label'])}</span>`).join('') : '';
-  return (
-    `<div class="wm-msg wm-${e(m['type'])}">` +
-    (m['title'] ? `<p class="wm-title">${e(m['title'])}</p>` : '') +
-    `<p>${e(m['body']) || '<span class="wm-empty">Body text</span>'}</p>` +
-    (options ? `<p class="wm-opts">${options}</p>` : '') +
-    (m['cta']?.['text'] ? `<p><span class="wm-cta">${e(m['cta']['text'])}</span> <small>${e(m['cta']['href'])}</small></p>` : '') +
-    `</div>`
-  );
-}
-
 export function MessageEditor(props: EditorProps) {
+  const [previewVariant, setPreviewVariant] = useState(0);
   const ed = useEditor('messages', props, () => ({ id: '', name: '', type: 'banner', segments: [], trigger: { on: 'load' }, body: '', priority: 0, caps: {}, holdout: 0, variants: [{ id: 'default', weight: 100 }] }));
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
@@ -137,24 +123,12 @@ export function MessageEditor(props: EditorProps) {
 
   return (
     <form onSubmit={submit} noValidate class="editor">
-      <PageHeader title={ed.isNew ? 'New message' : String(m['name'] || m['id'])} sub={ed.isNew ? 'Who sees what, when.' : `Message ${m['id']} · editing site version ${ed.version}`}>
-        <a class="btn ghost" href={`#/s/${encodeURIComponent(siteId)}/messages`}>
-          Back
-        </a>
-        <button class="btn primary" type="submit" disabled={ed.busy}>
-          {ed.busy ? 'Saving…' : 'Save message'}
-        </button>
-      </PageHeader>
-      <ErrorBanner error={ed.error} onReload={ed.reloadLatest} />
-      {ed.notice ? <p class="banner ok" role="status">{ed.notice}</p> : null}
-      <div class="split">
+      <EditorTop ed={ed} kind="message" siteId={siteId} tab="messages" newSub="Who sees what, when." />
+      <div class="split preview-wide">
         <div>
           <section class="card">
             <div class="grid-3">
-              {typed('Name', 'name', m['name'], (name) => ed.update(ed.isNew ? { name, id: slugify(name) } : { name }))}
-              <Field label="Id" path="id" issues={issues}>
-                {(id, invalid) => <input id={id} value={m['id'] ?? ''} readOnly={!ed.isNew} aria-invalid={invalid} onInput={(e) => ed.update({ id: e.currentTarget.value })} />}
-              </Field>
+              <NameIdFields ed={ed} />
               <Field label="Type" path="type" issues={issues}>
                 {(id) => (
                   <select id={id} value={m['type']} onChange={(e) => ed.update({ type: e.currentTarget.value })}>
@@ -259,9 +233,23 @@ export function MessageEditor(props: EditorProps) {
             <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />
           </section>
         </div>
-        <aside class="preview-col">
-          <p class="preview-label">Preview (text only)</p>
-          <Preview html={previewHtml(m)} title="Message preview" class="msg" />
+        <aside class="preview-col" aria-label="Live preview">
+          <div class="section-head">
+            <p class="preview-label">Live preview on your site</p>
+            {variants.length > 1 ? (
+              <label class="inline-select">
+                <span class="muted small">Variant</span>
+                <select value={String(Math.min(previewVariant, variants.length - 1))} onChange={(e) => setPreviewVariant(Number(e.currentTarget.value))}>
+                  {variants.map((v, i) => (
+                    <option key={i} value={String(i)}>
+                      {v['id'] || `Variant ${i + 1}`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+          </div>
+          <PagePreview draft={draftDecision(m, variants[Math.min(previewVariant, variants.length - 1)])} />
         </aside>
       </div>
     </form>

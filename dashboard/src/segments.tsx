@@ -1,20 +1,17 @@
 /** Segments: the list with a description of each condition, and the editor with its builder. */
-import { useState } from 'preact/hooks';
-import { slugify, type Issue, type Json } from './api';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Issue, type Json, type SegmentCountReport } from './api';
 import { describe, fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
 import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
-import { Empty, ErrorBanner, NotFound, Field, FieldErrors, PageHeader } from './ui';
+import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
+import { Empty, NotFound, Field, FieldErrors } from './ui';
 
 export function SegmentList({ site }: ListProps) {
   const segments = site.config.segments;
   const siteId = site.config.id;
   return (
     <>
-      <PageHeader title="Segments" sub="Groups of visitors, defined by what they told you, did and where they are.">
-        <a class="btn primary" href={`#/s/${encodeURIComponent(siteId)}/segments/new`}>
-          New segment
-        </a>
-      </PageHeader>
+      <ListTop title="Segments" sub="Groups of visitors, defined by what they told you, did and where they are." siteId={siteId} tab="segments" kind="segment" />
       {!segments.length ? (
         <Empty title="No segments yet">
           <p>A segment is a group of visitors, like “told us they run on roads”. Slots and messages target segments.</p>
@@ -32,7 +29,7 @@ export function SegmentList({ site }: ListProps) {
             {segments.map((s) => (
               <tr key={s['id']}>
                 <td>
-                  <a href={`#/s/${encodeURIComponent(siteId)}/segments/${encodeURIComponent(s['id'])}`}>{s['name']}</a>
+                  <ItemLink siteId={siteId} tab="segments" item={s} />
                 </td>
                 <td>
                   <code>{s['id']}</code>
@@ -44,6 +41,62 @@ export function SegmentList({ site }: ListProps) {
         </table>
       )}
     </>
+  );
+}
+
+const COUNT_DEBOUNCE_MS = 600;
+const int = new Intl.NumberFormat('en-US');
+
+/** "≈ N of M profiles match" for the draft condition, asked again a moment after each edit. */
+function LiveCount({ siteId, condition }: { siteId: string; condition: unknown }) {
+  const key = JSON.stringify(condition ?? null);
+  const [state, setState] = useState<{ key: string; report?: SegmentCountReport; error?: unknown } | null>(null);
+  useEffect(() => {
+    if (condition === undefined) return;
+    let alive = true;
+    const timer = setTimeout(() => {
+      api.segmentCount(siteId, condition).then(
+        (report) => alive && setState({ key, report }),
+        (error) => alive && setState({ key, error }),
+      );
+    }, COUNT_DEBOUNCE_MS);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [siteId, key]);
+  let body;
+  if (condition === undefined) body = <span class="muted">Fix the condition to see how many visitors match.</span>;
+  else if (!state || state.key !== key)
+    body = (
+      <span class="muted">
+        <span class="spinner" aria-hidden="true" />
+        Counting matching profiles…
+      </span>
+    );
+  else if (state.error)
+    body =
+      state.error instanceof ApiError && state.error.status === 400 ? (
+        <span class="muted">Complete the rules to see how many visitors match.</span>
+      ) : (
+        <span class="count-error">Could not count matching profiles: {state.error instanceof Error ? state.error.message : String(state.error)}</span>
+      );
+  else {
+    const r = state.report!;
+    body = (
+      <>
+        <strong class="count-n">
+          ≈ {int.format(r.matching)} of {int.format(r.total)}
+        </strong>{' '}
+        profiles match now{r.sampled ? ` (estimated from a sample of ${int.format(r.evaluated)})` : ''}.{' '}
+        <span class="muted small">{r.note}</span>
+      </>
+    );
+  }
+  return (
+    <p class="live-count" role="status" aria-live="polite" data-testid="segment-count">
+      {body}
+    </p>
   );
 }
 
@@ -128,13 +181,20 @@ function RowEditor({ row, onChange, onRemove, issues, path, index, showProblems 
   );
 }
 
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export function SegmentEditor(props: EditorProps) {
   const ed = useEditor('segments', props, () => ({ id: '', name: '', condition: { pref: '', test: { op: 'eq', value: '' } } }));
   const siteId = props.site.config.id;
   const [model, setModel] = useState<Model | null>(() => toModel(ed.item?.['condition']));
   const [json, setJson] = useState(() => JSON.stringify(ed.item?.['condition'] ?? {}, null, 2));
   const [jsonError, setJsonError] = useState('');
-  const [idTouched, setIdTouched] = useState(!ed.isNew);
   const [checked, setChecked] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
@@ -197,45 +257,10 @@ export function SegmentEditor(props: EditorProps) {
 
   return (
     <form onSubmit={submit} noValidate class="editor">
-      <PageHeader title={ed.isNew ? 'New segment' : String(item['name'] || item['id'])} sub={ed.isNew ? 'Describe who belongs in it.' : `Segment ${item['id']} · editing site version ${ed.version}`}>
-        <a class="btn ghost" href={`#/s/${encodeURIComponent(siteId)}/segments`}>
-          Back
-        </a>
-        <button class="btn primary" type="submit" disabled={ed.busy}>
-          {ed.busy ? 'Saving…' : 'Save segment'}
-        </button>
-      </PageHeader>
-      <ErrorBanner error={ed.error} onReload={ed.reloadLatest} />
-      {ed.notice ? <p class="banner ok" role="status">{ed.notice}</p> : null}
+      <EditorTop ed={ed} kind="segment" siteId={siteId} tab="segments" newSub="Describe who belongs in it." />
       <section class="card">
         <div class="grid-2">
-          <Field label="Name" path="name" issues={issues}>
-            {(id, invalid) => (
-              <input
-                id={id}
-                value={item['name'] ?? ''}
-                aria-invalid={invalid}
-                onInput={(e) => {
-                  const name = e.currentTarget.value;
-                  ed.update(idTouched ? { name } : { name, id: slugify(name) });
-                }}
-              />
-            )}
-          </Field>
-          <Field label="Id" path="id" issues={issues} hint={ed.isNew ? 'Used by slots and messages; cannot change later.' : 'Ids cannot change.'}>
-            {(id, invalid) => (
-              <input
-                id={id}
-                value={item['id'] ?? ''}
-                readOnly={!ed.isNew}
-                aria-invalid={invalid}
-                onInput={(e) => {
-                  setIdTouched(true);
-                  ed.update({ id: e.currentTarget.value });
-                }}
-              />
-            )}
-          </Field>
+          <NameIdFields ed={ed} idHint={ed.isNew ? 'Used by slots and messages; cannot change later.' : 'Ids cannot change.'} />
         </div>
         <Field label="Description (optional)" path="description" issues={issues}>
           {(id) => <input id={id} value={item['description'] ?? ''} onInput={(e) => ed.update({ description: e.currentTarget.value })} />}
@@ -287,36 +312,28 @@ export function SegmentEditor(props: EditorProps) {
             <p class="describe-live">
               <span class="muted">Reads as:</span> {describe(fromModel(model))}
             </p>
+            <LiveCount siteId={siteId} condition={fromModel(model)} />
           </>
         ) : (
           <Field label="Condition (JSON)" path="condition" issues={issues} local={jsonError || undefined} hint="The full condition language: all / any / not over traits, prefs, consent, events, inactivity, page, referrer, UTM, device, geo.">
             {(id, invalid) => <textarea id={id} class="code" rows={12} spellcheck={false} aria-invalid={invalid} value={json} onInput={(e) => setJson(e.currentTarget.value)} />}
           </Field>
         )}
+        {model ? null : <LiveCount siteId={siteId} condition={parseOrUndefined(json)} />}
       </section>
 
-      {!ed.isNew ? (
-        <section class="card danger-zone">
-          <h2>Delete</h2>
-          {confirming ? (
-            <div class="confirm" role="group" aria-label="Confirm delete">
-              <p>
-                Delete the segment <strong>{item['name']}</strong>? Slots and messages that use it must be changed first.
-              </p>
-              <button type="button" class="btn danger" onClick={del} disabled={ed.busy}>
-                Yes, delete it
-              </button>
-              <button type="button" class="btn ghost" onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-            </div>
-          ) : (
-            <button type="button" class="btn danger-outline" onClick={() => setConfirming(true)}>
-              Delete segment…
-            </button>
-          )}
-        </section>
-      ) : null}
+      <DeleteZone
+        ed={ed}
+        confirming={confirming}
+        setConfirming={setConfirming}
+        onDelete={del}
+        button="Delete segment…"
+        question={
+          <>
+            Delete the segment <strong>{item['name']}</strong>? Slots and messages that use it must be changed first.
+          </>
+        }
+      />
     </form>
   );
 }

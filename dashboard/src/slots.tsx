@@ -1,9 +1,10 @@
 /** Slots: the list, and the variant editor with a sandboxed preview of what the edge renders. */
 import { renderContent } from '../../edge/src/personalize/render';
 import type { SlotContent } from '../../edge/src/config/personalization';
-import type { Json } from './api';
-import { useEditor, type EditorProps, type ListProps } from './editing';
-import { Empty, ErrorBanner, NotFound, Field, FieldErrors, num, PageHeader, Preview, toNum } from './ui';
+import { type Issue, type Json } from './api';
+import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
+import { Empty, NotFound, Field, FieldErrors, num, Preview, toNum } from './ui';
 
 export function SlotList({ site }: ListProps) {
   const siteId = site.config.id;
@@ -11,11 +12,11 @@ export function SlotList({ site }: ListProps) {
   const names = new Map(site.config.segments.map((s) => [s['id'], s['name']]));
   return (
     <>
-      <PageHeader title="Slots" sub="Places on your pages (data-wm-slot) whose content changes per segment." />
+      <ListTop title="Slots" sub="Places on your pages (data-wm-slot) whose content changes per segment." siteId={siteId} tab="slots" kind="slot" />
       {!slots.length ? (
         <Empty title="No slots yet">
           <p>
-            Mark an element on your page with <code>data-wm-slot="hero"</code>, add a slot with that id through the admin API, and its variants appear here.
+            A slot is a place on your pages, such as the home hero, whose content changes per segment. Create one, then mark the element with <code>data-wm-slot="its-id"</code>.
           </p>
         </Empty>
       ) : (
@@ -31,7 +32,7 @@ export function SlotList({ site }: ListProps) {
             {slots.map((s) => (
               <tr key={s['id']}>
                 <td>
-                  <a href={`#/s/${encodeURIComponent(siteId)}/slots/${encodeURIComponent(s['id'])}`}>{s['name']}</a>
+                  <ItemLink siteId={siteId} tab="slots" item={s} />
                 </td>
                 <td>
                   <code>{s['id']}</code>
@@ -81,29 +82,40 @@ export function SlotEditor(props: EditorProps) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    const id = String(item['id'] ?? '').trim();
+    const local: Issue[] = [];
+    if (!id) local.push({ path: 'id', message: 'required' });
+    if (ed.isNew && props.site.config.slots.some((x) => x['id'] === id)) local.push({ path: 'id', message: `a slot “${id}” already exists: pick another id` });
     const body: Json = {
       ...item,
+      id,
       variants: variants.map((v) => ({ ...v, priority: typeof v['priority'] === 'string' ? toNum(v['priority']) ?? v['priority'] : v['priority'] })),
     };
-    await ed.save(String(item['id']), body);
+    if (typeof body['selector'] === 'string' && !body['selector'].trim()) delete body['selector'];
+    const ok = await ed.save(id, body, localIssues(local));
+    if (ok && ed.isNew) go(siteId, 'slots', id);
   };
+  const slotId = String(item['id'] || 'your-slot-id');
 
   return (
     <form onSubmit={submit} noValidate class="editor">
-      <PageHeader title={String(item['name'] || item['id'])} sub={`Slot ${item['id']} · editing site version ${ed.version}`}>
-        <a class="btn ghost" href={`#/s/${encodeURIComponent(siteId)}/slots`}>
-          Back
-        </a>
-        <button class="btn primary" type="submit" disabled={ed.busy}>
-          {ed.busy ? 'Saving…' : 'Save slot'}
-        </button>
-      </PageHeader>
-      <ErrorBanner error={ed.error} onReload={ed.reloadLatest} />
-      {ed.notice ? <p class="banner ok" role="status">{ed.notice}</p> : null}
+      <EditorTop ed={ed} kind="slot" siteId={siteId} tab="slots" newSub="A place on your pages whose content changes per segment." />
       <section class="card">
-        <Field label="Name" path="name" issues={issues}>
-          {(id, invalid) => <input id={id} value={item['name'] ?? ''} aria-invalid={invalid} onInput={(e) => ed.update({ name: e.currentTarget.value })} />}
-        </Field>
+        <div class="grid-3">
+          <NameIdFields ed={ed} idHint={ed.isNew ? 'The value of data-wm-slot; cannot change later.' : 'Ids cannot change.'} />
+          <Field label="CSS selector (optional)" path="selector" issues={issues} hint="Also fill elements matching this, e.g. #promo or .hero h1">
+            {(id, invalid) => <input id={id} value={item['selector'] ?? ''} placeholder="#promo" aria-invalid={invalid} onInput={(e) => ed.update({ selector: e.currentTarget.value })} />}
+          </Field>
+        </div>
+        <div class="usage">
+          <p class="preview-label">Default content: what your page already has</p>
+          <p class="hint">
+            Put the attribute on the element whose content should change. Its own content is the default, shown whenever no variant matches the visitor:
+          </p>
+          <pre class="code-block">
+            <code>{`<div data-wm-slot="${slotId}">\n  <h1>Your default headline</h1>\n</div>`}</code>
+          </pre>
+        </div>
         <p class="hint">
           The highest-priority variant whose segment matches the visitor fills the slot; if none matches, the page keeps its default content.
         </p>

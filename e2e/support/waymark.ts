@@ -17,7 +17,7 @@ import type {
 import { COLLECT_PATH, PROFILE_PATH } from '../../protocol/limits';
 
 export const SITE = 'demo';
-export const ORIGIN = 'http://127.0.0.1:8788';
+export const ORIGIN = `http://127.0.0.1:${process.env['WM_E2E_PORT'] ?? 8788}`;
 export const PROFILE_URL = `${PROFILE_PATH}?site=${SITE}`;
 
 declare global {

@@ -12,9 +12,12 @@ import { decide } from './routes/decide';
 import { profile } from './routes/profile';
 import { proxyPage } from './routes/proxy';
 import { ADMIN_API_PREFIX, adminApi } from './admin/routes';
+import { demoSink } from './webhooks/demo-sink';
+import { consumeAnalytics } from './analytics/queue';
 
 export { VisitorProfile } from './profile/visitor-profile';
 export { AdminStore } from './admin/admin-store';
+export { SiteAnalytics } from './analytics/site-analytics';
 
 const app = new Hono<AppEnv>();
 
@@ -35,6 +38,8 @@ app.route(WM_PREFIX, collect);
 app.route(WM_PREFIX, profile);
 app.route(WM_PREFIX, decide);
 app.route(ADMIN_API_PREFIX, adminApi);
+// Local demo only (WM_DEMO): a webhook receiver that checks signatures (webhooks/demo-sink.ts).
+app.route(WM_PREFIX, demoSink);
 // Everything outside /_wm/: proxy mode (or the static files when the site is not proxied). Last.
 app.all('*', proxyPage);
 
@@ -46,4 +51,5 @@ app.onError((err, c) => {
   return c.json({ error: 'internal error' } satisfies ErrorResponse, 500);
 });
 
-export default app satisfies ExportedHandler<Env>;
+// fetch: the app; queue: journey-analytics batches into each site's store (analytics/queue.ts).
+export default { fetch: app.fetch, queue: consumeAnalytics } satisfies ExportedHandler<Env>;

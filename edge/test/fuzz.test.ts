@@ -136,4 +136,35 @@ describe('fuzz: no input makes the edge fail', { timeout: 120_000 }, () => {
       await expectReasoned(res, `${method} ${path}${query}`);
     }
   });
+
+  it('deep nesting and invalid UTF-8 anywhere: never a 5xx, every refusal with a reason', async () => {
+    const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    const event = (props: string) => {
+      const e = makeEvent();
+      return `{"id":"${String(e.id)}","type":"track","name":"deep","ts":${String(e.ts)},"sid":"session-test-1","url":"${ORIGIN}/","props":${props}}`;
+    };
+    const bodies: (string | Uint8Array)[] = [];
+    for (const n of [100, 1_000, 5_000, 10_000]) {
+      bodies.push(deepArray(n), deepObject(n), `{"site":"demo","events":[${event(deepArray(n))}]}`, `{"site":"demo","events":[${event(deepObject(Math.min(n, 5_000)))}]}`);
+    }
+    for (const [i, body] of bodies.entries()) {
+      const res = await SELF.fetch(`${BASE}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: ORIGIN }, body });
+      await expectReasoned(res, `deep body #${i}`);
+    }
+    // Invalid UTF-8 at any position of an otherwise valid batch: refused as such, never guessed at.
+    const valid = new TextEncoder().encode(JSON.stringify({ site: 'demo', events: [makeEvent()] }));
+    for (const bad of [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]]) {
+      for (const at of [0, 1, 10, 60, valid.length - 3, valid.length]) {
+        const body = Uint8Array.from([...valid.slice(0, at), ...bad, ...valid.slice(at)]);
+        const res = await SELF.fetch(`${BASE}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: ORIGIN }, body });
+        expect(res.status, `bytes ${bad.join(',')} at ${at}`).toBe(400);
+        expect((await res.json<ErrorResponse>()).error, `bytes ${bad.join(',')} at ${at}`).toMatch(/UTF-8/);
+      }
+    }
+    for (const body of [deepObject(10_000), deepArray(10_000), Uint8Array.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])]) {
+      const res = await SELF.fetch(`${BASE}/_wm/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.77' }, body });
+      await expectReasoned(res, 'admin login');
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, ErrorResponse, ProfileExport } from '../../protocol/wire';
 import { ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
+import { MIGRATIONS } from '../src/profile/visitor-profile';
 
 async function newVisitor(events = [makeEvent()]) {
   const res = await post(events);
@@ -115,6 +116,6 @@ describe('profile storage migrations', () => {
     const versions = await runInDurableObject(stub, (_i, state) =>
       state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version ORDER BY version').toArray().map((r) => r.version),
     );
-    expect(versions).toEqual([1, 2, 3]);
+    expect(versions).toEqual(MIGRATIONS.map((_sql, i) => i + 1));
   });
 });

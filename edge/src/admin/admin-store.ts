@@ -12,6 +12,7 @@ import { SiteStore } from '../config/site-store';
 import { DEMO_SITE } from '../demo/seed';
 import { toBase64Url } from './password';
 import { applyChange, type AuditAction, type EditFailure, type SiteChange } from './site-edit';
+import { WEBHOOK_LOG_KEEP, WEBHOOK_LOG_MIGRATION, type DeliveryAttempt, type DeliveryLogEntry } from '../webhooks/log';
 
 export const ADMIN_USER = 'admin';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -58,6 +59,8 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_site ON audit (site, seq);
 `,
+  // webhook delivery attempts from every visitor profile, per site and webhook (webhooks/log.ts).
+  WEBHOOK_LOG_MIGRATION,
 ];
 
 const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
@@ -246,6 +249,60 @@ export class AdminStore extends DurableObject<Env> {
         afterVersion: r.after_version,
         changed: JSON.parse(r.changed) as string[],
         summary: r.summary,
+      }));
+  }
+
+  // ---- webhook delivery log -------------------------------------------------------------
+
+  /** One delivery attempt, reported by the visitor profile that made it. */
+  async recordWebhookAttempt(site: string, a: DeliveryAttempt): Promise<void> {
+    this.ensureSchema();
+    this.sql.exec(
+      `INSERT INTO webhook_log (site, webhook, delivery, visitor, journey, step, attempt, at, outcome, status_code, duration_ms, error, next_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      site,
+      a.webhook,
+      a.delivery,
+      a.visitor,
+      a.journey,
+      a.step,
+      a.attempt,
+      a.at,
+      a.outcome,
+      a.statusCode,
+      a.durationMs,
+      a.error,
+      a.nextAt,
+    );
+    this.sql.exec(
+      'DELETE FROM webhook_log WHERE site = ? AND webhook = ? AND seq <= (SELECT MAX(seq) FROM webhook_log WHERE site = ? AND webhook = ?) - ?',
+      site,
+      a.webhook,
+      site,
+      a.webhook,
+      WEBHOOK_LOG_KEEP,
+    );
+  }
+
+  /** A webhook's delivery attempts, newest first. */
+  async webhookDeliveries(site: string, webhook: string, limit = 100): Promise<DeliveryLogEntry[]> {
+    this.ensureSchema();
+    // Aliased to DeliveryAttempt's names, so the one type describes the row too.
+    return this.sql
+      .exec<DeliveryAttempt & { seq: number }>(
+        `SELECT seq, webhook, delivery, visitor, journey, step, attempt, at, outcome, status_code AS statusCode, duration_ms AS durationMs, error, next_at AS nextAt
+         FROM webhook_log WHERE site = ? AND webhook = ? ORDER BY seq DESC LIMIT ?`,
+        site,
+        webhook,
+        Math.min(Math.max(limit, 1), 1000),
+      )
+      .toArray()
+      .map((r) => ({
+        ...r,
+        // A short prefix: enough to find the visitor, no full id in the dashboard.
+        visitor: r.visitor.slice(0, 8),
+        at: new Date(r.at).toISOString(),
+        nextAt: r.nextAt === null ? null : new Date(r.nextAt).toISOString(),
       }));
   }
 }

@@ -10,6 +10,10 @@ import { adminStore, type WriteResult } from './admin-store';
 import { login, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
 import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
+import { redactSecrets, redactWebhook } from '../webhooks/secret';
+import { slugSchema } from '../config/personalization';
+import { readProfile } from './profiles';
+import { analyticsApi } from './analytics-routes';
 
 export const ADMIN_API_PREFIX = '/_wm/admin/api';
 
@@ -34,7 +38,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number): Promise<Response> {
   const result: WriteResult = await adminStore(c.env).write(site, change, baseVersion, c.get('session').user);
   c.header('Cache-Control', 'no-store');
-  if (result.ok) return c.json({ site: result.config, version: result.config.version });
+  if (result.ok) return c.json({ site: redactSecrets(result.config), version: result.config.version });
   const { ok: _ok, status, ...body } = result;
   return c.json(body satisfies ErrorResponse & Record<string, unknown>, status);
 }
@@ -68,7 +72,7 @@ adminApi.get('/sites/:site', async (c) => {
   const site = siteParam(c);
   const config = await adminStore(c.env).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
-  return c.json({ site: config, version: config.version });
+  return c.json({ site: redactSecrets(config), version: config.version });
 });
 
 adminApi.put('/sites/:site', async (c) => {
@@ -85,6 +89,28 @@ adminApi.get('/sites/:site/audit', async (c) => {
   return c.json({ entries: await adminStore(c.env).audit(site, Number.isFinite(limit) ? limit : 100) });
 });
 
+// One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
+adminApi.get('/sites/:site/profiles/:visitorId', async (c) => {
+  const site = siteParam(c);
+  if (!(await adminStore(c.env).getSite(site))) throw new HttpError(404, `unknown site "${site}"`);
+  return readProfile(c, site);
+});
+
+// Journey-analytics reports (admin/analytics-routes.ts); before :collection/:id, which would claim the path.
+adminApi.route('/sites/:site/analytics', analyticsApi);
+
+// A webhook's delivery attempts, newest first (webhooks/log.ts; written by the visitor profiles).
+adminApi.get('/sites/:site/webhooks/:id/deliveries', async (c) => {
+  const site = siteParam(c);
+  const id = slugSchema.safeParse(c.req.param('id'));
+  if (!id.success) throw new HttpError(400, `webhook id: ${id.error.issues[0]?.message ?? 'invalid'}`, { issues: [{ path: 'id', message: id.error.issues[0]?.message ?? 'invalid' }] });
+  const config = await adminStore(c.env).getSite(site);
+  if (!config) throw new HttpError(404, `unknown site "${site}"`);
+  if (!config.webhooks.some((w) => w.id === id.data)) throw new HttpError(404, `no webhook "${id.data}" in site "${site}"`);
+  const limit = Number(c.req.query('limit') ?? 100);
+  return c.json({ deliveries: await adminStore(c.env).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100) });
+});
+
 adminApi.get('/sites/:site/:collection/:id', async (c) => {
   const site = siteParam(c);
   const collection = collectionParam(c);
@@ -92,7 +118,7 @@ adminApi.get('/sites/:site/:collection/:id', async (c) => {
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   const item = (config[collection] as readonly { id: string }[]).find((x) => x.id === c.req.param('id'));
   if (!item) throw new HttpError(404, `no ${collection.slice(0, -1)} "${c.req.param('id')}" in site "${site}"`);
-  return c.json({ item, version: config.version });
+  return c.json({ item: collection === 'webhooks' ? redactWebhook(item) : item, version: config.version });
 });
 
 adminApi.put('/sites/:site/:collection/:id', async (c) => {

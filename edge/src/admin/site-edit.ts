@@ -8,11 +8,14 @@ import { segmentSchema, slotSchema } from '../config/personalization';
 import { siteConfigSchema, type SiteConfig } from '../config/site';
 import { formatIssues } from '../ingest/batch';
 import { messageSchema } from '../messages/schema';
+import { journeySchema, journeysUsing } from '../journeys/schema';
+import { webhookSchema } from '../webhooks/schema';
+import { keepSecrets } from '../webhooks/secret';
 
-export const COLLECTIONS = ['segments', 'slots', 'messages'] as const;
+export const COLLECTIONS = ['segments', 'slots', 'messages', 'journeys', 'webhooks'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
-const ITEM_NAMES: Record<Collection, string> = { segments: 'segment', slots: 'slot', messages: 'message' };
-const ITEM_SCHEMAS: Record<Collection, z.ZodType> = { segments: segmentSchema, slots: slotSchema, messages: messageSchema };
+const ITEM_NAMES: Record<Collection, string> = { segments: 'segment', slots: 'slot', messages: 'message', journeys: 'journey', webhooks: 'webhook' };
+const ITEM_SCHEMAS: Record<Collection, z.ZodType> = { segments: segmentSchema, slots: slotSchema, messages: messageSchema, journeys: journeySchema, webhooks: webhookSchema };
 
 export type Issue = { path: string; message: string };
 
@@ -60,6 +63,7 @@ export function segmentReferences(site: SiteConfig, segment: string): string[] {
   return [
     ...site.slots.filter((s) => s.variants.some((v) => v.segment === segment)).map((s) => `slots/${s.id}`),
     ...site.messages.filter((m) => m.segments.includes(segment)).map((m) => `messages/${m.id}`),
+    ...journeysUsing(site.journeys, { segment }),
   ];
 }
 
@@ -103,7 +107,8 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
     if (!isRecord(change.config)) return invalid('body must be a JSON object', [{ path: '(root)', message: 'expected an object' }]);
     const { id, ...rest } = change.config;
     if (id !== undefined && id !== siteId) return invalid('id does not match the URL', [{ path: 'id', message: `must be "${siteId}" (the site in the URL)` }]);
-    const result = validate({ ...rest, id: siteId, version });
+    // Webhook secrets are write-only: one left out keeps the stored secret of the same webhook.
+    const result = validate(keepSecrets({ ...rest, id: siteId, version }, current));
     if (!result.ok) return result;
     const changed = changedFields(current, result.config);
     return {
@@ -127,11 +132,16 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
 
   if (change.kind === 'delete-item') {
     if (index < 0) return { ok: false, status: 404, error: `no ${noun} "${id}" in site "${siteId}"` };
-    if (collection === 'segments') {
-      const usedBy = segmentReferences(site, id);
-      if (usedBy.length > 0) {
-        return { ok: false, status: 409, error: `segment "${id}" is still used by ${usedBy.join(', ')}: remove it there first`, usedBy };
-      }
+    const usedBy =
+      collection === 'segments'
+        ? segmentReferences(site, id)
+        : collection === 'messages'
+          ? journeysUsing(site.journeys, { message: id })
+          : collection === 'webhooks'
+            ? journeysUsing(site.journeys, { webhook: id })
+            : [];
+    if (usedBy.length > 0) {
+      return { ok: false, status: 409, error: `${noun} "${id}" is still used by ${usedBy.join(', ')}: remove it there first`, usedBy };
     }
     const result = validate({ ...site, version, [collection]: list.filter((_, i) => i !== index) });
     if (!result.ok) return result;
@@ -142,7 +152,9 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
   if (change.item.id !== undefined && change.item.id !== id) {
     return invalid('id does not match the URL', [{ path: 'id', message: `must be "${id}" (the ${noun} in the URL)` }]);
   }
-  const parsedItem = ITEM_SCHEMAS[collection].safeParse({ ...change.item, id });
+  // Webhook secrets are write-only: an update that leaves the secret out keeps the stored one.
+  const input = collection === 'webhooks' ? (keepSecrets({ webhooks: [{ ...change.item, id }] }, site).webhooks as unknown[])[0] : change.item;
+  const parsedItem = ITEM_SCHEMAS[collection].safeParse({ ...(isRecord(input) ? input : {}), id });
   if (!parsedItem.success) return invalid(`the ${noun} is not valid`, formatIssues(parsedItem.error));
   const items: unknown[] = [...list];
   const at = index < 0 ? items.length : index;

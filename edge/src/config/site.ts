@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { siteIdSchema } from '../../../protocol/wire';
 import { proxySchema, segmentSchema, slotSchema } from './personalization';
 import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from '../messages/schema';
+import { journeyReferenceIssues, journeySchema } from '../journeys/schema';
+import { webhookSchema } from '../webhooks/schema';
 
 /** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
 export const originSchema = z
@@ -30,6 +32,9 @@ export const siteConfigSchema = z.strictObject({
   messageFatigue: fatigueSchema.default({ ...DEFAULT_FATIGUE }),
   /** Present when the site is routed through the worker (zero-flicker personalization). */
   proxy: proxySchema.optional(),
+  /** Multi-step journeys run in each visitor's profile (journeys/), and the webhooks they call. */
+  journeys: z.array(journeySchema).max(50).default([]),
+  webhooks: z.array(webhookSchema).max(50).default([]),
 })
   .superRefine((site, ctx) => {
     // Every slot variant must name a segment that exists, and ids must be unique.
@@ -57,6 +62,8 @@ export const siteConfigSchema = z.strictObject({
         if (!segments.has(segment)) ctx.addIssue({ code: 'custom', path: ['messages', i, 'segments', j], message: `no segment "${segment}"` });
       });
     });
+    // Journeys name segments, messages and webhooks that must exist; webhook and journey ids are unique.
+    for (const issue of journeyReferenceIssues(site)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type SiteConfig = z.output<typeof siteConfigSchema>;
 /** What a writer may send: defaults (empty segments and slots) filled in on parse. */

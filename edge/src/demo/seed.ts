@@ -9,9 +9,9 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: a local KV holding an older demo config is refreshed.
-  version: 5,
-  // npm start (8787), the e2e server (8788), a spare port for side-by-side runs (8789).
-  origins: [8787, 8788, 8789].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
+  version: 6,
+  // npm start (8787), the e2e server (8788), spare ports for side-by-side runs (8789-8795, WM_E2E_PORT).
+  origins: [8787, 8788, 8789, 8790, 8791, 8792, 8793, 8794, 8795].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
   // Proxy mode: the worker serves the shop's pages from its bundled files and personalizes them
   // on the way (zero flicker). Snippet mode is what any site not routed through the worker gets.
@@ -119,6 +119,36 @@ export const DEMO_SITE: SiteConfigInput = {
           content: { type: 'html', html: '<h3>Still thinking it over?</h3><p>Your cart is saved. <a href="/cart">Pick up where you left off</a>.</p>' },
         },
       ],
+    },
+  ],
+  // A cart-abandonment journey: 30 minutes after an add to cart without checkout, the cart reminder
+  // may show and the (local) CRM hears about it; a purchase ends it at any step.
+  journeys: [
+    {
+      id: 'cart-abandonment',
+      name: 'Cart abandonment',
+      enabled: true,
+      entry: { event: 'add_to_cart' },
+      reentry: 'after-exit',
+      goal: { event: 'purchase' },
+      steps: [
+        { id: 'wait-checkout', kind: 'waitFor', event: 'checkout_start', timeoutMinutes: 30, onEvent: 'checked-out' },
+        { id: 'remind', kind: 'message', message: 'cart-reminder' },
+        { id: 'tell-crm', kind: 'webhook', webhook: 'demo-crm' },
+        { id: 'checked-out', kind: 'exit' },
+      ],
+    },
+  ],
+  // The demo's own receiver (webhooks/demo-sink.ts, only with WM_DEMO) on npm start's port; it
+  // checks the signature with this secret. A local-demo secret, never for a deployment.
+  webhooks: [
+    {
+      id: 'demo-crm',
+      name: 'Demo CRM (local sink)',
+      url: 'http://127.0.0.1:8787/_wm/demo/webhook-sink?webhook=demo-crm',
+      format: 'crm',
+      secret: 'demo-only-webhook-secret-0123456789',
+      enabled: true,
     },
   ],
 };

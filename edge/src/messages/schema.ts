@@ -168,6 +168,11 @@ export const messageSchema = z
     variants: z.array(variantSchema).min(1, 'needs at least one variant').max(5, 'at most 5 variants').default([{ id: 'default', weight: 100 }]),
     /** Percent of targeted visitors kept as a control group (shown nothing), for lift. */
     holdout: z.number().int().min(0).max(50).default(0),
+    /**
+     * Next-best-offer: let Thompson sampling shift traffic among the variants, per segment, from
+     * their conversions on `goal` (analytics/bandit.ts); the holdout is kept.
+     */
+    bandit: z.boolean().optional(),
     /** The conversion this message is for: `event` within `withinHours` of an exposure. */
     goal: z.strictObject({ event: eventName, withinHours: z.number().int().min(1).max(720) }).optional(),
   })
@@ -176,6 +181,7 @@ export const messageSchema = z
     if (m.type !== 'inline' && m.target) ctx.addIssue({ code: 'custom', path: ['target'], message: `only inline messages take a target (this is a ${m.type})` });
     if (m.type === 'survey' && !m.survey) ctx.addIssue({ code: 'custom', path: ['survey'], message: 'a survey message needs survey options' });
     if (m.type !== 'survey' && m.survey) ctx.addIssue({ code: 'custom', path: ['survey'], message: `only survey messages take survey options (this is a ${m.type})` });
+    if (m.bandit && !m.goal) ctx.addIssue({ code: 'custom', path: ['bandit'], message: 'a bandit message needs a goal: its conversions decide the traffic' });
     const ids = new Set<string>();
     m.variants.forEach((v, i) => {
       if (ids.has(v.id)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'id'], message: `duplicate variant id "${v.id}"` });

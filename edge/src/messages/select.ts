@@ -15,6 +15,7 @@
  */
 import type { MessageDecision } from '../../../protocol/wire';
 import { assignVariant, type Assignment } from './bucket';
+import { banditVariants, type BanditTable } from '../analytics/bandit';
 import type { Day, Message, MessageFatigue, Schedule, UrlMatch } from './schema';
 
 /** The visitor's message history; the Durable Object answers from its exposures table. */
@@ -43,6 +44,10 @@ export type SelectInput = {
   fatigue: MessageFatigue;
   /** The visitor's zero-party prefs: a survey whose pref is already answered is not asked again. */
   prefs?: Readonly<Record<string, unknown>>;
+  /** Messages a journey step granted this visitor (id → journey name): targeted like a segment match; schedule, page and caps still apply. */
+  granted?: ReadonlyMap<string, string>;
+  /** Thompson-sampling weights for messages with `bandit: true` (KV `bandit:<site>`), if published. */
+  bandit?: BanditTable | null;
 };
 
 export type Skipped = { id: string; reason: string };
@@ -191,7 +196,9 @@ function segmentMatch(m: Message, input: SelectInput): { why: string } | { reaso
   if (m.segments.length === 0) return { why: 'everyone' };
   const name = (id: string) => `"${input.segmentNames?.get(id) ?? id}"`;
   const hit = m.segments.find((s) => input.inSegments.has(s));
-  return hit !== undefined ? { why: `segment ${name(hit)}` } : { reason: `not in its segments (${m.segments.map(name).join(', ')})` };
+  if (hit !== undefined) return { why: `segment ${name(hit)}` };
+  const journey = input.granted?.get(m.id);
+  return journey !== undefined ? { why: `journey "${journey}"` } : { reason: `not in its segments (${m.segments.map(name).join(', ')})` };
 }
 
 function decision(c: Candidate): MessageDecision {
@@ -235,7 +242,9 @@ export function selectMessages(input: SelectInput): SelectResult {
       reasons.set(message.id, reason ?? 'not targeted');
       return;
     }
-    candidates.push({ message, assignment: assignVariant(message, input.visitorId), segmentWhy: segment.why });
+    // A bandit message splits by the published posterior weights (analytics/bandit.ts); the holdout stays.
+    const variants = banditVariants(message, input.bandit, input.inSegments);
+    candidates.push({ message, assignment: assignVariant(variants ? { ...message, variants } : message, input.visitorId), segmentWhy: segment.why });
   });
 
   // Highest priority first; sort is stable, so equal priorities keep config order.

@@ -37,6 +37,7 @@ export function decisionContext(c: AppContext, site: SiteConfig, page: PageFacts
     request: requestFacts(c, page),
     personalize: personalizationAllowed(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit),
     now: Date.now(),
+    journeys: site.journeys,
   };
 }
 

@@ -20,6 +20,8 @@ export type RewriteOptions = {
   site: string;
   /** The site's policy; an opt-in site's injected tag says so (data-consent="opt-in"). */
   consentPolicy?: 'opt-in' | 'opt-out';
+  /** The dashboard's live preview (?wm_preview=1): inject the UI chunk even without messages. */
+  preview?: boolean;
 };
 
 /** The one-line stub from the README: queues calls until the snippet loads, never throws. */
@@ -171,7 +173,8 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
     .onDocument({ end: (end) => inject((html) => end.append(html, { html: true })) });
 
   // The UI chunk comes with its data, so the messages show without waiting for wm.js to ask.
-  const block = decisionsBlock(decisions, `<script${nonceAttribute(nonce)} async src="${escapeAttr(UI_SRC)}"></script>`);
+  const uiTag = `<script${nonceAttribute(nonce)} async src="${escapeAttr(UI_SRC)}"></script>`;
+  const block = decisionsBlock(decisions, uiTag) || (options.preview ? uiTag : '');
   if (block) {
     let placed = false;
     rewriter = rewriter

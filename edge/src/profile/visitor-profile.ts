@@ -6,6 +6,12 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { applyMigrations } from '../storage/migrations';
+import { adminStore } from '../admin/admin-store';
+import { SiteStore } from '../config/site-store';
+import { JOURNEY_MIGRATION, JourneyRuntime } from '../journeys/runtime';
+import type { Journey } from '../journeys/schema';
+import type { VisitorSnapshot } from '../analytics/feed';
+import type { BanditTable } from '../analytics/bandit';
 import type { ConsentState, Decision, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../protocol/wire';
 import type { Segment, Slot } from '../config/personalization';
 import { inactivityLeaves } from '../rules/conditions';
@@ -16,8 +22,11 @@ import { renderContent } from '../personalize/render';
 import { take, type BucketState } from '../ratelimit/bucket';
 import { VISITOR_BATCHES } from '../ratelimit/limits';
 import type { EventHistory, Facts, RequestFacts } from '../rules/evaluate';
+import { absorbHandover, clearHistory, readHandover } from '../identity/handover';
+import { claimedUser, goldenRecordName, linkedVisitorLabel, needsLink, parseLink, type Handover, type Link } from '../identity/stitch';
 
-export type IngestResult = { accepted: string[]; duplicates: string[]; decisions: Decision[] };
+/** `analytics` is for the analytics queue only (analytics/feed.ts); routes/collect.ts strips it from the HTTP body. */
+export type IngestResult = { accepted: string[]; duplicates: string[]; decisions: Decision[]; analytics?: VisitorSnapshot };
 /** The visitor's batch bucket is empty (ratelimit/limits.ts): nothing of the batch was stored. */
 export type RateLimited = { rateLimited: { retryAfterSeconds: number } };
 
@@ -31,6 +40,8 @@ export type DecisionContext = {
   /** Personalization allowed by site policy, GPC and the batch's explicit consent. */
   personalize: boolean;
   now: number;
+  /** The site's journeys (journeys/): advanced by the stored events. */
+  journeys?: Journey[];
 };
 
 /** Events that are not `track` are counted by their type ("page", "identify", …). */
@@ -48,11 +59,16 @@ const BUCKET_KEY = 'rate_bucket';
 /** Kept after an erase so the erased id (still validly signed in some browser) is never reused. */
 const ERASED_KEY = 'erased_at';
 
+/** Identity stitching (identity/stitch.ts), in `meta`: a browser's link; a golden record's user and generation. */
+const LINK_KEY = 'linked_record';
+const GOLDEN_USER_KEY = 'golden_user';
+const GENERATION_KEY = 'golden_generation';
+
 /**
  * Schema migrations, applied in order and each once per profile (the applied count is kept in
  * `schema_version`). Append a new entry for every change; never edit a shipped one.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: events, traits, zero-party prefs, consent, metadata.
   `
 CREATE TABLE events (
@@ -97,6 +113,12 @@ CREATE TABLE exposures (
   `
 CREATE TABLE inactivity_due (at INTEGER NOT NULL);
 `,
+  // 4: identity stitching: the browsers linked to a user's golden record (identity/stitch.ts).
+  `
+CREATE TABLE linked_visitors (visitor_id TEXT PRIMARY KEY, linked_at INTEGER NOT NULL);
+`,
+  // journeys (journeys/runtime.ts): state per journey, its log, message grants, the webhook outbox and attempts.
+  JOURNEY_MIGRATION,
 ];
 
 /** Latest write wins by the client's event time, so a late retry never overwrites a newer value. */
@@ -162,9 +184,13 @@ export class VisitorProfile extends DurableObject<Env> {
    */
   async ingest(site: string, visitorId: string, events: WireEvent[], receivedAt: number, context: DecisionContext): Promise<IngestResult | RateLimited | null> {
     if (await this.erased()) return null;
+    await this.loadBandit(site, context);
     this.ensureSchema();
     const limited = this.admitBatch(receivedAt);
     if (limited) return limited;
+    // Identity stitching: a browser linked to a user stores into that user's golden record.
+    const stitched = await this.stitchedIngest(site, visitorId, events, receivedAt, context);
+    if (stitched !== undefined) return stitched;
     const accepted: string[] = [];
     const duplicates: string[] = [];
     // One synchronous block: the runtime commits it as one transaction.
@@ -191,10 +217,35 @@ export class VisitorProfile extends DurableObject<Env> {
       this.apply(event);
       if (event.type === 'track') this.recordConversion(event, context.messages);
     }
+    // Journeys advance on the stored events first, so a message step shows on this very response.
+    this.journeys().onEvents(context.journeys ?? [], this.journeyEvents(events.filter((e) => accepted.includes(e.id)), receivedAt));
     // Segments are evaluated on every event, so entry and exit are known the moment they happen.
     const decisions = this.decideNow(context);
+    this.journeys().onSegmentEntries(context.journeys ?? []);
+    await this.scheduleJourneys();
     await this.scheduleInactivity(context.segments, events.filter((e) => accepted.includes(e.id)));
-    return { accepted, duplicates, decisions };
+    return { accepted, duplicates, decisions, analytics: this.analyticsSnapshot() };
+  }
+
+  /** Thompson-sampling weights the site's analytics store publishes (analytics/bandit.ts), re-read at most once a minute. */
+  private bandit: { table: BanditTable | null; at: number } | null = null;
+
+  private async loadBandit(site: string, context: DecisionContext): Promise<void> {
+    if (!context.messages.some((m) => m.bandit)) return;
+    if (this.bandit && context.now - this.bandit.at < 60_000) return;
+    // Written by SiteAnalytics from its own computation (never from request input).
+    this.bandit = { table: await this.env.CONFIG.get<BanditTable>(`bandit:${site}`, 'json'), at: context.now };
+  }
+
+  /** Current segments and message exposures (holdout included), for message-lift reports. */
+  private analyticsSnapshot(): VisitorSnapshot {
+    return {
+      segments: this.sql.exec<{ id: string }>('SELECT id FROM segments ORDER BY id').toArray().map((r) => r.id),
+      exposures: this.sql
+        .exec<{ message: string; variant: string; at: number; converted_at: number | null }>('SELECT message, variant, at, converted_at FROM exposures')
+        .toArray()
+        .map((r) => ({ message: r.message, variant: r.variant, at: r.at, convertedAt: r.converted_at })),
+    };
   }
 
   /**
@@ -230,15 +281,86 @@ export class VisitorProfile extends DurableObject<Env> {
       const segments = JSON.parse(raw) as Segment[];
       this.decideNow({ segments, slots: [], messages: [], fatigue: { perDay: 0, minMinutesBetween: 0 }, request: {}, personalize: false, now });
     }
+    // The same alarm serves journeys: due waits, segment entries just recorded, webhook deliveries.
+    const journeysWake = await this.journeysAlarm(now);
     const next = this.sql.exec<{ at: number | null }>('SELECT MIN(at) AS at FROM inactivity_due').one().at;
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    const earliest = [next, journeysWake].filter((t): t is number => t !== null);
+    if (earliest.length > 0) await this.ctx.storage.setAlarm(Math.min(...earliest));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Journeys (journeys/runtime.ts): advanced on ingest and on the alarm, which it shares with
+  // inactivity (the alarm is set to the earliest of both).
+
+  private journeyRuntime: JourneyRuntime | undefined;
+
+  private journeys(): JourneyRuntime {
+    this.journeyRuntime ??= new JourneyRuntime({
+      sql: this.sql,
+      site: () => this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? '',
+      visitorId: () => this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'visitor_id'").toArray()[0]?.value ?? '',
+      facts: () => this.facts({ segments: [], slots: [], messages: [], fatigue: { perDay: 0, minMinutesBetween: 0 }, request: {}, personalize: false, now: Date.now() }),
+      logAttempt: async (attempt) => {
+        const site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? '';
+        try {
+          await adminStore(this.env).recordWebhookAttempt(site, attempt);
+        } catch (e) {
+          // The visitor's own attempt log has it; the site-level copy is for the dashboard.
+          console.error('webhook log: could not record the attempt in the site log', e);
+        }
+      },
+      // Late-bound, so the runtime's current fetch is used.
+      fetcher: (input, init) => fetch(input, init),
+      allowLocalHttp: this.env.WM_DEMO === '1',
+    });
+    return this.journeyRuntime;
+  }
+
+  /** Stored events as journey triggers; a message impression names its message (grants are used up). */
+  private journeyEvents(events: readonly WireEvent[], receivedAt: number): { name: string; at: number; message?: string }[] {
+    return events.map((e) => {
+      const message = e.type === 'track' ? e.props?.message : undefined;
+      return { name: eventName(e), at: Math.min(e.ts, receivedAt), ...(typeof message === 'string' ? { message } : {}) };
+    });
+  }
+
+  /** Moves the alarm earlier when a journey waits or a webhook is queued before it. */
+  private async scheduleJourneys(): Promise<void> {
+    const wake = this.journeys().nextWake();
+    if (wake === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || wake < current) await this.ctx.storage.setAlarm(wake);
+  }
+
+  /** The alarm's journey work; returns when it should run next for journeys (null: nothing waits). */
+  private async journeysAlarm(now: number): Promise<number | null> {
+    const runtime = this.journeys();
+    const siteId = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value;
+    let site = null;
+    try {
+      site = siteId ? await new SiteStore(this.env.CONFIG).get(siteId) : null;
+    } catch (e) {
+      console.error(`journeys: site ${siteId ?? '?'} has no valid config`, e);
+    }
+    // Without the site's config nothing can advance; try again later rather than spin.
+    if (!site) return now + 5 * 60_000;
+    runtime.onSegmentEntries(site.journeys);
+    runtime.onTime(site.journeys, now);
+    await runtime.deliverDue(site.webhooks, Date.now);
+    const wake = runtime.nextWake();
+    // A delivery due again at once (more than one batch queued) runs on the next alarm.
+    return wake === null ? null : Math.max(wake, Date.now());
   }
 
   /** Decisions for the current request without new events (GET /_wm/decide, proxy mode). */
   async decide(context: DecisionContext): Promise<Decision[]> {
     if (await this.erased()) return [];
     this.ensureSchema();
+    const stitched = await this.stitchedDecide(context);
+    if (stitched !== undefined) return stitched;
     if (this.sql.exec('SELECT 1 FROM meta LIMIT 1').toArray().length === 0) return [];
+    const site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value;
+    if (site) await this.loadBandit(site, context);
     return this.decideNow(context);
   }
 
@@ -278,6 +400,8 @@ export class VisitorProfile extends DurableObject<Env> {
       history: this.messageHistory(),
       fatigue: context.fatigue,
       prefs: facts.prefs,
+      granted: this.journeys().grants(context.now),
+      bandit: this.bandit?.table ?? null,
     });
     // The first exposure per message, holdout included: what message lift is measured against.
     for (const exposure of selected.exposures) {
@@ -424,7 +548,9 @@ export class VisitorProfile extends DurableObject<Env> {
    */
   async exportProfile(site: string, visitorId: string): Promise<string | null> {
     if (await this.erased()) return null;
-    return JSON.stringify(this.profile(site, visitorId));
+    const stitched = await this.stitchedExport(site, visitorId);
+    if (stitched !== undefined) return stitched;
+    return JSON.stringify({ ...this.profile(site, visitorId), ...this.linkedVisitorsExport(visitorId) });
   }
 
   private profile(site: string, visitorId: string): ProfileExport {
@@ -464,17 +590,218 @@ export class VisitorProfile extends DurableObject<Env> {
       consent,
       segments,
       messages,
+      ...this.journeysExport(),
       eventCount: events.length,
       events,
     };
   }
 
-  /** Erases everything (DELETE /_wm/me): tables, alarms, all of it, leaving only a tombstone. */
-  async erase(): Promise<void> {
+  private journeysExport(): Pick<ProfileExport, 'journeys'> {
+    const journeys = this.journeys().exportJourneys();
+    return journeys.length > 0 ? { journeys } : {};
+  }
+
+  /**
+   * Erases everything (DELETE /_wm/me): tables, alarms, all of it, leaving only a tombstone. A
+   * browser linked to a user (identify) erases the user's golden record first; the ids of every
+   * browser linked to it are returned, since their data elsewhere (analytics) goes too.
+   */
+  async erase(): Promise<string[]> {
+    const linked = await this.eraseLinkedRecord();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.schemaReady = false;
     this.erasedAt = Date.now();
     await this.ctx.storage.put(ERASED_KEY, this.erasedAt);
+    return linked;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Identity stitching (identity/stitch.ts). A browser profile that identifies as a user hands its
+  // history to that user's golden record (a profile of this same class, named by site and user id)
+  // and keeps only a link; its calls are then forwarded there. Erasing through any linked browser
+  // erases the golden record.
+
+  private metaValue(key: string): string | undefined {
+    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+  }
+
+  /** Whether this profile is a user's golden record (then it is never linked anywhere itself). */
+  private isGoldenRecord(): boolean {
+    return this.metaValue(GOLDEN_USER_KEY) !== undefined;
+  }
+
+  private currentLink(): Link | null {
+    return parseLink(this.metaValue(LINK_KEY));
+  }
+
+  private goldenRecord(record: string) {
+    return this.env.VISITORS.get(this.env.VISITORS.idFromString(record));
+  }
+
+  /**
+   * Undefined: this browser is not linked, store the batch here. Otherwise the golden record's
+   * answer, after linking first when the batch identifies as a user this browser is not linked to.
+   */
+  private async stitchedIngest(
+    site: string,
+    visitorId: string,
+    events: WireEvent[],
+    receivedAt: number,
+    context: DecisionContext,
+  ): Promise<IngestResult | RateLimited | null | undefined> {
+    if (this.isGoldenRecord()) return undefined;
+    const claimed = claimedUser(events);
+    let link = this.currentLink();
+    if (claimed !== null) {
+      const record = this.env.VISITORS.idFromName(goldenRecordName(site, claimed)).toString();
+      if (needsLink(link, record)) link = await this.linkTo(site, visitorId, claimed, context.segments);
+    }
+    if (!link) return undefined;
+    const result = await this.goldenRecord(link.record).linkedIngest(link.generation, site, visitorId, events, receivedAt, context);
+    if (result === null) await this.forgetErasedRecord();
+    return result;
+  }
+
+  /**
+   * Links this browser to a user's golden record. The first link moves this profile's whole
+   * history there and clears it here; re-pointing to another user moves nothing (what was merged
+   * stays with the first user). Nothing else reaches this profile meanwhile: a batch stored here
+   * while the history is in flight would be cleared without having been handed over. If the
+   * object fails half-way, the batch is not acknowledged and its retry links again: the golden
+   * record takes the same history twice without duplicating anything.
+   */
+  private linkTo(site: string, visitorId: string, userId: string, segments: Segment[]): Promise<Link> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const record = this.env.VISITORS.idFromName(goldenRecordName(site, userId));
+      const current = this.currentLink();
+      if (current?.record === record.toString()) return current;
+      const first = current === null;
+      const history = first ? JSON.stringify(readHandover(this.sql, visitorId)) : null;
+      const generation = await this.env.VISITORS.get(record).link(site, userId, visitorId, history, segments);
+      const link: Link = { record: record.toString(), generation };
+      // One synchronous block: the link and the cleared history commit together.
+      this.setMeta(LINK_KEY, JSON.stringify(link));
+      // Inactivity waits move with the events (link() schedules them in the golden record); the
+      // alarm stays, for journey work already under way here.
+      if (first) clearHistory(this.sql);
+      return link;
+    });
+  }
+
+  /**
+   * Golden record: links a browser (and takes its history, when given) and returns the record's
+   * generation. An erased record that is identified again starts over, empty, with a new
+   * generation: links made before the erase keep failing, so nothing erased comes back.
+   */
+  async link(site: string, userId: string, visitorId: string, history: string | null, segments: Segment[]): Promise<string> {
+    if (await this.erased()) {
+      await this.ctx.storage.delete(ERASED_KEY);
+      this.erasedAt = null;
+      this.schemaReady = false;
+    }
+    this.ensureSchema();
+    const owner = this.metaValue(GOLDEN_USER_KEY);
+    if (owner !== undefined && owner !== userId) throw new Error(`golden record of ${owner} addressed as ${userId}`);
+    if (owner === undefined && this.metaValue('visitor_id') !== undefined) throw new Error('a browser profile cannot become a golden record');
+    const now = Date.now();
+    this.setMeta(GOLDEN_USER_KEY, userId);
+    this.setMeta('user_id', userId);
+    this.setMeta('site', site, true);
+    // Message A/B buckets follow the first browser linked, so its variants stay.
+    this.setMeta('visitor_id', visitorId, true);
+    this.setMeta(GENERATION_KEY, crypto.randomUUID(), true);
+    this.sql.exec('INSERT OR IGNORE INTO linked_visitors (visitor_id, linked_at) VALUES (?, ?)', visitorId, now);
+    if (history !== null) {
+      // Made by readHandover() in a browser profile of this class, never by a client.
+      const handover = JSON.parse(history) as Handover;
+      absorbHandover(this.sql, handover);
+      await this.scheduleInactivity(segments, handover.events.map((e) => JSON.parse(e.body) as WireEvent));
+    }
+    const generation = this.metaValue(GENERATION_KEY);
+    if (generation === undefined) throw new Error('golden record without a generation');
+    return generation;
+  }
+
+  /** Whether a linked browser's generation is this golden record's current one (else: erased for it). */
+  private async isGeneration(generation: string): Promise<boolean> {
+    if (await this.erased()) return false;
+    this.ensureSchema();
+    return this.isGoldenRecord() && this.metaValue(GENERATION_KEY) === generation;
+  }
+
+  /** Golden record: a linked browser's batch; null when the record was erased since it linked. */
+  async linkedIngest(
+    generation: string,
+    site: string,
+    visitorId: string,
+    events: WireEvent[],
+    receivedAt: number,
+    context: DecisionContext,
+  ): Promise<IngestResult | RateLimited | null> {
+    return (await this.isGeneration(generation)) ? this.ingest(site, visitorId, events, receivedAt, context) : null;
+  }
+
+  /** Golden record: decisions for a linked browser; null when the record was erased since it linked. */
+  async linkedDecide(generation: string, context: DecisionContext): Promise<Decision[] | null> {
+    return (await this.isGeneration(generation)) ? this.decide(context) : null;
+  }
+
+  /** Golden record: the export for a linked browser (its own visitor id); null once erased. */
+  async linkedExport(generation: string, site: string, visitorId: string): Promise<string | null> {
+    return (await this.isGeneration(generation)) ? this.exportProfile(site, visitorId) : null;
+  }
+
+  /**
+   * Golden record: erased through one of its browsers (a stale generation erases nothing newer).
+   * Returns the ids of the browsers that were linked to it.
+   */
+  async linkedErase(generation: string): Promise<string[]> {
+    if (!(await this.isGeneration(generation))) return [];
+    const linked = this.sql.exec<{ visitor_id: string }>('SELECT visitor_id FROM linked_visitors').toArray().map((r) => r.visitor_id);
+    await this.erase();
+    return linked;
+  }
+
+  private async stitchedDecide(context: DecisionContext): Promise<Decision[] | undefined> {
+    const link = this.currentLink();
+    if (!link) return undefined;
+    const decisions = await this.goldenRecord(link.record).linkedDecide(link.generation, context);
+    if (decisions !== null) return decisions;
+    await this.forgetErasedRecord();
+    return [];
+  }
+
+  private async stitchedExport(site: string, visitorId: string): Promise<string | null | undefined> {
+    this.ensureSchema();
+    const link = this.currentLink();
+    if (!link) return undefined;
+    const json = await this.goldenRecord(link.record).linkedExport(link.generation, site, visitorId);
+    if (json === null) await this.forgetErasedRecord();
+    return json;
+  }
+
+  /** A linked browser erases the golden record too (its own profile is then erased by erase()). */
+  private async eraseLinkedRecord(): Promise<string[]> {
+    if (await this.erased()) return [];
+    this.ensureSchema();
+    const link = this.currentLink();
+    return link ? this.goldenRecord(link.record).linkedErase(link.generation) : [];
+  }
+
+  /**
+   * The golden record this browser was linked to has been erased (through another device): this
+   * profile is erased too, so the browser behaves as erased and gets a new id on its next event.
+   */
+  private async forgetErasedRecord(): Promise<void> {
+    this.sql.exec('DELETE FROM meta WHERE key = ?', LINK_KEY);
+    await this.erase();
+  }
+
+  /** Golden record: the browsers linked to it, each shown by a short prefix of its id. */
+  private linkedVisitorsExport(visitorId: string): Pick<ProfileExport, 'linkedVisitors'> {
+    if (!this.isGoldenRecord()) return {};
+    const rows = this.sql.exec<{ visitor_id: string; linked_at: number }>('SELECT visitor_id, linked_at FROM linked_visitors ORDER BY linked_at, visitor_id').toArray();
+    return { linkedVisitors: rows.map((r) => ({ id: linkedVisitorLabel(r.visitor_id), linkedAt: r.linked_at, current: r.visitor_id === visitorId })) };
   }
 }

@@ -12,6 +12,7 @@ import { forgetOptOut, readVisitorCookie, rememberOptOut, writeVisitorCookie } f
 import { decisionContext, type PageFacts } from '../personalize/decide-request';
 import type { IngestResult, RateLimited } from '../profile/visitor-profile';
 import { visitorStub } from '../profile/stub';
+import { analyticsEvents } from '../analytics/queue';
 import { ipLimited, NEW_VISITORS_PER_IP, VISITOR_BATCHES } from '../ratelimit/limits';
 
 export const collect = new Hono<AppEnv>();
@@ -88,6 +89,15 @@ collect.post('/e', async (c) => {
         `${result.duplicates.length} duplicate, ${batch.rejected.length} rejected`,
     );
   }
-  const body: CollectResponse = { vid: token, ...result, rejected: batch.rejected };
+  // Journey analytics: the events stored now (so consent and dedupe already applied), queued off
+  // the response's path. The profile is the system of record; a failed send is logged and those
+  // events are missing from reports only (docs/ANALYTICS.md, "Guarantees").
+  const { analytics, ...stored } = result;
+  if (stored.accepted.length > 0) {
+    const ids = new Set(stored.accepted);
+    const message = analyticsEvents(site.id, visitorId, receivedAt, batch.events.filter((e) => ids.has(e.id)), analytics ?? null);
+    c.executionCtx.waitUntil(c.env.ANALYTICS_QUEUE.send(message).catch((err: unknown) => console.error('analytics: queue send failed', err)));
+  }
+  const body: CollectResponse = { vid: token, ...stored, rejected: batch.rejected };
   return c.json(body);
 });

@@ -8,6 +8,7 @@ import { HttpError } from '../http/errors';
 import { checkOrigin, loadSite, visitorSecret, type AppContext, type AppEnv } from '../http/site-context';
 import { bearerToken, clearVisitorCookie, readVisitorCookie } from '../http/visitor-cookie';
 import { visitorStub } from '../profile/stub';
+import { analyticsErase } from '../analytics/queue';
 
 export const profile = new Hono<AppEnv>();
 
@@ -37,8 +38,12 @@ profile.get('/me', async (c) => {
 });
 
 profile.delete('/me', async (c) => {
-  const { stub } = await caller(c);
-  await stub.erase();
+  const { site, visitorId, stub } = await caller(c);
+  // A browser linked to a user (identify) erased the golden record: every linked browser's id.
+  const linked = await stub.erase();
+  // The analytics store forgets them too (and drops any of their batches still in the queue).
+  const at = Date.now();
+  await c.env.ANALYTICS_QUEUE.sendBatch([...new Set([visitorId, ...linked])].map((id) => ({ body: analyticsErase(site.id, id, at) })));
   clearVisitorCookie(c);
   return c.json({ erased: true });
 });

@@ -27,9 +27,9 @@ export async function proxyPage(c: Context<AppEnv>, next: Next): Promise<Respons
   if (url.pathname === WM_PREFIX || url.pathname.startsWith(`${WM_PREFIX}/`)) return next();
   const request = c.req.raw;
   const siteId = c.env.WM_PROXY_SITE;
-  if (!siteId) return c.env.ASSETS.fetch(request);
+  if (!siteId) return staticFile(c, url, request.headers);
   const site = await loadSite(c, siteId);
-  if (!site.proxy) return c.env.ASSETS.fetch(request);
+  if (!site.proxy) return staticFile(c, url, request.headers);
 
   // A page navigation: resolve the visitor and their decisions while the upstream answers.
   const looksLikePage = request.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
@@ -45,9 +45,20 @@ export async function proxyPage(c: Context<AppEnv>, next: Next): Promise<Respons
     source = head.response;
     if (!head.optIn) await mintVisitor(c, site);
   }
-  const page = rewritePage(source, decisions, { snippetSrc: SNIPPET_SRC, site: site.id, consentPolicy: site.consentPolicy });
+  const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
+  const page = rewritePage(source, decisions, { snippetSrc: SNIPPET_SRC, site: site.id, consentPolicy: site.consentPolicy, preview });
   // newResponse merges the Set-Cookie that writeVisitorCookie prepared with the upstream's own.
   return c.newResponse(page.body, page);
+}
+
+/**
+ * The bundled static files, without the request's body: they never read one, and a body left
+ * unread makes local workerd restart and drop the requests in flight (found by the soak's fuzz).
+ */
+function staticFile(c: AppContext, url: URL, requestHeaders: Headers): Promise<Response> {
+  const headers = new Headers(requestHeaders);
+  headers.delete('content-length');
+  return c.env.ASSETS.fetch(new Request(url, { method: c.req.raw.method, headers }));
 }
 
 /**
@@ -61,7 +72,7 @@ async function fetchUpstream(c: AppContext, upstream: string, url: URL, page: bo
   const request = c.req.raw;
   const headers = new Headers(request.headers);
   if (page) for (const name of ['if-none-match', 'if-modified-since']) headers.delete(name);
-  if (upstream === 'assets') return c.env.ASSETS.fetch(new Request(url, { method: request.method, headers, body: request.body }));
+  if (upstream === 'assets') return staticFile(c, url, headers);
   const target = new URL(url.pathname + url.search, upstream);
   const cookie = withoutVisitorCookie(headers.get('cookie'));
   if (cookie) headers.set('cookie', cookie);

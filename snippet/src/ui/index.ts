@@ -25,6 +25,7 @@ import { load, save, usable, wipe } from './cache';
 import { personalize } from './consent';
 import { messages } from './messages-ui';
 import { insertable, plan, SLOT, valid } from './slots';
+import { PREVIEW, preview } from './preview';
 
 /** The longest a slot stays hidden waiting for fresh decisions. */
 const HIDE_MS = 300;
@@ -158,8 +159,9 @@ function start(tries = 0): void {
     }),
   );
 
-  // In-app messages (./messages-ui.ts): the same decisions, the same consent.
-  const msg = messages(wm as Parameters<typeof messages>[0], site, guard);
+  // In-app messages (./messages-ui.ts): the same decisions, the same consent. Not while the
+  // dashboard previews a draft here (./preview.ts): only the draft shows.
+  const msg = PREVIEW ? () => {} : messages(wm as Parameters<typeof messages>[0], site, guard);
   wm('on', 'decision', guard((d: unknown) => fresh(d)));
   // Slots an SPA adds later (cheap while there is nothing to show: the callback returns at once).
   observer.observe(document, { childList: true, subtree: true });
@@ -206,4 +208,10 @@ function guard<A extends unknown[]>(f: (...a: A) => unknown): (...a: A) => void 
   };
 }
 
+// Our own URL, known only while this file first runs: preview drafts must come from its origin.
+const me = document.currentScript as HTMLScriptElement | null;
+if (PREVIEW && me && !(window as unknown as Record<string, unknown>)['wmPv']) {
+  (window as unknown as Record<string, unknown>)['wmPv'] = 1;
+  guard(preview)(me.src, guard);
+}
 guard(start)();

@@ -60,14 +60,18 @@ const CSS =
 
 let sheet: CSSStyleSheet | undefined;
 
-/** Mounts the renderer; returns what to call with each complete set of decisions (`stop`: consent gone, clear all). */
-export function messages(core: Wm, site: string, guard: Guard): (list: unknown, stop?: boolean) => void {
+/**
+ * Mounts the renderer; returns what to call with each complete set of decisions (`stop`: consent
+ * gone, clear all). `preview` (the dashboard's live preview, ./preview.ts): each call replaces
+ * what is shown, nothing is recorded (`core` does nothing) or remembered, window.wm is left alone.
+ */
+export function messages(core: Wm, site: string, guard: Guard, preview?: 1): (list: unknown, stop?: boolean) => void {
   const w = window as unknown as Record<string, unknown>;
   const d = document;
   const key = 'wm_msgs:' + site;
   const session = (v?: string): string | null | void => {
     try {
-      return v ? sessionStorage.setItem(key, v) : sessionStorage.getItem(key);
+      if (!preview) return v ? sessionStorage.setItem(key, v) : sessionStorage.getItem(key);
     } catch {
       /* blocked: once per page only */
     }
@@ -206,7 +210,7 @@ export function messages(core: Wm, site: string, guard: Guard): (list: unknown, 
     orig.apply(this, a);
     if (a[0] == 'track') fire(a[1]);
   };
-  w['wm'] = Object.assign(wrapped, orig);
+  if (!preview) w['wm'] = Object.assign(wrapped, orig);
   d.addEventListener(
     'click',
     guard((e: Event) => {
@@ -233,7 +237,8 @@ export function messages(core: Wm, site: string, guard: Guard): (list: unknown, 
 
   return (l, stop) => {
     list = stop ? [] : validMessages(l);
-    if (stop) shown.forEach((o) => o.close());
+    if (stop || preview) shown.forEach((o) => o.close());
+    if (preview) done.clear();
     clear();
     const now = performance.now();
     for (const ms of timers(list, done, now)) timed.push(setTimeout(check, ms + 1));

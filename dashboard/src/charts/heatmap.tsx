@@ -1,0 +1,66 @@
+/**
+ * A heat grid that is a real table (cohort retention): every cell shows its number, the colour
+ * only helps to see the shape, and screen readers get row and column headers for free.
+ */
+import type { ComponentChildren } from 'preact';
+import { heat } from './format';
+
+export type HeatCell = { share: number; text: string; sub?: string; title: string } | null;
+
+type Props = {
+  caption: string;
+  corner: string;
+  columns: string[];
+  /** Extra header cells between the row header and the heat columns (e.g. cohort size). */
+  extraColumns?: string[];
+  rows: { key: string | number; head: ComponentChildren; extra?: ComponentChildren[]; cells: HeatCell[] }[];
+};
+
+export function HeatTable({ caption, corner, columns, extraColumns = [], rows }: Props) {
+  return (
+    <div class="table-scroll">
+      <table class="table heat-table">
+        <caption class="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{corner}</th>
+            {extraColumns.map((c) => (
+              <th scope="col" key={c} class="num">
+                {c}
+              </th>
+            ))}
+            {columns.map((c) => (
+              <th scope="col" key={c} class="num">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.head}</th>
+              {(r.extra ?? []).map((e, i) => (
+                <td key={i} class="num">
+                  {e}
+                </td>
+              ))}
+              {r.cells.map((c, i) =>
+                c ? (
+                  <td key={i} class="heat num" style={{ background: heat(c.share) }} title={c.title}>
+                    <span class="heat-main">{c.text}</span>
+                    {c.sub ? <span class="heat-sub">{c.sub}</span> : null}
+                  </td>
+                ) : (
+                  <td key={i} class="heat none num">
+                    <span class="sr-only">not yet</span>
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * Message and variant performance: per variant the visitors exposed and converted (the message's
+ * goal), the conversion rate with its 95% interval, and the lift over the holdout with its 95%
+ * interval. A variant is marked a winner (or worse) only when the lift interval excludes zero.
+ */
+import type { MessagesQuery, MessagesReport } from '../../../protocol/analytics';
+import type { Json, SiteConfig } from '../api';
+import { fmtInt, fmtPct, fmtPp, fmtSignedPct } from '../charts/format';
+import { ChartFrame } from '../charts/frame';
+import { IntervalChart, type Interval } from '../charts/interval';
+import { isRangeId, isRecord, RangeField, rangeFrom, useReport, usePersisted, type RangeId } from './common';
+import { reportsApi } from './api';
+import { statisticText, verdict } from './model';
+
+type Inputs = { message: string; range: RangeId };
+const DEFAULTS: Inputs = { message: '', range: '30d' };
+const isInputs = (v: unknown): v is Inputs => isRecord(v) && typeof v['message'] === 'string' && isRangeId(v['range']);
+
+type MessageRow = MessagesReport['messages'][number];
+type Stat = MessagesReport['statistic'];
+
+const fmtCi = (i: [number, number], f: (v: number) => string) => `${f(i[0])} to ${f(i[1])}`;
+/** Compact intervals for the table: "9.5–90.5%", "-90.5 to +27.3 pp". */
+const rateCi = (i: [number, number]) => `${(i[0] * 100).toFixed(1)}–${fmtPct(i[1])}`;
+const ppCi = (i: [number, number]) => `${fmtPp(i[0]).replace(' pp', '')} to ${fmtPp(i[1])}`;
+
+export function MessagesReportView({ site }: { site: SiteConfig }) {
+  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-messages:${site.id}`, DEFAULTS, isInputs);
+  const configured = site.messages as Json[];
+  const query: MessagesQuery = { ...(inputs.message ? { message: inputs.message } : {}), from: rangeFrom(inputs.range) };
+  const report = useReport<MessagesReport>(JSON.stringify(query), () => reportsApi.messages(site.id, query));
+  const data = report.data;
+  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
+  const stat = data ? statisticText(data.statistic) : null;
+  return (
+    <>
+      <section class="card report-form" aria-labelledby="messages-form-h">
+        <h2 id="messages-form-h">Message performance</h2>
+        <div class="report-controls">
+          <div class="field inline">
+            <label for="messages-message">Message</label>
+            <select id="messages-message" value={inputs.message} onChange={(e) => set({ message: e.currentTarget.value })}>
+              <option value="">All messages with exposures</option>
+              {configured.map((m) => (
+                <option key={m['id']} value={m['id']}>
+                  {m['name'] ?? m['id']}
+                </option>
+              ))}
+            </select>
+          </div>
+          <RangeField id="messages-range" label="First exposure in" value={inputs.range} onChange={(range) => set({ range })} />
+        </div>
+        <p class="hint">
+          Exposed: visitors whose first exposure to the message (or to its holdout, who saw nothing) was in the range. Converted: of those, visitors who did the message’s goal
+          within its window.
+          {stat ? (
+            <>
+              {' '}
+              Rates show the <strong>{stat.rate}</strong>; lift over the holdout (in percentage points) shows the <strong>{stat.lift}</strong>.
+            </>
+          ) : null}
+        </p>
+      </section>
+      {report.error ? (
+        <ChartFrame title="Messages" what="message results" error={report.error} onRetry={report.reload} />
+      ) : !data ? (
+        <ChartFrame title="Messages" what="message results" loading />
+      ) : !data.messages.length ? (
+        <ChartFrame title="Messages" what="message results" empty={inputs.message ? 'No exposures of this message in the range' : 'No message exposures in the range'} emptyHint={<p>Results appear once visitors are shown a message (or held out from one). Try a longer range.</p>} />
+      ) : (
+        data.messages.map((m) => <MessageResult key={m.message} m={m} config={configured.find((c) => c['id'] === m.message)} stat={data.statistic} reload={report.reload} loading={report.loading} busy={report.stale} />)
+      )}
+    </>
+  );
+}
+
+function MessageResult({ m, config, stat, reload, loading, busy }: { m: MessageRow; config: Json | undefined; stat: Stat; reload: () => void; loading: boolean; busy: boolean }) {
+  const goal = config?.['goal'] as Json | undefined;
+  const name = (config?.['name'] as string | undefined) ?? m.message;
+  const words = statisticText(stat);
+  // Configured with a holdout share (even if nobody fell into it in this range).
+  const hasHoldout = Number(config?.['holdout'] ?? 0) > 0 || m.holdout !== null;
+  const rateRows: Interval[] = [
+    ...m.variants.map((v): Interval => {
+      const tone = v.lift ? verdict(v.lift.interval) : null;
+      return {
+        label: v.variant,
+        value: v.rate,
+        lo: v.interval[0],
+        hi: v.interval[1],
+        tone: tone ?? 'plain',
+        describe: `Variant ${v.variant}: ${fmtPct(v.rate)} (${fmtInt(v.converted)} of ${fmtInt(v.exposed)}), ${words.rate} ${fmtCi(v.interval, fmtPct)}.`,
+      };
+    }),
+    ...(m.holdout
+      ? [
+          {
+            label: 'holdout',
+            value: m.holdout.rate,
+            lo: m.holdout.interval[0],
+            hi: m.holdout.interval[1],
+            tone: 'reference' as const,
+            describe: `Holdout (saw nothing): ${fmtPct(m.holdout.rate)} (${fmtInt(m.holdout.converted)} of ${fmtInt(m.holdout.exposed)}), ${words.rate} ${fmtCi(m.holdout.interval, fmtPct)}.`,
+          },
+        ]
+      : []),
+  ];
+  const liftRows: Interval[] = m.variants.flatMap((v) =>
+    v.lift
+      ? [
+          {
+            label: v.variant,
+            value: v.lift.absolute,
+            lo: v.lift.interval[0],
+            hi: v.lift.interval[1],
+            tone: verdict(v.lift.interval) ?? 'plain',
+            describe: `Variant ${v.variant}: lift ${fmtPp(v.lift.absolute)} over the holdout, ${words.lift} ${fmtCi(v.lift.interval, fmtPp)}${verdict(v.lift.interval) === 'win' ? ': significantly better' : verdict(v.lift.interval) === 'loss' ? ': significantly worse' : ': not significant'}.`,
+          },
+        ]
+      : [],
+  );
+  return (
+    <ChartFrame
+      title={name}
+      what="message results"
+      class="message-result"
+      busy={busy}
+      sub={
+        <>
+          <code>{m.message}</code>
+          {goal ? (
+            <>
+              {' '}
+              · goal “{String(goal['event'])}” within {String(goal['withinHours'])} h
+            </>
+          ) : null}
+          {m.holdout ? <> · holdout: {fmtInt(m.holdout.exposed)} {m.holdout.exposed === 1 ? 'visitor' : 'visitors'}</> : hasHoldout ? <> · holdout: nobody in this range</> : <> · <span class="pill muted-pill">no holdout</span></>}
+        </>
+      }
+      actions={
+        <button type="button" class="btn small" onClick={reload} disabled={loading}>
+          {loading ? 'Updating…' : 'Refresh'}
+        </button>
+      }
+    >
+      <div class="grid-2 interval-pair">
+        <div>
+          <h3 class="chart-title">Conversion rate</h3>
+          <IntervalChart rows={rateRows} axis="rate" format={(v) => fmtPct(v, 0)} summary={`Conversion rate per variant of ${name} with ${words.rate}s. ${rateRows.map((r) => r.describe).join(' ')}`} />
+        </div>
+        <div>
+          <h3 class="chart-title">Lift over holdout</h3>
+          {liftRows.length ? (
+            <IntervalChart rows={liftRows} axis="signed" format={(v) => fmtPp(v, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)} summary={`Lift over the holdout per variant of ${name} with ${words.lift}s. ${liftRows.map((r) => r.describe).join(' ')}`} />
+          ) : (
+            <div class="state chart-empty small">
+              <h3>No holdout</h3>
+              <p>{hasHoldout ? `${m.note ?? 'The holdout has no exposures in this range'}.` : 'This message has no holdout group, so there is nothing to measure lift against. Give it a holdout share in the message editor.'}</p>
+            </div>
+          )}
+        </div>
+      </div>
+      <div class="table-scroll">
+        <table class="table report-table messages-table">
+          <caption class="sr-only">Results of {name} per variant</caption>
+          <thead>
+            <tr>
+              <th scope="col">Variant</th>
+              <th scope="col" class="num">
+                Exposed
+              </th>
+              <th scope="col" class="num">
+                Converted
+              </th>
+              <th scope="col" class="num">
+                Conversion rate
+              </th>
+              <th scope="col" class="num">
+                95% interval
+              </th>
+              <th scope="col" class="num">
+                Lift over holdout
+              </th>
+              <th scope="col" class="num">
+                95% interval
+              </th>
+              <th scope="col">Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {m.variants.map((v) => {
+              const verdictOf = v.lift ? verdict(v.lift.interval) : null;
+              return (
+                <tr key={v.variant} class={verdictOf ? `verdict-${verdictOf}` : undefined}>
+                  <th scope="row">{v.variant}</th>
+                  <td class="num">{fmtInt(v.exposed)}</td>
+                  <td class="num">{fmtInt(v.converted)}</td>
+                  <td class="num">{fmtPct(v.rate)}</td>
+                  <td class="num">{rateCi(v.interval)}</td>
+                  <td class="num">
+                    {v.lift ? (
+                      <>
+                        {fmtPp(v.lift.absolute)}
+                        {v.lift.relative !== null ? <span class="cell-sub">{fmtSignedPct(v.lift.relative)} relative</span> : null}
+                      </>
+                    ) : (
+                      <span class="muted">no holdout</span>
+                    )}
+                  </td>
+                  <td class="num">{v.lift ? ppCi(v.lift.interval) : '–'}</td>
+                  <td>
+                    {!v.lift ? (
+                      <span class="muted">–</span>
+                    ) : verdictOf === 'win' ? (
+                      <span class="badge win">Winner: better than holdout</span>
+                    ) : verdictOf === 'loss' ? (
+                      <span class="badge loss">Worse than holdout</span>
+                    ) : (
+                      <span class="muted">Not significant</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+            {m.holdout ? (
+              <tr class="holdout-row">
+                <th scope="row">holdout</th>
+                <td class="num">{fmtInt(m.holdout.exposed)}</td>
+                <td class="num">{fmtInt(m.holdout.converted)}</td>
+                <td class="num">{fmtPct(m.holdout.rate)}</td>
+                <td class="num">{rateCi(m.holdout.interval)}</td>
+                <td class="num muted">reference</td>
+                <td class="num">–</td>
+                <td class="muted">saw nothing</td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </ChartFrame>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The reports' pure logic (no DOM, no Preact): time ranges, step drafts and how steps read,
+ * event names in a config, regrouping sources, and the words for the message statistics.
+ * Unit-tested in Node (model.test.ts).
+ */
+import type { MessagesReport, PathStep, SourcesReport, Step } from '../../../protocol/analytics';
+import type { Json, SiteConfig } from '../api';
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Time ranges the reports offer, ending now. */
+export const RANGES = [
+  { id: '1h', label: 'Last hour', ms: 3_600_000 },
+  { id: '24h', label: 'Last 24 hours', ms: 86_400_000 },
+  { id: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { id: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
+  { id: '90d', label: 'Last 90 days', ms: 90 * 86_400_000 },
+  { id: '365d', label: 'Last 365 days', ms: 365 * 86_400_000 },
+] as const;
+export type RangeId = (typeof RANGES)[number]['id'];
+export const isRangeId = (v: unknown): v is RangeId => RANGES.some((r) => r.id === v);
+
+/** `from` for a range ending now, rounded down to the minute so the same inputs give the same key. */
+export function rangeFrom(id: RangeId, now = Date.now()): number {
+  const ms = RANGES.find((r) => r.id === id)!.ms;
+  return Math.floor((now - ms) / 60_000) * 60_000;
+}
+
+/** A step as the form holds it (the value may still be empty or invalid while typing). */
+export type StepDraft = { kind: 'event' | 'page'; value: string };
+export const isStepDraft = (v: unknown): v is StepDraft =>
+  isRecord(v) && (v['kind'] === 'event' || v['kind'] === 'page') && typeof v['value'] === 'string';
+
+/** The draft as a query step, or a reason it is not one yet. */
+export function toStep(d: StepDraft): { step: Step } | { problem: string } {
+  const v = d.value.trim();
+  if (!v) return { problem: d.kind === 'event' ? 'Enter an event name.' : 'Enter a page path.' };
+  if (d.kind === 'event') return { step: { event: v } };
+  if (!v.startsWith('/')) return { problem: 'A page path starts with “/”, e.g. /cart or /product/*.' };
+  if (/[?#\s]/.test(v)) return { problem: 'A page path has no spaces, query string or “#”.' };
+  return { step: { page: v } };
+}
+
+/** How a step reads: "add_to_cart", or "page /cart" ("any page" for /*). */
+export function stepText(s: Step | PathStep): string {
+  if ('event' in s) return s.event;
+  return s.page === '/*' ? 'any page' : `page ${s.page}`;
+}
+
+/** A step inside a sentence: “add_to_cart”, a page view, a view of /cart. */
+export function stepPhrase(s: Step): string {
+  if ('event' in s) return `“${s.event}”`;
+  return s.page === '/*' ? 'a page view' : `a view of ${s.page}`;
+}
+
+/** A step's name in a report: its own label if it has one, else as stepText says. */
+export function stepName(s: Step): string {
+  return s.label?.trim() ? s.label : stepText(s);
+}
+
+/** Event names anywhere in a config (segment conditions, message goals and triggers). */
+export function configEvents(config: SiteConfig): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown, parentKey: string) => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, parentKey));
+    else if (isRecord(v)) {
+      if (typeof v['event'] === 'string') out.add(v['event']);
+      if (parentKey === 'trigger' && v['on'] === 'event' && typeof v['name'] === 'string') out.add(v['name']);
+      for (const [k, x] of Object.entries(v)) walk(x, k);
+    }
+  };
+  walk(config.segments as Json[], '');
+  walk(config.messages as Json[], '');
+  return [...out];
+}
+
+export type GroupBy = 'source' | 'medium' | 'campaign';
+export type SourceRow = { key: string; source: string; medium: string | null; campaign: string | null; visitors: number; pageViews: number; conversions: number };
+
+/**
+ * Rows regrouped by the chosen key. Each visitor has one first touch, so visitors (and their page
+ * views and conversions) add up across the rows that merge.
+ */
+export function regroup(rows: SourcesReport['rows'], by: GroupBy): SourceRow[] {
+  const out = new Map<string, SourceRow>();
+  for (const r of rows) {
+    const medium = by === 'source' ? null : r.medium;
+    const campaign = by === 'campaign' ? r.campaign ?? '(none)' : null;
+    const key = JSON.stringify([r.source, medium, campaign]);
+    const cur = out.get(key) ?? { key, source: r.source, medium, campaign, visitors: 0, pageViews: 0, conversions: 0 };
+    cur.visitors += r.visitors;
+    cur.pageViews += r.pageViews;
+    cur.conversions += r.conversions;
+    out.set(key, cur);
+  }
+  return [...out.values()].sort((a, b) => b.visitors - a.visitors || a.key.localeCompare(b.key));
+}
+
+/** The statistics in words, from what the API says it computed. */
+export function statisticText(s: MessagesReport['statistic']): { rate: string; lift: string } {
+  const pct = `${Math.round(s.confidence * 100)}%`;
+  const rate = s.rateInterval === 'wilson' ? `${pct} Wilson score interval` : `${pct} ${s.rateInterval} interval`;
+  const lift = s.liftInterval === 'newcombe-wilson' ? `${pct} Newcombe hybrid score interval (difference of two Wilson intervals)` : `${pct} ${s.liftInterval} interval`;
+  return { rate, lift };
+}
+
+/** Whether an interval lies wholly above (win) or below (loss) zero. */
+export function verdict(interval: [number, number]): 'win' | 'loss' | null {
+  return interval[0] > 0 ? 'win' : interval[1] < 0 ? 'loss' : null;
+}
+

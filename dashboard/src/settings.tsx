@@ -1,0 +1,277 @@
+/**
+ * Settings: the site's name, allowed origins, consent policy, message fatigue, proxy mode, and the
+ * install snippet. Saved as the whole config (PUT /sites/:site) on top of the version it was loaded at.
+ */
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Issue, type Json } from './api';
+import type { ListProps } from './editing';
+import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
+
+/** The same rule as edge/src/config/site.ts originSchema (the API checks again). */
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+const UPSTREAM = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+
+export const STUB = '<script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>';
+/** The two lines a site pastes into <head> (README "Add it to a site"). */
+export function installSnippet(edge: string, site: string, optIn: boolean): string {
+  return `${STUB}\n<script async src="${edge}/_wm/wm.js" data-site="${site}"${optIn ? ' data-consent="opt-in"' : ''}></script>`;
+}
+
+type Form = { name: string; origins: string[]; consentPolicy: 'opt-in' | 'opt-out'; perDay: string; minMinutesBetween: string; proxy: boolean; upstream: string };
+
+function formOf(c: Json): Form {
+  return {
+    name: c['name'] ?? '',
+    origins: [...((c['origins'] as string[] | undefined) ?? [])],
+    consentPolicy: c['consentPolicy'] === 'opt-in' ? 'opt-in' : 'opt-out',
+    perDay: num(c['messageFatigue']?.['perDay']),
+    minMinutesBetween: num(c['messageFatigue']?.['minMinutesBetween']),
+    proxy: !!c['proxy'],
+    upstream: c['proxy']?.['upstream'] ?? '',
+  };
+}
+
+/** Client-side checks with the API's paths, so both show next to the same fields. */
+function check(f: Form): Issue[] {
+  const out: Issue[] = [];
+  if (!f.name.trim()) out.push({ path: 'name', message: 'required' });
+  const seen = new Set<string>();
+  f.origins.forEach((o, i) => {
+    const v = o.trim().toLowerCase();
+    if (!v) out.push({ path: `origins.${i}`, message: 'empty: enter an origin or remove this row' });
+    else if (!ORIGIN.test(v)) out.push({ path: `origins.${i}`, message: 'must be an origin like https://shop.example.com (no path, no trailing slash)' });
+    else if (seen.has(v)) out.push({ path: `origins.${i}`, message: 'listed twice' });
+    seen.add(v);
+  });
+  if (f.proxy && f.upstream !== 'assets' && !UPSTREAM.test(f.upstream.trim())) out.push({ path: 'proxy.upstream', message: 'must be an origin like https://origin.shop.example' });
+  return out;
+}
+
+function CopyBox({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState('');
+  const copy = async (e: Event) => {
+    const box = (e.currentTarget as HTMLElement).closest('.copy-box')?.querySelector('textarea');
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('Copied to the clipboard.');
+    } catch {
+      // No clipboard permission (plain http, a policy): select it for Ctrl+C instead.
+      box?.select();
+      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
+    }
+  };
+  return (
+    <div class="copy-box">
+      <label class="sr-only" for={`copy-${label}`}>
+        {label}
+      </label>
+      <textarea id={`copy-${label}`} class="code" readOnly rows={text.split('\n').length} value={text} spellcheck={false} />
+      <div class="copy-row">
+        <button type="button" class="btn small" onClick={copy}>
+          Copy {label}
+        </button>
+        <span class="muted small" role="status">
+          {copied}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+export function Settings({ site, onSaved }: ListProps) {
+  const siteId = site.config.id;
+  const [base, setBase] = useState(site.version);
+  const [form, setForm] = useState<Form>(() => formOf(site.config));
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const issues: Issue[] = error instanceof ApiError ? error.issues : [];
+  const set = (patch: Partial<Form>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setNotice('');
+  };
+  const edge = location.origin;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setNotice('');
+    const local = check(form);
+    if (local.length) {
+      setError(new ApiError(400, 'Some fields need attention.', local));
+      return;
+    }
+    const body: Json = {
+      ...site.config,
+      name: form.name.trim(),
+      origins: form.origins.map((o) => o.trim().toLowerCase()),
+      consentPolicy: form.consentPolicy,
+      messageFatigue: { perDay: toNum(form.perDay), minMinutesBetween: toNum(form.minMinutesBetween) },
+      version: base,
+    };
+    if (form.proxy) body['proxy'] = { upstream: form.upstream.trim() };
+    else delete body['proxy'];
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.putSite(siteId, body);
+      onSaved(r.site);
+      setBase(r.version);
+      setForm(formOf(r.site));
+      setNotice(`Saved (site version ${r.version}). The edge uses it within a few seconds.`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reload = async () => {
+    setError(null);
+    try {
+      const r = await api.site(siteId);
+      onSaved(r.site);
+      setBase(r.version);
+      setForm(formOf(r.site));
+      setNotice('Reloaded the latest version.');
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <form onSubmit={save} noValidate class="editor">
+      <PageHeader title="Settings" sub={`Site ${siteId} · editing site version ${base}`}>
+        <button class="btn primary" type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+      </PageHeader>
+      <ErrorBanner error={error} onReload={reload} />
+      {notice ? (
+        <p class="banner ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+
+      <section class="card">
+        <h2>Site</h2>
+        <div class="grid-2">
+          <Field label="Site name" path="name" issues={issues}>
+            {(id, invalid) => <input id={id} value={form.name} aria-invalid={invalid} onInput={(e) => set({ name: e.currentTarget.value })} />}
+          </Field>
+          <Field label="Site key (site id)" path="id" issues={issues} hint="Goes into data-site on the script tag. It cannot change.">
+            {(id) => <input id={id} value={siteId} readOnly />}
+          </Field>
+        </div>
+      </section>
+
+      <section class="card">
+        <h2>Allowed origins</h2>
+        <p class="hint block">
+          Pages on these origins may send events for this site; any other origin is refused. Write them exactly as the browser does: <code>https://shop.example.com</code>, with a port if
+          it is not the default, no path and no trailing slash.
+        </p>
+        {!form.origins.length ? <p class="muted">No origins yet: no browser can send events until you add one.</p> : null}
+        <ul class="origin-list">
+          {form.origins.map((o, i) => (
+            <li key={i}>
+              <Field label={`Origin ${i + 1}`} path={`origins.${i}`} issues={issues} class="grow">
+                {(id, invalid) => (
+                  <input
+                    id={id}
+                    value={o}
+                    placeholder="https://shop.example.com"
+                    aria-invalid={invalid}
+                    onInput={(e) => set({ origins: form.origins.map((x, j) => (j === i ? e.currentTarget.value : x)) })}
+                  />
+                )}
+              </Field>
+              <button type="button" class="btn ghost small" aria-label={`Remove origin ${i + 1}`} onClick={() => set({ origins: form.origins.filter((_, j) => j !== i) })}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" class="btn small" onClick={() => set({ origins: [...form.origins, ''] })}>
+          Add an origin
+        </button>
+        <FieldErrors issues={issues.filter((i) => i.path === 'origins')} path="origins" />
+      </section>
+
+      <section class="card">
+        <h2>Consent policy</h2>
+        <fieldset class="radios">
+          <legend class="sr-only">Consent policy</legend>
+          <label class={`radio-card${form.consentPolicy === 'opt-out' ? ' selected' : ''}`}>
+            <input type="radio" name="consent" value="opt-out" checked={form.consentPolicy === 'opt-out'} onChange={() => set({ consentPolicy: 'opt-out' })} />
+            <span>
+              <strong>Opt-out</strong>
+              <span class="muted">
+                Events are stored and pages personalized unless the visitor declines or their browser sends Global Privacy Control. Use it where the law allows first-party analytics
+                without asking first.
+              </span>
+            </span>
+          </label>
+          <label class={`radio-card${form.consentPolicy === 'opt-in' ? ' selected' : ''}`}>
+            <input type="radio" name="consent" value="opt-in" checked={form.consentPolicy === 'opt-in'} onChange={() => set({ consentPolicy: 'opt-in' })} />
+            <span>
+              <strong>Opt-in</strong>
+              <span class="muted">
+                Nothing is stored, sent or personalized until the visitor agrees (your consent banner calls <code>wm('consent', {'{'}analytics: true{'}'})</code>). Events from before the
+                choice are sent if they agree and dropped if they decline.
+              </span>
+            </span>
+          </label>
+        </fieldset>
+        <FieldErrors issues={issues} path="consentPolicy" />
+      </section>
+
+      <section class="card">
+        <h2>Message fatigue</h2>
+        <p class="hint block">Limits across all messages, so no visitor is flooded, whatever each message’s own caps say.</p>
+        <div class="grid-2">
+          <Field label="Messages per visitor per 24 h" path="messageFatigue.perDay" issues={issues} hint="1–1000">
+            {(id, invalid) => <input id={id} type="number" inputMode="numeric" value={form.perDay} aria-invalid={invalid} onInput={(e) => set({ perDay: e.currentTarget.value })} />}
+          </Field>
+          <Field label="Minutes between two messages" path="messageFatigue.minMinutesBetween" issues={issues} hint="0–10080 (a week)">
+            {(id, invalid) => <input id={id} type="number" inputMode="numeric" value={form.minMinutesBetween} aria-invalid={invalid} onInput={(e) => set({ minMinutesBetween: e.currentTarget.value })} />}
+          </Field>
+        </div>
+      </section>
+
+      <section class="card">
+        <h2>Proxy mode</h2>
+        <label class="check">
+          <input type="checkbox" checked={form.proxy} onChange={(e) => set({ proxy: e.currentTarget.checked, upstream: form.upstream || 'https://' })} />
+          Route the whole site through the worker (personalized HTML with no flicker)
+        </label>
+        {form.proxy ? (
+          <Field label="Upstream" path="proxy.upstream" issues={issues} hint="Where the worker fetches your pages: an origin like https://origin.shop.example, or “assets” for the files deployed with the worker. The deployment’s WM_PROXY_SITE must name this site.">
+            {(id, invalid) => <input id={id} value={form.upstream} aria-invalid={invalid} onInput={(e) => set({ upstream: e.currentTarget.value })} />}
+          </Field>
+        ) : (
+          <p class="hint">Off: only /_wm/* is routed to the worker and the snippet personalizes in the browser.</p>
+        )}
+      </section>
+
+      <section class="card">
+        <h2>Install</h2>
+        <p class="hint block">
+          Paste into the <code>&lt;head&gt;</code> of every page. The first line is the stub: calls made before the script loads are queued. Route <code>/_wm/*</code> on your site’s
+          hostname to this worker to keep everything first-party, then use <code>/_wm/wm.js</code> as the src.
+        </p>
+        <CopyBox label="install snippet" text={installSnippet(edge, siteId, form.consentPolicy === 'opt-in')} />
+        <h3 class="sub-head">Secrets</h3>
+        <p class="hint block">
+          Secrets never live in the site config or this dashboard: they are Cloudflare Worker secrets. <code>WM_SECRET</code> signs visitor ids (32+ random characters);{' '}
+          <code>WM_ADMIN_PASSWORD_HASH</code> is the PBKDF2 hash of the dashboard password. Set them from your terminal:
+        </p>
+        <CopyBox
+          label="secret commands"
+          text={
+            "npx wrangler secret put WM_SECRET --env production\nprintf %s 'your long passphrase' | npm run -s admin:hash | npx wrangler secret put WM_ADMIN_PASSWORD_HASH --env production"
+          }
+        />
+      </section>
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * The admin's view of one visitor: GET /_wm/admin/api/sites/:site/profiles/:visitorId returns the
+ * same export the visitor gets from GET /_wm/me (traits, prefs, consent, segments, exposures,
+ * events), read from the visitor's Durable Object. Only the admin session opens it (routes.ts
+ * mounts it behind requireSession); the id is the bare visitor id, not a signed token.
+ */
+import { z } from 'zod';
+import type { ProfileExport } from '../../../protocol/wire';
+import { HttpError } from '../http/errors';
+import { visitorStub } from '../profile/stub';
+import type { AdminContext } from './auth';
+
+/** The id part of a visitor token (identity/token.ts): 128 bits, base64url, 22 characters. */
+export const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a visitor id (22 characters: letters, digits, - and _)');
+
+/** A profile nothing was ever stored in: no first visit and no events. */
+export const isEmptyProfile = (p: ProfileExport): boolean => p.firstSeen === null && p.eventCount === 0 && p.events.length === 0;
+
+export async function readProfile(c: AdminContext, site: string): Promise<Response> {
+  const parsed = visitorIdSchema.safeParse(c.req.param('visitorId'));
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'invalid';
+    throw new HttpError(400, `visitorId: ${message}`, { issues: [{ path: 'visitorId', message }] });
+  }
+  const id = parsed.data;
+  const text = await visitorStub(c.env, site, id).exportProfile(site, id);
+  if (text === null) throw new HttpError(404, `visitor "${id}" erased their profile`);
+  const profile = JSON.parse(text) as ProfileExport;
+  if (isEmptyProfile(profile)) throw new HttpError(404, `no profile for visitor "${id}" in site "${site}"`);
+  return c.json({ profile });
+}

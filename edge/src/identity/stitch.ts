@@ -1,0 +1,100 @@
+/**
+ * Identity stitching, the pure part: which user a batch claims, where that user's golden record
+ * lives, the link a browser's profile keeps to it, and the history a profile hands over when it
+ * merges. The Durable Object (profile/visitor-profile.ts) does the storage; the rules are here.
+ *
+ * Model: every browser keeps its own signed visitor id and its own small Durable Object. The
+ * first batch that says `identify(userId)` moves that profile's history into the user's golden
+ * record (one Durable Object per site and user id) and leaves behind only a link; from then on the
+ * browser's calls (ingest, decide, export, erase) are forwarded there. A second device that
+ * identifies as the same user does the same, so both read and write one profile.
+ */
+import { z } from 'zod';
+import type { WireEvent } from '../../../protocol/wire';
+
+/**
+ * The Durable Object name of a user's golden record. Visitor profiles are named
+ * `${site}:${visitorId}` with a 22-character base64url id, which never contains ':', so the two
+ * name spaces cannot meet whatever the user id is.
+ */
+export function goldenRecordName(site: string, userId: string): string {
+  return `${site}:user:${userId}`;
+}
+
+/**
+ * The user a batch identifies as: its last identify event in batch order (the profile applies
+ * events in that order, so the last one is also the user id it ends up with), or null.
+ */
+export function claimedUser(events: readonly WireEvent[]): string | null {
+  const last = events.findLast((e) => e.type === 'identify');
+  return last?.type === 'identify' ? last.userId : null;
+}
+
+/**
+ * What a linked browser profile keeps: the golden record's Durable Object id (hex, not the user
+ * id: an orphaned link holds no personal data) and the record's generation. An erased record
+ * that is identified again starts a new generation, so a link made before the erase can never
+ * reach the new record's data.
+ */
+export const linkSchema = z.strictObject({
+  record: z.string().regex(/^[0-9a-f]{64}$/),
+  generation: z.string().min(1).max(64),
+});
+export type Link = z.infer<typeof linkSchema>;
+
+/** The stored link, or null when there is none or it is unreadable (then the browser is unlinked). */
+export function parseLink(raw: string | undefined): Link | null {
+  if (!raw) return null;
+  try {
+    const parsed = linkSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a batch must (re)link the browser before its events are stored: it claims a user and
+ * the browser is not linked to that user's record yet. A browser linked to one user that
+ * identifies as another (a shared computer, a second account) is re-pointed to the new user from
+ * this batch on; what was already merged stays with the first user.
+ */
+export function needsLink(current: Link | null, claimedRecord: string | null): boolean {
+  return claimedRecord !== null && current?.record !== claimedRecord;
+}
+
+/** Rows a profile hands to the golden record, as its tables hold them. */
+export type HandoverEvent = { id: string; type: string; name: string | null; ts: number; received_at: number; session_id: string; body: string };
+export type HandoverKeyValue = { key: string; value: string; updated_at: number };
+export type HandoverExposure = { message: string; variant: string; at: number; converted_at: number | null; conversion_event: string | null };
+
+/** A browser profile's whole history, moved once into the golden record when it first identifies. */
+export type Handover = {
+  visitorId: string;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  events: HandoverEvent[];
+  traits: HandoverKeyValue[];
+  prefs: HandoverKeyValue[];
+  consent: { analytics: number; personalization: number; updated_at: number } | null;
+  segments: { id: string; entered_at: number }[];
+  segmentLog: { segment: string; change: 'enter' | 'exit'; at: number }[];
+  exposures: HandoverExposure[];
+};
+
+/** The golden record's first and last seen after a merge: the earliest and latest of both. */
+export function mergedSpan(
+  record: { firstSeen: number | null; lastSeen: number | null },
+  incoming: { firstSeen: number | null; lastSeen: number | null },
+): { firstSeen: number | null; lastSeen: number | null } {
+  const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) => (a === null ? b : b === null ? a : f(a, b));
+  return { firstSeen: pick(record.firstSeen, incoming.firstSeen, Math.min), lastSeen: pick(record.lastSeen, incoming.lastSeen, Math.max) };
+}
+
+/**
+ * How a linked browser id is shown in an export: its first 8 characters. Enough for the person to
+ * tell their devices apart; never a token (the signature is not stored at all) nor a whole id.
+ */
+export function linkedVisitorLabel(visitorId: string): string {
+  return visitorId.slice(0, 8);
+}
