@@ -154,8 +154,14 @@ function MessageResult({ m, config, stat, reload, loading, busy }: { m: MessageR
             <IntervalChart rows={liftRows} axis="signed" format={(v) => fmtPp(v, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)} summary={`Lift over the holdout per variant of ${name} with ${words.lift}s. ${liftRows.map((r) => r.describe).join(' ')}`} />
           ) : (
             <div class="state chart-empty small">
-              <h3>No holdout</h3>
-              <p>{hasHoldout ? `${m.note ?? 'The holdout has no exposures in this range'}.` : 'This message has no holdout group, so there is nothing to measure lift against. Give it a holdout share in the message editor.'}</p>
+              <h3>{hasHoldout && m.holdout && m.holdout.exposed > 0 ? 'No variant exposures' : 'No holdout'}</h3>
+              <p>
+                {!hasHoldout
+                  ? 'This message has no holdout group, so there is nothing to measure lift against. Give it a holdout share in the message editor.'
+                  : m.holdout && m.holdout.exposed > 0
+                    ? 'Only the holdout has exposures in this range: lift needs visitors who saw a variant too.'
+                    : `${m.note ?? 'The holdout has no exposures in this range'}.`}
+              </p>
             </div>
           )}
         </div>
