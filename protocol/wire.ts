@@ -129,7 +129,9 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...base,
     type: z.literal('identify'),
-    userId: boundedString(MAX_NAME_LENGTH * 2).min(1, 'empty'),
+    // Room for a signed id, "<userId>.<43-character signature>" (edge/src/identity/signed.ts); the
+    // edge stores at most MAX_NAME_LENGTH * 2 characters once a signature is stripped.
+    userId: boundedString(MAX_NAME_LENGTH * 2 + 44).min(1, 'empty'),
     traits: propsSchema.optional(),
   }),
   z.strictObject({

@@ -72,6 +72,7 @@ export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountR
 export type { ProfileExport, StoredEvent } from '../../protocol/wire';
 
 export type Session = { user: string; csrfToken: string; expiresAt: string };
+export type LoginOptions = { password: boolean; access: null | { email: string | null; reason: string | null } };
 export type SiteSummary = { id: string; name: string; version: number };
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
 export type Json = Record<string, any>;
@@ -83,6 +84,10 @@ export type DeliveryLogEntry = { seq: number; webhook: string; delivery: string;
 export const api = {
   session: () => call<Session>('GET', '/session', undefined, { quiet401: true }),
   login: (password: string) => call<Session>('POST', '/login', { password }, { quiet401: true }),
+  /** What the login screen may offer: the password and/or the caller's Cloudflare Access identity. */
+  loginOptions: () => call<LoginOptions>('GET', '/login', undefined, { quiet401: true }),
+  /** A session from the Cloudflare Access token the browser already carries (no password). */
+  accessLogin: () => call<Session>('POST', '/login', {}, { quiet401: true }),
   logout: () => call<void>('POST', '/logout'),
   sites: () => call<{ sites: SiteSummary[] }>('GET', '/sites'),
   site: (site: string) => call<{ site: SiteConfig; version: number }>('GET', `/sites/${encodeURIComponent(site)}`),
@@ -97,6 +102,8 @@ export const api = {
   segmentCount: (site: string, condition: unknown) => call<SegmentCountReport>('POST', `/sites/${encodeURIComponent(site)}/analytics/segment-count`, { condition }),
   deliveries: (site: string, webhook: string, limit = 100) =>
     call<{ deliveries: DeliveryLogEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
+  /** The key the site's server signs user ids with (edge/src/identity/signed.ts). */
+  identifyKey: (site: string) => call<{ site: string; key: string; required: boolean }>('GET', `/sites/${encodeURIComponent(site)}/identify-key`),
   deleteItem: (site: string, collection: Collection, id: string, version: number) =>
     call<{ site: SiteConfig; version: number }>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
 };

@@ -6,7 +6,7 @@
 import './zod-jitless';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, ApiError, setCsrf, whenUnauthorized, type SiteConfig, type SiteSummary } from './api';
+import { api, ApiError, setCsrf, whenUnauthorized, type LoginOptions, type SiteConfig, type SiteSummary } from './api';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 import { SegmentEditor, SegmentList } from './segments';
 import { SlotEditor, SlotList } from './slots';
@@ -55,6 +55,30 @@ function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string 
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>('');
   const [busy, setBusy] = useState(false);
+  // Cloudflare Access (when the deployment has it): sign in as the Access identity, at once on a
+  // fresh visit, by a button after a sign-out or an ended session (so signing out sticks).
+  const [options, setOptions] = useState<LoginOptions | null>(null);
+  const viaAccess = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      const s = await api.accessLogin();
+      setCsrf(s.csrfToken);
+      onIn(s.user);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    api.loginOptions().then(
+      (o) => {
+        setOptions(o);
+        if (o.access?.email && !reason) void viaAccess();
+      },
+      () => setOptions(null),
+    );
+  }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -79,18 +103,33 @@ function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string 
         </p>
         <h1>Sign in</h1>
         {reason ? <p class="banner info">{reason}</p> : null}
-        <div class={`field${error ? ' invalid' : ''}`}>
-          <label for="password">Password</label>
-          <input id="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autofocus />
-          {error ? (
-            <p class="field-errors" role="alert">
-              {error}
-            </p>
-          ) : null}
-        </div>
-        <button class="btn primary wide" type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        {options?.access ? (
+          options.access.email ? (
+            <button class="btn wide" type="button" disabled={busy} onClick={() => void viaAccess()}>
+              Continue as {options.access.email} (Cloudflare Access)
+            </button>
+          ) : (
+            <p class="banner info">Cloudflare Access: {options.access.reason}</p>
+          )
+        ) : null}
+        {options?.password === false ? (
+          error ? <p class="field-errors" role="alert">{error}</p> : null
+        ) : (
+          <>
+            <div class={`field${error ? ' invalid' : ''}`}>
+              <label for="password">Password</label>
+              <input id="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autofocus />
+              {error ? (
+                <p class="field-errors" role="alert">
+                  {error}
+                </p>
+              ) : null}
+            </div>
+            <button class="btn primary wide" type="submit" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+          </>
+        )}
       </form>
     </main>
   );

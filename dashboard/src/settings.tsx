@@ -10,6 +10,9 @@ import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
 /** The same rule as edge/src/config/site.ts originSchema (the API checks again). */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 const UPSTREAM = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+/** The same rule as edge/src/proxy/hostnames.ts (the API checks again, and says which site holds one). */
+const HOSTNAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const MAX_HOSTNAMES = 20;
 
 export const STUB = '<script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>';
 /** The two lines a site pastes into <head> (README "Add it to a site"). */
@@ -17,7 +20,7 @@ export function installSnippet(edge: string, site: string, optIn: boolean): stri
   return `${STUB}\n<script async src="${edge}/_wm/wm.js" data-site="${site}"${optIn ? ' data-consent="opt-in"' : ''}></script>`;
 }
 
-type Form = { name: string; origins: string[]; consentPolicy: 'opt-in' | 'opt-out'; perDay: string; minMinutesBetween: string; proxy: boolean; upstream: string };
+type Form = { name: string; origins: string[]; consentPolicy: 'opt-in' | 'opt-out'; perDay: string; minMinutesBetween: string; proxy: boolean; upstream: string; hostnames: string[]; signedIdentify: boolean };
 
 function formOf(c: Json): Form {
   return {
@@ -28,6 +31,8 @@ function formOf(c: Json): Form {
     minMinutesBetween: num(c['messageFatigue']?.['minMinutesBetween']),
     proxy: !!c['proxy'],
     upstream: c['proxy']?.['upstream'] ?? '',
+    hostnames: [...((c['proxy']?.['hostnames'] as string[] | undefined) ?? [])],
+    signedIdentify: c['identity']?.['requireSignedUserId'] === true,
   };
 }
 
@@ -44,6 +49,18 @@ function check(f: Form): Issue[] {
     seen.add(v);
   });
   if (f.proxy && f.upstream !== 'assets' && !UPSTREAM.test(f.upstream.trim())) out.push({ path: 'proxy.upstream', message: 'must be an origin like https://origin.shop.example' });
+  const hosts = new Set<string>();
+  if (f.proxy) {
+    if (f.hostnames.length > MAX_HOSTNAMES) out.push({ path: 'proxy.hostnames', message: `at most ${MAX_HOSTNAMES} hostnames` });
+    f.hostnames.forEach((h, i) => {
+      const v = h.trim().toLowerCase();
+      if (!v) out.push({ path: `proxy.hostnames.${i}`, message: 'empty: enter a hostname or remove this row' });
+      else if (v.includes('://') || v.includes('/') || v.includes(':')) out.push({ path: `proxy.hostnames.${i}`, message: 'a hostname only, like shop.example.com: no https://, port or path' });
+      else if (!HOSTNAME.test(v)) out.push({ path: `proxy.hostnames.${i}`, message: 'must be a hostname like shop.example.com' });
+      else if (hosts.has(v)) out.push({ path: `proxy.hostnames.${i}`, message: 'listed twice' });
+      hosts.add(v);
+    });
+  }
   return out;
 }
 
@@ -78,6 +95,38 @@ function CopyBox({ text, label }: { text: string; label: string }) {
   );
 }
 
+/** The site's identify key, fetched when asked for (it is a secret for the site's server). */
+function IdentifyKey({ siteId }: { siteId: string }) {
+  const [key, setKey] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const show = async () => {
+    setError(null);
+    try {
+      setKey((await api.identifyKey(siteId)).key);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (key === null) {
+    return (
+      <>
+        <ErrorBanner error={error} />
+        <button type="button" class="btn small" onClick={show}>
+          Show the identify key
+        </button>
+      </>
+    );
+  }
+  const node = `// On your server, after the user has signed in (Node):\nconst crypto = require('node:crypto');\nconst key = process.env.WAYMARK_IDENTIFY_KEY; // ${key.slice(0, 6)}…\nconst sig = crypto.createHmac('sha256', key).update('${siteId}' + ':' + userId).digest('base64url');\n// In the page: wm('identify', userId + '.' + sig, traits)`;
+  return (
+    <>
+      <p class="hint block">Keep it on your server (an environment variable), never in page code. It is derived from WM_SECRET and changes only with it.</p>
+      <CopyBox label="identify key" text={key} />
+      <CopyBox label="server example" text={node} />
+    </>
+  );
+}
+
 export function Settings({ site, onSaved }: ListProps) {
   const siteId = site.config.id;
   const [base, setBase] = useState(site.version);
@@ -108,7 +157,9 @@ export function Settings({ site, onSaved }: ListProps) {
       messageFatigue: { perDay: toNum(form.perDay), minMinutesBetween: toNum(form.minMinutesBetween) },
       version: base,
     };
-    if (form.proxy) body['proxy'] = { upstream: form.upstream.trim() };
+    body['identity'] = { requireSignedUserId: form.signedIdentify };
+    const hostnames = form.hostnames.map((h) => h.trim().toLowerCase());
+    if (form.proxy) body['proxy'] = { upstream: form.upstream.trim(), ...(hostnames.length ? { hostnames } : {}) };
     else delete body['proxy'];
     setBusy(true);
     setError(null);
@@ -245,12 +296,58 @@ export function Settings({ site, onSaved }: ListProps) {
           Route the whole site through the worker (personalized HTML with no flicker)
         </label>
         {form.proxy ? (
-          <Field label="Upstream" path="proxy.upstream" issues={issues} hint="Where the worker fetches your pages: an origin like https://origin.shop.example, or “assets” for the files deployed with the worker. The deployment’s WM_PROXY_SITE must name this site.">
-            {(id, invalid) => <input id={id} value={form.upstream} aria-invalid={invalid} onInput={(e) => set({ upstream: e.currentTarget.value })} />}
-          </Field>
+          <>
+            <Field label="Upstream" path="proxy.upstream" issues={issues} hint="Where the worker fetches your pages: an origin like https://origin.shop.example, or “assets” for the files deployed with the worker.">
+              {(id, invalid) => <input id={id} value={form.upstream} aria-invalid={invalid} onInput={(e) => set({ upstream: e.currentTarget.value })} />}
+            </Field>
+            <h3 class="sub-head">Hostnames</h3>
+            <p class="hint block">
+              The hosts routed to the worker that serve this site, like <code>shop.example.com</code> (no https://, port or path). A hostname belongs to one site. A request for a host no
+              site lists goes to the deployment’s <code>WM_PROXY_SITE</code>, if set.
+            </p>
+            {!form.hostnames.length ? <p class="muted">No hostnames: this site is proxied only where WM_PROXY_SITE names it.</p> : null}
+            <ul class="origin-list">
+              {form.hostnames.map((h, i) => (
+                <li key={i}>
+                  <Field label={`Hostname ${i + 1}`} path={`proxy.hostnames.${i}`} issues={issues} class="grow">
+                    {(id, invalid) => (
+                      <input
+                        id={id}
+                        value={h}
+                        placeholder="shop.example.com"
+                        aria-invalid={invalid}
+                        onInput={(e) => set({ hostnames: form.hostnames.map((x, j) => (j === i ? e.currentTarget.value : x)) })}
+                      />
+                    )}
+                  </Field>
+                  <button type="button" class="btn ghost small" aria-label={`Remove hostname ${i + 1}`} onClick={() => set({ hostnames: form.hostnames.filter((_, j) => j !== i) })}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <button type="button" class="btn small" disabled={form.hostnames.length >= MAX_HOSTNAMES} onClick={() => set({ hostnames: [...form.hostnames, ''] })}>
+              Add a hostname
+            </button>
+            <FieldErrors issues={issues.filter((i) => i.path === 'proxy.hostnames')} path="proxy.hostnames" />
+          </>
         ) : (
           <p class="hint">Off: only /_wm/* is routed to the worker and the snippet personalizes in the browser.</p>
         )}
+      </section>
+
+      <section class="card">
+        <h2>Identity verification</h2>
+        <label class="check">
+          <input type="checkbox" checked={form.signedIdentify} onChange={(e) => set({ signedIdentify: e.currentTarget.checked })} />
+          Require a signed user id for <code>identify</code>
+        </label>
+        <p class="hint block">
+          Without it, <code>identify</code> is a claim: any browser that calls <code>wm('identify', 'alice')</code> joins alice’s profile. With it, your server signs the user id and the page
+          calls <code>wm('identify', userId + '.' + sig, traits)</code>; the edge checks the signature, stores the plain user id and refuses an identify without a valid one. Signed ids
+          are accepted (and checked) before you switch this on, so deploy the signing first.
+        </p>
+        <IdentifyKey siteId={siteId} />
       </section>
 
       <section class="card">

@@ -5,55 +5,12 @@ import type { CollectResponse, ProfileExport } from '../../protocol/wire';
 import { adminStore } from '../src/admin/admin-store';
 import type { SiteConfigInput } from '../src/config/site';
 import type { JourneyInput } from '../src/journeys/schema';
-import type { MessageInput } from '../src/messages/schema';
 import { verifySignature } from '../src/webhooks/sign';
 import { BASE, ORIGIN, makeEvent, post, visitorCookie } from './helpers';
+import { cartJourney, HOOK_URL, journeySite } from './journey-fixtures';
 
 const SECRET = 'journey-test-secret-0123456789';
-const HOOK_URL = 'https://hooks.example.com/waymark';
-let sites = 0;
-
-const reminder: MessageInput = {
-  id: 'reminder',
-  name: 'Cart reminder',
-  type: 'toast',
-  segments: ['never'],
-  title: 'Your cart is waiting',
-  body: 'Come back to it.',
-};
-
-const cartJourney: JourneyInput = {
-  id: 'cart',
-  name: 'Cart abandonment',
-  entry: { event: 'add_to_cart' },
-  goal: { event: 'purchase' },
-  steps: [
-    { id: 'wait', kind: 'waitFor', event: 'checkout_start', timeoutMinutes: 30, onEvent: 'out' },
-    { id: 'remind', kind: 'message', message: 'reminder' },
-    { id: 'crm', kind: 'webhook', webhook: 'crm' },
-    { id: 'out', kind: 'exit' },
-  ],
-};
-
-/** A fresh site in KV (the edge's 5 s config cache never sees an older one). */
-async function site(overrides: Partial<SiteConfigInput> = {}): Promise<string> {
-  const id = `jt-${Date.now().toString(36)}-${++sites}`;
-  const config: SiteConfigInput = {
-    id,
-    name: 'Journeys test',
-    version: 1,
-    origins: [ORIGIN],
-    consentPolicy: 'opt-out',
-    // "never" matches nobody: the reminder shows only through the journey's grant.
-    segments: [{ id: 'never', name: 'Nobody', condition: { trait: 'nobody', test: { op: 'eq', value: 'x' } } }],
-    messages: [reminder],
-    journeys: [cartJourney],
-    webhooks: [{ id: 'crm', name: 'CRM', url: HOOK_URL, format: 'json', secret: SECRET }],
-    ...overrides,
-  };
-  await env.CONFIG.put(`site:${id}`, JSON.stringify(config));
-  return id;
-}
+const site = (overrides: Partial<SiteConfigInput> = {}) => journeySite('jt', SECRET, overrides);
 
 const page = (path: string) => makeEvent({ type: 'page', name: undefined, props: undefined, url: `${ORIGIN}${path}`, ref: '' });
 const track = (name: string, props?: Record<string, string>) => makeEvent({ name, props: props ?? {} });

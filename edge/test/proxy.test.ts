@@ -132,16 +132,17 @@ describe('rewritePage (HTMLRewriter adapter)', () => {
   });
 });
 
-describe('pageAsksOptIn (read ahead to the end of <head>)', () => {
+describe('pageAsksOptIn (read ahead to the first snippet tag)', () => {
   const chunked = (parts: string[], type = 'text/html') => {
+    // A native stream, like a fetch body (a JS-sourced one makes workerd log its cancel as uncaught).
     const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const part of parts) controller.enqueue(encoder.encode(part));
-        controller.close();
-      },
-    });
-    return new Response(body, { headers: { 'content-type': type } });
+    const { readable, writable } = new IdentityTransformStream();
+    const writer = writable.getWriter();
+    void (async () => {
+      for (const part of parts) await writer.write(encoder.encode(part));
+      await writer.close();
+    })().catch(() => {}); // the scan cancelled the rest
+    return new Response(readable, { headers: { 'content-type': type } });
   };
 
   it.each([
@@ -157,13 +158,29 @@ describe('pageAsksOptIn (read ahead to the end of <head>)', () => {
     expect(await result.response.text()).toBe(parts.join(''));
   });
 
-  it('does not read past the head, nor beyond its byte limit', async () => {
-    const late = ['<html><head></head><body>', '<script src="/_wm/wm.js" data-consent="opt-in"></script></body></html>'];
-    expect((await pageAsksOptIn(chunked(late))).optIn).toBe(false);
-    const huge = ['<html><head>', 'x'.repeat(100), '<script src="/_wm/wm.js" data-consent="opt-in"></script></head>'];
+  it('finds a tag late in <body>, and says no only when the whole page has none', async () => {
+    const late = ['<html><head></head><body>', '<p>x</p>'.repeat(500), '<script src="/_wm/wm.js" data-consent="opt-in"></script></body></html>'];
+    const found = await pageAsksOptIn(chunked(late));
+    expect(found.optIn).toBe(true);
+    expect(await found.response.text()).toBe(late.join(''));
+    const none = ['<html><head></head><body>', '<p>x</p>'.repeat(500), '<script src="/app.js"></script></body></html>'];
+    expect((await pageAsksOptIn(chunked(none))).optIn).toBe(false);
+  });
+
+  it('obeys the first snippet tag, as the snippet does, and ignores one in a comment', async () => {
+    const first = ['<html><head><script src="/_wm/wm.js" data-site="a"></script></head><body>', '<script src="/_wm/wm.js" data-consent="opt-in"></script></body></html>'];
+    expect((await pageAsksOptIn(chunked(first))).optIn).toBe(false);
+    const commented = ['<html><head><!-- <script src="/_wm/wm.js" data-consent="opt-in"></script> --></head><body><p>x</p></body></html>'];
+    expect((await pageAsksOptIn(chunked(commented))).optIn).toBe(false);
+  });
+
+  it('answers opt-in (no cookie) when the page is longer than its limit and no tag came before', async () => {
+    const huge = ['<html><head>', '<p>filler</p>'.repeat(20), '<script src="/_wm/wm.js"></script></head><body></body></html>'];
     const limited = await pageAsksOptIn(chunked(huge), 50);
-    expect(limited.optIn).toBe(false);
+    expect(limited.optIn).toBe(true);
     expect(await limited.response.text()).toBe(huge.join(''));
+    // The same page within the limit: its tag does not ask for opt-in.
+    expect((await pageAsksOptIn(chunked(huge))).optIn).toBe(false);
   });
 });
 
@@ -305,6 +322,23 @@ describe('proxy route with an https upstream', () => {
     expect(head.headers.get('cache-control')).toBe('public');
   });
 
+  it('points a redirect to the upstream’s own origin at the proxied host; other hosts pass', async () => {
+    const site = await proxiedSite();
+    const proxied = new URL(BASE).origin;
+    for (const [status, location, expected] of [
+      [301, `${UPSTREAM}/shoes/?sort=new`, `${proxied}/shoes/?sort=new`],
+      [302, 'http://origin.shop.example/login?next=%2Fcart', `${proxied}/login?next=%2Fcart`],
+      [307, 'https://pay.example/checkout?o=1', 'https://pay.example/checkout?o=1'],
+      [308, '/relative', '/relative'],
+    ] as const) {
+      mockUpstream(() => new Response(null, { status, headers: { location, 'set-cookie': 'flash=1' } }));
+      const res = await page(site, '/old');
+      expect(res.status).toBe(status);
+      expect(res.headers.get('location')).toBe(expected);
+      expect(res.headers.getSetCookie()).toEqual(['flash=1']);
+    }
+  });
+
   it('answers 502 with a reason when the origin cannot be reached', async () => {
     const site = await proxiedSite();
     mockUpstream(() => {
@@ -333,6 +367,16 @@ describe('proxy route with an https upstream', () => {
     const res = await page(site, '/fixtures/opt-in');
     expect(visitorSetCookie(res)).toBeUndefined();
     expect(await res.text()).toBe(marked(optInPage));
+  });
+
+  it('sets no cookie on an opt-out site when the page’s opt-in tag sits at the end of <body>', async () => {
+    const site = await proxiedSite();
+    const late = PAGE.replace('</body>', `${'<p>long page</p>'.repeat(2_000)}<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script></body>`);
+    mockUpstream(() => html(late));
+    const res = await page(site, '/fixtures/opt-in-late');
+    expect(visitorSetCookie(res)).toBeUndefined();
+    // The page is whole: the read-ahead branch is dropped, the other one rewritten.
+    expect(await res.text()).toMatch(/<p>long page<\/p><script async src="\/_wm\/wm.js" data-site="demo" data-consent="opt-in"><\/script><\/body><\/html>$/);
   });
 
   it('keeps a valid visitor cookie, and replaces a forged one', async () => {

@@ -12,6 +12,7 @@ import { SiteStore } from '../config/site-store';
 import { DEMO_SITE } from '../demo/seed';
 import { toBase64Url } from './password';
 import { applyChange, type AuditAction, type EditFailure, type SiteChange } from './site-edit';
+import { HOSTNAMES_MIGRATION, hostnameConflict, indexAddedHostnames, settleHostnames } from '../proxy/host-index';
 import { WEBHOOK_LOG_KEEP, WEBHOOK_LOG_MIGRATION, type DeliveryAttempt, type DeliveryLogEntry } from '../webhooks/log';
 
 export const ADMIN_USER = 'admin';
@@ -61,6 +62,8 @@ CREATE INDEX audit_by_site ON audit (site, seq);
 `,
   // webhook delivery attempts from every visitor profile, per site and webhook (webhooks/log.ts).
   WEBHOOK_LOG_MIGRATION,
+  // which site holds each proxy hostname (proxy/host-index.ts); KV `host:<hostname>` mirrors it.
+  HOSTNAMES_MIGRATION,
 ];
 
 const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
@@ -98,15 +101,16 @@ export class AdminStore extends DurableObject<Env> {
 
   // ---- sessions -------------------------------------------------------------------------
 
-  async createSession(): Promise<NewSession> {
+  /** `user` is ADMIN_USER for a password login, the email for a Cloudflare Access one (admin/access.ts). */
+  async createSession(user: string = ADMIN_USER): Promise<NewSession> {
     this.ensureSchema();
     const now = Date.now();
     const sessionId = randomToken();
     const csrfToken = randomToken();
     const expiresAt = now + SESSION_TTL_MS;
     this.sql.exec('DELETE FROM sessions WHERE expires_at <= ?', now);
-    this.sql.exec('INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', await sha256(sessionId), ADMIN_USER, csrfToken, now, expiresAt);
-    return { sessionId, csrfToken, user: ADMIN_USER, expiresAt };
+    this.sql.exec('INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', await sha256(sessionId), user, csrfToken, now, expiresAt);
+    return { sessionId, csrfToken, user, expiresAt };
   }
 
   async session(sessionId: string): Promise<SessionInfo | null> {
@@ -206,8 +210,13 @@ export class AdminStore extends DurableObject<Env> {
     const floor = siteId === DEMO_SITE.id ? DEMO_SITE.version : 0;
     const edit = applyChange(siteId, current, change, baseVersion, floor);
     if (!edit.ok) return edit;
+    // A proxy hostname belongs to one site: refuse one another site holds; index the new ones.
+    const taken = await hostnameConflict(this.sql, this.env.CONFIG, siteId, current, edit.next, (id) => this.current(id));
+    if (taken) return taken;
+    await indexAddedHostnames(this.env.CONFIG, siteId, current, edit.next);
     // KV first: if it fails nothing is recorded and the caller may retry with the same version.
     const written = await new SiteStore(this.env.CONFIG).put(edit.next);
+    await settleHostnames(this.sql, this.env.CONFIG, siteId, current, written);
     const now = Date.now();
     this.sql.exec(
       `INSERT INTO sites (id, name, version, config, updated_at) VALUES (?, ?, ?, ?, ?)

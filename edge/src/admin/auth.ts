@@ -3,12 +3,19 @@
  * (HttpOnly, SameSite=Strict, Secure on https, Path=/_wm/admin), and the checks every other admin
  * route runs: a live session (401), and for writes the CSRF header (403) and a same-origin Origin
  * (403).
+ *
+ * With Cloudflare Access configured (admin/access.ts), `POST /login` with `{}` and a valid Access
+ * token makes the same session for the token's email, so CSRF and everything else stay as they
+ * are; the Access token alone never authorizes an API call, because Access adds it to every
+ * request the browser makes, cross-site ones included. WM_ACCESS_ONLY=1 refuses password logins
+ * and makes every request re-prove the session's Access identity.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
 import { formatIssues } from '../ingest/batch';
+import { accessConfig, accessIdentity, type AccessConfig } from './access';
 import { adminStore, SESSION_TTL_MS, type NewSession, type SessionInfo } from './admin-store';
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
@@ -22,6 +29,8 @@ export type AdminEnv = { Bindings: Env; Variables: { session: AdminSession } };
 export type AdminContext = Context<AdminEnv>;
 
 const loginSchema = z.strictObject({ password: z.string().min(1, 'empty').max(1_000) });
+// With Access configured, no password means "sign me in with my Cloudflare Access token".
+const accessLoginSchema = z.strictObject({ password: loginSchema.shape.password.optional() });
 
 /** Who is asking, for the lockout counter: Cloudflare's client IP, or one bucket for local dev. */
 export function clientKey(c: AdminContext): string {
@@ -47,6 +56,36 @@ function passwordHash(env: Env): PasswordHash {
   }
 }
 
+/** The Access configuration, or null when it is off; half a configuration is a 503 that says which. */
+export function accessOf(env: Env): AccessConfig | null {
+  try {
+    return accessConfig(env);
+  } catch (e) {
+    console.error('Cloudflare Access is misconfigured', e);
+    throw new HttpError(503, `admin login is misconfigured: ${e instanceof Error ? e.message : 'Cloudflare Access settings are not valid'}`);
+  }
+}
+
+/** What the login screen may offer (GET /login): the password, and the caller's Access identity. */
+export async function loginOptions(c: AdminContext): Promise<{ password: boolean; access: null | { email: string | null; reason: string | null } }> {
+  const access = accessOf(c.env);
+  const password = !access?.only && Boolean(c.env.WM_ADMIN_PASSWORD_HASH);
+  if (!access) return { password, access: null };
+  const who = await accessIdentity(c.req.raw.headers, access);
+  if (!who) return { password, access: { email: null, reason: 'this request carries no Cloudflare Access token' } };
+  return { password, access: who.ok ? { email: who.email, reason: null } : { email: null, reason: who.reason } };
+}
+
+async function accessLogin(c: AdminContext, access: AccessConfig | null): Promise<NewSession> {
+  if (!access) throw new HttpError(400, 'send {"password": "…"}', { issues: [{ path: 'password', message: 'required' }] });
+  const who = await accessIdentity(c.req.raw.headers, access);
+  if (!who) throw new HttpError(401, 'no Cloudflare Access token on this request: open the dashboard through Cloudflare Access');
+  if (!who.ok) throw new HttpError(401, who.reason);
+  const session = await adminStore(c.env).createSession(who.email);
+  writeSessionCookie(c, session);
+  return session;
+}
+
 function writeSessionCookie(c: AdminContext, session: NewSession): void {
   setCookie(c, SESSION_COOKIE, session.sessionId, {
     path: COOKIE_PATH,
@@ -60,8 +99,12 @@ function writeSessionCookie(c: AdminContext, session: NewSession): void {
 /** POST /login: lockout first (even the right password is refused while locked), then the password. */
 export async function login(c: AdminContext): Promise<NewSession> {
   assertSameOrigin(c);
-  const body = loginSchema.safeParse(await readJson(c));
-  if (!body.success) throw new HttpError(400, 'send {"password": "…"}', { issues: formatIssues(body.error) });
+  const access = accessOf(c.env);
+  const body = (access ? accessLoginSchema : loginSchema).safeParse(await readJson(c));
+  if (!body.success) throw new HttpError(400, access ? 'send {"password": "…"}, or {} to sign in with Cloudflare Access' : 'send {"password": "…"}', { issues: formatIssues(body.error) });
+  const password = body.data.password;
+  if (password === undefined) return accessLogin(c, access);
+  if (access?.only) throw new HttpError(403, 'password login is off (WM_ACCESS_ONLY=1): sign in through Cloudflare Access');
   const store = adminStore(c.env);
   const client = clientKey(c);
   const retryAfter = await store.lockedFor(client);
@@ -69,7 +112,7 @@ export async function login(c: AdminContext): Promise<NewSession> {
     c.header('Retry-After', String(retryAfter));
     throw new HttpError(429, `too many failed logins: try again in ${Math.ceil(retryAfter / 60)} min`);
   }
-  if (!(await verifyPassword(body.data.password, passwordHash(c.env)))) {
+  if (!(await verifyPassword(password, passwordHash(c.env)))) {
     await store.loginFailed(client);
     throw new HttpError(401, 'wrong password');
   }
@@ -89,6 +132,12 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const sessionId = getCookie(c, SESSION_COOKIE);
   const session = sessionId ? await adminStore(c.env).session(sessionId) : null;
   if (!sessionId || !session) throw new HttpError(401, 'log in first (POST /_wm/admin/api/login)');
+  const access = accessOf(c.env);
+  if (access?.only) {
+    // Access-only: the session is good while the Access identity that made it still holds.
+    const who = await accessIdentity(c.req.raw.headers, access);
+    if (!who?.ok || who.email !== session.user) throw new HttpError(401, `log in first: ${who ? (who.ok ? 'the Access identity changed' : who.reason) : 'no Cloudflare Access token on this request'}`);
+  }
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     const csrf = c.req.header(CSRF_HEADER);
     if (!csrf || !constantTimeEqualText(csrf, session.csrfToken)) throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header (the csrfToken from login)`);

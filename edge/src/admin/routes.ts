@@ -7,13 +7,15 @@ import type { ErrorResponse } from '../../../protocol/wire';
 import { siteIdSchema } from '../../../protocol/wire';
 import { HttpError } from '../http/errors';
 import { adminStore, type WriteResult } from './admin-store';
-import { login, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
+import { login, loginOptions, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
 import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
 import { redactSecrets, redactWebhook } from '../webhooks/secret';
 import { slugSchema } from '../config/personalization';
 import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
+import { identifyKey } from '../identity/signed';
+import { visitorSecret } from '../http/site-context';
 
 export const ADMIN_API_PREFIX = '/_wm/admin/api';
 
@@ -53,6 +55,9 @@ adminApi.post('/login', async (c) => {
   return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() });
 });
 
+// What the login screen may offer: the password and/or the caller's Cloudflare Access identity.
+adminApi.get('/login', async (c) => c.json(await loginOptions(c)));
+
 // Everything below needs a session (and, for writes, the CSRF header and same origin).
 adminApi.use('*', requireSession);
 
@@ -87,6 +92,15 @@ adminApi.get('/sites/:site/audit', async (c) => {
   const site = siteParam(c);
   const limit = Number(c.req.query('limit') ?? 100);
   return c.json({ entries: await adminStore(c.env).audit(site, Number.isFinite(limit) ? limit : 100) });
+});
+
+// The site's identify key (identity/signed.ts), for its server to sign user ids with. Derived
+// from WM_SECRET, so it is the same on every read and changes only with that secret.
+adminApi.get('/sites/:site/identify-key', async (c) => {
+  const site = siteParam(c);
+  const config = await adminStore(c.env).getSite(site);
+  if (!config) throw new HttpError(404, `unknown site "${site}"`);
+  return c.json({ site, key: await identifyKey(visitorSecret(c.env), site), required: config.identity?.requireSignedUserId === true });
 });
 
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.

@@ -31,7 +31,9 @@ export type EditFailure =
   | { ok: false; status: 400; error: string; issues: Issue[] }
   | { ok: false; status: 404; error: string }
   | { ok: false; status: 409; error: string; currentVersion: number }
-  | { ok: false; status: 409; error: string; usedBy: string[] };
+  | { ok: false; status: 409; error: string; usedBy: string[] }
+  /** A proxy hostname another site already serves (AdminStore, proxy/host-index.ts). */
+  | { ok: false; status: 409; error: string; issues: Issue[]; claimedBy: string };
 
 export type Edit = {
   ok: true;

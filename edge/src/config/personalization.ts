@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { conditionSchema } from '../rules/conditions';
+import { hostnamesSchema } from '../proxy/hostnames';
 // A cycle (sanitize.ts uses isSafeUrl): safe because neither module calls the other at load time.
 import { sanitizeHtml } from '../personalize/sanitize';
 
@@ -96,4 +97,6 @@ export type Slot = z.infer<typeof slotSchema>;
 export const proxySchema = z.strictObject({
   /** An https origin, or "assets" for the static files bundled with the worker (the local demo). */
   upstream: z.union([z.literal('assets'), z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://origin.shop.example')]),
+  /** Hosts this site is served on (routes/proxy.ts); unique across sites, checked by the AdminStore. */
+  hostnames: hostnamesSchema.optional(),
 });

@@ -35,6 +35,11 @@ export const siteConfigSchema = z.strictObject({
   /** Multi-step journeys run in each visitor's profile (journeys/), and the webhooks they call. */
   journeys: z.array(journeySchema).max(50).default([]),
   webhooks: z.array(webhookSchema).max(50).default([]),
+  /**
+   * Identity verification (identity/signed.ts): with requireSignedUserId, identify needs the
+   * site server's signature ("<userId>.<sig>"); absent or false, identify is a claim as before.
+   */
+  identity: z.strictObject({ requireSignedUserId: z.boolean() }).optional(),
 })
   .superRefine((site, ctx) => {
     // Every slot variant must name a segment that exists, and ids must be unique.

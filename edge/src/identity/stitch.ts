@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { WireEvent } from '../../../protocol/wire';
+import type { StateRow } from '../journeys/runtime';
 
 /**
  * The Durable Object name of a user's golden record. Visitor profiles are named
@@ -80,7 +81,55 @@ export type Handover = {
   segments: { id: string; entered_at: number }[];
   segmentLog: { segment: string; change: 'enter' | 'exit'; at: number }[];
   exposures: HandoverExposure[];
+  /**
+   * Journeys (journeys/runtime.ts tables). Optional: a handover made by an older version of the
+   * code (objects of two versions can meet during a deploy) carries none.
+   */
+  journeys?: HandoverJourney[];
+  journeyLog?: { journey: string; step: string | null; at: number; what: string }[];
+  grants?: { message: string; journey: string; step: string; at: number }[];
+  deliveries?: HandoverDelivery[];
+  attempts?: HandoverAttempt[];
 };
+
+export type HandoverJourney = StateRow;
+export type HandoverDelivery = {
+  id: string;
+  webhook: string;
+  journey: string;
+  step: string;
+  event: string;
+  created_at: number;
+  attempts: number;
+  next_at: number | null;
+  status: string;
+  last_error: string | null;
+};
+export type HandoverAttempt = {
+  delivery: string;
+  attempt: number;
+  at: number;
+  outcome: string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+};
+
+/**
+ * Whether a browser's journey state replaces the golden record's for the same journey. A journey
+ * already active in the golden record wins, and so does any record of a journey the browser is
+ * not running. A browser's active run wins over a run the golden record has ended only if it
+ * started after that ended: the same handover applied again (its run already moved and ended
+ * since) changes nothing.
+ */
+export function browserJourneyWins(
+  golden: Pick<HandoverJourney, 'status' | 'ended_at' | 'step_since'> | null,
+  browser: Pick<HandoverJourney, 'status' | 'entered_at'>,
+): boolean {
+  if (golden === null) return true;
+  if (golden.status === 'active' || browser.status !== 'active') return false;
+  return browser.entered_at > (golden.ended_at ?? golden.step_since);
+}
 
 /** The golden record's first and last seen after a merge: the earliest and latest of both. */
 export function mergedSpan(

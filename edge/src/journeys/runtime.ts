@@ -58,12 +58,13 @@ CREATE TABLE webhook_attempts (
 /** A journey grant lets its message show for this long, or until shown once. */
 export const GRANT_TTL_MS = 7 * 86_400_000;
 /** Where the segment-entry cursor is kept (meta): entries after it can still trigger journeys. */
-const SEGMENT_CURSOR = 'journey_segment_seq';
+export const SEGMENT_CURSOR = 'journey_segment_seq';
 const LOG_KEEP = 200;
 /** Longer than a delivery attempt can take (retry.ts DELIVERY_TIMEOUT_MS). */
 const LEASE_MS = 2 * 60_000;
 
-type StateRow = {
+/** A journey_state row (also the shape a browser's profile hands to its golden record). */
+export type StateRow = {
   journey: string;
   name: string;
   status: string;

@@ -682,9 +682,12 @@ export class VisitorProfile extends DurableObject<Env> {
       const link: Link = { record: record.toString(), generation };
       // One synchronous block: the link and the cleared history commit together.
       this.setMeta(LINK_KEY, JSON.stringify(link));
-      // Inactivity waits move with the events (link() schedules them in the golden record); the
-      // alarm stays, for journey work already under way here.
-      if (first) clearHistory(this.sql);
+      // Inactivity waits, journeys and queued webhooks move with the history (link() sets the
+      // golden record's alarm for them), so this profile's alarm has nothing left to do.
+      if (first) {
+        clearHistory(this.sql);
+        await this.ctx.storage.deleteAlarm();
+      }
       return link;
     });
   }
@@ -717,6 +720,8 @@ export class VisitorProfile extends DurableObject<Env> {
       const handover = JSON.parse(history) as Handover;
       absorbHandover(this.sql, handover);
       await this.scheduleInactivity(segments, handover.events.map((e) => JSON.parse(e.body) as WireEvent));
+      // The browser's journey waits and webhook deliveries continue here.
+      await this.scheduleJourneys();
     }
     const generation = this.metaValue(GENERATION_KEY);
     if (generation === undefined) throw new Error('golden record without a generation');

@@ -4,6 +4,7 @@ import { MAX_BODY_BYTES } from '../../../protocol/limits';
 import type { CollectResponse, ErrorResponse, WireEvent } from '../../../protocol/wire';
 import { explicitConsent, gpcFromHeader, storageVerdict } from '../consent/policy';
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
+import { checkIdentifies, identifyKey } from '../identity/signed';
 import { parseBatch } from '../ingest/batch';
 import { assertJsonLikeContentType, readBodyText } from '../http/body';
 import { HttpError } from '../http/errors';
@@ -44,6 +45,15 @@ collect.post('/e', async (c) => {
   const site = await loadSite(c, batch.site);
   checkOrigin(c, site);
   c.header('Cache-Control', 'no-store');
+  if (batch.events.some((e) => e.type === 'identify')) {
+    // Signed identify (identity/signed.ts): a verified user id loses its signature before anything
+    // sees it; on a site that requires signatures an unsigned or forged identify joins `rejected`.
+    const key = await identifyKey(visitorSecret(c.env), site.id);
+    const checked = await checkIdentifies(batch.events, batch.rejected, { key, site: site.id, required: site.identity?.requireSignedUserId === true });
+    if (checked.events.length === 0) throw new HttpError(400, 'every event in the batch was rejected', { rejected: checked.rejected });
+    batch.events = checked.events;
+    batch.rejected = checked.rejected;
+  }
 
   const explicit = explicitConsent(batch.events, batch.consent);
   const verdict = storageVerdict(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit);

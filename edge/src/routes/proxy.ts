@@ -5,7 +5,8 @@
  * that is not a 200 HTML page passes through untouched. A site without `proxy` is served the
  * worker's static files, as before proxy mode existed.
  *
- * The site is WM_PROXY_SITE (one per deployment) until the site config can map hostnames.
+ * The site is the one whose `proxy.hostnames` lists the request's hostname (KV index `host:<name>`,
+ * kept by the AdminStore), else WM_PROXY_SITE (one per deployment; the local demo), else none.
  */
 import type { Context, Next } from 'hono';
 import { VISITOR_COOKIE, WM_PREFIX } from '../../../protocol/limits';
@@ -13,6 +14,9 @@ import type { Decision, Utm } from '../../../protocol/wire';
 import type { SiteConfig } from '../config/site';
 import { gpcFromHeader, storageVerdict } from '../consent/policy';
 import { HttpError } from '../http/errors';
+import { hostIndex } from '../proxy/host-index';
+import { claimedHostnames } from '../proxy/hostnames';
+import { proxiedLocation } from '../proxy/redirect';
 import { loadSite, visitorSecret, type AppContext, type AppEnv } from '../http/site-context';
 import { hasOptedOut, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
@@ -26,29 +30,57 @@ export async function proxyPage(c: Context<AppEnv>, next: Next): Promise<Respons
   const url = new URL(c.req.url);
   if (url.pathname === WM_PREFIX || url.pathname.startsWith(`${WM_PREFIX}/`)) return next();
   const request = c.req.raw;
-  const siteId = c.env.WM_PROXY_SITE;
-  if (!siteId) return staticFile(c, url, request.headers);
-  const site = await loadSite(c, siteId);
-  if (!site.proxy) return staticFile(c, url, request.headers);
+  const site = await proxiedSite(c, url);
+  if (!site?.proxy) return staticFile(c, url, request.headers);
 
   // A page navigation: resolve the visitor and their decisions while the upstream answers.
   const looksLikePage = request.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
   const early = looksLikePage ? personalization(c, site) : undefined;
   const upstream = await fetchUpstream(c, site.proxy.upstream, url, looksLikePage);
-  if (!isRewritable(request.method, upstream)) return upstream;
+  if (!isRewritable(request.method, upstream)) return keepOnSite(upstream, site.proxy.upstream, url);
 
   const { decisions, mayMint } = await (early ?? personalization(c, site));
   let source = upstream;
   if (mayMint) {
-    // A first visit gets its id now, unless the page's own tag asks for opt-in.
-    const head = await pageAsksOptIn(upstream);
-    source = head.response;
-    if (!head.optIn) await mintVisitor(c, site);
+    // A first visit gets its id now, unless the page's own tag asks (or may ask) for opt-in:
+    // see pageAsksOptIn for why this reads ahead, and how far.
+    const scan = await pageAsksOptIn(upstream);
+    source = scan.response;
+    if (!scan.optIn) await mintVisitor(c, site);
   }
   const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
   const page = rewritePage(source, decisions, { snippetSrc: SNIPPET_SRC, site: site.id, consentPolicy: site.consentPolicy, preview });
   // newResponse merges the Set-Cookie that writeVisitorCookie prepared with the upstream's own.
   return c.newResponse(page.body, page);
+}
+
+/**
+ * The site this hostname serves: the index's site when its config lists the hostname (an entry
+ * left from a failed or older write is ignored), else WM_PROXY_SITE's; null = no proxied site.
+ */
+async function proxiedSite(c: AppContext, url: URL): Promise<SiteConfig | null> {
+  const byHost = await hostIndex(c.env.CONFIG).siteFor(url.hostname);
+  if (byHost) {
+    try {
+      const site = await loadSite(c, byHost);
+      if (site.proxy && claimedHostnames(site).includes(url.hostname)) return site;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err; // a site id that no longer exists: fall back
+    }
+  }
+  const fallback = c.env.WM_PROXY_SITE;
+  return fallback ? loadSite(c, fallback) : null;
+}
+
+/** An upstream redirect to its own origin points at the proxied host instead (proxy/redirect.ts). */
+function keepOnSite(response: Response, upstream: string, url: URL): Response {
+  const location = response.headers.get('location');
+  if (upstream === 'assets' || !location || response.status < 300 || response.status > 399) return response;
+  const moved = proxiedLocation(location, upstream, url.href);
+  if (moved === location) return response;
+  const out = new Response(response.body, response);
+  out.headers.set('location', moved);
+  return out;
 }
 
 /**
