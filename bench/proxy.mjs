@@ -18,6 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { percentile } from './collect.mjs';
+
+/** The proxy's opt-in scan limit: OPT_IN_SCAN_BYTES in edge/src/personalize/rewrite.ts. */
+const OPT_IN_SCAN_BYTES = 256 * 1024;
 import { alignTable } from './table.mjs';
 
 const run = promisify(execFile);
@@ -176,8 +179,15 @@ async function drive(base, upstream, pages, o, progress) {
       mode: 'proxy, new visitor',
       url: (b) => `${base}/page/${b}`,
       headers: { accept: 'text/html' },
-      check: (body, _b, r) =>
-        body.includes('data-site="bench-proxy"') && /wm_vid=/.test(r.headers.get('set-cookie') ?? '') ? undefined : 'snippet not injected or no cookie',
+      // A first visit gets its cookie when the page's own tag (or its absence) is known within
+      // OPT_IN_SCAN_BYTES (edge/src/personalize/rewrite.ts); past that, the snippet's first batch
+      // gets one from /_wm/e instead, so the 1 MB page is served without one.
+      check: (body, b, r) => {
+        if (!body.includes('data-site="bench-proxy"')) return 'snippet not injected';
+        const minted = /wm_vid=/.test(r.headers.get('set-cookie') ?? '');
+        const expected = (pages.get(b)?.length ?? 0) <= OPT_IN_SCAN_BYTES;
+        return minted === expected ? undefined : minted ? 'cookie minted past the scan limit' : 'no cookie';
+      },
     },
     {
       mode: 'proxy, returning (slot filled)',
