@@ -6,7 +6,7 @@
  */
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
 import { VISITOR_COOKIE } from '../protocol/limits';
-import { eventsOf, flushWithSentinel, pathOf, readProfile, waitForProfile } from './support/waymark';
+import { eventsOf, flushWithSentinel, ORIGIN, pathOf, readProfile, waitForProfile } from './support/waymark';
 
 const PROMO = '[data-wm-slot="category-promo"]';
 const userId = () => `user-42-${Date.now().toString(36)}`;
@@ -24,6 +24,43 @@ async function twoDevices(browser: Browser, run: (one: BrowserContext, two: Brow
     await run(one, two);
   } finally {
     await Promise.all([one.close(), two.close()]);
+  }
+}
+
+/**
+ * The marketer finds the user in the dashboard (by user id: one row per browser, from analytics)
+ * and opens one: the merged profile, with both browsers linked and the opened one marked.
+ */
+async function lookUpInDashboard(browser: Browser, user: string, visitorId: string) {
+  const admin = await browser.newContext();
+  try {
+    const page = await admin.newPage();
+    const login = await page.request.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' }, headers: { origin: ORIGIN } });
+    expect(login.status()).toBe(200);
+    await page.goto('/_wm/dashboard/#/s/demo/profiles');
+    await page.getByLabel('Find a visitor').fill(user);
+    await page.getByLabel('Search in').selectOption('user');
+    const rows = page.locator('table.table tbody tr', { hasText: user });
+    // Analytics stores events through a queue: the rows appear within a few seconds.
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: /Search/ }).click();
+        await expect(page.getByRole('button', { name: 'Search' })).toBeEnabled();
+        return rows.count();
+      }, { timeout: 20_000, intervals: [500, 1_000] })
+      .toBe(2);
+    await page.getByRole('link', { name: visitorId }).click();
+    await expect(page.getByRole('heading', { name: user, level: 1 })).toBeVisible();
+    const identity = page.locator('section.card', { has: page.getByRole('heading', { name: 'Identity' }) });
+    await expect(identity).toContainText(user);
+    const devices = identity.locator('.linked-devices tbody tr');
+    await expect(devices).toHaveCount(2);
+    await expect(identity.locator('.linked-devices tr[data-current="true"]')).toContainText(visitorId.slice(0, 8));
+    await expect(identity.locator('.linked-devices tr[data-current="true"]')).toContainText('the one you opened');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: 'e2e/artifacts/dashboard-profile-identity.png', fullPage: true });
+  } finally {
+    await admin.close();
   }
 }
 
@@ -67,6 +104,8 @@ test('two devices that identify as one user share one profile; device 1’s cart
     // Device 1's cart personalizes device 2's next page, rendered by the worker.
     await p2.goto('/category/hiking');
     await expect(p2.locator(PROMO)).toContainText('Still thinking it over?');
+
+    await lookUpInDashboard(browser, user, merged.visitorId);
   });
 });
 

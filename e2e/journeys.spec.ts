@@ -85,4 +85,16 @@ test('cart abandonment: the reminder shows and the CRM webhook arrives signed', 
   await expect(row).toContainText('cart-abandonment → tell-crm');
   await expect(row).toContainText('204');
   await back.screenshot({ path: 'e2e/artifacts/dashboard-webhook.png', fullPage: true });
+
+  // The visitor's profile shows where they went in the journey, with its history.
+  await back.goto(`/_wm/dashboard/#/s/demo/profiles/${profile.visitorId}`);
+  const card = back.locator('section.card', { has: back.getByRole('heading', { name: 'Journeys' }) });
+  const item = card.locator('[data-journey="cart-abandonment"]');
+  await expect(item.getByRole('link', { name: 'Cart abandonment' })).toHaveAttribute('href', '#/s/demo/journeys/cart-abandonment');
+  await expect(item.locator('.pill')).toHaveText('exited');
+  await expect(item).toContainText('checked-out (exit)');
+  const history = item.getByRole('list', { name: /recent history, newest first/ });
+  await expect(history).toContainText('webhook "demo-crm" queued');
+  await expect(back.locator('section.card', { has: back.getByRole('heading', { name: 'Identity' }) })).toContainText('Anonymous');
+  await back.screenshot({ path: 'e2e/artifacts/dashboard-profile-journeys.png', fullPage: true });
 });

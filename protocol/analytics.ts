@@ -225,6 +225,40 @@ export type MessagesReport = {
       /** Over the holdout; null without holdout exposures. `relative` is null when the holdout rate is 0. */
       lift: { absolute: number; relative: number | null; interval: [number, number]; significant: boolean } | null;
     })[];
+    /** Only for a message with `bandit: true` (next-best-offer); absent otherwise. */
+    bandit?: BanditReport;
+  }[];
+};
+
+/**
+ * What the Thompson-sampling bandit does for a message now, from the weights the analytics store
+ * last published (KV `bandit:<site>`), not limited to the report's range.
+ */
+export type BanditReport = {
+  /** When the weights were last published; null before the first publication. */
+  updatedAt: number | null;
+  /** The configured holdout %, kept out of the bandit's split. */
+  holdout: number;
+  /**
+   * All visitors (`segment: '*'`) first, then the message's segments in config order. A visitor
+   * gets the row of the first of the message's segments they are in.
+   */
+  segments: {
+    segment: string;
+    /**
+     * Where this row's split comes from: its own posterior, the all-visitors row (a segment
+     * without a posterior for every variant), or the configured weights (nothing published yet).
+     */
+    from: 'own' | 'all' | 'configured';
+    variants: {
+      variant: string;
+      /** Share of the non-holdout traffic this variant gets (0..1; the row sums to 1). */
+      share: number;
+      /** Beta(alpha, beta) posterior of the conversion rate: alpha = 1 + converted, beta = 1 + not converted. Null without one. */
+      posterior: { alpha: number; beta: number } | null;
+      /** Probability of having the best conversion rate (seeded Monte Carlo over the posteriors); null without one. */
+      probabilityBest: number | null;
+    }[];
   }[];
 };
 

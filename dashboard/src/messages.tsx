@@ -1,5 +1,5 @@
 /** Messages: the list, and the editor with a live preview of the draft inside the site's real page. */
-import { type Issue, type Json } from './api';
+import { issuesAt, type Issue, type Json } from './api';
 import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
 import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { useState } from 'preact/hooks';
@@ -73,6 +73,7 @@ export function MessageEditor(props: EditorProps) {
   const survey = (m['survey'] ?? { pref: '', options: [] }) as Json;
   const options = (survey['options'] ?? []) as Json[];
   const segs = (m['segments'] ?? []) as string[];
+  const goal = (m['goal'] ?? { event: '', withinHours: '' }) as Json;
   const setVariant = (i: number, patch: Json) => ed.update({ variants: variants.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
   const setOption = (i: number, patch: Json) => ed.update({ survey: { ...survey, options: options.map((o, j) => (j === i ? { ...o, ...patch } : o)) } });
 
@@ -100,6 +101,13 @@ export function MessageEditor(props: EditorProps) {
       if (v !== undefined) c[k] = v;
     }
     body['caps'] = c;
+    // No goal event = no goal (the form keeps an empty pair while editing).
+    const goalEvent = String(goal['event'] ?? '').trim();
+    if (goalEvent) body['goal'] = { event: goalEvent, withinHours: toNum(String(goal['withinHours'] ?? '')) ?? 24 };
+    else delete body['goal'];
+    // Only written when on; a bandit over one variant has nothing to choose between.
+    if (!body['bandit']) delete body['bandit'];
+    else if (variants.length < 2) local.push({ path: 'bandit', message: 'a bandit needs at least 2 variants to choose between' });
     body['variants'] = variants.map((v) => {
       const out: Json = { ...v, weight: toNum(String(v['weight'] ?? '')) };
       if (!out['title']) delete out['title'];
@@ -231,6 +239,31 @@ export function MessageEditor(props: EditorProps) {
               </button>
             ) : null}
             <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />
+            {/* Spacing through the CSSOM (the CSP allows it, not style attributes in markup). */}
+            <div class="grid-2" style={{ marginTop: 'var(--s4)' }}>
+              {typed('Conversion goal event', 'goal.event', goal['event'], (event) => ed.update({ goal: { ...goal, event } }), { placeholder: 'purchase', hint: 'What counts as a conversion in reports (and for the bandit); empty = no goal' })}
+              {typed('Goal within (hours)', 'goal.withinHours', num(goal['withinHours']), (withinHours) => ed.update({ goal: { ...goal, withinHours } }), { placeholder: '24', hint: 'After the first exposure; 1–720, empty = 24' })}
+            </div>
+            <div class={`field${issuesAt(issues, 'bandit').length ? ' invalid' : ''}`}>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={!!m['bandit']}
+                  // Stays enabled while on, so it can be turned off after removing variants.
+                  disabled={variants.length < 2 && !m['bandit']}
+                  aria-invalid={issuesAt(issues, 'bandit').length > 0}
+                  aria-describedby="bandit-hint"
+                  onChange={(e) => ed.update({ bandit: e.currentTarget.checked })}
+                />
+                Let a bandit shift traffic to the best variant (Thompson sampling, per segment; the holdout is kept)
+              </label>
+              <p class="hint" id="bandit-hint">
+                {variants.length < 2
+                  ? 'Add a second variant to let a bandit choose between them.'
+                  : 'The weights above are the starting point; as the goal’s conversions come in, each variant gets its probability of being best (at least 1%), per segment. Needs a conversion goal. The Messages report shows the current split.'}
+              </p>
+              <FieldErrors issues={issues} path="bandit" />
+            </div>
           </section>
         </div>
         <aside class="preview-col" aria-label="Live preview">

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Json, type ProfileExport, type ProfileSummary } from './api';
 import type { ListProps } from './editing';
-import { eventDetails, eventTime, eventTitle, pathOf, sessions } from './timeline';
+import type { ProfileJourney } from '../../protocol/wire';
+import { eventDetails, eventTime, eventTitle, identityOf, journeyStatus, pathOf, recentHistory, sessions, sortJourneys, stepLabel } from './timeline';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 
 const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -135,6 +136,130 @@ function KeyValues({ data, empty }: { data: Record<string, unknown>; empty: stri
   );
 }
 
+/** Newest history entries shown per journey; the edge keeps the last 20. */
+const HISTORY_SHOWN = 5;
+
+function JourneysCard({ siteId, journeys, config }: { siteId: string; journeys: ProfileJourney[]; config: Json[] }) {
+  const now = Date.now();
+  return (
+    <section class="card span-2" aria-labelledby="profile-journeys">
+      <h2 id="profile-journeys">Journeys</h2>
+      {!journeys.length ? (
+        <p class="muted">Not in any journey.</p>
+      ) : (
+        <ul class="plain profile-journeys">
+          {sortJourneys(journeys).map((j) => {
+            const conf = config.find((c) => c['id'] === j.id);
+            const status = journeyStatus(j, now, when);
+            const { shown, older } = recentHistory(j, HISTORY_SHOWN);
+            return (
+              <li key={j.id} class="profile-journey" data-journey={j.id} data-status={j.status}>
+                <div class="profile-journey-head">
+                  {/* A journey deleted since still shows what it did, without a link to nothing. */}
+                  {conf ? (
+                    <a href={`#/s/${encodeURIComponent(siteId)}/journeys/${encodeURIComponent(j.id)}`}>{j.name}</a>
+                  ) : (
+                    <span>
+                      {j.name} <span class="muted small">(deleted)</span>
+                    </span>
+                  )}
+                  <span class={`pill journey-${status.tone}`}>{status.label}</span>
+                </div>
+                <dl class="kv compact-kv">
+                  <div>
+                    <dt>{j.status === 'active' ? 'Current step' : 'Last step'}</dt>
+                    <dd>{stepLabel(j.step, conf?.['steps'] as Json[] | undefined)}</dd>
+                  </div>
+                  <div>
+                    <dt>{j.status === 'active' ? 'Since' : 'Ended'}</dt>
+                    <dd>{when(j.status === 'active' ? j.since : (j.endedAt ?? j.since))}</dd>
+                  </div>
+                  <div>
+                    <dt>Entered</dt>
+                    <dd>
+                      {when(j.enteredAt)} <span class="muted small">· {j.runs === 1 ? '1 run' : `${j.runs} runs`}</span>
+                    </dd>
+                  </div>
+                </dl>
+                {shown.length ? (
+                  <ol class="journey-history" aria-label={`${j.name}: recent history, newest first`}>
+                    {shown.map((h, i) => (
+                      <li key={`${h.at}-${i}`}>
+                        <time dateTime={new Date(h.at).toISOString()}>{when(h.at)}</time>
+                        <span>{h.what}</span>
+                        {h.step ? <code class="muted small">{h.step}</code> : null}
+                      </li>
+                    ))}
+                    {older ? <li class="muted small">… and {older} earlier</li> : null}
+                  </ol>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Who the profile belongs to. A browser that identified forwards to its user's golden record, so
+ * opening any of that user's browsers shows the one merged profile; `current` marks the opened one.
+ */
+function IdentityCard({ profile }: { profile: ProfileExport }) {
+  const who = identityOf(profile);
+  return (
+    <section class="card span-2" aria-labelledby="profile-identity">
+      <h2 id="profile-identity">Identity</h2>
+      {who.kind === 'anonymous' ? (
+        <p class="muted">Anonymous: this browser has not identified. When the site calls wm('identify', …), its history moves into that user’s profile.</p>
+      ) : (
+        <>
+          <dl class="kv compact-kv">
+            <div>
+              <dt>User id</dt>
+              <dd>{who.userId}</dd>
+            </div>
+          </dl>
+          {who.devices.length ? (
+            <>
+              <p class="muted small identity-note">
+                {who.devices.length === 1
+                  ? 'One browser is linked to this user so far.'
+                  : `One merged profile: everything on this page comes from all ${who.devices.length} linked browsers and devices.`}
+              </p>
+              <table class="table compact linked-devices">
+                <thead>
+                  <tr>
+                    <th scope="col">Browser / device</th>
+                    <th scope="col">Linked</th>
+                    <th scope="col">
+                      <span class="sr-only">Opened here</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {who.devices.map((d) => (
+                    <tr key={d.id} data-current={d.current}>
+                      <td>
+                        <code title="The first 8 characters of its visitor id">{d.id}…</code>
+                      </td>
+                      <td>{when(d.linkedAt)}</td>
+                      <td>{d.current ? <span class="pill">the one you opened</span> : null}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : (
+            <p class="muted small identity-note">Identified on this browser.</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
 export function ProfileView({ site, id }: ListProps & { id: string }) {
   const siteId = site.config.id;
   const [profile, setProfile] = useState<ProfileExport | null>(null);
@@ -172,15 +297,17 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
   const segName = (s: string) => (site.config.segments.find((x: Json) => x['id'] === s)?.['name'] as string | undefined) ?? s;
   const msgName = (m: string) => (site.config.messages.find((x: Json) => x['id'] === m)?.['name'] as string | undefined) ?? m;
   const groups = sessions(profile.events);
+  const linked = profile.linkedVisitors?.length ?? 0;
   return (
     <>
-      <PageHeader title={profile.userId ?? 'Anonymous visitor'} sub={`Visitor ${profile.visitorId} · first seen ${when(profile.firstSeen)} · last seen ${when(profile.lastSeen)}`}>
+      <PageHeader title={profile.userId ?? 'Anonymous visitor'} sub={`${linked > 1 ? `Merged profile of ${linked} browsers, opened from visitor` : 'Visitor'} ${profile.visitorId} · first seen ${when(profile.firstSeen)} · last seen ${when(profile.lastSeen)}`}>
         <button type="button" class="btn" onClick={load}>
           Refresh
         </button>
         {back}
       </PageHeader>
       <div class="profile-grid">
+        <IdentityCard profile={profile} />
         <section class="card">
           <h2>Traits</h2>
           <KeyValues data={profile.traits} empty="No traits: the site has not identified this visitor." />
@@ -214,6 +341,7 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
             <p class="muted">In no segment.</p>
           )}
         </section>
+        <JourneysCard siteId={siteId} journeys={profile.journeys ?? []} config={(site.config['journeys'] ?? []) as Json[]} />
         <section class="card span-2">
           <h2>Messages</h2>
           {profile.messages.length ? (

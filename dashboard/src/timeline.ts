@@ -1,5 +1,5 @@
 /** A visitor's stored events as a marketer reads them: grouped by session, newest first, in words. Pure. */
-import type { StoredEvent } from '../../protocol/wire';
+import type { ProfileExport, ProfileJourney, StoredEvent } from '../../protocol/wire';
 
 export type Session = { sid: string; start: number; end: number; events: StoredEvent[] };
 
@@ -66,4 +66,64 @@ export function eventDetails(e: StoredEvent): [string, string][] {
   if (e.utm) for (const [k, v] of Object.entries(e.utm)) if (v) out.push([`utm_${k}`, String(v)]);
   if (e.ref) out.push(['referrer', e.ref]);
   return out;
+}
+
+/** How a journey's state reads on a profile: the pill's words, and its tone for the colour. */
+export type JourneyStatusView = { tone: 'active' | 'waiting' | 'converted' | 'completed' | 'exited'; label: string };
+
+/**
+ * "waiting until 14:05" while a wait is still ahead; plain "active" once its time is due (the
+ * alarm may be a moment late) or when there is no wait. `format` renders the time (locale: UI's).
+ */
+export function journeyStatus(j: ProfileJourney, now: number, format: (t: number) => string): JourneyStatusView {
+  if (j.status !== 'active') return { tone: j.status, label: j.status };
+  if (j.wakeAt !== null && j.wakeAt > now) return { tone: 'waiting', label: `waiting until ${format(j.wakeAt)}` };
+  return { tone: 'active', label: 'active' };
+}
+
+/** Step kinds in a few words (the journey editor has the long forms). */
+const STEP_KINDS: Record<string, string> = {
+  message: 'message',
+  setTrait: 'set trait',
+  webhook: 'webhook',
+  wait: 'wait',
+  waitFor: 'wait for event',
+  branch: 'branch',
+  exit: 'exit',
+};
+
+/**
+ * "tell-crm (webhook)" for a step id, with its kind when the journey's config (the site config
+ * the dashboard holds) still has that step; just the id when it was edited away since.
+ */
+export function stepLabel(step: string | null, steps: readonly Record<string, unknown>[] | undefined): string {
+  if (step === null) return '—';
+  const kind = steps?.find((s) => s['id'] === step)?.['kind'];
+  return typeof kind === 'string' ? `${step} (${STEP_KINDS[kind] ?? kind})` : step;
+}
+
+/** The most recent `limit` history entries, newest first, and how many older ones were left out. */
+export function recentHistory(j: ProfileJourney, limit: number): { shown: ProfileJourney['history']; older: number } {
+  const newestFirst = j.history
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => b.h.at - a.h.at || b.i - a.i)
+    .map(({ h }) => h);
+  return { shown: newestFirst.slice(0, limit), older: Math.max(0, newestFirst.length - limit) };
+}
+
+/** Journeys to show: running ones first, then the rest by when they last moved, newest first. */
+export function sortJourneys(journeys: readonly ProfileJourney[]): ProfileJourney[] {
+  const last = (j: ProfileJourney) => j.endedAt ?? j.since;
+  return [...journeys].sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active') || last(b) - last(a) || a.id.localeCompare(b.id));
+}
+
+/** Who a profile belongs to: a user's golden record (several browsers), one identified browser, or anonymous. */
+export type IdentityView =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; userId: string; devices: NonNullable<ProfileExport['linkedVisitors']> };
+
+export function identityOf(p: Pick<ProfileExport, 'userId' | 'linkedVisitors'>): IdentityView {
+  if (p.userId === null) return { kind: 'anonymous' };
+  // Oldest link first: the browser that identified first heads the list.
+  return { kind: 'user', userId: p.userId, devices: [...(p.linkedVisitors ?? [])].sort((a, b) => a.linkedAt - b.linkedAt) };
 }

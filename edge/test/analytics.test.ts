@@ -22,6 +22,7 @@ import type { CollectResponse, WireEvent } from '../../protocol/wire';
 import type { BanditTable } from '../src/analytics/bandit';
 import type { AnalyticsMessage, ExposureSnapshot } from '../src/analytics/feed';
 import { wilson } from '../src/analytics/stats';
+import { SiteStore } from '../src/config/site-store';
 import { BASE, ORIGIN, makeEvent, me, post } from './helpers';
 
 const API = `${BASE}/_wm/admin/api`;
@@ -387,6 +388,58 @@ describe('bandit: the store publishes Thompson-sampling weights', () => {
     expect(all?.b).toMatchObject({ alpha: 10, beta: 12 });
     expect(Math.abs((all?.a?.weight ?? 0) - 0.5)).toBeLessThan(0.05);
     expect(Object.keys(all ?? {})).toEqual(['a', 'b']);
+  });
+});
+
+describe('bandit: the Messages report shows what the bandit does', () => {
+  it('adds the split, posteriors, P(best) and publication time to bandit messages only', async () => {
+    const [s, site] = await Promise.all([login(), Promise.resolve(freshSite())]);
+    const segment = (id: string) => ({ id, name: id, condition: { pref: 'sport', test: { op: 'eq', value: id } } });
+    const message = (id: string, extra: Record<string, unknown>) => ({ id, name: id, type: 'banner' as const, body: 'b', holdout: 10, variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50 }], ...extra });
+    await new SiteStore(env.CONFIG).put({
+      id: site,
+      name: 'Bandit shop',
+      version: 1,
+      origins: [URL_BASE],
+      consentPolicy: 'opt-out',
+      segments: [segment('hikers'), segment('runners')],
+      messages: [message('offer', { bandit: true, goal: { event: 'purchase', withinHours: 24 }, segments: ['hikers', 'runners'] }), message('plain', { goal: { event: 'purchase', withinHours: 24 } })],
+    });
+    const exposed = (i: number, m: string, variant: string): AnalyticsMessage =>
+      batch(`bx-${m}-${variant}-${i}`, 's', [[T0 + i * MIN, page('/')]], [{ message: m, variant, at: T0 + i * MIN, convertedAt: null }]);
+    await store(site).ingest([exposed(1, 'offer', 'a'), exposed(2, 'offer', 'b'), exposed(3, 'offer', 'holdout'), exposed(4, 'plain', 'a')].map((m) => ({ ...m, site })));
+    // A hand-made table: hikers clearly prefer a; runners have no posterior for b yet.
+    const table: BanditTable = {
+      updatedAt: T0 + HOUR,
+      messages: {
+        offer: {
+          hikers: { a: { alpha: 31, beta: 71, weight: 0.99 }, b: { alpha: 6, beta: 96, weight: 0.01 } },
+          runners: { a: { alpha: 2, beta: 3, weight: 1 } },
+          '*': { a: { alpha: 3, beta: 9, weight: 0.25 }, b: { alpha: 9, beta: 3, weight: 0.75 } },
+        },
+        plain: { '*': { a: { alpha: 1, beta: 2, weight: 0.5 }, b: { alpha: 1, beta: 1, weight: 0.5 } } },
+      },
+    };
+    await env.CONFIG.put(`bandit:${site}`, JSON.stringify(table));
+    const r = await report<MessagesReport>(s, site, 'POST', '/messages', RANGE);
+    const offer = r.messages.find((m) => m.message === 'offer');
+    // The usual columns are unchanged.
+    expect(offer?.variants.map((v) => [v.variant, v.exposed])).toEqual([['a', 1], ['b', 1]]);
+    expect(offer?.bandit?.updatedAt).toBe(T0 + HOUR);
+    expect(offer?.bandit?.holdout).toBe(10);
+    expect(offer?.bandit?.segments.map((x) => [x.segment, x.from])).toEqual([['*', 'own'], ['hikers', 'own'], ['runners', 'all']]);
+    const [all, hikers, runners] = offer!.bandit!.segments;
+    expect(all!.variants.map((v) => v.share)).toEqual([0.25, 0.75]);
+    expect(all!.variants.map((v) => v.posterior)).toEqual([{ alpha: 3, beta: 9 }, { alpha: 9, beta: 3 }]);
+    expect(all!.variants[1]!.probabilityBest).toBeGreaterThan(0.9);
+    expect(hikers!.variants.map((v) => v.share)).toEqual([0.99, 0.01]);
+    expect(hikers!.variants[0]!.probabilityBest).toBeGreaterThan(0.99);
+    expect(runners!.variants.map((v) => v.share)).toEqual([0.25, 0.75]);
+    expect(runners!.variants.map((v) => v.probabilityBest)).toEqual([null, null]);
+    // Not a bandit: no bandit fields, even though the table has an entry for it.
+    const plain = r.messages.find((m) => m.message === 'plain');
+    expect(plain).toBeDefined();
+    expect(plain).not.toHaveProperty('bandit');
   });
 });
 

@@ -5,12 +5,13 @@
  */
 import type { MessagesQuery, MessagesReport } from '../../../protocol/analytics';
 import type { Json, SiteConfig } from '../api';
-import { fmtInt, fmtPct, fmtPp, fmtSignedPct } from '../charts/format';
+import { fmtInt, fmtPct, fmtPp, fmtSignedPct, fmtTime } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
+import { Meter } from '../charts/meter';
 import { IntervalChart, type Interval } from '../charts/interval';
 import { isRangeId, isRecord, RangeField, rangeFrom, useReport, usePersisted, type RangeId } from './common';
 import { reportsApi } from './api';
-import { statisticText, verdict } from './model';
+import { banditView, statisticText, verdict } from './model';
 
 type Inputs = { message: string; range: RangeId };
 const DEFAULTS: Inputs = { message: '', range: '30d' };
@@ -32,6 +33,7 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
   const data = report.data;
   const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
   const stat = data ? statisticText(data.statistic) : null;
+  const segmentNames = new Map((site.segments as Json[]).map((s) => [String(s['id']), String(s['name'] ?? s['id'])]));
   return (
     <>
       <section class="card report-form" aria-labelledby="messages-form-h">
@@ -68,13 +70,13 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
       ) : !data.messages.length ? (
         <ChartFrame title="Messages" what="message results" empty={inputs.message ? 'No exposures of this message in the range' : 'No message exposures in the range'} emptyHint={<p>Results appear once visitors are shown a message (or held out from one). Try a longer range.</p>} />
       ) : (
-        data.messages.map((m) => <MessageResult key={m.message} m={m} config={configured.find((c) => c['id'] === m.message)} stat={data.statistic} reload={report.reload} loading={report.loading} busy={report.stale} />)
+        data.messages.map((m) => <MessageResult key={m.message} m={m} config={configured.find((c) => c['id'] === m.message)} segmentNames={segmentNames} stat={data.statistic} reload={report.reload} loading={report.loading} busy={report.stale} />)
       )}
     </>
   );
 }
 
-function MessageResult({ m, config, stat, reload, loading, busy }: { m: MessageRow; config: Json | undefined; stat: Stat; reload: () => void; loading: boolean; busy: boolean }) {
+function MessageResult({ m, config, segmentNames, stat, reload, loading, busy }: { m: MessageRow; config: Json | undefined; segmentNames: ReadonlyMap<string, string>; stat: Stat; reload: () => void; loading: boolean; busy: boolean }) {
   const goal = config?.['goal'] as Json | undefined;
   const name = (config?.['name'] as string | undefined) ?? m.message;
   const words = statisticText(stat);
@@ -132,6 +134,12 @@ function MessageResult({ m, config, stat, reload, loading, busy }: { m: MessageR
             <>
               {' '}
               · goal “{String(goal['event'])}” within {String(goal['withinHours'])} h
+            </>
+          ) : null}
+          {m.bandit ? (
+            <>
+              {' '}
+              · <span class="pill">Bandit on</span>
             </>
           ) : null}
           {m.holdout ? <> · holdout: {fmtInt(m.holdout.exposed)} {m.holdout.exposed === 1 ? 'visitor' : 'visitors'}</> : hasHoldout ? <> · holdout: nobody in this range</> : <> · <span class="pill muted-pill">no holdout</span></>}
@@ -218,9 +226,9 @@ function MessageResult({ m, config, stat, reload, loading, busy }: { m: MessageR
                     {!v.lift ? (
                       <span class="muted">–</span>
                     ) : verdictOf === 'win' ? (
-                      <span class="badge win">Winner: better than holdout</span>
+                      <span class="badge win" title="The lift interval is above zero: better than the holdout">Better</span>
                     ) : verdictOf === 'loss' ? (
-                      <span class="badge loss">Worse than holdout</span>
+                      <span class="badge loss" title="The lift interval is below zero: worse than the holdout">Worse</span>
                     ) : (
                       <span class="muted">Not significant</span>
                     )}
@@ -243,6 +251,65 @@ function MessageResult({ m, config, stat, reload, loading, busy }: { m: MessageR
           </tbody>
         </table>
       </div>
+      {m.bandit ? <BanditSplit bandit={m.bandit} name={name} segmentNames={segmentNames} /> : null}
     </ChartFrame>
+  );
+}
+
+/** What the Thompson-sampling bandit does now: each variant's share of the traffic per segment, and why. */
+function BanditSplit({ bandit, name, segmentNames }: { bandit: NonNullable<MessageRow['bandit']>; name: string; segmentNames: ReadonlyMap<string, string> }) {
+  const view = banditView(bandit, segmentNames, Date.now());
+  const variants = bandit.segments[0]?.variants.map((v) => v.variant) ?? [];
+  return (
+    // Spacing through the CSSOM (the CSP forbids style attributes, not this); app.css is not this view's to edit.
+    <div class="bandit-split" style={{ marginTop: 'var(--s5)' }}>
+      <h3 class="chart-title">Bandit traffic split</h3>
+      <p class="hint">
+        Thompson sampling gives each variant its probability of having the best conversion rate (at least 1%), from the posteriors below; the {bandit.holdout}% holdout is kept out of the split.
+        A visitor gets the row of the first of the message’s segments they are in, else “All visitors”. Counts here are all-time, not the report’s range.{' '}
+        {bandit.updatedAt === null ? (
+          <strong>Not published yet: the configured weights apply until the first exposures are counted (within a minute).</strong>
+        ) : (
+          <>
+            Weights last published <strong>{fmtTime(bandit.updatedAt)}</strong> ({view.published}).
+          </>
+        )}
+      </p>
+      <div class="table-scroll">
+        <table class="table report-table bandit-table">
+          <caption class="sr-only">Share of the non-holdout traffic of {name} per segment and variant, as the bandit splits it now</caption>
+          <thead>
+            <tr>
+              <th scope="col">Segment</th>
+              {variants.map((v) => (
+                <th scope="col" key={v}>
+                  {v}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {view.rows.map((r) => (
+              <tr key={r.segment}>
+                <th scope="row">
+                  {r.label}
+                  {r.note ? <span class="cell-sub">{r.note}</span> : null}
+                </th>
+                {r.cells.map((c) => (
+                  <td key={c.variant} class="bar-col">
+                    <span class="meter-cell">
+                      <strong class="num">{fmtPct(c.share, 0)}</strong>
+                      <Meter share={c.share} {...(c.leads ? {} : { tone: 'muted' as const })} />
+                    </span>
+                    {c.best ? <span class="cell-sub">{c.best}</span> : null}
+                    {c.posterior ? <span class="cell-sub">{c.posterior}</span> : null}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
   );
 }

@@ -2,7 +2,7 @@
 // the message verdicts, checked in Node.
 import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../api';
-import { configEvents, isStepDraft, rangeFrom, regroup, statisticText, stepName, stepPhrase, stepText, toStep, verdict } from './model';
+import { ago, banditView, configEvents, isStepDraft, rangeFrom, regroup, statisticText, stepName, stepPhrase, stepText, toStep, verdict } from './model';
 
 describe('steps', () => {
   it('turns drafts into query steps, or says what is missing', () => {
@@ -80,5 +80,45 @@ describe('message statistics', () => {
     const words = statisticText({ rateInterval: 'wilson', liftInterval: 'newcombe-wilson', confidence: 0.95 });
     expect(words.rate).toBe('95% Wilson score interval');
     expect(words.lift).toMatch(/^95% Newcombe hybrid score interval/);
+  });
+});
+
+describe('bandit view', () => {
+  const report = {
+    updatedAt: 1_000_000,
+    holdout: 10,
+    segments: [
+      {
+        segment: '*',
+        from: 'own' as const,
+        variants: [
+          { variant: 'a', share: 0.25, posterior: { alpha: 3, beta: 9 }, probabilityBest: 0.004 },
+          { variant: 'b', share: 0.75, posterior: { alpha: 9, beta: 3 }, probabilityBest: 0.996 },
+        ],
+      },
+      { segment: 'runners', from: 'all' as const, variants: [{ variant: 'a', share: 0.25, posterior: { alpha: 2, beta: 3 }, probabilityBest: null }, { variant: 'b', share: 0.75, posterior: null, probabilityBest: null }] },
+      { segment: 'gone', from: 'configured' as const, variants: [{ variant: 'a', share: 0.5, posterior: null, probabilityBest: null }, { variant: 'b', share: 0.5, posterior: null, probabilityBest: null }] },
+    ],
+  };
+  it('reads one row per segment with each variant share, P(best) and posterior', () => {
+    const v = banditView(report, new Map([['runners', 'Runners']]), 1_000_000 + 5 * 60_000 + 10);
+    expect(v.published).toBe('5 min ago');
+    expect(v.rows.map((r) => r.label)).toEqual(['All visitors', 'Runners', 'gone']);
+    expect(v.rows[0]!.cells).toEqual([
+      { variant: 'a', share: 0.25, best: 'P(best) <1%', posterior: 'Beta(3, 9) · 2 of 10 converted', leads: false },
+      { variant: 'b', share: 0.75, best: 'P(best) >99%', posterior: 'Beta(9, 3) · 8 of 10 converted', leads: true },
+    ]);
+    expect(v.rows[0]!.note).toBeNull();
+    // Borrowed or configured splits name where they come from, and favour nobody.
+    expect(v.rows[1]!.note).toMatch(/all-visitors split/);
+    expect(v.rows[1]!.cells.map((c) => [c.best, c.posterior, c.leads])).toEqual([[null, 'Beta(2, 3) · 1 of 3 converted', false], [null, null, false]]);
+    expect(v.rows[2]!.note).toMatch(/configured weights/);
+  });
+  it('says when nothing is published yet, and how long ago otherwise', () => {
+    expect(banditView({ ...report, updatedAt: null }, new Map(), 0).published).toBeNull();
+    expect(ago(30_000)).toBe('just now');
+    expect(ago(-5_000)).toBe('just now');
+    expect(ago(3 * 3_600_000)).toBe('3 h ago');
+    expect(ago(3 * 86_400_000)).toBe('3 d ago');
   });
 });

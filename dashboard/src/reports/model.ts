@@ -3,8 +3,9 @@
  * event names in a config, regrouping sources, and the words for the message statistics.
  * Unit-tested in Node (model.test.ts).
  */
-import type { MessagesReport, PathStep, SourcesReport, Step } from '../../../protocol/analytics';
+import type { BanditReport, MessagesReport, PathStep, SourcesReport, Step } from '../../../protocol/analytics';
 import type { Json, SiteConfig } from '../api';
+import { fmtPct } from '../charts/format';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -109,3 +110,53 @@ export function verdict(interval: [number, number]): 'win' | 'loss' | null {
   return interval[0] > 0 ? 'win' : interval[1] < 0 ? 'loss' : null;
 }
 
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago" (a time in the future reads "just now"). */
+export function ago(ms: number): string {
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h} h ago` : `${Math.floor(h / 24)} d ago`;
+}
+
+/** A probability in whole percent that never rounds a small chance to 0% or 100%. */
+function pctEnds(p: number): string {
+  if (p > 0 && p < 0.01) return '<1%';
+  if (p > 0.99 && p < 1) return '>99%';
+  return fmtPct(p, 0);
+}
+
+export type BanditCell = {
+  variant: string;
+  /** Share of the non-holdout traffic (0..1). */
+  share: number;
+  /** "P(best) 93%", or null without a full posterior in this row. */
+  best: string | null;
+  /** "Beta(9, 3) · 8 of 10 converted", or null. */
+  posterior: string | null;
+  /** The variant the bandit favours in this row (the largest share, when it is its own split). */
+  leads: boolean;
+};
+export type BanditRow = { segment: string; label: string; note: string | null; cells: BanditCell[] };
+
+/** The bandit section of a message's report as it reads: one row per segment, one cell per variant. */
+export function banditView(b: BanditReport, segmentNames: ReadonlyMap<string, string>, now: number): { published: string | null; rows: BanditRow[] } {
+  const rows = b.segments.map((s): BanditRow => {
+    const top = Math.max(...s.variants.map((v) => v.share));
+    const leaders = s.variants.filter((v) => v.share === top).length;
+    return {
+      segment: s.segment,
+      label: s.segment === '*' ? 'All visitors' : (segmentNames.get(s.segment) ?? s.segment),
+      note: s.from === 'all' ? 'not every variant has data here yet: uses the all-visitors split' : s.from === 'configured' ? 'nothing published yet: the configured weights' : null,
+      cells: s.variants.map((v) => ({
+        variant: v.variant,
+        share: v.share,
+        best: v.probabilityBest === null ? null : `P(best) ${pctEnds(v.probabilityBest)}`,
+        posterior: v.posterior ? `Beta(${v.posterior.alpha}, ${v.posterior.beta}) · ${v.posterior.alpha - 1} of ${v.posterior.alpha + v.posterior.beta - 2} converted` : null,
+        leads: s.from === 'own' && leaders === 1 && v.share === top,
+      })),
+    };
+  });
+  return { published: b.updatedAt === null ? null : ago(now - b.updatedAt), rows };
+}

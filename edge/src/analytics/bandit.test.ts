@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assignVariant } from '../messages/bucket';
 import { messageSchema } from '../messages/schema';
 import { selectMessages } from '../messages/select';
-import { ALL_SEGMENTS, MIN_WEIGHT, banditVariants, buildBanditTable, probabilityBest, sampleBeta, seededRandom } from './bandit';
+import { ALL_SEGMENTS, MIN_WEIGHT, banditReport, banditVariants, buildBanditTable, probabilityBest, sampleBeta, seededRandom } from './bandit';
 
 describe('sampleBeta', () => {
   it('has the Beta mean alpha / (alpha + beta)', () => {
@@ -108,5 +108,60 @@ describe('selectMessages with a bandit table', () => {
     const r = messageSchema.safeParse({ id: 'x', name: 'X', type: 'banner', body: 'b', bandit: true });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('bandit');
+  });
+});
+
+describe('banditReport', () => {
+  const message = { id: 'm', holdout: 10, segments: ['runners', 'hikers'], variants: [{ id: 'a', weight: 70 }, { id: 'b', weight: 30 }] };
+  // Hikers: a 30 of 100, b 5 of 100 (weights as published: P(best) with the 1% floor, not normalized).
+  const table = {
+    updatedAt: 1_700_000_000_000,
+    messages: {
+      m: {
+        hikers: { a: { alpha: 31, beta: 71, weight: 1 }, b: { alpha: 6, beta: 96, weight: MIN_WEIGHT } },
+        runners: { a: { alpha: 2, beta: 3, weight: 1 } },
+        [ALL_SEGMENTS]: { a: { alpha: 3, beta: 9, weight: 0.2 }, b: { alpha: 9, beta: 3, weight: 0.6 } },
+      },
+    },
+  };
+
+  it('gives all visitors first, then each of the message segments, with the split selection uses', () => {
+    const r = banditReport(message, table);
+    expect(r.updatedAt).toBe(1_700_000_000_000);
+    expect(r.holdout).toBe(10);
+    expect(r.segments.map((s) => [s.segment, s.from])).toEqual([
+      [ALL_SEGMENTS, 'own'],
+      // Runners have no posterior for b yet: their visitors get the all-visitors split.
+      ['runners', 'all'],
+      ['hikers', 'own'],
+    ]);
+    const [all, runners, hikers] = r.segments;
+    for (const row of [all!, runners!]) {
+      expect(row.variants[0]!.share).toBeCloseTo(0.25, 10);
+      expect(row.variants[1]!.share).toBeCloseTo(0.75, 10);
+    }
+    expect(hikers!.variants[0]!.share).toBeCloseTo(1 / 1.01, 10);
+    for (const s of r.segments) expect(s.variants.reduce((sum, v) => sum + v.share, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('shows the row own posteriors and, when complete, each variant probability of being best', () => {
+    const [all, runners, hikers] = banditReport(message, table).segments;
+    expect(hikers!.variants.map((v) => v.posterior)).toEqual([{ alpha: 31, beta: 71 }, { alpha: 6, beta: 96 }]);
+    expect(hikers!.variants[0]!.probabilityBest).toBeGreaterThan(0.99);
+    expect(all!.variants[1]!.probabilityBest).toBeGreaterThan(0.9);
+    expect(all!.variants[0]!.probabilityBest! + all!.variants[1]!.probabilityBest!).toBeCloseTo(1, 10);
+    // A partial row keeps the posterior it has, but no P(best) among a subset.
+    expect(runners!.variants.map((v) => v.posterior)).toEqual([{ alpha: 2, beta: 3 }, null]);
+    expect(runners!.variants.map((v) => v.probabilityBest)).toEqual([null, null]);
+    // Seeded: the same table always reads the same.
+    expect(banditReport(message, table)).toEqual(banditReport(message, table));
+  });
+
+  it('falls back to the configured weights before anything is published', () => {
+    const r = banditReport(message, null);
+    expect(r.updatedAt).toBeNull();
+    expect(r.segments.map((s) => s.from)).toEqual(['configured', 'configured', 'configured']);
+    expect(r.segments[0]!.variants[0]!.share).toBeCloseTo(0.7, 10);
+    expect(r.segments[0]!.variants.map((v) => v.posterior)).toEqual([null, null]);
   });
 });

@@ -9,6 +9,7 @@
  * their variant unless the weights move across their bucket. Exposures are attributed to the first
  * variant a visitor saw (the profile's exposures table), so a later move does not blur the counts.
  */
+import type { BanditReport } from '../../../protocol/analytics';
 import type { Message, Variant } from '../messages/schema';
 import { seededRandom } from './random';
 
@@ -111,4 +112,39 @@ export function banditVariants(message: Pick<Message, 'id' | 'variants' | 'segme
   const arms = segment !== undefined ? entries[segment] : entries[ALL_SEGMENTS];
   if (!arms || !covers(arms)) return null;
   return message.variants.map((v) => ({ ...v, weight: arms[v.id]!.weight }));
+}
+
+type BanditMessage = Pick<Message, 'id' | 'variants' | 'segments' | 'holdout'>;
+
+/**
+ * What the bandit does for a message, for the Messages report: per row (all visitors, then each of
+ * the message's segments) the share of the non-holdout traffic each variant gets, exactly as
+ * `banditVariants` picks the weights, and the row's own posteriors with each variant's probability
+ * of being best (seeded Monte Carlo, so the same table always reads the same).
+ */
+export function banditReport(message: BanditMessage, table: BanditTable | null | undefined, seed = 1): BanditReport {
+  const entries = table?.messages[message.id] ?? {};
+  const covers = (arms: Record<string, BanditArm> | undefined): arms is Record<string, BanditArm> => arms !== undefined && message.variants.every((v) => arms[v.id] !== undefined);
+  const shares = (weight: (v: Variant) => number) => {
+    const total = message.variants.reduce((sum, v) => sum + weight(v), 0);
+    return (v: Variant) => (total > 0 ? weight(v) / total : 1 / message.variants.length);
+  };
+  const all = entries[ALL_SEGMENTS];
+  const row = (segment: string): BanditReport['segments'][number] => {
+    const own = entries[segment];
+    const from = covers(own) ? 'own' : segment !== ALL_SEGMENTS && covers(all) ? 'all' : 'configured';
+    const source = from === 'own' ? own : from === 'all' ? all : undefined;
+    const share = shares((v) => (source ? source[v.id]!.weight : v.weight));
+    // P(best) only where the row has its own posterior for every variant: among a subset it would overstate.
+    const best = from === 'own' ? probabilityBest(Object.fromEntries(message.variants.map((v) => [v.id, own![v.id]!])), seededRandom(seed)) : null;
+    return {
+      segment,
+      from,
+      variants: message.variants.map((v) => {
+        const arm = own?.[v.id];
+        return { variant: v.id, share: share(v), posterior: arm ? { alpha: arm.alpha, beta: arm.beta } : null, probabilityBest: best ? (best[v.id] ?? 0) : null };
+      }),
+    };
+  };
+  return { updatedAt: table?.updatedAt ?? null, holdout: message.holdout, segments: [ALL_SEGMENTS, ...message.segments.filter((s) => s !== ALL_SEGMENTS)].map(row) };
 }

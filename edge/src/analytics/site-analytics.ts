@@ -14,7 +14,8 @@ import { applyMigrations } from '../storage/migrations';
 import type { AnalyticsMessage, EventsMessage } from './feed';
 import { funnel, messages, overview, paths, retention, searchProfiles, sources, stream, type FunnelInput, type MessagesInput, type PathsInput, type RetentionInput, type SourcesInput } from './reports';
 import { segmentCount } from './segment-count';
-import { ALL_SEGMENTS, buildBanditTable } from './bandit';
+import { ALL_SEGMENTS, banditReport, buildBanditTable, type BanditTable } from './bandit';
+import { SiteStore } from '../config/site-store';
 import { firstTouch, pathOf, storedName } from './steps';
 import { synthesize, type SynthSpec } from './synthetic';
 
@@ -253,8 +254,22 @@ export class SiteAnalytics extends DurableObject<Env> {
     return JSON.stringify(sources(this.sql, q, Date.now()));
   }
 
+  /**
+   * Bandit messages also get what the bandit does now (`bandit`): read here, where the site is
+   * known (meta) and KV is at hand, from the site config and the published table `bandit:<site>`.
+   */
   async messages(q: MessagesInput): Promise<string> {
-    return JSON.stringify(messages(this.sql, q, Date.now()));
+    const report = messages(this.sql, q, Date.now());
+    const site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value;
+    const config = site ? await new SiteStore(this.env.CONFIG).get(site).catch(() => null) : null;
+    const bandits = new Map((config?.messages ?? []).filter((m) => m.bandit && m.variants.length > 1).map((m) => [m.id, m]));
+    if (!site || !report.messages.some((m) => bandits.has(m.message))) return JSON.stringify(report);
+    const table = await this.env.CONFIG.get<BanditTable>(`bandit:${site}`, 'json');
+    for (const m of report.messages) {
+      const message = bandits.get(m.message);
+      if (message) m.bandit = banditReport(message, table);
+    }
+    return JSON.stringify(report);
   }
 
   async overview(minutes: number): Promise<string> {
