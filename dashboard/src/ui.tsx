@@ -79,16 +79,22 @@ export function ErrorBanner({ error, onReload }: { error: unknown; onReload?: ()
     <div class="banner error" role="alert">
       <strong>{error instanceof ApiError && error.issues.length ? 'Please fix the highlighted fields.' : 'Not saved.'}</strong> {e.message}
       {error instanceof ApiError && error.usedBy?.length ? <span class="used-by"> Used by: {error.usedBy.join(', ')}.</span> : null}
-      {issues.length ? (
-        <ul>
-          {issues.map((i) => (
-            <li key={i.path + i.message}>
-              <code>{i.path}</code> {i.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <IssueList issues={issues} />
     </div>
+  );
+}
+
+/** The API's per-field reasons, as a list under an error banner. */
+export function IssueList({ issues }: { issues: Issue[] }) {
+  if (!issues.length) return null;
+  return (
+    <ul>
+      {issues.map((i) => (
+        <li key={i.path + i.message}>
+          <code>{i.path}</code> {i.message}
+        </li>
+      ))}
+    </ul>
   );
 }
 

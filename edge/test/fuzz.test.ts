@@ -8,17 +8,9 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, ErrorResponse } from '../../protocol/wire';
 import { BASE, ORIGIN, makeEvent } from './helpers';
+import { seededRandom } from '../src/analytics/random';
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 type Random = ReturnType<typeof rng>;
 const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

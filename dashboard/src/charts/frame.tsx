@@ -7,7 +7,7 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { Loading } from '../ui';
+import { IssueList, Loading } from '../ui';
 
 
 type FrameProps = {
@@ -67,15 +67,7 @@ export function ReportError({ error, onRetry }: { error: unknown; onRetry?: (() 
   return (
     <div class="banner error chart-error" role="alert">
       <strong>Could not load this report.</strong> {message}
-      {issues.length ? (
-        <ul>
-          {issues.map((i) => (
-            <li key={i.path + i.message}>
-              <code>{i.path}</code> {i.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <IssueList issues={issues} />
       {onRetry ? (
         <button type="button" class="btn small" onClick={onRetry}>
           Try again
