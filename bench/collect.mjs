@@ -26,12 +26,22 @@ export const DEFAULTS = { config: 'wrangler.toml', concurrency: 16, requests: 20
 
 /** @returns {RouteStats} */
 const newStats = (/** @type {string} */ route) => ({
-  route, requests: 0, events: 0, seconds: 0, latencies: [], errors: 0, samples: [], notes: [],
+  route,
+  requests: 0,
+  events: 0,
+  seconds: 0,
+  latencies: [],
+  errors: 0,
+  samples: [],
+  notes: [],
 });
 
 /** One request; 2xx is success, anything else (or a network error) an error with a sample kept. */
-async function timed(/** @type {RouteStats} */ stats, /** @type {() => Promise<Response>} */ send,
-  /** @type {(res: Response, body: string) => void} */ onOk = () => {}) {
+async function timed(
+  /** @type {RouteStats} */ stats,
+  /** @type {() => Promise<Response>} */ send,
+  /** @type {(res: Response, body: string) => void} */ onOk = () => {},
+) {
   const t0 = performance.now();
   try {
     const res = await send();
@@ -242,7 +252,7 @@ export function formatCollect(r) {
   lines.push(
     '',
     `collect / health: p50 ×${ratio(50)}, p99 ×${ratio(99)}, req/s ×` +
-      ((r.collect.requests / r.collect.seconds) / (r.health.requests / r.health.seconds)).toFixed(2),
+      (r.collect.requests / r.collect.seconds / (r.health.requests / r.health.seconds)).toFixed(2),
     `${r.options.concurrency} in flight, ${r.options.visitors} visitors, ${r.options.eventsPerBatch} events per batch,` +
       ` routes alternated in ${r.options.rounds} rounds, bounded at ${r.options.requests} requests or ${r.options.seconds} s per route`,
   );

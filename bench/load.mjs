@@ -45,22 +45,37 @@ const o = {
 const FLOOD_IP = '203.0.113.66';
 
 const started = performance.now();
-const progress = (/** @type {string} */ line) =>
-  console.error(`[bench:load ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const progress = (/** @type {string} */ line) => console.error(`[bench:load ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 /**
  * @typedef {{ name: string, requests: number, events: number, ok: number, limited: number,
  *   errors: number, latencies: number[], samples: string[], retryAfter: Set<string> }} Group
  */
 /** @returns {Group} */
-const group = (/** @type {string} */ name) => ({ name, requests: 0, events: 0, ok: 0, limited: 0, errors: 0, latencies: [], samples: [], retryAfter: new Set() });
+const group = (/** @type {string} */ name) => ({
+  name,
+  requests: 0,
+  events: 0,
+  ok: 0,
+  limited: 0,
+  errors: 0,
+  latencies: [],
+  samples: [],
+  retryAfter: new Set(),
+});
 
 const RUN = Math.random().toString(36).slice(2, 8);
 const PRODUCTS = ['trail-runner', 'rain-shell', 'wool-socks', 'day-pack', 'camp-mug'];
 let total = 0;
 
 /** A realistic batch of `size` events (a page view, then track events); unique ids. */
-function batch(/** @type {string} */ origin, /** @type {string} */ who, /** @type {number} */ n, /** @type {number} */ size, /** @type {string|undefined} */ vid) {
+function batch(
+  /** @type {string} */ origin,
+  /** @type {string} */ who,
+  /** @type {number} */ n,
+  /** @type {number} */ size,
+  /** @type {string|undefined} */ vid,
+) {
   const product = PRODUCTS[n % PRODUCTS.length];
   const url = `${origin}/products/${product}`;
   const ts = Date.now();
@@ -151,11 +166,7 @@ async function drive(origin, deadline) {
   }, 2_000);
   const t0 = performance.now();
   try {
-    await Promise.all([
-      ...Array.from({ length: o.visitors }, (_, v) => person(v)),
-      abuse(),
-      ...Array.from({ length: o.floodConcurrency }, floodOne),
-    ]);
+    await Promise.all([...Array.from({ length: o.visitors }, (_, v) => person(v)), abuse(), ...Array.from({ length: o.floodConcurrency }, floodOne)]);
   } finally {
     clearInterval(ticker);
   }

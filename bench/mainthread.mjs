@@ -109,7 +109,9 @@ const POSTHOG_SNIPPET = `!function(t,e){var o,n,p,r;e.__SV||(window.posthog=e,e.
  * `<cdn>/analytics.js/v1/<key>/analytics.min.js`), with `analytics._cdn` set to the bench server as
  * Segment's docs do for a self-hosted CDN, so settings and chunks come from there too.
  */
-const segmentSnippet = (/** @type {string} */ origin) => `!function(){var i="analytics",analytics=window[i]=window[i]||[];if(!analytics.initialize)if(analytics.invoked)window.console&&console.error&&console.error("Segment snippet included twice.");else{analytics.invoked=!0;analytics.methods=["trackSubmit","trackClick","trackLink","trackForm","pageview","identify","reset","group","track","ready","alias","debug","page","screen","once","off","on","addSourceMiddleware","addIntegrationMiddleware","setAnonymousId","addDestinationMiddleware","register"];analytics.factory=function(e){return function(){if(window[i].initialized)return window[i][e].apply(window[i],arguments);var n=Array.prototype.slice.call(arguments);if(["track","screen","alias","group","page","identify"].indexOf(e)>-1){var c=document.querySelector("link[rel='canonical']");n.push({__t:"bpc",c:c&&c.getAttribute("href")||void 0,p:location.pathname,u:location.href,s:location.search,t:document.title,r:document.referrer})}n.unshift(e);analytics.push(n);return analytics}};for(var n=0;n<analytics.methods.length;n++){var key=analytics.methods[n];analytics[key]=analytics.factory(key)}analytics.load=function(key,n){var t=document.createElement("script");t.type="text/javascript";t.async=!0;t.setAttribute("data-global-segment-analytics-key",i);t.src=${JSON.stringify(origin)}+"/analytics.js/v1/"+key+"/analytics.min.js";var r=document.getElementsByTagName("script")[0];r.parentNode.insertBefore(t,r);analytics._loadOptions=n};analytics._writeKey=${JSON.stringify(KEY)};analytics._cdn=${JSON.stringify(origin)};analytics.SNIPPET_VERSION="5.2.0";
+const segmentSnippet = (
+  /** @type {string} */ origin,
+) => `!function(){var i="analytics",analytics=window[i]=window[i]||[];if(!analytics.initialize)if(analytics.invoked)window.console&&console.error&&console.error("Segment snippet included twice.");else{analytics.invoked=!0;analytics.methods=["trackSubmit","trackClick","trackLink","trackForm","pageview","identify","reset","group","track","ready","alias","debug","page","screen","once","off","on","addSourceMiddleware","addIntegrationMiddleware","setAnonymousId","addDestinationMiddleware","register"];analytics.factory=function(e){return function(){if(window[i].initialized)return window[i][e].apply(window[i],arguments);var n=Array.prototype.slice.call(arguments);if(["track","screen","alias","group","page","identify"].indexOf(e)>-1){var c=document.querySelector("link[rel='canonical']");n.push({__t:"bpc",c:c&&c.getAttribute("href")||void 0,p:location.pathname,u:location.href,s:location.search,t:document.title,r:document.referrer})}n.unshift(e);analytics.push(n);return analytics}};for(var n=0;n<analytics.methods.length;n++){var key=analytics.methods[n];analytics[key]=analytics.factory(key)}analytics.load=function(key,n){var t=document.createElement("script");t.type="text/javascript";t.async=!0;t.setAttribute("data-global-segment-analytics-key",i);t.src=${JSON.stringify(origin)}+"/analytics.js/v1/"+key+"/analytics.min.js";var r=document.getElementsByTagName("script")[0];r.parentNode.insertBefore(t,r);analytics._loadOptions=n};analytics._writeKey=${JSON.stringify(KEY)};analytics._cdn=${JSON.stringify(origin)};analytics.SNIPPET_VERSION="5.2.0";
 analytics.load(${JSON.stringify(KEY)});
 analytics.page();
 }}();`;
@@ -141,7 +143,10 @@ function answer(/** @type {string} */ path, /** @type {string} */ origin, /** @t
     const host = origin.replace(/^http:\/\//, '');
     return {
       type: 'application/json',
-      body: JSON.stringify({ integrations: { 'Segment.io': { apiKey: KEY, apiHost: `${host}/v1`, protocol: 'http' } }, plan: { track: { __default: { enabled: true } } } }),
+      body: JSON.stringify({
+        integrations: { 'Segment.io': { apiKey: KEY, apiHost: `${host}/v1`, protocol: 'http' } },
+        plan: { track: { __default: { enabled: true } } },
+      }),
     };
   }
   if (path.endsWith('.js')) return { type: 'text/javascript', body: '' };
@@ -190,7 +195,12 @@ export async function measureMainThread(snippet, progress, options = {}) {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const path = normalize(new URL(req.url ?? '/', origin).pathname);
-      const headers = { 'cache-control': 'no-store', 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', 'access-control-allow-headers': '*' };
+      const headers = {
+        'cache-control': 'no-store',
+        'access-control-allow-origin': origin,
+        'access-control-allow-credentials': 'true',
+        'access-control-allow-headers': '*',
+      };
       const file = files.get(path);
       const pageOf = path.match(/^\/page\/(\d+)$/);
       if (pageOf) {
@@ -259,7 +269,7 @@ async function loadOnce(browser, url, origin, t, row, o) {
     });
     const p = await context.newPage();
     p.on('request', (r) => {
-      if (r.url().startsWith(origin) && t.sends(new URL(r.url()))) (sent = true), onSent();
+      if (r.url().startsWith(origin) && t.sends(new URL(r.url()))) ((sent = true), onSent());
     });
     p.on('pageerror', (e) => {
       const m = e.message.split('\n')[0].slice(0, 100);
@@ -308,8 +318,16 @@ export function formatMainThread(/** @type {MainResult} */ r) {
     const s = stat(row.script);
     const t = stat(row.task);
     table.push([
-      row.name, String(row.script.length), row.name.startsWith('no tracker') ? '-' : `${row.sent}/${row.script.length}`,
-      ms(s.p50), ms(s.p90), (s.p50 / base).toFixed(2), ms(t.p50), ms(t.p90), (t.p50 / baseTask).toFixed(2), row.note,
+      row.name,
+      String(row.script.length),
+      row.name.startsWith('no tracker') ? '-' : `${row.sent}/${row.script.length}`,
+      ms(s.p50),
+      ms(s.p90),
+      (s.p50 / base).toFixed(2),
+      ms(t.p50),
+      ms(t.p90),
+      (t.p50 / baseTask).toFixed(2),
+      row.note,
     ]);
   }
   const lines = alignTable(table, [false, true, true, true, true, true, true, true, true, false]);

@@ -97,9 +97,13 @@ async function startOrigin() {
 async function writeSite(config, persistTo, upstream) {
   const { DEMO_SITE } = await loadDemoSite();
   const site = { ...DEMO_SITE, id: SITE, version: 1, origins: [], consentPolicy: 'opt-out', proxy: { upstream } };
-  await run('./node_modules/.bin/wrangler', ['kv', 'key', 'put', '--config', config, '--local', '--persist-to', persistTo, '--binding', 'CONFIG', `site:${SITE}`, JSON.stringify(site)], {
-    env: process.env,
-  });
+  await run(
+    './node_modules/.bin/wrangler',
+    ['kv', 'key', 'put', '--config', config, '--local', '--persist-to', persistTo, '--binding', 'CONFIG', `site:${SITE}`, JSON.stringify(site)],
+    {
+      env: process.env,
+    },
+  );
 }
 
 /** edge/src/demo/seed.ts is TypeScript: bundle it with esbuild (a dev dependency) to read it. */
@@ -155,7 +159,10 @@ async function drive(base, upstream, pages, o, progress) {
   const res = await fetch(`${base}/_wm/e`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain' },
-    body: JSON.stringify({ site: SITE, events: [{ id: `bench-proxy-${now}`, type: 'prefs', ts: now, sid: 'bench-proxy-s1', url: `${base}/`, prefs: { sport: 'trail' } }] }),
+    body: JSON.stringify({
+      site: SITE,
+      events: [{ id: `bench-proxy-${now}`, type: 'prefs', ts: now, sid: 'bench-proxy-s1', url: `${base}/`, prefs: { sport: 'trail' } }],
+    }),
   });
   const vid = res.ok ? (await res.json()).vid : undefined;
   if (!vid) throw new Error(`could not create the returning visitor: HTTP ${res.status}`);
@@ -199,7 +206,8 @@ async function drive(base, upstream, pages, o, progress) {
 
   /** @type {Cell[]} */
   const cells = [];
-  for (const size of SIZES) for (const m of modes) cells.push({ mode: m.mode, size: size.label, bytes: size.bytes, requests: 0, seconds: 0, latencies: [], errors: 0, samples: [] });
+  for (const size of SIZES)
+    for (const m of modes) cells.push({ mode: m.mode, size: size.label, bytes: size.bytes, requests: 0, seconds: 0, latencies: [], errors: 0, samples: [] });
   const cellOf = (/** @type {string} */ mode, /** @type {number} */ bytes) => /** @type {Cell} */ (cells.find((c) => c.mode === mode && c.bytes === bytes));
 
   // Warm-up (not measured, errors not counted): compile every code path, open connections.

@@ -16,7 +16,14 @@ export { DEMO_SITE } from '../../edge/src/demo/seed';
 export async function measureRules(progress, seconds = 2) {
   mkdirSync('bench/.cache', { recursive: true });
   const outfile = 'bench/.cache/rules-bundle.mjs';
-  await build({ stdin: { contents: ENTRY, resolveDir: 'bench/.cache', loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'error' });
+  await build({
+    stdin: { contents: ENTRY, resolveDir: 'bench/.cache', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'error',
+  });
   const { evaluate, siteConfigSchema, DEMO_SITE } = await import(`./.cache/rules-bundle.mjs?${Date.now()}`);
   const segments = siteConfigSchema.parse(DEMO_SITE).segments;
   const now = Date.now();
@@ -32,14 +39,18 @@ export async function measureRules(progress, seconds = 2) {
       returning: true,
       request: { url: 'https://shop.example/category/running', device: 'desktop', country: 'DE' },
       history: {
-        count: (/** @type {string} */ name, /** @type {number|null} */ since) => events.filter((e) => e.name === name && (since === null || e.ts >= since)).length,
+        count: (/** @type {string} */ name, /** @type {number|null} */ since) =>
+          events.filter((e) => e.name === name && (since === null || e.ts >= since)).length,
         last: (/** @type {string} */ name) => events.filter((e) => e.name === name).reduce((m, e) => Math.max(m, e.ts), -Infinity),
         timesAfter: (/** @type {number} */ ts) => events.filter((e) => e.ts > ts).map((e) => e.ts),
       },
     };
   };
   const rows = [];
-  for (const [label, f] of [['10 events of history', facts(10)], ['1,000 events of history', facts(1000)]]) {
+  for (const [label, f] of [
+    ['10 events of history', facts(10)],
+    ['1,000 events of history', facts(1000)],
+  ]) {
     progress(`rules: ${label}`);
     let evaluations = 0;
     const start = performance.now();
@@ -60,6 +71,6 @@ export function formatRules(rows) {
     '',
     'One evaluation = one segment condition tree (all/any/not, prefs, event counts in windows,',
     'inactivity) against one visitor. The history here is in memory; in the Durable Object the same',
-    'calls are SQLite queries on the visitor\'s own table.',
+    "calls are SQLite queries on the visitor's own table.",
   ];
 }

@@ -27,8 +27,7 @@ if (!['', 'sizes', 'main', 'load', 'proxy', 'rules', 'funnel'].includes(only)) {
 }
 const snippet = args.snippet || process.env.WM_SNIPPET || 'dist/snippet/wm.js';
 const started = performance.now();
-const progress = (/** @type {string} */ line) =>
-  console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const progress = (/** @type {string} */ line) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 let failed = false;
 /** Chromium's version, once the main-thread part has started it. */
@@ -60,7 +59,7 @@ if (only === '' || only === 'main') {
     const lines = formatMainThread(result);
     if (mainThreadFailed(result)) {
       failed = true;
-      lines.push('', 'FAILED: Waymark\'s page did not load or did not send its page view on every load');
+      lines.push('', "FAILED: Waymark's page did not load or did not send its page view on every load");
     }
     section(
       `Main-thread cost per page load (Chromium ${result.chromium} headless, CDP Performance.getMetrics; ` +
@@ -121,7 +120,10 @@ if (only === '' || only === 'rules') {
 if (only === '' || only === 'funnel') {
   const { measureFunnel, formatFunnel } = await import('./funnel.mjs');
   try {
-    section('Journey analytics: a 5-step funnel over 1,000,000 stored events (local workerd, SQLite Durable Object)', formatFunnel(await measureFunnel(progress)));
+    section(
+      'Journey analytics: a 5-step funnel over 1,000,000 stored events (local workerd, SQLite Durable Object)',
+      formatFunnel(await measureFunnel(progress)),
+    );
   } catch (err) {
     failed = true;
     section('Journey analytics funnel', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
@@ -161,13 +163,13 @@ function resultsMarkdown() {
     'Every number comes from one run on the machine above, with the load generator, the browser and',
     'the local worker sharing its cores: compare rows within a table (the `×wm`, `×pass` and',
     '`collect / health` ratios), not absolute numbers across machines. Sizes are what a visitor',
-    'downloads before the tracker works. Main-thread cost is Chrome\'s own count of time spent running',
+    "downloads before the tracker works. Main-thread cost is Chrome's own count of time spent running",
     'script (`ScriptDuration`) and running tasks of any kind (`TaskDuration`: script, parsing, style,',
-    'layout) in the page\'s renderer, from navigation until 1 s after the tracker sent its page view:',
-    'the baseline row is the same page with no tracker, so a tracker\'s own cost is roughly its row',
+    "layout) in the page's renderer, from navigation until 1 s after the tracker sent its page view:",
+    "the baseline row is the same page with no tracker, so a tracker's own cost is roughly its row",
     'minus the baseline. `sent` counts loads in which the tracker delivered its page view to the local',
     'endpoint; a row with fewer than all did less work than on a real site. The collect and proxy',
-    'tables are local workerd over loopback, not Cloudflare\'s network. A peer or part that could not',
+    "tables are local workerd over loopback, not Cloudflare's network. A peer or part that could not",
     'run is listed as unavailable or FAILED with the reason.',
     ...(skipped.length ? ['', `Not run this time (\`--only=${only}\`): ${skipped.join(', ')}.`] : []),
     '',

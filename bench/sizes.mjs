@@ -58,7 +58,13 @@ function reason(/** @type {any} */ err) {
   const code = text.match(/npm (?:error|ERR!) code (\S+)/)?.[1];
   if (code) return `npm pack: ${code}`;
   if (err?.killed) return 'timed out';
-  return text.split('\n').map((l) => l.trim()).find(Boolean)?.slice(0, 80) ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean)
+      ?.slice(0, 80) ?? 'unknown error'
+  );
 }
 
 /** Fetches (or reuses) the peer's tarball and returns the path of its browser bundle on disk. */

@@ -32,17 +32,24 @@ test('a good batch is accepted and sets the visitor cookie', async ({ request })
   expect(body).toMatchObject({ accepted: [event.id], duplicates: [], rejected: [] });
   expect(Array.isArray(body.decisions)).toBe(true);
 
-  const setCookie = res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+  const setCookie = res
+    .headersArray()
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .map((h) => h.value);
   const vid = setCookie.find((v) => v.startsWith(`${VISITOR_COOKIE}=`));
   expect(vid, `Set-Cookie: ${setCookie.join(' | ')}`).toBeDefined();
   expect(vid).toMatch(/;\s*HttpOnly/i);
   expect(vid).toMatch(/;\s*SameSite=Lax/i);
 
   // application/json is accepted as well as the beacon-friendly text/plain.
-  const json = await post(request, { site: 'demo', events: [pageEvent('/cart')] }, {
-    'content-type': 'application/json',
-    origin: ORIGIN,
-  });
+  const json = await post(
+    request,
+    { site: 'demo', events: [pageEvent('/cart')] },
+    {
+      'content-type': 'application/json',
+      origin: ORIGIN,
+    },
+  );
   expect(json.status(), await json.text()).toBe(200);
 });
 

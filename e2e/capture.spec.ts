@@ -86,7 +86,10 @@ test('card details, passwords and hidden inputs never leave the page (forms fixt
   const stored = stringsIn(profile);
   for (const [field, value] of Object.entries(secrets)) {
     expect(fields, `field name ${field} is not captured`).not.toContain(field);
-    expect(stored.filter((s) => s.includes(value)), `value of ${field} is not stored`).toEqual([]);
+    expect(
+      stored.filter((s) => s.includes(value)),
+      `value of ${field} is not stored`,
+    ).toEqual([]);
   }
 });
 
@@ -94,7 +97,6 @@ test('card details, passwords and hidden inputs never leave the page (forms fixt
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)]);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)]);
   return [];
 }

@@ -3,14 +3,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { CollectResponse } from '../protocol/wire';
 import { VISITOR_COOKIE } from '../protocol/limits';
-import {
-  eventsOf,
-  hasTrack,
-  readProfile,
-  waitForProfile,
-  watchCollect,
-  type CollectReply,
-} from './support/waymark';
+import { eventsOf, hasTrack, readProfile, waitForProfile, watchCollect, type CollectReply } from './support/waymark';
 
 /** The time a page gets to (wrongly) send something before we check that it did not. */
 const QUIET_MS = 2_000;
@@ -109,7 +102,10 @@ test.describe('opt-in policy (data-consent="opt-in")', () => {
 
     // A consent record may be sent, but no page view or click may be stored.
     const sentTypes = log.calls.flatMap((c) => c.batch?.events.map((e) => e.type) ?? []);
-    expect(sentTypes.filter((t) => t === 'page' || t === 'track'), 'no page/track event sent').toEqual([]);
+    expect(
+      sentTypes.filter((t) => t === 'page' || t === 'track'),
+      'no page/track event sent',
+    ).toEqual([]);
     const read = await readProfile(page.request);
     if (read.status === 200) {
       expect(eventsOf(read.profile!, 'page'), read.text).toEqual([]);

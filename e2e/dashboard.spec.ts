@@ -139,7 +139,9 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   const variant = page.getByRole('region', { name: 'Variant 4' });
   await variant.getByLabel('Segment').selectOption('road-runners-2');
   await variant.getByLabel('Priority').fill('5000');
-  await variant.getByLabel('HTML').fill('<div><h1>Road runners 2 hero</h1><p>Built in the dashboard.</p><img src=x onerror="alert(1)"><script>alert(2)</script></div>');
+  await variant
+    .getByLabel('HTML')
+    .fill('<div><h1>Road runners 2 hero</h1><p>Built in the dashboard.</p><img src=x onerror="alert(1)"><script>alert(2)</script></div>');
   // The preview is the sanitized HTML in a frame that can run nothing.
   const preview = variant.locator('iframe.preview');
   await expect(preview).toHaveAttribute('sandbox', '');
@@ -325,7 +327,15 @@ test('profile lookup: bad and unknown visitor ids have clear states', async ({ p
 });
 
 test('preview mode renders drafts posted from the edge’s own origin only, and records nothing', async ({ page }) => {
-  const draft = { id: 'pv-test', variant: 'preview', type: 'toast', title: 'Preview only', body: 'Draft body', priority: 0, trigger: { on: 'time', seconds: 999 } };
+  const draft = {
+    id: 'pv-test',
+    variant: 'preview',
+    type: 'toast',
+    title: 'Preview only',
+    body: 'Draft body',
+    priority: 0,
+    trigger: { on: 'time', seconds: 999 },
+  };
   // The page on another origin (localhost vs 127.0.0.1) frames the preview page and posts to it.
   const other = new URL(test.info().project.use.baseURL!);
   other.hostname = 'localhost';

@@ -43,11 +43,14 @@ async function lookUpInDashboard(browser: Browser, user: string, visitorId: stri
     const rows = page.locator('table.table tbody tr', { hasText: user });
     // Analytics stores events through a queue: the rows appear within a few seconds.
     await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: /Search/ }).click();
-        await expect(page.getByRole('button', { name: 'Search' })).toBeEnabled();
-        return rows.count();
-      }, { timeout: 20_000, intervals: [500, 1_000] })
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: /Search/ }).click();
+          await expect(page.getByRole('button', { name: 'Search' })).toBeEnabled();
+          return rows.count();
+        },
+        { timeout: 20_000, intervals: [500, 1_000] },
+      )
       .toBe(2);
     await page.getByRole('link', { name: visitorId }).click();
     await expect(page.getByRole('heading', { name: user, level: 1 })).toBeVisible();

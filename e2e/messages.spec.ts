@@ -42,10 +42,7 @@ async function fakeEdge(page: Page, decisions: MessageDecision[]): Promise<Edge>
   );
   await page.route(
     (url) => url.pathname === '/_wm/decide',
-    (route) =>
-      route
-        .fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ decisions: edge.decisions }) })
-        .catch(() => {}),
+    (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ decisions: edge.decisions }) }).catch(() => {}),
   );
   return edge;
 }
@@ -131,7 +128,13 @@ test('a banner shows on load, is recorded, closes, and is not shown again in thi
 test('a toast shows after its seconds on the page, bottom right', async ({ page }) => {
   const w = watch(page);
   await recordHosts(page);
-  const toast = message('toast-time', { type: 'toast', trigger: { on: 'time', seconds: 1.5 }, title: 'Still looking?', body: 'Our trail guide picks the right shoe in a minute.', cta: { text: 'Take the guide', href: 'https://shop.example/guide' } });
+  const toast = message('toast-time', {
+    type: 'toast',
+    trigger: { on: 'time', seconds: 1.5 },
+    title: 'Still looking?',
+    body: 'Our trail guide picks the right shoe in a minute.',
+    cta: { text: 'Take the guide', href: 'https://shop.example/guide' },
+  });
   await fakeEdge(page, [toast]);
   await page.goto(PAGE);
   const status = page.getByRole('status', { name: 'Still looking?' });
@@ -178,11 +181,15 @@ test('exit intent: the pointer leaving through the top of the window shows the m
   await page.mouse.move(300, 300);
   // Moving between elements inside the page is not an exit, nor is leaving through the side.
   await page.mouse.move(300, 100);
-  await page.evaluate(() => document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 0, clientY: 300, relatedTarget: null })));
+  await page.evaluate(() =>
+    document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 0, clientY: 300, relatedTarget: null })),
+  );
   await page.waitForTimeout(300);
   await expect(host(page, 'exit-modal')).toHaveCount(0);
   // Leaving towards the browser's chrome: relatedTarget null, clientY <= 0.
-  await page.evaluate(() => document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })));
+  await page.evaluate(() =>
+    document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })),
+  );
   await expect(page.getByRole('dialog', { name: 'Before you go' })).toBeVisible();
   expect(w).toEqual({ errors: [], dialogs: [] });
 });
@@ -191,7 +198,14 @@ test('event trigger: a data-wm-track click, or the page calling wm("track", name
   const w = watch(page);
   const edge = await fakeEdge(page, [
     message('cart-toast', { trigger: { on: 'event', name: 'add_to_cart' }, title: 'Added to your cart', body: 'Free returns for 60 days.' }),
-    message('custom-inline', { type: 'inline', target: '#inline-here', trigger: { on: 'event', name: 'quiz_done' }, title: 'Your match', body: 'The Ridgeline Trail Runner fits how you run.', cta: { text: 'See it', href: '/product/ridgeline-trail-runner' } }),
+    message('custom-inline', {
+      type: 'inline',
+      target: '#inline-here',
+      trigger: { on: 'event', name: 'quiz_done' },
+      title: 'Your match',
+      body: 'The Ridgeline Trail Runner fits how you run.',
+      cta: { text: 'See it', href: '/product/ridgeline-trail-runner' },
+    }),
   ]);
   await page.goto(PAGE);
   await ready(page);
@@ -220,7 +234,14 @@ test('a survey answer is sent as a zero-party pref, then survey_answer, then tha
     type: 'survey',
     title: 'What are you training for?',
     body: 'One tap, and we will show you the right gear.',
-    survey: { pref: 'sport', options: [{ value: 'trail', label: 'Trail' }, { value: 'road', label: 'Road' }, { value: 'hiking', label: 'Hiking' }] },
+    survey: {
+      pref: 'sport',
+      options: [
+        { value: 'trail', label: 'Trail' },
+        { value: 'road', label: 'Road' },
+        { value: 'hiking', label: 'Hiking' },
+      ],
+    },
   });
   const edge = await fakeEdge(page, [survey]);
   await page.goto(PAGE);
@@ -246,7 +267,13 @@ test('a survey answer is sent as a zero-party pref, then survey_answer, then tha
 test('modal: focus moves in and is trapped, Esc closes, focus returns', async ({ page }) => {
   const w = watch(page);
   const edge = await fakeEdge(page, [
-    message('offer', { type: 'modal', trigger: { on: 'event', name: 'open_modal' }, title: 'Your offer', body: '15% off trail shoes today.', cta: { text: 'Claim it', href: '/category/running' } }),
+    message('offer', {
+      type: 'modal',
+      trigger: { on: 'event', name: 'open_modal' },
+      title: 'Your offer',
+      body: '15% off trail shoes today.',
+      cta: { text: 'Claim it', href: '/category/running' },
+    }),
   ]);
   await page.goto(PAGE);
   await ready(page);
@@ -286,7 +313,10 @@ test('one overlay at a time, the highest priority first; the others wait their t
   await expect(page.getByRole('dialog', { name: 'Title top-modal' })).toBeVisible();
   await expect(page.locator('#inline-here [data-wm-message="in-flow"]')).toBeAttached();
   await page.waitForTimeout(300);
-  expect(await page.locator('[data-wm-message]').evaluateAll((els) => els.map((e) => e.getAttribute('data-wm-message')).sort())).toEqual(['in-flow', 'top-modal']);
+  expect(await page.locator('[data-wm-message]').evaluateAll((els) => els.map((e) => e.getAttribute('data-wm-message')).sort())).toEqual([
+    'in-flow',
+    'top-modal',
+  ]);
 
   await page.keyboard.press('Escape');
   await expect(page.getByRole('region', { name: 'Title mid-banner' })).toBeVisible();
@@ -314,7 +344,9 @@ test('CTA: unsafe hrefs are not rendered; a safe one is recorded as message_clic
   // '#…' is not in the allowed list either.
   await expect(host(page, 'good').locator('a')).toHaveCount(0);
 
-  edge.decisions = [message('safe', { type: 'modal', trigger: { on: 'event', name: 'open_modal' }, cta: { text: 'Go', href: '/fixtures/messages.html?from=cta' } })];
+  edge.decisions = [
+    message('safe', { type: 'modal', trigger: { on: 'event', name: 'open_modal' }, cta: { text: 'Go', href: '/fixtures/messages.html?from=cta' } }),
+  ];
   await page.evaluate(() => window.wm('track', 'tick'));
   await expect.poll(() => edge.events.some((e) => e.type === 'track' && e.name === 'tick')).toBe(true);
   await page.locator('#before').click();

@@ -2,14 +2,7 @@
 // sent once the network is back, and every event id is stored exactly once, retries included.
 import { expect, test } from '@playwright/test';
 import type { CollectResponse } from '../protocol/wire';
-import {
-  eventsOf,
-  flushWithSentinel,
-  hasTrack,
-  waitForProfile,
-  watchCollect,
-  withoutSentinels,
-} from './support/waymark';
+import { eventsOf, flushWithSentinel, hasTrack, waitForProfile, watchCollect, withoutSentinels } from './support/waymark';
 
 test('offline across navigations and a reload: every event arrives exactly once', async ({ page, context }) => {
   const log = watchCollect(context);
@@ -66,8 +59,7 @@ test('a 503 from the collector is retried and the event is stored once', async (
   let calls = 0;
   await context.route('**/_wm/e', async (route) => {
     calls += 1;
-    if (calls === 1)
-      return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable"}' });
+    if (calls === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable"}' });
     return route.continue();
   });
   await page.goto('/product/summit-30-daypack');

@@ -68,10 +68,7 @@ test('SPA: the page view has the title the router sets for the new view', async 
   await expect(page).toHaveTitle(/^Review · Trip planner/);
   const profile = await flushWithSentinel(page);
   const pages = eventsOf(profile, 'page');
-  expect(pages.map((e) => e.title)).toEqual([
-    'Overview · Trip planner · Waymark Outfitters',
-    'Review · Trip planner · Waymark Outfitters',
-  ]);
+  expect(pages.map((e) => e.title)).toEqual(['Overview · Trip planner · Waymark Outfitters', 'Review · Trip planner · Waymark Outfitters']);
 });
 
 test('hash router with data-spa="hash": each real route change is one page view', async ({ page }) => {

@@ -57,9 +57,7 @@ test.describe('proxy mode', () => {
 
 test.describe('in-app messages (proxy mode)', () => {
   const leaveThroughTop = (page: Page) =>
-    page.evaluate(() =>
-      document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })),
-    );
+    page.evaluate(() => document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })));
 
   test('the exit survey on a product page: the answer becomes a preference and changes the hero', async ({ page }) => {
     await page.goto('/product/tempo-road-racer');

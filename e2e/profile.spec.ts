@@ -6,9 +6,7 @@ import { eventsOf, ORIGIN, PROFILE_URL, readProfile, waitForProfile } from './su
 
 /** Visits the home page and returns the signed visitor token from the first 200 of /_wm/e. */
 async function visitAndGetToken(page: Page): Promise<string> {
-  const collected = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === COLLECT_PATH && r.request().method() === 'POST' && r.status() === 200,
-  );
+  const collected = page.waitForResponse((r) => new URL(r.url()).pathname === COLLECT_PATH && r.request().method() === 'POST' && r.status() === 200);
   await page.goto('/');
   const body = (await (await collected).json()) as CollectResponse;
   expect(body.vid, `CollectResponse.vid: ${JSON.stringify(body)}`).toEqual(expect.any(String));
@@ -70,7 +68,10 @@ test('erase: the footer button wipes the profile and the cookie', async ({ page,
   expect((await erased).status()).toBe(200);
   await expect(page.getByText('Your data was erased.')).toBeVisible();
 
-  expect((await context.cookies()).some((c) => c.name === VISITOR_COOKIE), 'cookie cleared').toBe(false);
+  expect(
+    (await context.cookies()).some((c) => c.name === VISITOR_COOKIE),
+    'cookie cleared',
+  ).toBe(false);
   const read = await readProfile(page.request);
   if (read.status === 200) {
     expect(read.profile!.eventCount, read.text).toBe(0);

@@ -49,7 +49,11 @@ async function walk(browser: Browser, v: Visitor): Promise<void> {
   await page.goto(LANDING);
   // The custom event goes after the landing page view is stored, so it is the next step in time.
   // The landing URL has "reports-e2e": the spec's message is decided there (variant or holdout).
-  await waitForProfile(page.request, (p) => eventsOf(p, 'page').length >= 1 && p.messages.some((m) => m.id === MESSAGE), 'landing page view and message exposure stored');
+  await waitForProfile(
+    page.request,
+    (p) => eventsOf(p, 'page').length >= 1 && p.messages.some((m) => m.id === MESSAGE),
+    'landing page view and message exposure stored',
+  );
   await page.evaluate((name) => window.wm('track', name), START);
   await waitForProfile(page.request, (p) => hasTrack(p, START), `${START} stored`);
   await page.goto(PRODUCT);

@@ -83,11 +83,7 @@ test('the shop works and is screenshotted: home, product, cart', async ({ page }
   await expect(page.locator('[data-cart-count]')).toHaveText('1');
   await page.getByRole('button', { name: 'Checkout' }).click();
 
-  const profile = await waitForProfile(
-    page.request,
-    (p) => hasTrack(p, 'remove_from_cart') && hasTrack(p, 'checkout_start'),
-    'cart events',
-  );
+  const profile = await waitForProfile(page.request, (p) => hasTrack(p, 'remove_from_cart') && hasTrack(p, 'checkout_start'), 'cart events');
   expect(eventsOf(profile, 'track', 'add_to_cart')).toHaveLength(3);
   expect(eventsOf(profile, 'track', 'remove_from_cart')).toHaveLength(1);
   expect(errors).toEqual([]);

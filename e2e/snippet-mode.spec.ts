@@ -111,8 +111,7 @@ async function cached(page: Page): Promise<{ v: string; d: SlotDecision[] } | nu
   });
 }
 
-const uiDatabaseExists = (page: Page) =>
-  page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'waymark-ui'));
+const uiDatabaseExists = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'waymark-ui'));
 
 const TRAIL_HERO = slot('hero', 'trail', '<h2>Trail runners, this way</h2><p><a href="/category/running">Shop trail</a></p>');
 
@@ -191,7 +190,10 @@ test('the next page renders the cached decision at once, before /_wm/decide answ
   expect(filled).toBeGreaterThanOrEqual(0);
   expect(fresh).toBeGreaterThan(filled);
   expect(hero[fresh]!.t - hero[filled]!.t).toBeGreaterThan(1_000);
-  expect(hero.some((e) => e.hidden), 'a slot with a cached decision is never hidden').toBe(false);
+  expect(
+    hero.some((e) => e.hidden),
+    'a slot with a cached decision is never hidden',
+  ).toBe(false);
   expect(errors).toEqual([]);
 });
 
@@ -245,7 +247,10 @@ test('a page the worker already filled (proxy mode) is left as served: no cache,
   await page.waitForResponse((r) => new URL(r.url()).pathname === '/_wm/e');
   await page.waitForTimeout(200);
   const hero = await slotLog(page, 'hero');
-  expect(hero.filter((e) => e.filled !== 'trail' || e.hidden), JSON.stringify(hero)).toEqual([]);
+  expect(
+    hero.filter((e) => e.filled !== 'trail' || e.hidden),
+    JSON.stringify(hero),
+  ).toEqual([]);
   // The same segment as the worker's: its HTML stays as served.
   await expect(page.locator(`${HERO} h2`)).toHaveText('Trail runners, from the worker');
   expect((await slotLog(page, 'category-promo')).some((e) => e.hidden)).toBe(false);
@@ -301,14 +306,21 @@ test('under a strict CSP (no inline styles, no eval): slots are hidden, filled a
     document.addEventListener('securitypolicyviolation', (e) => v.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   const csp = () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
-  const hero = slot('hero', 'trail', '<h2>Trail runners</h2><p><img src="/assets/favicon.svg" alt="" width="16" height="16"> <a href="/category/running">Shop</a></p>');
+  const hero = slot(
+    'hero',
+    'trail',
+    '<h2>Trail runners</h2><p><img src="/assets/favicon.svg" alt="" width="16" height="16"> <a href="/category/running">Shop</a></p>',
+  );
   // Slow enough that the CSSOM hiding happens.
   await fakeEdge(page, { delay: 150, collect: [hero], decide: [hero] });
   await page.goto(SLOTS_CSP);
   await expect(page.locator(HERO)).toHaveAttribute('data-wm-filled', 'trail');
   await expect(page.locator(`${HERO} h2`)).toHaveText('Trail runners');
   await expect(page.locator(PROMO)).toBeVisible();
-  expect((await slotLog(page, 'category-promo')).some((e) => e.hidden), 'hidden through the CSSOM').toBe(true);
+  expect(
+    (await slotLog(page, 'category-promo')).some((e) => e.hidden),
+    'hidden through the CSSOM',
+  ).toBe(true);
   await page.waitForTimeout(300);
   expect(await csp()).toEqual([]);
 

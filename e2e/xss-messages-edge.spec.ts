@@ -34,7 +34,10 @@ const pageHtml = (site: string, count: number) =>
 test('a payload as a CTA link is refused on write unless it is a safe URL', async ({ request }) => {
   const csrf = await admin(request);
   const site = `xss-href-${RUN}`;
-  const created = await request.put(`/_wm/admin/api/sites/${site}`, { headers: { 'X-WM-CSRF': csrf }, data: { name: 'XSS hrefs', version: 0, origins: [], consentPolicy: 'opt-out' } });
+  const created = await request.put(`/_wm/admin/api/sites/${site}`, {
+    headers: { 'X-WM-CSRF': csrf },
+    data: { name: 'XSS hrefs', version: 0, origins: [], consentPolicy: 'opt-out' },
+  });
   expect(created.status()).toBe(200);
   let version = ((await created.json()) as { version: number }).version;
   let accepted = 0;
@@ -85,7 +88,14 @@ for (let start = 0; start < payloads.length; start += GROUP) {
     ];
     const res = await request.put(`/_wm/admin/api/sites/${site}`, {
       headers: { 'X-WM-CSRF': csrf },
-      data: { name: 'XSS messages', version: 0, origins: [new URL(baseURL!).origin], consentPolicy: 'opt-out', messages, messageFatigue: { perDay: 1000, minMinutesBetween: 0 } },
+      data: {
+        name: 'XSS messages',
+        version: 0,
+        origins: [new URL(baseURL!).origin],
+        consentPolicy: 'opt-out',
+        messages,
+        messageFatigue: { perDay: 1000, minMinutesBetween: 0 },
+      },
     });
     expect(res.status(), await res.text()).toBe(200);
 
@@ -111,9 +121,15 @@ for (let start = 0; start < payloads.length; start += GROUP) {
 
     // The edge chose every inline message and the survey; wm-ui.js drew them with the text as text.
     for (let i = 0; i < group.length; i++) await expect(page.locator(`#t${i} [data-wm-message="inline-${i}"]`)).toHaveCount(1, { timeout: 15_000 });
-    const texts = await page.locator('[data-wm-message^="inline-"]').evaluateAll((hosts) =>
-      hosts.map((h) => [h.shadowRoot?.querySelector('.t')?.textContent, h.shadowRoot?.querySelector('.b')?.textContent, h.shadowRoot?.querySelector('a')?.textContent]),
-    );
+    const texts = await page
+      .locator('[data-wm-message^="inline-"]')
+      .evaluateAll((hosts) =>
+        hosts.map((h) => [
+          h.shadowRoot?.querySelector('.t')?.textContent,
+          h.shadowRoot?.querySelector('.b')?.textContent,
+          h.shadowRoot?.querySelector('a')?.textContent,
+        ]),
+      );
     expect(texts).toEqual(group.map((p) => [p.slice(0, 120), p, p.slice(0, 60)]));
     const dialog = page.getByRole('dialog');
     await expect(dialog).toBeVisible();

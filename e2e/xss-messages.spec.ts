@@ -53,7 +53,8 @@ async function setUp(page: Page, decisions: MessageDecision[], count: number): P
       return route.abort();
     }
     if (url.pathname === PAGE) return route.fulfill({ contentType: 'text/html; charset=utf-8', body: pageHtml(count) });
-    if (url.pathname === '/_wm/wm.js' || url.pathname === '/_wm/wm-ui.js') return route.fulfill({ contentType: 'text/javascript', body: BUILT(url.pathname.slice(5)) });
+    if (url.pathname === '/_wm/wm.js' || url.pathname === '/_wm/wm-ui.js')
+      return route.fulfill({ contentType: 'text/javascript', body: BUILT(url.pathname.slice(5)) });
     if (url.pathname === '/_wm/e') {
       const batch = JSON.parse(route.request().postData() ?? '{}') as Batch;
       found.events += batch.events?.length ?? 0;
@@ -127,7 +128,9 @@ for (let start = 0; start < payloads.length; start += GROUP) {
     for (let i = 0; i < group.length; i++) await expect(page.locator(`#t${i} [data-wm-message="inline-${i}"]`)).toHaveCount(1);
     const dialog = page.getByRole('dialog');
     await expect(dialog).toBeVisible();
-    const texts = await page.locator('[data-wm-message^="inline-"]').evaluateAll((hosts) => hosts.map((h) => h.shadowRoot?.querySelector('.b')?.textContent ?? null));
+    const texts = await page
+      .locator('[data-wm-message^="inline-"]')
+      .evaluateAll((hosts) => hosts.map((h) => h.shadowRoot?.querySelector('.b')?.textContent ?? null));
     expect(texts, 'each body is the payload as plain text').toEqual(group);
     await dialog.getByRole('button').nth(1).click(); // the first option (0 is Close)
     // Handlers fire on later tasks (image errors, focus, animations): give them time.

@@ -5,16 +5,7 @@
  * (`import type`), so zod never reaches a browser bundle.
  */
 import { z } from 'zod';
-import {
-  MAX_BATCH_EVENTS,
-  MAX_DEPTH,
-  MAX_ID_LENGTH,
-  MAX_KEYS,
-  MAX_NAME_LENGTH,
-  MAX_STRING_LENGTH,
-  MAX_URL_LENGTH,
-  MIN_ID_LENGTH,
-} from './limits';
+import { MAX_BATCH_EVENTS, MAX_DEPTH, MAX_ID_LENGTH, MAX_KEYS, MAX_NAME_LENGTH, MAX_STRING_LENGTH, MAX_URL_LENGTH, MIN_ID_LENGTH } from './limits';
 
 export const EVENT_TYPES = ['page', 'track', 'identify', 'prefs', 'consent'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -26,45 +17,26 @@ const boundedString = (max: number) => z.string().max(max, `longer than ${max} c
  * they are and stays small; names, ids and shapes are still strict.
  */
 const clippedString = (max: number) => z.string().transform((s) => s.slice(0, max));
-const name = z
-  .string()
-  .min(1, 'empty')
-  .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`);
+const name = z.string().min(1, 'empty').max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`);
 
 export const eventIdSchema = z
   .string()
-  .regex(
-    new RegExp(`^[A-Za-z0-9_-]{${MIN_ID_LENGTH},${MAX_ID_LENGTH}}$`),
-    `must be ${MIN_ID_LENGTH}-${MAX_ID_LENGTH} characters of A-Z a-z 0-9 _ -`,
-  );
+  .regex(new RegExp(`^[A-Za-z0-9_-]{${MIN_ID_LENGTH},${MAX_ID_LENGTH}}$`), `must be ${MIN_ID_LENGTH}-${MAX_ID_LENGTH} characters of A-Z a-z 0-9 _ -`);
 
-export const siteIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z 0-9 -');
+export const siteIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z 0-9 -');
 
 /** JSON values allowed in props and traits: bounded in length, keys and depth. */
 export type PropValue = string | number | boolean | null | PropValue[] | { [key: string]: PropValue };
 
 function propValue(depth: number): z.ZodType<PropValue> {
-  const scalar = z.union([
-    clippedString(MAX_STRING_LENGTH),
-    z.number().refine(Number.isFinite, 'must be a finite number'),
-    z.boolean(),
-    z.null(),
-  ]);
+  const scalar = z.union([clippedString(MAX_STRING_LENGTH), z.number().refine(Number.isFinite, 'must be a finite number'), z.boolean(), z.null()]);
   if (depth >= MAX_DEPTH) return scalar;
   const inner = z.lazy(() => propValue(depth + 1));
-  return z.union([
-    scalar,
-    z.array(inner).max(MAX_KEYS, `more than ${MAX_KEYS} items`),
-    propsObject(inner),
-  ]);
+  return z.union([scalar, z.array(inner).max(MAX_KEYS, `more than ${MAX_KEYS} items`), propsObject(inner)]);
 }
 
 function propsObject<T extends z.ZodType>(value: T) {
-  return z
-    .record(name, value)
-    .refine((o) => Object.keys(o).length <= MAX_KEYS, `more than ${MAX_KEYS} keys`);
+  return z.record(name, value).refine((o) => Object.keys(o).length <= MAX_KEYS, `more than ${MAX_KEYS} keys`);
 }
 
 export const propsSchema = propsObject(propValue(1));

@@ -16,7 +16,9 @@ async function readStdin() {
   if (process.stdin.isTTY) process.stderr.write('password: ');
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const password = process.argv[2] ?? (await readStdin());

@@ -67,7 +67,17 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
   return data as T;
 }
 
-export type AuditEntry = { seq: number; at: string; who: string; action: 'create' | 'update' | 'delete'; path: string; beforeVersion: number; afterVersion: number; changed: string[]; summary: string };
+export type AuditEntry = {
+  seq: number;
+  at: string;
+  who: string;
+  action: 'create' | 'update' | 'delete';
+  path: string;
+  beforeVersion: number;
+  afterVersion: number;
+  changed: string[];
+  summary: string;
+};
 export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountReport } from '../../protocol/analytics';
 export type { ProfileExport, StoredEvent } from '../../protocol/wire';
 
@@ -79,7 +89,21 @@ export type Json = Record<string, any>;
 export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
 export type Collection = 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks';
 /** One attempt of a webhook delivery (edge/src/webhooks/log.ts), newest first. */
-export type DeliveryLogEntry = { seq: number; webhook: string; delivery: string; visitor: string; journey: string; step: string; attempt: number; at: string; outcome: 'delivered' | 'retry' | 'dead'; statusCode: number | null; durationMs: number; error: string | null; nextAt: string | null };
+export type DeliveryLogEntry = {
+  seq: number;
+  webhook: string;
+  delivery: string;
+  visitor: string;
+  journey: string;
+  step: string;
+  attempt: number;
+  at: string;
+  outcome: 'delivered' | 'retry' | 'dead';
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  nextAt: string | null;
+};
 
 export const api = {
   session: () => call<Session>('GET', '/session', undefined, { quiet401: true }),
@@ -95,11 +119,13 @@ export const api = {
     call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, { ...item, baseVersion }),
   putSite: (site: string, config: Json) => call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}`, config),
   audit: (site: string, limit = 200) => call<{ entries: AuditEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/audit?limit=${limit}`),
-  profile: (site: string, visitorId: string) => call<{ profile: ProfileExport }>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
+  profile: (site: string, visitorId: string) =>
+    call<{ profile: ProfileExport }>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
   searchProfiles: (site: string, q: string, by: ProfileSearchQuery['by'] = 'any') =>
     call<ProfileSearchReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/profiles?q=${encodeURIComponent(q)}&by=${by ?? 'any'}&limit=20`),
   overview: (site: string, minutes = 30) => call<OverviewReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/overview?minutes=${minutes}`),
-  segmentCount: (site: string, condition: unknown) => call<SegmentCountReport>('POST', `/sites/${encodeURIComponent(site)}/analytics/segment-count`, { condition }),
+  segmentCount: (site: string, condition: unknown) =>
+    call<SegmentCountReport>('POST', `/sites/${encodeURIComponent(site)}/analytics/segment-count`, { condition }),
   deliveries: (site: string, webhook: string, limit = 100) =>
     call<{ deliveries: DeliveryLogEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
   /** The key the site's server signs user ids with (edge/src/identity/signed.ts). */
@@ -115,5 +141,10 @@ export function issuesAt(issues: Issue[], path: string): Issue[] {
 
 /** "Road runners 2" -> "road-runners-2" (the API's slug rule). */
 export function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
 }

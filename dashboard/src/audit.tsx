@@ -39,7 +39,9 @@ export function AuditLog({ site }: ListProps) {
       </PageHeader>
       {error ? <ErrorBanner error={error} onReload={load} /> : null}
       {!entries ? (
-        error ? null : <Loading what="the audit log" />
+        error ? null : (
+          <Loading what="the audit log" />
+        )
       ) : !entries.length ? (
         <Empty title="No changes yet">
           <p>Saves made in this dashboard or through the admin API show up here, with who made them.</p>

@@ -9,8 +9,17 @@ const q = (v: unknown) => (typeof v === 'string' ? `“${v}”` : String(v));
 const list = (v: unknown) => (Array.isArray(v) ? v.map(q).join(', ') : q(v));
 
 const OP_WORDS: Record<string, string> = {
-  eq: 'is', neq: 'is not', in: 'is one of', nin: 'is none of', contains: 'contains', starts_with: 'starts with',
-  ends_with: 'ends with', gt: '>', gte: '≥', lt: '<', lte: '≤',
+  eq: 'is',
+  neq: 'is not',
+  in: 'is one of',
+  nin: 'is none of',
+  contains: 'contains',
+  starts_with: 'starts with',
+  ends_with: 'ends with',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
 };
 
 function describeTest(test: Json | undefined): string {
@@ -29,7 +38,12 @@ export function describe(c: Json | undefined): string {
   if ('trait' in c) return `trait ${q(c['trait'])} ${describeTest(c['test'])}`;
   if ('consent' in c) return `consented to ${c['consent']}`;
   if ('event' in c) {
-    const range = c['min'] !== undefined && c['max'] !== undefined ? `${c['min']}–${c['max']}×` : c['max'] !== undefined ? `at most ${c['max']}×` : `at least ${c['min'] ?? 1}×`;
+    const range =
+      c['min'] !== undefined && c['max'] !== undefined
+        ? `${c['min']}–${c['max']}×`
+        : c['max'] !== undefined
+          ? `at most ${c['max']}×`
+          : `at least ${c['min'] ?? 1}×`;
     return `did ${q(c['event'])} ${range}${c['within'] ? ` in the last ${c['within']}` : ''}`;
   }
   if ('inactiveAfter' in c) return `idle ${c['minutes']} min after ${q(c['inactiveAfter'])}${c['unless'] ? ` without ${q(c['unless'])}` : ''}`;
@@ -73,13 +87,31 @@ export const OPS: Record<LeafKind, string[]> = {
   identified: [],
 };
 export const OP_LABELS: Record<string, string> = {
-  eq: 'equals', neq: 'does not equal', in: 'is one of', nin: 'is none of', exists: 'is set', missing: 'is not set',
-  gt: 'greater than', gte: 'at least', lt: 'less than', lte: 'at most', contains: 'contains', starts_with: 'starts with',
+  eq: 'equals',
+  neq: 'does not equal',
+  in: 'is one of',
+  nin: 'is none of',
+  exists: 'is set',
+  missing: 'is not set',
+  gt: 'greater than',
+  gte: 'at least',
+  lt: 'less than',
+  lte: 'at most',
+  contains: 'contains',
+  starts_with: 'starts with',
 };
 const DEFAULT_VALUE: Partial<Record<LeafKind, string>> = { device: 'mobile', visitor: 'new', identified: 'true' };
 
 export function newRow(kind: LeafKind = 'pref'): Row {
-  return { kind, key: '', op: OPS[kind][0] ?? '', value: DEFAULT_VALUE[kind] ?? '', min: kind === 'event' ? '1' : '', max: '', within: kind === 'event' ? '7d' : '' };
+  return {
+    kind,
+    key: '',
+    op: OPS[kind][0] ?? '',
+    value: DEFAULT_VALUE[kind] ?? '',
+    min: kind === 'event' ? '1' : '',
+    max: '',
+    within: kind === 'event' ? '7d' : '',
+  };
 }
 
 const SIMPLE_OPS = new Set(['eq', 'neq', 'in', 'nin', 'exists', 'missing', 'gt', 'gte', 'lt', 'lte', 'contains', 'starts_with']);
@@ -94,8 +126,10 @@ function rowOf(c: Json): Row | null {
     if (!OPS[kind].includes(test['op'])) return null;
     return { ...base, kind, key: String(c[kind]), op: test['op'], value: str(test['value']) };
   }
-  if (keys === 'page,test' && c['page'] === 'path' && test && OPS.page.includes(test['op'])) return { ...base, kind: 'page', op: test['op'], value: str(test['value']) };
-  if (keys === 'test,utm' && c['utm'] === 'source' && test && OPS.utm.includes(test['op'])) return { ...base, kind: 'utm', op: test['op'], value: str(test['value']) };
+  if (keys === 'page,test' && c['page'] === 'path' && test && OPS.page.includes(test['op']))
+    return { ...base, kind: 'page', op: test['op'], value: str(test['value']) };
+  if (keys === 'test,utm' && c['utm'] === 'source' && test && OPS.utm.includes(test['op']))
+    return { ...base, kind: 'utm', op: test['op'], value: str(test['value']) };
   if ('event' in c && Object.keys(c).every((k) => ['event', 'min', 'max', 'within'].includes(k))) {
     return { ...base, kind: 'event', key: String(c['event']), op: '', min: str(c['min']), max: str(c['max']), within: str(c['within']) };
   }
@@ -125,7 +159,11 @@ function scalar(v: string): string | number | boolean {
   if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
   return t;
 }
-const values = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+const values = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function testOf(op: string, value: string, typed: boolean): Json {
   if (op === 'exists' || op === 'missing') return { op };

@@ -16,7 +16,10 @@ export function EditorTop({ ed, kind, siteId, tab, newSub }: { ed: Editor; kind:
   const Kind = `${kind[0]!.toUpperCase()}${kind.slice(1)}`;
   return (
     <>
-      <PageHeader title={ed.isNew ? `New ${kind}` : String(item['name'] || item['id'])} sub={ed.isNew ? newSub : `${Kind} ${item['id']} · editing site version ${ed.version}`}>
+      <PageHeader
+        title={ed.isNew ? `New ${kind}` : String(item['name'] || item['id'])}
+        sub={ed.isNew ? newSub : `${Kind} ${item['id']} · editing site version ${ed.version}`}
+      >
         <a class="btn ghost" href={`#/s/${encodeURIComponent(siteId)}/${tab}`}>
           Back
         </a>
@@ -78,7 +81,21 @@ export function NameIdFields({ ed, idHint }: { ed: Editor; idHint?: string }) {
  * The danger zone of a saved item: a delete button that asks first. `question` is the confirm text
  * (what is deleted and what must change first); `confirming` is the caller's, so it can close it.
  */
-export function DeleteZone({ ed, confirming, setConfirming, onDelete, button, question }: { ed: Editor; confirming: boolean; setConfirming: (v: boolean) => void; onDelete: () => void; button: string; question: ComponentChildren }) {
+export function DeleteZone({
+  ed,
+  confirming,
+  setConfirming,
+  onDelete,
+  button,
+  question,
+}: {
+  ed: Editor;
+  confirming: boolean;
+  setConfirming: (v: boolean) => void;
+  onDelete: () => void;
+  button: string;
+  question: ComponentChildren;
+}) {
   if (ed.isNew) return null;
   return (
     <section class="card danger-zone">

@@ -71,7 +71,13 @@ export function JourneyList({ site }: ListProps) {
   const segments = new Map(site.config.segments.map((s) => [s['id'] as string, s['name'] as string]));
   return (
     <>
-      <ListTop title="Journeys" sub="Multi-step flows per visitor: messages, traits, webhooks, waits and branches." siteId={siteId} tab="journeys" kind="journey" />
+      <ListTop
+        title="Journeys"
+        sub="Multi-step flows per visitor: messages, traits, webhooks, waits and branches."
+        siteId={siteId}
+        tab="journeys"
+        kind="journey"
+      />
       {!journeys.length ? (
         <Empty title="No journeys yet">
           <p>A journey starts on an event or a segment entry and runs its steps in each visitor’s profile, with waits of minutes to days.</p>
@@ -109,7 +115,19 @@ export function JourneyList({ site }: ListProps) {
 }
 
 /** A number of minutes, typed in minutes, hours or days. */
-function DurationField({ label, path, issues, minutes, onChange }: { label: string; path: string; issues: Issue[]; minutes: unknown; onChange: (m: number | string) => void }) {
+function DurationField({
+  label,
+  path,
+  issues,
+  minutes,
+  onChange,
+}: {
+  label: string;
+  path: string;
+  issues: Issue[];
+  minutes: unknown;
+  onChange: (m: number | string) => void;
+}) {
   const m = Number(minutes);
   const [unit, setUnit] = useState<Unit>(() => (m > 0 && m % 1440 === 0 ? 'days' : m > 0 && m % 60 === 0 ? 'hours' : 'minutes'));
   const amount = Number.isFinite(m) && m > 0 ? String(m / UNITS[unit]) : String(minutes ?? '');
@@ -147,7 +165,13 @@ function ConditionField({ path, issues, value, onChange }: { path: string; issue
     words = '';
   }
   return (
-    <Field label="Condition (JSON, as in segments)" path={path} issues={issues} local={error || undefined} hint={words ? `Reads: ${words}` : 'e.g. {"trait": "plan", "test": {"op": "eq", "value": "gold"}}'}>
+    <Field
+      label="Condition (JSON, as in segments)"
+      path={path}
+      issues={issues}
+      local={error || undefined}
+      hint={words ? `Reads: ${words}` : 'e.g. {"trait": "plan", "test": {"op": "eq", "value": "gold"}}'}
+    >
       {(id, invalid) => (
         <textarea
           id={id}
@@ -173,7 +197,25 @@ function ConditionField({ path, issues, value, onChange }: { path: string; issue
   );
 }
 
-function TargetSelect({ label, path, issues, value, steps, self, fallback, onChange }: { label: string; path: string; issues: Issue[]; value: unknown; steps: Json[]; self: number; fallback: string; onChange: (v: string | undefined) => void }) {
+function TargetSelect({
+  label,
+  path,
+  issues,
+  value,
+  steps,
+  self,
+  fallback,
+  onChange,
+}: {
+  label: string;
+  path: string;
+  issues: Issue[];
+  value: unknown;
+  steps: Json[];
+  self: number;
+  fallback: string;
+  onChange: (v: string | undefined) => void;
+}) {
   return (
     <Field label={label} path={path} issues={issues}>
       {(id) => (
@@ -265,7 +307,8 @@ export function JourneyEditor(props: EditorProps) {
     const id = String(j['id'] ?? '').trim();
     const local: Issue[] = [];
     if (!id) local.push({ path: 'id', message: 'required' });
-    if (ed.isNew && ((props.site.config['journeys'] ?? []) as Json[]).some((x) => x['id'] === id)) local.push({ path: 'id', message: `a journey “${id}” already exists` });
+    if (ed.isNew && ((props.site.config['journeys'] ?? []) as Json[]).some((x) => x['id'] === id))
+      local.push({ path: 'id', message: `a journey “${id}” already exists` });
     for (const [i, message] of Object.entries(badJson)) if (message) local.push({ path: `steps.${i}.condition`, message });
     const body: Json = { ...j, id, steps: steps.map(cleanStep) };
     if (!body['goal']?.['event']) delete body['goal'];
@@ -278,7 +321,9 @@ export function JourneyEditor(props: EditorProps) {
 
   const text = (label: string, path: string, value: unknown, onInput: (v: string) => void, placeholder = '') => (
     <Field label={label} path={path} issues={issues}>
-      {(id, invalid) => <input id={id} aria-invalid={invalid} placeholder={placeholder} value={String(value ?? '')} onInput={(e) => onInput(e.currentTarget.value)} />}
+      {(id, invalid) => (
+        <input id={id} aria-invalid={invalid} placeholder={placeholder} value={String(value ?? '')} onInput={(e) => onInput(e.currentTarget.value)} />
+      )}
     </Field>
   );
   const pick = (label: string, path: string, value: unknown, options: Json[], onChange: (v: string) => void) => (
@@ -298,7 +343,18 @@ export function JourneyEditor(props: EditorProps) {
 
   const stepForm = (s: Json, i: number) => {
     const p = `steps.${i}`;
-    const next = <TargetSelect label="Then go to" path={`${p}.next`} issues={issues} value={s['next']} steps={steps} self={i} fallback="The following step" onChange={(v) => setStep(i, { next: v })} />;
+    const next = (
+      <TargetSelect
+        label="Then go to"
+        path={`${p}.next`}
+        issues={issues}
+        value={s['next']}
+        steps={steps}
+        self={i}
+        fallback="The following step"
+        onChange={(v) => setStep(i, { next: v })}
+      />
+    );
     switch (s['kind']) {
       case 'message':
         return (
@@ -333,9 +389,33 @@ export function JourneyEditor(props: EditorProps) {
         return (
           <div class="grid-2">
             {text('Event', `${p}.event`, s['event'], (event) => setStep(i, { event }), 'checkout_start')}
-            <DurationField label="At most" path={`${p}.timeoutMinutes`} issues={issues} minutes={s['timeoutMinutes']} onChange={(timeoutMinutes) => setStep(i, { timeoutMinutes })} />
-            <TargetSelect label="If it happens, go to" path={`${p}.onEvent`} issues={issues} value={s['onEvent']} steps={steps} self={i} fallback="The following step" onChange={(v) => setStep(i, { onEvent: v })} />
-            <TargetSelect label="If time runs out, go to" path={`${p}.onTimeout`} issues={issues} value={s['onTimeout']} steps={steps} self={i} fallback="The following step" onChange={(v) => setStep(i, { onTimeout: v })} />
+            <DurationField
+              label="At most"
+              path={`${p}.timeoutMinutes`}
+              issues={issues}
+              minutes={s['timeoutMinutes']}
+              onChange={(timeoutMinutes) => setStep(i, { timeoutMinutes })}
+            />
+            <TargetSelect
+              label="If it happens, go to"
+              path={`${p}.onEvent`}
+              issues={issues}
+              value={s['onEvent']}
+              steps={steps}
+              self={i}
+              fallback="The following step"
+              onChange={(v) => setStep(i, { onEvent: v })}
+            />
+            <TargetSelect
+              label="If time runs out, go to"
+              path={`${p}.onTimeout`}
+              issues={issues}
+              value={s['onTimeout']}
+              steps={steps}
+              self={i}
+              fallback="The following step"
+              onChange={(v) => setStep(i, { onTimeout: v })}
+            />
           </div>
         );
       case 'branch':
@@ -351,8 +431,26 @@ export function JourneyEditor(props: EditorProps) {
               }}
             />
             <div class="grid-2">
-              <TargetSelect label="If true, go to" path={`${p}.then`} issues={issues} value={s['then']} steps={steps} self={i} fallback="Choose…" onChange={(v) => setStep(i, { then: v })} />
-              <TargetSelect label="Otherwise, go to" path={`${p}.else`} issues={issues} value={s['else']} steps={steps} self={i} fallback="The following step" onChange={(v) => setStep(i, { else: v })} />
+              <TargetSelect
+                label="If true, go to"
+                path={`${p}.then`}
+                issues={issues}
+                value={s['then']}
+                steps={steps}
+                self={i}
+                fallback="Choose…"
+                onChange={(v) => setStep(i, { then: v })}
+              />
+              <TargetSelect
+                label="Otherwise, go to"
+                path={`${p}.else`}
+                issues={issues}
+                value={s['else']}
+                steps={steps}
+                self={i}
+                fallback="The following step"
+                onChange={(v) => setStep(i, { else: v })}
+              />
             </div>
           </>
         );
@@ -378,14 +476,20 @@ export function JourneyEditor(props: EditorProps) {
         <div class="grid-3">
           <Field label="Starts when" path="entry" issues={issues}>
             {(id) => (
-              <select id={id} value={'segmentEntered' in entry ? 'segment' : 'event'} onChange={(e) => ed.update({ entry: e.currentTarget.value === 'segment' ? { segmentEntered: '' } : { event: '' } })}>
+              <select
+                id={id}
+                value={'segmentEntered' in entry ? 'segment' : 'event'}
+                onChange={(e) => ed.update({ entry: e.currentTarget.value === 'segment' ? { segmentEntered: '' } : { event: '' } })}
+              >
                 <option value="event">An event happens</option>
                 <option value="segment">The visitor enters a segment</option>
               </select>
             )}
           </Field>
           {'segmentEntered' in entry
-            ? pick('Segment', 'entry.segmentEntered', entry['segmentEntered'], props.site.config.segments, (segmentEntered) => ed.update({ entry: { segmentEntered } }))
+            ? pick('Segment', 'entry.segmentEntered', entry['segmentEntered'], props.site.config.segments, (segmentEntered) =>
+                ed.update({ entry: { segmentEntered } }),
+              )
             : text('Event', 'entry.event', entry['event'], (event) => ed.update({ entry: { event } }), 'add_to_cart')}
           {text('Goal event (ends the journey at any step)', 'goal.event', j['goal']?.['event'], (event) => ed.update({ goal: { event } }), 'purchase')}
         </div>
@@ -404,7 +508,9 @@ export function JourneyEditor(props: EditorProps) {
             )}
           </Field>
           {typeof reentry === 'object'
-            ? text('Days after the last entry', 'reentry.afterDays', (reentry as Json)['afterDays'], (v) => ed.update({ reentry: { afterDays: v.trim() === '' ? v : Number(v) } }))
+            ? text('Days after the last entry', 'reentry.afterDays', (reentry as Json)['afterDays'], (v) =>
+                ed.update({ reentry: { afterDays: v.trim() === '' ? v : Number(v) } }),
+              )
             : null}
         </div>
       </section>
@@ -423,10 +529,21 @@ export function JourneyEditor(props: EditorProps) {
                   <button type="button" class="btn ghost small" aria-label={`Move step ${i + 1} up`} disabled={i === 0} onClick={() => move(i, -1)}>
                     ↑
                   </button>
-                  <button type="button" class="btn ghost small" aria-label={`Move step ${i + 1} down`} disabled={i === steps.length - 1} onClick={() => move(i, 1)}>
+                  <button
+                    type="button"
+                    class="btn ghost small"
+                    aria-label={`Move step ${i + 1} down`}
+                    disabled={i === steps.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
                     ↓
                   </button>
-                  <button type="button" class="btn ghost small" aria-label={`Remove step ${i + 1}`} onClick={() => ed.update({ steps: steps.filter((_, k) => k !== i) })}>
+                  <button
+                    type="button"
+                    class="btn ghost small"
+                    aria-label={`Remove step ${i + 1}`}
+                    onClick={() => ed.update({ steps: steps.filter((_, k) => k !== i) })}
+                  >
                     Remove
                   </button>
                 </span>

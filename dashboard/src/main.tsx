@@ -113,12 +113,23 @@ function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string 
           )
         ) : null}
         {options?.password === false ? (
-          error ? <p class="field-errors" role="alert">{error}</p> : null
+          error ? (
+            <p class="field-errors" role="alert">
+              {error}
+            </p>
+          ) : null
         ) : (
           <>
             <div class={`field${error ? ' invalid' : ''}`}>
               <label for="password">Password</label>
-              <input id="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autofocus />
+              <input
+                id="password"
+                type="password"
+                autocomplete="current-password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                autofocus
+              />
               {error ? (
                 <p class="field-errors" role="alert">
                   {error}
@@ -215,7 +226,16 @@ function App() {
   }, [user, route.site]);
 
   if (user === undefined) return <Loading what="the dashboard" />;
-  if (user === null) return <Login reason={reason} onIn={(u) => { setReason(''); setUser(u); }} />;
+  if (user === null)
+    return (
+      <Login
+        reason={reason}
+        onIn={(u) => {
+          setReason('');
+          setUser(u);
+        }}
+      />
+    );
 
   const logout = async () => {
     try {
@@ -232,7 +252,13 @@ function App() {
 
   let main;
   if (!route.site) main = sitesError ? <ErrorBanner error={sitesError} /> : <Sites sites={sites} />;
-  else if (siteError) main = <><PageHeader title="Site" /><ErrorBanner error={siteError} onReload={loadSite} /></>;
+  else if (siteError)
+    main = (
+      <>
+        <PageHeader title="Site" />
+        <ErrorBanner error={siteError} onReload={loadSite} />
+      </>
+    );
   else if (!current) main = <Loading what="the site" />;
   else {
     const props = { site: current, onSaved: saved, reload: loadSite };

@@ -7,7 +7,13 @@ import { Empty, NotFound, Field, FieldErrors, num, toNum } from './ui';
 import { draftDecision, PagePreview } from './page-preview';
 
 const TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'];
-const TRIGGERS: Record<string, string> = { load: 'On page load', time: 'After some seconds', scroll: 'At a scroll depth', exit: 'On exit intent', event: 'After an event' };
+const TRIGGERS: Record<string, string> = {
+  load: 'On page load',
+  time: 'After some seconds',
+  scroll: 'At a scroll depth',
+  exit: 'On exit intent',
+  event: 'After an event',
+};
 
 function triggerText(t: Json | undefined): string {
   if (!t || t['on'] === 'load') return 'page load';
@@ -48,7 +54,9 @@ export function MessageList({ site }: ListProps) {
                 <td>
                   <span class="pill">{m['type']}</span>
                 </td>
-                <td class="describe">{(m['segments'] as string[] | undefined)?.length ? (m['segments'] as string[]).map((s) => names.get(s) ?? s).join(', ') : 'Everyone'}</td>
+                <td class="describe">
+                  {(m['segments'] as string[] | undefined)?.length ? (m['segments'] as string[]).map((s) => names.get(s) ?? s).join(', ') : 'Everyone'}
+                </td>
                 <td>{triggerText(m['trigger'])}</td>
                 <td>{m['priority'] ?? 0}</td>
               </tr>
@@ -62,7 +70,18 @@ export function MessageList({ site }: ListProps) {
 
 export function MessageEditor(props: EditorProps) {
   const [previewVariant, setPreviewVariant] = useState(0);
-  const ed = useEditor('messages', props, () => ({ id: '', name: '', type: 'banner', segments: [], trigger: { on: 'load' }, body: '', priority: 0, caps: {}, holdout: 0, variants: [{ id: 'default', weight: 100 }] }));
+  const ed = useEditor('messages', props, () => ({
+    id: '',
+    name: '',
+    type: 'banner',
+    segments: [],
+    trigger: { on: 'load' },
+    body: '',
+    priority: 0,
+    caps: {},
+    holdout: 0,
+    variants: [{ id: 'default', weight: 100 }],
+  }));
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
   const m = ed.item;
@@ -88,8 +107,8 @@ export function MessageEditor(props: EditorProps) {
     if (body['cta'] && !body['cta']['text'] && !body['cta']['href']) delete body['cta'];
     if (body['type'] !== 'inline') delete body['target'];
     if (body['type'] !== 'survey') delete body['survey'];
-    body['priority'] = typeof body['priority'] === 'string' ? toNum(body['priority']) ?? 0 : body['priority'];
-    body['holdout'] = typeof body['holdout'] === 'string' ? toNum(body['holdout']) ?? 0 : body['holdout'];
+    body['priority'] = typeof body['priority'] === 'string' ? (toNum(body['priority']) ?? 0) : body['priority'];
+    body['holdout'] = typeof body['holdout'] === 'string' ? (toNum(body['holdout']) ?? 0) : body['holdout'];
     const t: Json = { on: trigger['on'] };
     if (trigger['on'] === 'time') t['seconds'] = toNum(String(trigger['seconds'] ?? ''));
     if (trigger['on'] === 'scroll') t['percent'] = toNum(String(trigger['percent'] ?? ''));
@@ -117,7 +136,13 @@ export function MessageEditor(props: EditorProps) {
     if (ok && ed.isNew) go(siteId, 'messages', id);
   };
 
-  const typed = (label: string, path: string, value: unknown, onInput: (v: string) => void, opts: { rows?: number; hint?: string; placeholder?: string } = {}) => (
+  const typed = (
+    label: string,
+    path: string,
+    value: unknown,
+    onInput: (v: string) => void,
+    opts: { rows?: number; hint?: string; placeholder?: string } = {},
+  ) => (
     <Field label={label} path={path} issues={issues} {...(opts.hint ? { hint: opts.hint } : {})}>
       {(id, invalid) =>
         opts.rows ? (
@@ -149,7 +174,9 @@ export function MessageEditor(props: EditorProps) {
                 )}
               </Field>
             </div>
-            {m['type'] === 'inline' ? typed('Place it in (CSS selector)', 'target', m['target'], (target) => ed.update({ target }), { placeholder: '#promo' }) : null}
+            {m['type'] === 'inline'
+              ? typed('Place it in (CSS selector)', 'target', m['target'], (target) => ed.update({ target }), { placeholder: '#promo' })
+              : null}
           </section>
           <section class="card">
             <h2>Audience and trigger</h2>
@@ -179,9 +206,15 @@ export function MessageEditor(props: EditorProps) {
                   </select>
                 )}
               </Field>
-              {trigger['on'] === 'time' ? typed('Seconds', 'trigger.seconds', num(trigger['seconds']), (v) => ed.update({ trigger: { ...trigger, seconds: v } })) : null}
-              {trigger['on'] === 'scroll' ? typed('Percent scrolled', 'trigger.percent', num(trigger['percent']), (v) => ed.update({ trigger: { ...trigger, percent: v } })) : null}
-              {trigger['on'] === 'event' ? typed('Event name', 'trigger.name', trigger['name'], (v) => ed.update({ trigger: { ...trigger, name: v } }), { placeholder: 'add_to_cart' }) : null}
+              {trigger['on'] === 'time'
+                ? typed('Seconds', 'trigger.seconds', num(trigger['seconds']), (v) => ed.update({ trigger: { ...trigger, seconds: v } }))
+                : null}
+              {trigger['on'] === 'scroll'
+                ? typed('Percent scrolled', 'trigger.percent', num(trigger['percent']), (v) => ed.update({ trigger: { ...trigger, percent: v } }))
+                : null}
+              {trigger['on'] === 'event'
+                ? typed('Event name', 'trigger.name', trigger['name'], (v) => ed.update({ trigger: { ...trigger, name: v } }), { placeholder: 'add_to_cart' })
+                : null}
               {typed('Priority', 'priority', num(m['priority']), (v) => ed.update({ priority: v }), { hint: '0–1000, higher wins' })}
             </div>
           </section>
@@ -196,12 +229,19 @@ export function MessageEditor(props: EditorProps) {
             {m['type'] === 'survey' ? (
               <fieldset class="sub-form">
                 <legend>Survey</legend>
-                {typed('Store the answer in preference', 'survey.pref', survey['pref'], (pref) => ed.update({ survey: { ...survey, pref } }), { placeholder: 'sport' })}
+                {typed('Store the answer in preference', 'survey.pref', survey['pref'], (pref) => ed.update({ survey: { ...survey, pref } }), {
+                  placeholder: 'sport',
+                })}
                 {options.map((o, i) => (
                   <div class="grid-opt" key={i}>
                     {typed(`Option ${i + 1} value`, `survey.options.${i}.value`, o['value'], (value) => setOption(i, { value }))}
                     {typed(`Option ${i + 1} label`, `survey.options.${i}.label`, o['label'], (label) => setOption(i, { label }))}
-                    <button type="button" class="btn ghost small" aria-label={`Remove option ${i + 1}`} onClick={() => ed.update({ survey: { ...survey, options: options.filter((_, j) => j !== i) } })}>
+                    <button
+                      type="button"
+                      class="btn ghost small"
+                      aria-label={`Remove option ${i + 1}`}
+                      onClick={() => ed.update({ survey: { ...survey, options: options.filter((_, j) => j !== i) } })}
+                    >
                       Remove
                     </button>
                   </div>
@@ -227,7 +267,12 @@ export function MessageEditor(props: EditorProps) {
                 {typed('Weight %', `variants.${i}.weight`, num(v['weight']), (weight) => setVariant(i, { weight }))}
                 {typed('Title override', `variants.${i}.title`, v['title'], (title) => setVariant(i, { title }))}
                 {variants.length > 1 ? (
-                  <button type="button" class="btn ghost small" aria-label={`Remove variant ${i + 1}`} onClick={() => ed.update({ variants: variants.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    class="btn ghost small"
+                    aria-label={`Remove variant ${i + 1}`}
+                    onClick={() => ed.update({ variants: variants.filter((_, j) => j !== i) })}
+                  >
                     Remove
                   </button>
                 ) : null}
@@ -241,8 +286,14 @@ export function MessageEditor(props: EditorProps) {
             <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />
             {/* Spacing through the CSSOM (the CSP allows it, not style attributes in markup). */}
             <div class="grid-2" style={{ marginTop: 'var(--s4)' }}>
-              {typed('Conversion goal event', 'goal.event', goal['event'], (event) => ed.update({ goal: { ...goal, event } }), { placeholder: 'purchase', hint: 'What counts as a conversion in reports (and for the bandit); empty = no goal' })}
-              {typed('Goal within (hours)', 'goal.withinHours', num(goal['withinHours']), (withinHours) => ed.update({ goal: { ...goal, withinHours } }), { placeholder: '24', hint: 'After the first exposure; 1–720, empty = 24' })}
+              {typed('Conversion goal event', 'goal.event', goal['event'], (event) => ed.update({ goal: { ...goal, event } }), {
+                placeholder: 'purchase',
+                hint: 'What counts as a conversion in reports (and for the bandit); empty = no goal',
+              })}
+              {typed('Goal within (hours)', 'goal.withinHours', num(goal['withinHours']), (withinHours) => ed.update({ goal: { ...goal, withinHours } }), {
+                placeholder: '24',
+                hint: 'After the first exposure; 1–720, empty = 24',
+              })}
             </div>
             <div class={`field${issuesAt(issues, 'bandit').length ? ' invalid' : ''}`}>
               <label class="check">

@@ -79,9 +79,7 @@ function MinuteChart({ series }: { series: OverviewReport['eventsPerMinute'] }) 
           <span>{clock(series[series.length - 1]!.t)}</span>
         </div>
       ) : null}
-      <figcaption class="muted">
-        {summary}
-      </figcaption>
+      <figcaption class="muted">{summary}</figcaption>
     </figure>
   );
 }
@@ -108,7 +106,11 @@ export function Overview({ site }: ListProps) {
           </span>
         ) : null}
       </PageHeader>
-      {error && data ? <p class="banner warn" role="alert">Could not refresh: {error instanceof Error ? error.message : String(error)}. Showing the last numbers.</p> : null}
+      {error && data ? (
+        <p class="banner warn" role="alert">
+          Could not refresh: {error instanceof Error ? error.message : String(error)}. Showing the last numbers.
+        </p>
+      ) : null}
       {!data ? (
         error ? (
           <ErrorBanner error={error} />
@@ -118,7 +120,8 @@ export function Overview({ site }: ListProps) {
       ) : data.totalVisitors === 0 ? (
         <Empty title="No traffic yet">
           <p>
-            As soon as a page with the Waymark tag is visited, live visitors and events show here. Find the install snippet under <a href={`#/s/${encodeURIComponent(siteId)}/settings`}>Settings</a>.
+            As soon as a page with the Waymark tag is visited, live visitors and events show here. Find the install snippet under{' '}
+            <a href={`#/s/${encodeURIComponent(siteId)}/settings`}>Settings</a>.
           </p>
         </Empty>
       ) : (

@@ -14,11 +14,21 @@ export type Device = keyof typeof DEVICES;
 /** The editor's draft as the edge would send it (MessageDecision), shown at once. */
 export function draftDecision(m: Json, variant: Json | undefined): Json {
   const title = (variant?.['title'] as string | undefined) || (m['title'] as string | undefined);
-  const d: Json = { kind: 'message', id: String(m['id'] || 'draft'), variant: String(variant?.['id'] ?? 'preview'), type: m['type'], trigger: { on: 'load' }, body: String(m['body'] ?? ''), priority: 0, why: 'preview' };
+  const d: Json = {
+    kind: 'message',
+    id: String(m['id'] || 'draft'),
+    variant: String(variant?.['id'] ?? 'preview'),
+    type: m['type'],
+    trigger: { on: 'load' },
+    body: String(m['body'] ?? ''),
+    priority: 0,
+    why: 'preview',
+  };
   if (title) d['title'] = title;
   if (m['cta']?.['text'] && m['cta']?.['href']) d['cta'] = { text: m['cta']['text'], href: m['cta']['href'] };
   if (m['type'] === 'inline') d['target'] = m['target'] ?? '';
-  if (m['type'] === 'survey') d['survey'] = { pref: m['survey']?.['pref'] || 'preview', options: ((m['survey']?.['options'] ?? []) as Json[]).filter((o) => o['label']) };
+  if (m['type'] === 'survey')
+    d['survey'] = { pref: m['survey']?.['pref'] || 'preview', options: ((m['survey']?.['options'] ?? []) as Json[]).filter((o) => o['label']) };
   return d;
 }
 
@@ -89,10 +99,16 @@ export function PagePreview({ draft }: { draft: Json }) {
       <div class="preview-bar">
         <div class="seg" role="group" aria-label="Preview width">
           {(Object.keys(DEVICES) as Device[]).map((d) => (
-            <button key={d} type="button" class={`btn small${device === d ? ' on' : ''}`} aria-pressed={device === d} onClick={() => {
+            <button
+              key={d}
+              type="button"
+              class={`btn small${device === d ? ' on' : ''}`}
+              aria-pressed={device === d}
+              onClick={() => {
                 if (d !== device) setLoaded(false);
                 setDevice(d);
-              }}>
+              }}
+            >
               {DEVICES[d].label} <span class="muted">{DEVICES[d].width}</span>
             </button>
           ))}
@@ -101,7 +117,13 @@ export function PagePreview({ draft }: { draft: Json }) {
           <label for="preview-path" class="sr-only">
             Page to preview on
           </label>
-          <input id="preview-path" value={pathInput} aria-invalid={!!pathError} onInput={(e) => setPathInput(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && go(e)} />
+          <input
+            id="preview-path"
+            value={pathInput}
+            aria-invalid={!!pathError}
+            onInput={(e) => setPathInput(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === 'Enter' && go(e)}
+          />
           <button type="button" class="btn small" onClick={go}>
             Open
           </button>

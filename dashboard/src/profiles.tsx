@@ -55,7 +55,14 @@ export function ProfileSearch({ site }: ListProps) {
       <form class="card search" onSubmit={search} role="search" noValidate>
         <div class={`field grow${fieldError ? ' invalid' : ''}`}>
           <label for="profile-q">Find a visitor</label>
-          <input id="profile-q" type="search" value={q} placeholder="user-42, a visitor id, or a trait value such as gold" aria-invalid={!!fieldError} onInput={(e) => setQ(e.currentTarget.value)} />
+          <input
+            id="profile-q"
+            type="search"
+            value={q}
+            placeholder="user-42, a visitor id, or a trait value such as gold"
+            aria-invalid={!!fieldError}
+            onInput={(e) => setQ(e.currentTarget.value)}
+          />
           {fieldError ? (
             <ul class="field-errors">
               <li>{fieldError}</li>
@@ -300,7 +307,10 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
   const linked = profile.linkedVisitors?.length ?? 0;
   return (
     <>
-      <PageHeader title={profile.userId ?? 'Anonymous visitor'} sub={`${linked > 1 ? `Merged profile of ${linked} browsers, opened from visitor` : 'Visitor'} ${profile.visitorId} · first seen ${when(profile.firstSeen)} · last seen ${when(profile.lastSeen)}`}>
+      <PageHeader
+        title={profile.userId ?? 'Anonymous visitor'}
+        sub={`${linked > 1 ? `Merged profile of ${linked} browsers, opened from visitor` : 'Visitor'} ${profile.visitorId} · first seen ${when(profile.firstSeen)} · last seen ${when(profile.lastSeen)}`}
+      >
         <button type="button" class="btn" onClick={load}>
           Refresh
         </button>
@@ -320,7 +330,11 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
           <h2>Consent</h2>
           {profile.consent ? (
             <KeyValues
-              data={{ analytics: profile.consent.analytics ? 'yes' : 'no', personalization: profile.consent.personalization ? 'yes' : 'no', 'decided at': when(profile.consent.updatedAt) }}
+              data={{
+                analytics: profile.consent.analytics ? 'yes' : 'no',
+                personalization: profile.consent.personalization ? 'yes' : 'no',
+                'decided at': when(profile.consent.updatedAt),
+              }}
               empty=""
             />
           ) : (
@@ -333,7 +347,8 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
             <ul class="plain">
               {profile.segments.map((s) => (
                 <li key={s.id}>
-                  <a href={`#/s/${encodeURIComponent(siteId)}/segments/${encodeURIComponent(s.id)}`}>{segName(s.id)}</a> <span class="muted">since {when(s.enteredAt)}</span>
+                  <a href={`#/s/${encodeURIComponent(siteId)}/segments/${encodeURIComponent(s.id)}`}>{segName(s.id)}</a>{' '}
+                  <span class="muted">since {when(s.enteredAt)}</span>
                 </li>
               ))}
             </ul>
@@ -378,7 +393,10 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
         {groups.map((g, i) => (
           <section class="session" key={g.sid} aria-label={`Session ${groups.length - i}`}>
             <h3>
-              Session {groups.length - i} <span class="muted small">{when(g.start)} – {time(g.end)} · {g.events.length} events</span>
+              Session {groups.length - i}{' '}
+              <span class="muted small">
+                {when(g.start)} – {time(g.end)} · {g.events.length} events
+              </span>
             </h3>
             <ol class="timeline">
               {g.events.map((e) => {

@@ -11,7 +11,13 @@ export function SegmentList({ site }: ListProps) {
   const siteId = site.config.id;
   return (
     <>
-      <ListTop title="Segments" sub="Groups of visitors, defined by what they told you, did and where they are." siteId={siteId} tab="segments" kind="segment" />
+      <ListTop
+        title="Segments"
+        sub="Groups of visitors, defined by what they told you, did and where they are."
+        siteId={siteId}
+        tab="segments"
+        kind="segment"
+      />
       {!segments.length ? (
         <Empty title="No segments yet">
           <p>A segment is a group of visitors, like “told us they run on roads”. Slots and messages target segments.</p>
@@ -88,8 +94,7 @@ function LiveCount({ siteId, condition }: { siteId: string; condition: unknown }
         <strong class="count-n">
           ≈ {int.format(r.matching)} of {int.format(r.total)}
         </strong>{' '}
-        profiles match now{r.sampled ? ` (estimated from a sample of ${int.format(r.evaluated)})` : ''}.{' '}
-        <span class="muted small">{r.note}</span>
+        profiles match now{r.sampled ? ` (estimated from a sample of ${int.format(r.evaluated)})` : ''}. <span class="muted small">{r.note}</span>
       </>
     );
   }
@@ -100,8 +105,22 @@ function LiveCount({ siteId, condition }: { siteId: string; condition: unknown }
   );
 }
 
-function RowEditor({ row, onChange, onRemove, issues, path, index, showProblems }: {
-  row: Row; onChange: (r: Row) => void; onRemove?: (() => void) | undefined; issues: Issue[]; path: string; index: number; showProblems: boolean;
+function RowEditor({
+  row,
+  onChange,
+  onRemove,
+  issues,
+  path,
+  index,
+  showProblems,
+}: {
+  row: Row;
+  onChange: (r: Row) => void;
+  onRemove?: (() => void) | undefined;
+  issues: Issue[];
+  path: string;
+  index: number;
+  showProblems: boolean;
 }) {
   const set = (patch: Partial<Row>) => onChange({ ...row, ...patch });
   const problems = showProblems ? rowProblems(row) : {};
@@ -123,8 +142,21 @@ function RowEditor({ row, onChange, onRemove, issues, path, index, showProblems 
         )}
       </Field>
       {row.kind === 'pref' || row.kind === 'trait' || row.kind === 'event' ? (
-        <Field label={row.kind === 'event' ? 'Event name' : row.kind === 'pref' ? 'Preference' : 'Trait'} path={`${path}.${row.kind}`} issues={issues} local={problems['key']}>
-          {(id, invalid) => <input id={id} value={row.key} aria-invalid={invalid} placeholder={row.kind === 'event' ? 'add_to_cart' : row.kind === 'pref' ? 'sport' : 'plan'} onInput={(e) => set({ key: e.currentTarget.value })} />}
+        <Field
+          label={row.kind === 'event' ? 'Event name' : row.kind === 'pref' ? 'Preference' : 'Trait'}
+          path={`${path}.${row.kind}`}
+          issues={issues}
+          local={problems['key']}
+        >
+          {(id, invalid) => (
+            <input
+              id={id}
+              value={row.key}
+              aria-invalid={invalid}
+              placeholder={row.kind === 'event' ? 'add_to_cart' : row.kind === 'pref' ? 'sport' : 'plan'}
+              onInput={(e) => set({ key: e.currentTarget.value })}
+            />
+          )}
         </Field>
       ) : null}
       {ops.length ? (
@@ -141,8 +173,22 @@ function RowEditor({ row, onChange, onRemove, issues, path, index, showProblems 
         </Field>
       ) : null}
       {ops.length && row.op !== 'exists' && row.op !== 'missing' ? (
-        <Field label="Value" path={`${testPath}.value`} issues={issues} local={problems['value']} hint={row.op === 'in' || row.op === 'nin' ? 'Separate values with commas' : undefined}>
-          {(id, invalid) => <input id={id} value={row.value} aria-invalid={invalid} placeholder={row.kind === 'page' ? '/category/running' : row.kind === 'utm' ? 'newsletter' : 'road'} onInput={(e) => set({ value: e.currentTarget.value })} />}
+        <Field
+          label="Value"
+          path={`${testPath}.value`}
+          issues={issues}
+          local={problems['value']}
+          hint={row.op === 'in' || row.op === 'nin' ? 'Separate values with commas' : undefined}
+        >
+          {(id, invalid) => (
+            <input
+              id={id}
+              value={row.value}
+              aria-invalid={invalid}
+              placeholder={row.kind === 'page' ? '/category/running' : row.kind === 'utm' ? 'newsletter' : 'road'}
+              onInput={(e) => set({ value: e.currentTarget.value })}
+            />
+          )}
         </Field>
       ) : null}
       {row.kind === 'event' ? (
@@ -242,7 +288,8 @@ export function SegmentEditor(props: EditorProps) {
       }
     }
     const id = String(item['id'] ?? '').trim();
-    if (ed.isNew && props.site.config.segments.some((s) => s['id'] === id)) local.push({ path: 'id', message: `a segment “${id}” already exists: pick another id` });
+    if (ed.isNew && props.site.config.segments.some((s) => s['id'] === id))
+      local.push({ path: 'id', message: `a segment “${id}” already exists: pick another id` });
     if (!id) local.push({ path: 'id', message: 'required' });
     const body: Json = { ...item, id, condition };
     if (typeof body['description'] === 'string' && !body['description'].trim()) delete body['description'];
@@ -315,8 +362,16 @@ export function SegmentEditor(props: EditorProps) {
             <LiveCount siteId={siteId} condition={fromModel(model)} />
           </>
         ) : (
-          <Field label="Condition (JSON)" path="condition" issues={issues} local={jsonError || undefined} hint="The full condition language: all / any / not over traits, prefs, consent, events, inactivity, page, referrer, UTM, device, geo.">
-            {(id, invalid) => <textarea id={id} class="code" rows={12} spellcheck={false} aria-invalid={invalid} value={json} onInput={(e) => setJson(e.currentTarget.value)} />}
+          <Field
+            label="Condition (JSON)"
+            path="condition"
+            issues={issues}
+            local={jsonError || undefined}
+            hint="The full condition language: all / any / not over traits, prefs, consent, events, inactivity, page, referrer, UTM, device, geo."
+          >
+            {(id, invalid) => (
+              <textarea id={id} class="code" rows={12} spellcheck={false} aria-invalid={invalid} value={json} onInput={(e) => setJson(e.currentTarget.value)} />
+            )}
           </Field>
         )}
         {model ? null : <LiveCount siteId={siteId} condition={parseOrUndefined(json)} />}

@@ -20,7 +20,17 @@ export function installSnippet(edge: string, site: string, optIn: boolean): stri
   return `${STUB}\n<script async src="${edge}/_wm/wm.js" data-site="${site}"${optIn ? ' data-consent="opt-in"' : ''}></script>`;
 }
 
-type Form = { name: string; origins: string[]; consentPolicy: 'opt-in' | 'opt-out'; perDay: string; minMinutesBetween: string; proxy: boolean; upstream: string; hostnames: string[]; signedIdentify: boolean };
+type Form = {
+  name: string;
+  origins: string[];
+  consentPolicy: 'opt-in' | 'opt-out';
+  perDay: string;
+  minMinutesBetween: string;
+  proxy: boolean;
+  upstream: string;
+  hostnames: string[];
+  signedIdentify: boolean;
+};
 
 function formOf(c: Json): Form {
   return {
@@ -48,14 +58,16 @@ function check(f: Form): Issue[] {
     else if (seen.has(v)) out.push({ path: `origins.${i}`, message: 'listed twice' });
     seen.add(v);
   });
-  if (f.proxy && f.upstream !== 'assets' && !UPSTREAM.test(f.upstream.trim())) out.push({ path: 'proxy.upstream', message: 'must be an origin like https://origin.shop.example' });
+  if (f.proxy && f.upstream !== 'assets' && !UPSTREAM.test(f.upstream.trim()))
+    out.push({ path: 'proxy.upstream', message: 'must be an origin like https://origin.shop.example' });
   const hosts = new Set<string>();
   if (f.proxy) {
     if (f.hostnames.length > MAX_HOSTNAMES) out.push({ path: 'proxy.hostnames', message: `at most ${MAX_HOSTNAMES} hostnames` });
     f.hostnames.forEach((h, i) => {
       const v = h.trim().toLowerCase();
       if (!v) out.push({ path: `proxy.hostnames.${i}`, message: 'empty: enter a hostname or remove this row' });
-      else if (v.includes('://') || v.includes('/') || v.includes(':')) out.push({ path: `proxy.hostnames.${i}`, message: 'a hostname only, like shop.example.com: no https://, port or path' });
+      else if (v.includes('://') || v.includes('/') || v.includes(':'))
+        out.push({ path: `proxy.hostnames.${i}`, message: 'a hostname only, like shop.example.com: no https://, port or path' });
       else if (!HOSTNAME.test(v)) out.push({ path: `proxy.hostnames.${i}`, message: 'must be a hostname like shop.example.com' });
       else if (hosts.has(v)) out.push({ path: `proxy.hostnames.${i}`, message: 'listed twice' });
       hosts.add(v);
@@ -218,8 +230,8 @@ export function Settings({ site, onSaved }: ListProps) {
       <section class="card">
         <h2>Allowed origins</h2>
         <p class="hint block">
-          Pages on these origins may send events for this site; any other origin is refused. Write them exactly as the browser does: <code>https://shop.example.com</code>, with a port if
-          it is not the default, no path and no trailing slash.
+          Pages on these origins may send events for this site; any other origin is refused. Write them exactly as the browser does:{' '}
+          <code>https://shop.example.com</code>, with a port if it is not the default, no path and no trailing slash.
         </p>
         {!form.origins.length ? <p class="muted">No origins yet: no browser can send events until you add one.</p> : null}
         <ul class="origin-list">
@@ -236,7 +248,12 @@ export function Settings({ site, onSaved }: ListProps) {
                   />
                 )}
               </Field>
-              <button type="button" class="btn ghost small" aria-label={`Remove origin ${i + 1}`} onClick={() => set({ origins: form.origins.filter((_, j) => j !== i) })}>
+              <button
+                type="button"
+                class="btn ghost small"
+                aria-label={`Remove origin ${i + 1}`}
+                onClick={() => set({ origins: form.origins.filter((_, j) => j !== i) })}
+              >
                 Remove
               </button>
             </li>
@@ -257,8 +274,8 @@ export function Settings({ site, onSaved }: ListProps) {
             <span>
               <strong>Opt-out</strong>
               <span class="muted">
-                Events are stored and pages personalized unless the visitor declines or their browser sends Global Privacy Control. Use it where the law allows first-party analytics
-                without asking first.
+                Events are stored and pages personalized unless the visitor declines or their browser sends Global Privacy Control. Use it where the law allows
+                first-party analytics without asking first.
               </span>
             </span>
           </label>
@@ -267,8 +284,11 @@ export function Settings({ site, onSaved }: ListProps) {
             <span>
               <strong>Opt-in</strong>
               <span class="muted">
-                Nothing is stored, sent or personalized until the visitor agrees (your consent banner calls <code>wm('consent', {'{'}analytics: true{'}'})</code>). Events from before the
-                choice are sent if they agree and dropped if they decline.
+                Nothing is stored, sent or personalized until the visitor agrees (your consent banner calls{' '}
+                <code>
+                  wm('consent', {'{'}analytics: true{'}'})
+                </code>
+                ). Events from before the choice are sent if they agree and dropped if they decline.
               </span>
             </span>
           </label>
@@ -281,10 +301,28 @@ export function Settings({ site, onSaved }: ListProps) {
         <p class="hint block">Limits across all messages, so no visitor is flooded, whatever each message’s own caps say.</p>
         <div class="grid-2">
           <Field label="Messages per visitor per 24 h" path="messageFatigue.perDay" issues={issues} hint="1–1000">
-            {(id, invalid) => <input id={id} type="number" inputMode="numeric" value={form.perDay} aria-invalid={invalid} onInput={(e) => set({ perDay: e.currentTarget.value })} />}
+            {(id, invalid) => (
+              <input
+                id={id}
+                type="number"
+                inputMode="numeric"
+                value={form.perDay}
+                aria-invalid={invalid}
+                onInput={(e) => set({ perDay: e.currentTarget.value })}
+              />
+            )}
           </Field>
           <Field label="Minutes between two messages" path="messageFatigue.minMinutesBetween" issues={issues} hint="0–10080 (a week)">
-            {(id, invalid) => <input id={id} type="number" inputMode="numeric" value={form.minMinutesBetween} aria-invalid={invalid} onInput={(e) => set({ minMinutesBetween: e.currentTarget.value })} />}
+            {(id, invalid) => (
+              <input
+                id={id}
+                type="number"
+                inputMode="numeric"
+                value={form.minMinutesBetween}
+                aria-invalid={invalid}
+                onInput={(e) => set({ minMinutesBetween: e.currentTarget.value })}
+              />
+            )}
           </Field>
         </div>
       </section>
@@ -297,13 +335,18 @@ export function Settings({ site, onSaved }: ListProps) {
         </label>
         {form.proxy ? (
           <>
-            <Field label="Upstream" path="proxy.upstream" issues={issues} hint="Where the worker fetches your pages: an origin like https://origin.shop.example, or “assets” for the files deployed with the worker.">
+            <Field
+              label="Upstream"
+              path="proxy.upstream"
+              issues={issues}
+              hint="Where the worker fetches your pages: an origin like https://origin.shop.example, or “assets” for the files deployed with the worker."
+            >
               {(id, invalid) => <input id={id} value={form.upstream} aria-invalid={invalid} onInput={(e) => set({ upstream: e.currentTarget.value })} />}
             </Field>
             <h3 class="sub-head">Hostnames</h3>
             <p class="hint block">
-              The hosts routed to the worker that serve this site, like <code>shop.example.com</code> (no https://, port or path). A hostname belongs to one site. A request for a host no
-              site lists goes to the deployment’s <code>WM_PROXY_SITE</code>, if set.
+              The hosts routed to the worker that serve this site, like <code>shop.example.com</code> (no https://, port or path). A hostname belongs to one
+              site. A request for a host no site lists goes to the deployment’s <code>WM_PROXY_SITE</code>, if set.
             </p>
             {!form.hostnames.length ? <p class="muted">No hostnames: this site is proxied only where WM_PROXY_SITE names it.</p> : null}
             <ul class="origin-list">
@@ -320,13 +363,23 @@ export function Settings({ site, onSaved }: ListProps) {
                       />
                     )}
                   </Field>
-                  <button type="button" class="btn ghost small" aria-label={`Remove hostname ${i + 1}`} onClick={() => set({ hostnames: form.hostnames.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    class="btn ghost small"
+                    aria-label={`Remove hostname ${i + 1}`}
+                    onClick={() => set({ hostnames: form.hostnames.filter((_, j) => j !== i) })}
+                  >
                     Remove
                   </button>
                 </li>
               ))}
             </ul>
-            <button type="button" class="btn small" disabled={form.hostnames.length >= MAX_HOSTNAMES} onClick={() => set({ hostnames: [...form.hostnames, ''] })}>
+            <button
+              type="button"
+              class="btn small"
+              disabled={form.hostnames.length >= MAX_HOSTNAMES}
+              onClick={() => set({ hostnames: [...form.hostnames, ''] })}
+            >
               Add a hostname
             </button>
             <FieldErrors issues={issues.filter((i) => i.path === 'proxy.hostnames')} path="proxy.hostnames" />
@@ -343,9 +396,9 @@ export function Settings({ site, onSaved }: ListProps) {
           Require a signed user id for <code>identify</code>
         </label>
         <p class="hint block">
-          Without it, <code>identify</code> is a claim: any browser that calls <code>wm('identify', 'alice')</code> joins alice’s profile. With it, your server signs the user id and the page
-          calls <code>wm('identify', userId + '.' + sig, traits)</code>; the edge checks the signature, stores the plain user id and refuses an identify without a valid one. Signed ids
-          are accepted (and checked) before you switch this on, so deploy the signing first.
+          Without it, <code>identify</code> is a claim: any browser that calls <code>wm('identify', 'alice')</code> joins alice’s profile. With it, your server
+          signs the user id and the page calls <code>wm('identify', userId + '.' + sig, traits)</code>; the edge checks the signature, stores the plain user id
+          and refuses an identify without a valid one. Signed ids are accepted (and checked) before you switch this on, so deploy the signing first.
         </p>
         <IdentifyKey siteId={siteId} />
       </section>
@@ -353,14 +406,14 @@ export function Settings({ site, onSaved }: ListProps) {
       <section class="card">
         <h2>Install</h2>
         <p class="hint block">
-          Paste into the <code>&lt;head&gt;</code> of every page. The first line is the stub: calls made before the script loads are queued. Route <code>/_wm/*</code> on your site’s
-          hostname to this worker to keep everything first-party, then use <code>/_wm/wm.js</code> as the src.
+          Paste into the <code>&lt;head&gt;</code> of every page. The first line is the stub: calls made before the script loads are queued. Route{' '}
+          <code>/_wm/*</code> on your site’s hostname to this worker to keep everything first-party, then use <code>/_wm/wm.js</code> as the src.
         </p>
         <CopyBox label="install snippet" text={installSnippet(edge, siteId, form.consentPolicy === 'opt-in')} />
         <h3 class="sub-head">Secrets</h3>
         <p class="hint block">
-          Secrets never live in the site config or this dashboard: they are Cloudflare Worker secrets. <code>WM_SECRET</code> signs visitor ids (32+ random characters);{' '}
-          <code>WM_ADMIN_PASSWORD_HASH</code> is the PBKDF2 hash of the dashboard password. Set them from your terminal:
+          Secrets never live in the site config or this dashboard: they are Cloudflare Worker secrets. <code>WM_SECRET</code> signs visitor ids (32+ random
+          characters); <code>WM_ADMIN_PASSWORD_HASH</code> is the PBKDF2 hash of the dashboard password. Set them from your terminal:
         </p>
         <CopyBox
           label="secret commands"

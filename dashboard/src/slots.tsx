@@ -16,7 +16,8 @@ export function SlotList({ site }: ListProps) {
       {!slots.length ? (
         <Empty title="No slots yet">
           <p>
-            A slot is a place on your pages, such as the home hero, whose content changes per segment. Create one, then mark the element with <code>data-wm-slot="its-id"</code>.
+            A slot is a place on your pages, such as the home hero, whose content changes per segment. Create one, then mark the element with{' '}
+            <code>data-wm-slot="its-id"</code>.
           </p>
         </Empty>
       ) : (
@@ -39,7 +40,10 @@ export function SlotList({ site }: ListProps) {
                 </td>
                 <td class="describe">
                   {(s['variants'] as Json[]).length
-                    ? [...(s['variants'] as Json[])].sort((a, b) => b['priority'] - a['priority']).map((v) => `${names.get(v['segment']) ?? v['segment']} (${v['priority']})`).join(' · ')
+                    ? [...(s['variants'] as Json[])]
+                        .sort((a, b) => b['priority'] - a['priority'])
+                        .map((v) => `${names.get(v['segment']) ?? v['segment']} (${v['priority']})`)
+                        .join(' · ')
                     : 'No variants: everyone sees the page’s default'}
                 </td>
               </tr>
@@ -89,7 +93,7 @@ export function SlotEditor(props: EditorProps) {
     const body: Json = {
       ...item,
       id,
-      variants: variants.map((v) => ({ ...v, priority: typeof v['priority'] === 'string' ? toNum(v['priority']) ?? v['priority'] : v['priority'] })),
+      variants: variants.map((v) => ({ ...v, priority: typeof v['priority'] === 'string' ? (toNum(v['priority']) ?? v['priority']) : v['priority'] })),
     };
     if (typeof body['selector'] === 'string' && !body['selector'].trim()) delete body['selector'];
     const ok = await ed.save(id, body, localIssues(local));
@@ -104,7 +108,15 @@ export function SlotEditor(props: EditorProps) {
         <div class="grid-3">
           <NameIdFields ed={ed} idHint={ed.isNew ? 'The value of data-wm-slot; cannot change later.' : 'Ids cannot change.'} />
           <Field label="CSS selector (optional)" path="selector" issues={issues} hint="Also fill elements matching this, e.g. #promo or .hero h1">
-            {(id, invalid) => <input id={id} value={item['selector'] ?? ''} placeholder="#promo" aria-invalid={invalid} onInput={(e) => ed.update({ selector: e.currentTarget.value })} />}
+            {(id, invalid) => (
+              <input
+                id={id}
+                value={item['selector'] ?? ''}
+                placeholder="#promo"
+                aria-invalid={invalid}
+                onInput={(e) => ed.update({ selector: e.currentTarget.value })}
+              />
+            )}
           </Field>
         </div>
         <div class="usage">
@@ -116,9 +128,7 @@ export function SlotEditor(props: EditorProps) {
             <code>{`<div data-wm-slot="${slotId}">\n  <h1>Your default headline</h1>\n</div>`}</code>
           </pre>
         </div>
-        <p class="hint">
-          The highest-priority variant whose segment matches the visitor fills the slot; if none matches, the page keeps its default content.
-        </p>
+        <p class="hint">The highest-priority variant whose segment matches the visitor fills the slot; if none matches, the page keeps its default content.</p>
       </section>
       {!variants.length ? (
         <Empty title="No variants">
@@ -133,7 +143,12 @@ export function SlotEditor(props: EditorProps) {
           <section class="card variant" key={i} aria-label={`Variant ${n}`}>
             <div class="section-head">
               <h2>Variant {n}</h2>
-              <button type="button" class="btn ghost small" onClick={() => ed.update({ variants: variants.filter((_, j) => j !== i) })} aria-label={`Remove variant ${n}`}>
+              <button
+                type="button"
+                class="btn ghost small"
+                onClick={() => ed.update({ variants: variants.filter((_, j) => j !== i) })}
+                aria-label={`Remove variant ${n}`}
+              >
                 Remove
               </button>
             </div>
@@ -153,7 +168,16 @@ export function SlotEditor(props: EditorProps) {
                     )}
                   </Field>
                   <Field label="Priority" path={`${path}.priority`} issues={issues} hint="0–1000, higher wins">
-                    {(id, invalid) => <input id={id} type="number" inputMode="numeric" value={num(v['priority'])} aria-invalid={invalid} onInput={(e) => setVariant(i, { priority: e.currentTarget.value })} />}
+                    {(id, invalid) => (
+                      <input
+                        id={id}
+                        type="number"
+                        inputMode="numeric"
+                        value={num(v['priority'])}
+                        aria-invalid={invalid}
+                        onInput={(e) => setVariant(i, { priority: e.currentTarget.value })}
+                      />
+                    )}
                   </Field>
                   <Field label="Content type" path={`${path}.content.type`} issues={issues}>
                     {(id) => (
@@ -168,35 +192,78 @@ export function SlotEditor(props: EditorProps) {
                   </Field>
                 </div>
                 {c['type'] === 'html' ? (
-                  <Field label="HTML" path={`${path}.content.html`} issues={issues} hint="Limited HTML: headings, paragraphs, lists, links, images. Scripts, styles and event handlers are removed.">
-                    {(id, invalid) => <textarea id={id} class="code" rows={8} spellcheck={false} aria-invalid={invalid} value={c['html'] ?? ''} onInput={(e) => setContent(i, { html: e.currentTarget.value })} />}
+                  <Field
+                    label="HTML"
+                    path={`${path}.content.html`}
+                    issues={issues}
+                    hint="Limited HTML: headings, paragraphs, lists, links, images. Scripts, styles and event handlers are removed."
+                  >
+                    {(id, invalid) => (
+                      <textarea
+                        id={id}
+                        class="code"
+                        rows={8}
+                        spellcheck={false}
+                        aria-invalid={invalid}
+                        value={c['html'] ?? ''}
+                        onInput={(e) => setContent(i, { html: e.currentTarget.value })}
+                      />
+                    )}
                   </Field>
                 ) : null}
                 {c['type'] === 'text' ? (
                   <Field label="Text" path={`${path}.content.text`} issues={issues}>
-                    {(id, invalid) => <textarea id={id} rows={3} aria-invalid={invalid} value={c['text'] ?? ''} onInput={(e) => setContent(i, { text: e.currentTarget.value })} />}
+                    {(id, invalid) => (
+                      <textarea
+                        id={id}
+                        rows={3}
+                        aria-invalid={invalid}
+                        value={c['text'] ?? ''}
+                        onInput={(e) => setContent(i, { text: e.currentTarget.value })}
+                      />
+                    )}
                   </Field>
                 ) : null}
                 {c['type'] === 'link' ? (
                   <div class="grid-2">
                     <Field label="Link text" path={`${path}.content.text`} issues={issues}>
-                      {(id, invalid) => <input id={id} value={c['text'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { text: e.currentTarget.value })} />}
+                      {(id, invalid) => (
+                        <input id={id} value={c['text'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { text: e.currentTarget.value })} />
+                      )}
                     </Field>
                     <Field label="Link URL" path={`${path}.content.href`} issues={issues}>
-                      {(id, invalid) => <input id={id} value={c['href'] ?? ''} placeholder="/sale" aria-invalid={invalid} onInput={(e) => setContent(i, { href: e.currentTarget.value })} />}
+                      {(id, invalid) => (
+                        <input
+                          id={id}
+                          value={c['href'] ?? ''}
+                          placeholder="/sale"
+                          aria-invalid={invalid}
+                          onInput={(e) => setContent(i, { href: e.currentTarget.value })}
+                        />
+                      )}
                     </Field>
                   </div>
                 ) : null}
                 {c['type'] === 'image' ? (
                   <div class="grid-3">
                     <Field label="Image URL" path={`${path}.content.src`} issues={issues}>
-                      {(id, invalid) => <input id={id} value={c['src'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { src: e.currentTarget.value })} />}
+                      {(id, invalid) => (
+                        <input id={id} value={c['src'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { src: e.currentTarget.value })} />
+                      )}
                     </Field>
                     <Field label="Alt text" path={`${path}.content.alt`} issues={issues}>
-                      {(id, invalid) => <input id={id} value={c['alt'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { alt: e.currentTarget.value })} />}
+                      {(id, invalid) => (
+                        <input id={id} value={c['alt'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { alt: e.currentTarget.value })} />
+                      )}
                     </Field>
                     <Field label="Link URL (optional)" path={`${path}.content.href`} issues={issues}>
-                      {(id) => <input id={id} value={c['href'] ?? ''} onInput={(e) => setContent(i, e.currentTarget.value ? { href: e.currentTarget.value } : { href: undefined })} />}
+                      {(id) => (
+                        <input
+                          id={id}
+                          value={c['href'] ?? ''}
+                          onInput={(e) => setContent(i, e.currentTarget.value ? { href: e.currentTarget.value } : { href: undefined })}
+                        />
+                      )}
                     </Field>
                   </div>
                 ) : null}
@@ -212,7 +279,11 @@ export function SlotEditor(props: EditorProps) {
           </section>
         );
       })}
-      <button type="button" class="btn" onClick={() => ed.update({ variants: [...variants, { segment: '', priority: 10, content: { type: 'html', html: '' } }] })}>
+      <button
+        type="button"
+        class="btn"
+        onClick={() => ed.update({ variants: [...variants, { segment: '', priority: 10, content: { type: 'html', html: '' } }] })}
+      >
         Add a variant
       </button>
       <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />

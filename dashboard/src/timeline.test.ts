@@ -24,12 +24,17 @@ describe('journeyStatus', () => {
     expect(journeyStatus(journey(), 0, fmt)).toEqual({ tone: 'active', label: 'active' });
   });
   it('names ended journeys by how they ended', () => {
-    for (const status of ['converted', 'exited', 'completed'] as const) expect(journeyStatus(journey({ status, wakeAt: 9_000 }), 0, fmt)).toEqual({ tone: status, label: status });
+    for (const status of ['converted', 'exited', 'completed'] as const)
+      expect(journeyStatus(journey({ status, wakeAt: 9_000 }), 0, fmt)).toEqual({ tone: status, label: status });
   });
 });
 
 describe('stepLabel', () => {
-  const steps = [{ id: 'wait', kind: 'waitFor' }, { id: 'tell-crm', kind: 'webhook' }, { id: 'odd', kind: 'future' }];
+  const steps = [
+    { id: 'wait', kind: 'waitFor' },
+    { id: 'tell-crm', kind: 'webhook' },
+    { id: 'odd', kind: 'future' },
+  ];
   it('adds the kind from the config, and keeps the bare id for a step edited away', () => {
     expect(stepLabel('tell-crm', steps)).toBe('tell-crm (webhook)');
     expect(stepLabel('wait', steps)).toBe('wait (wait for event)');

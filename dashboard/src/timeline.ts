@@ -20,7 +20,11 @@ export function sessions(events: readonly StoredEvent[]): Session[] {
 
 /** "add_to_cart" -> "Add to cart". */
 export const humanize = (name: string): string => {
-  const s = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  const s = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
   return s ? s[0]!.toUpperCase() + s.slice(1) : name;
 };
 
@@ -51,7 +55,9 @@ export function eventTitle(e: StoredEvent, messageName: (id: string) => string =
     case 'identify':
       return `Identified as ${e.userId}`;
     case 'prefs':
-      return `Told us ${Object.entries(e.prefs).map(([k, v]) => `${k} = ${show(v)}`).join(', ')}`;
+      return `Told us ${Object.entries(e.prefs)
+        .map(([k, v]) => `${k} = ${show(v)}`)
+        .join(', ')}`;
     case 'consent':
       return `Consent: analytics ${e.consent.analytics ? 'yes' : 'no'}, personalization ${e.consent.personalization ? 'yes' : 'no'}`;
   }
@@ -118,9 +124,7 @@ export function sortJourneys(journeys: readonly ProfileJourney[]): ProfileJourne
 }
 
 /** Who a profile belongs to: a user's golden record (several browsers), one identified browser, or anonymous. */
-export type IdentityView =
-  | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; devices: NonNullable<ProfileExport['linkedVisitors']> };
+export type IdentityView = { kind: 'anonymous' } | { kind: 'user'; userId: string; devices: NonNullable<ProfileExport['linkedVisitors']> };
 
 export function identityOf(p: Pick<ProfileExport, 'userId' | 'linkedVisitors'>): IdentityView {
   if (p.userId === null) return { kind: 'anonymous' };

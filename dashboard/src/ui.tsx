@@ -10,7 +10,10 @@ export function FieldErrors({ issues, path, local }: { issues: Issue[]; path: st
     <ul class="field-errors" data-path={path}>
       {local ? <li>{local}</li> : null}
       {list.map((i) => (
-        <li key={i.path + i.message}>{i.path !== path ? `${i.path.slice(path.length + 1)}: ` : ''}{i.message}</li>
+        <li key={i.path + i.message}>
+          {i.path !== path ? `${i.path.slice(path.length + 1)}: ` : ''}
+          {i.message}
+        </li>
       ))}
     </ul>
   );
@@ -63,8 +66,8 @@ export function ErrorBanner({ error, onReload }: { error: unknown; onReload?: ()
   if (error instanceof ApiError && error.conflict) {
     return (
       <div class="banner warn" role="alert">
-        <strong>Changed by someone else.</strong> This site is now at version {error.currentVersion}; your edit was not saved, so
-        nothing was overwritten. Reload to get the latest version (your unsaved changes here will be lost).
+        <strong>Changed by someone else.</strong> This site is now at version {error.currentVersion}; your edit was not saved, so nothing was overwritten.
+        Reload to get the latest version (your unsaved changes here will be lost).
         {onReload ? (
           <button type="button" class="btn small" onClick={onReload}>
             Reload

@@ -25,7 +25,13 @@ export function WebhookList({ site }: ListProps) {
   const webhooks = (site.config['webhooks'] ?? []) as Json[];
   return (
     <>
-      <ListTop title="Webhooks" sub="Endpoints your journeys call, signed with HMAC-SHA256, retried with backoff." siteId={siteId} tab="webhooks" kind="webhook" />
+      <ListTop
+        title="Webhooks"
+        sub="Endpoints your journeys call, signed with HMAC-SHA256, retried with backoff."
+        siteId={siteId}
+        tab="webhooks"
+        kind="webhook"
+      />
       {!webhooks.length ? (
         <Empty title="No webhooks yet">
           <p>Add an endpoint (Slack, your CRM, any https URL), then call it from a journey step.</p>
@@ -85,7 +91,9 @@ function DeliveryLog({ siteId, webhook }: { siteId: string; webhook: string }) {
       <p class="hint block">Every attempt, newest first. Failed deliveries are retried after 1 min, 5 min, 30 min, 2 h and 12 h, then dead-lettered.</p>
       <ErrorBanner error={error} />
       {!entries ? (
-        error ? null : <Loading what="deliveries" />
+        error ? null : (
+          <Loading what="deliveries" />
+        )
       ) : !entries.length ? (
         <Empty title="No deliveries yet">
           <p>Deliveries appear here when a journey reaches a step that calls this webhook.</p>
@@ -140,14 +148,17 @@ export function WebhookEditor(props: EditorProps) {
   const w = ed.item;
   const issues = ed.issues;
   const secretSet = w['secretSet'] === true;
-  const usedBy = ((props.site.config['journeys'] ?? []) as Json[]).filter((j) => ((j['steps'] ?? []) as Json[]).some((s) => s['kind'] === 'webhook' && s['webhook'] === w['id']));
+  const usedBy = ((props.site.config['journeys'] ?? []) as Json[]).filter((j) =>
+    ((j['steps'] ?? []) as Json[]).some((s) => s['kind'] === 'webhook' && s['webhook'] === w['id']),
+  );
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const id = String(w['id'] ?? '').trim();
     const local: Issue[] = [];
     if (!id) local.push({ path: 'id', message: 'required' });
-    if (ed.isNew && ((props.site.config['webhooks'] ?? []) as Json[]).some((x) => x['id'] === id)) local.push({ path: 'id', message: `a webhook “${id}” already exists` });
+    if (ed.isNew && ((props.site.config['webhooks'] ?? []) as Json[]).some((x) => x['id'] === id))
+      local.push({ path: 'id', message: `a webhook “${id}” already exists` });
     const body: Json = { ...w, id };
     delete body['secretSet'];
     // Left out = keep the stored secret (the API never sends it back).
@@ -178,8 +189,15 @@ export function WebhookEditor(props: EditorProps) {
             )}
           </Field>
         </div>
-        <Field label="URL" path="url" issues={issues} hint="https only (http://127.0.0.1 or http://localhost for local testing, delivered only in the local demo).">
-          {(id, invalid) => <input id={id} type="url" aria-invalid={invalid} value={w['url'] ?? ''} onInput={(e) => ed.update({ url: e.currentTarget.value })} />}
+        <Field
+          label="URL"
+          path="url"
+          issues={issues}
+          hint="https only (http://127.0.0.1 or http://localhost for local testing, delivered only in the local demo)."
+        >
+          {(id, invalid) => (
+            <input id={id} type="url" aria-invalid={invalid} value={w['url'] ?? ''} onInput={(e) => ed.update({ url: e.currentTarget.value })} />
+          )}
         </Field>
         <label class="check">
           <input type="checkbox" checked={w['enabled'] !== false} onChange={(e) => ed.update({ enabled: e.currentTarget.checked })} />
@@ -189,19 +207,33 @@ export function WebhookEditor(props: EditorProps) {
       <section class="card">
         <h2>Signing secret</h2>
         <p class="hint block">
-          Every request carries <code>Waymark-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, the HMAC-SHA256 of <code>&lt;t&gt;.&lt;body&gt;</code> with this
-          secret, and <code>Waymark-Delivery</code> (the same id on every retry, to deduplicate).
+          Every request carries <code>Waymark-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, the HMAC-SHA256 of <code>&lt;t&gt;.&lt;body&gt;</code>{' '}
+          with this secret, and <code>Waymark-Delivery</code> (the same id on every retry, to deduplicate).
         </p>
         {secretSet && typeof w['secret'] !== 'string' ? (
           <div class="copy-row">
             <span>A secret is set. It is never shown again.</span>
-            <button type="button" class="btn small" onClick={() => { ed.update({ secret: newSecret() }); setRevealed(true); }}>
+            <button
+              type="button"
+              class="btn small"
+              onClick={() => {
+                ed.update({ secret: newSecret() });
+                setRevealed(true);
+              }}
+            >
               Replace with a new secret
             </button>
           </div>
         ) : (
-          <Field label="Secret" path="secret" issues={issues} hint={revealed || ed.isNew ? 'Copy it into the receiving system now: after saving it is never shown again.' : ''}>
-            {(id, invalid) => <input id={id} class="code" aria-invalid={invalid} value={w['secret'] ?? ''} onInput={(e) => ed.update({ secret: e.currentTarget.value })} />}
+          <Field
+            label="Secret"
+            path="secret"
+            issues={issues}
+            hint={revealed || ed.isNew ? 'Copy it into the receiving system now: after saving it is never shown again.' : ''}
+          >
+            {(id, invalid) => (
+              <input id={id} class="code" aria-invalid={invalid} value={w['secret'] ?? ''} onInput={(e) => ed.update({ secret: e.currentTarget.value })} />
+            )}
           </Field>
         )}
       </section>
@@ -214,7 +246,8 @@ export function WebhookEditor(props: EditorProps) {
         button="Delete webhook"
         question={
           <>
-            Delete the webhook <strong>{w['name']}</strong>?{usedBy.length ? ` Journeys that call it must be changed first: ${usedBy.map((j) => j['name']).join(', ')}.` : ''}
+            Delete the webhook <strong>{w['name']}</strong>?
+            {usedBy.length ? ` Journeys that call it must be changed first: ${usedBy.map((j) => j['name']).join(', ')}.` : ''}
           </>
         }
       />

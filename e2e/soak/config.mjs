@@ -34,7 +34,10 @@ async function adminLogin(base) {
 
 /** Version k of the demo config: the seed's, plus a segment for the soak's visitors and k twice. */
 function configVersion(seed, k) {
-  const segments = [...seed.segments.filter((s) => s.id !== 'soak-all'), { id: 'soak-all', name: 'Soak visitors', condition: { pref: 'soak', test: { op: 'eq', value: 'yes' } } }];
+  const segments = [
+    ...seed.segments.filter((s) => s.id !== 'soak-all'),
+    { id: 'soak-all', name: 'Soak visitors', condition: { pref: 'soak', test: { op: 'eq', value: 'yes' } } },
+  ];
   const slots = seed.slots
     .filter((s) => s.id !== 'soak-footer')
     .map((s) =>
@@ -43,12 +46,21 @@ function configVersion(seed, k) {
             ...s,
             variants: [
               ...s.variants.filter((x) => x.segment !== 'soak-all'),
-              { segment: 'soak-all', priority: 1000, content: { type: 'html', html: `<div><h1>soak config v${k}</h1><p>The hero half of version ${k}.</p></div>` } },
+              {
+                segment: 'soak-all',
+                priority: 1000,
+                content: { type: 'html', html: `<div><h1>soak config v${k}</h1><p>The hero half of version ${k}.</p></div>` },
+              },
             ],
           }
         : s,
     );
-  slots.push({ id: 'soak-footer', name: 'Soak footer', selector: 'footer .bar > p', variants: [{ segment: 'soak-all', priority: 1, content: { type: 'text', text: `soak footer v${k}` } }] });
+  slots.push({
+    id: 'soak-footer',
+    name: 'Soak footer',
+    selector: 'footer .bar > p',
+    variants: [{ segment: 'soak-all', priority: 1, content: { type: 'text', text: `soak footer v${k}` } }],
+  });
   return { ...seed, segments, slots };
 }
 
@@ -101,7 +113,9 @@ export async function configSoak(server, o) {
       const text = await res.text();
       out.push(observe('e', res.status, res.status === 200 ? JSON.stringify(JSON.parse(text).decisions) : text, 'POST /_wm/e'));
     }
-    const decide = await fetch(`${base}/_wm/decide?site=demo&url=${encodeURIComponent(`${base}/`)}`, { headers: { authorization: `Bearer ${visitor.token}`, origin: base } });
+    const decide = await fetch(`${base}/_wm/decide?site=demo&url=${encodeURIComponent(`${base}/`)}`, {
+      headers: { authorization: `Bearer ${visitor.token}`, origin: base },
+    });
     out.push(observe('decide', decide.status, await decide.text(), 'GET /_wm/decide'));
     const page = await fetch(`${base}/`, { headers: { cookie: `wm_vid=${visitor.token}`, accept: 'text/html' } });
     out.push(observe('page', page.status, await page.text(), 'GET / (proxied)'));

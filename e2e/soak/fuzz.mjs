@@ -7,17 +7,62 @@
 import { Failures, log, newId, pick, pool, profileOf, rng } from './lib.mjs';
 
 const enc = new TextEncoder();
-const STRINGS = ['', 'a', 'demo', '../etc/passwd', '<script>alert(1)</script>', 'javascript:alert(1)', '\u0000', '\ud800', '\udfff\ud800', '😀', '\u202e', 'x'.repeat(5_000), 'NaN', '__proto__', 'constructor', 'prototype', 'toString', '%', '%00', '%ff', '{}', '[]', 'null', 'true', '0', '-1', '1e999'];
+const STRINGS = [
+  '',
+  'a',
+  'demo',
+  '../etc/passwd',
+  '<script>alert(1)</script>',
+  'javascript:alert(1)',
+  '\u0000',
+  '\ud800',
+  '\udfff\ud800',
+  '😀',
+  '\u202e',
+  'x'.repeat(5_000),
+  'NaN',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '%',
+  '%00',
+  '%ff',
+  '{}',
+  '[]',
+  'null',
+  'true',
+  '0',
+  '-1',
+  '1e999',
+];
 const HEADER_STRINGS = STRINGS.filter((x) => /^[\x20-\x7e]*$/.test(x));
 const URL_STRINGS = STRINGS.filter((x) => !/[\ud800-\udfff]/.test(x));
-const CONTENT_TYPES = ['text/plain', 'application/json', 'text/plain;charset=UTF-8', 'application/json; charset=utf-16', 'application/xml', '', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'text/html', 'application/octet-stream', 'TEXT/PLAIN', 'text/plain;charset=latin1', 'application/json;;;', 'x'.repeat(300)];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/json',
+  'text/plain;charset=UTF-8',
+  'application/json; charset=utf-16',
+  'application/xml',
+  '',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  'text/html',
+  'application/octet-stream',
+  'TEXT/PLAIN',
+  'text/plain;charset=latin1',
+  'application/json;;;',
+  'x'.repeat(300),
+];
 
 function value(r, depth) {
   const k = r();
-  if (depth <= 0 || k < 0.5) return pick(r, [null, true, false, 0, -0, -1, 1e308, 2 ** 53 + 1, 3.14, pick(r, STRINGS), Math.floor(r() * 1e9), 'x'.repeat(Math.floor(r() * 3_000))]);
+  if (depth <= 0 || k < 0.5)
+    return pick(r, [null, true, false, 0, -0, -1, 1e308, 2 ** 53 + 1, 3.14, pick(r, STRINGS), Math.floor(r() * 1e9), 'x'.repeat(Math.floor(r() * 3_000))]);
   if (k < 0.75) return Array.from({ length: Math.floor(r() * 6) }, () => value(r, depth - 1));
   const o = {};
-  for (let i = 0, n = Math.floor(r() * 6); i < n; i++) o[pick(r, [...STRINGS, 'site', 'events', 'id', 'type', 'ts', 'url', 'props', 'name', 'vid', 'consent', 'prefs', 'traits'])] = value(r, depth - 1);
+  for (let i = 0, n = Math.floor(r() * 6); i < n; i++)
+    o[pick(r, [...STRINGS, 'site', 'events', 'id', 'type', 'ts', 'url', 'props', 'name', 'vid', 'consent', 'prefs', 'traits'])] = value(r, depth - 1);
   return o;
 }
 
@@ -89,7 +134,18 @@ function collectBody(r, base) {
     case 12:
       return JSON.stringify({ site: 'demo', events: value(r, 2) });
     default:
-      return pick(r, ['', ' ', 'null', '[]', '{}', '"demo"', '{"site":"demo"}', '{"events":[]}', '\ufeff{"site":"demo","events":[]}', 'x'.repeat(Math.floor(r() * 70_000))]);
+      return pick(r, [
+        '',
+        ' ',
+        'null',
+        '[]',
+        '{}',
+        '"demo"',
+        '{"site":"demo"}',
+        '{"events":[]}',
+        '\ufeff{"site":"demo","events":[]}',
+        'x'.repeat(Math.floor(r() * 70_000)),
+      ]);
   }
 }
 
@@ -97,7 +153,14 @@ function randomHeaders(r, base) {
   const h = {};
   if (r() < 0.3) h.origin = pick(r, [base, 'https://evil.example', 'null', 'not an origin', `${base}.evil.example`]);
   if (r() < 0.25) h.cookie = `wm_vid=${encodeURIComponent(pick(r, URL_STRINGS))}${r() < 0.3 ? '; wm_optout=1' : ''}`;
-  if (r() < 0.2) h.authorization = pick(r, ['Bearer ', `Bearer ${pick(r, HEADER_STRINGS)}`, 'Basic abc', `Bearer ${'A'.repeat(22)}.${'B'.repeat(22)}`, 'Bearer ' + 'x'.repeat(4_000)]);
+  if (r() < 0.2)
+    h.authorization = pick(r, [
+      'Bearer ',
+      `Bearer ${pick(r, HEADER_STRINGS)}`,
+      'Basic abc',
+      `Bearer ${'A'.repeat(22)}.${'B'.repeat(22)}`,
+      'Bearer ' + 'x'.repeat(4_000),
+    ]);
   if (r() < 0.1) h['sec-gpc'] = pick(r, ['1', '0', 'yes']);
   if (r() < 0.1) h['accept-encoding'] = pick(r, ['gzip', 'br', 'identity', '*', 'nonsense']);
   if (r() < 0.1) h['if-none-match'] = pick(r, ['"x"', '*', 'W/"1"']);
@@ -116,16 +179,41 @@ function request(r, base, i) {
     return [`POST /_wm/e #${i}`, `${base}/_wm/e`, { method: pick(r, ['POST', 'POST', 'POST', 'PUT', 'PATCH']), headers, body: collectBody(r, base) }, 'api'];
   }
   if (k < 0.67) {
-    const path = pick(r, ['/_wm/decide', '/_wm/me', '/_wm/me', '/_wm/health', `/_wm/${encodeQ(pick(r, URL_STRINGS))}`, '/_wm/e', '/_wm/admin/api/sites', '/_wm/admin/api/session']);
+    const path = pick(r, [
+      '/_wm/decide',
+      '/_wm/me',
+      '/_wm/me',
+      '/_wm/health',
+      `/_wm/${encodeQ(pick(r, URL_STRINGS))}`,
+      '/_wm/e',
+      '/_wm/admin/api/sites',
+      '/_wm/admin/api/session',
+    ]);
     const method = pick(r, ['GET', 'GET', 'DELETE', 'OPTIONS', 'PUT', 'HEAD']);
-    const params = [`site=${encodeQ(pick(r, ['demo', 'demo', ...URL_STRINGS]))}`, `url=${encodeQ(pick(r, [`${base}/`, `${base}/product/x?utm_source=a`, ...URL_STRINGS, 'x'.repeat(5_000)]))}`];
+    const params = [
+      `site=${encodeQ(pick(r, ['demo', 'demo', ...URL_STRINGS]))}`,
+      `url=${encodeQ(pick(r, [`${base}/`, `${base}/product/x?utm_source=a`, ...URL_STRINGS, 'x'.repeat(5_000)]))}`,
+    ];
     if (r() < 0.3) params.push(`ref=${encodeQ(pick(r, URL_STRINGS))}`);
     if (r() < 0.2) params.push(`site=${encodeQ(pick(r, URL_STRINGS))}`);
     if (r() < 0.1) params.push('%zz=%');
     return [`${method} ${path} #${i}`, `${base}${path}?${params.join('&')}`, { method, headers: randomHeaders(r, base) }, method === 'HEAD' ? 'page' : 'api'];
   }
   if (k < 0.87) {
-    const path = pick(r, ['/', '/product/ridgeline-trail-runner', '/category/hiking', '/cart', '/nope', `/${encodeQ(pick(r, URL_STRINGS))}`, '/assets/shop.css', '/..%2f..%2fetc/passwd', `/${'a'.repeat(4_000)}`, '/%00', '/index.html', '/product/']);
+    const path = pick(r, [
+      '/',
+      '/product/ridgeline-trail-runner',
+      '/category/hiking',
+      '/cart',
+      '/nope',
+      `/${encodeQ(pick(r, URL_STRINGS))}`,
+      '/assets/shop.css',
+      '/..%2f..%2fetc/passwd',
+      `/${'a'.repeat(4_000)}`,
+      '/%00',
+      '/index.html',
+      '/product/',
+    ]);
     const method = pick(r, ['GET', 'GET', 'GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE']);
     const headers = { accept: pick(r, ['text/html', '*/*', 'application/json']), ...randomHeaders(r, base) };
     const init = { method, headers, ...(method === 'POST' || method === 'DELETE' ? { body: collectBody(r, base) } : {}) };
@@ -142,7 +230,10 @@ function request(r, base, i) {
     () => 'password=waymark-demo',
     () => '',
   ])();
-  const headers = { 'content-type': pick(r, ['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', '']), ...randomHeaders(r, base) };
+  const headers = {
+    'content-type': pick(r, ['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', '']),
+    ...randomHeaders(r, base),
+  };
   return [`POST /_wm/admin/api/login #${i}`, `${base}/_wm/admin/api/login`, { method: 'POST', headers, body }, 'api'];
 }
 
@@ -179,7 +270,10 @@ export async function fuzzSoak(server, o) {
       return res;
     } catch (err) {
       network++;
-      f.check(false, `${label}: no answer (${err.cause?.code ?? err.message}) (request: ${JSON.stringify({ url: url.slice(0, 200), headers: init.headers, body: String(init.body ?? '').slice(0, 200) })})`);
+      f.check(
+        false,
+        `${label}: no answer (${err.cause?.code ?? err.message}) (request: ${JSON.stringify({ url: url.slice(0, 200), headers: init.headers, body: String(init.body ?? '').slice(0, 200) })})`,
+      );
       return null;
     }
   };
@@ -193,7 +287,10 @@ export async function fuzzSoak(server, o) {
     if (!res) return;
     const text = await res.text();
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    f.check(res.status < 500, `${label}: ${res.status} ${text.slice(0, 200)} (request: ${JSON.stringify({ url: url.slice(0, 200), headers: init.headers, body: String(init.body ?? '').slice(0, 200) })})`);
+    f.check(
+      res.status < 500,
+      `${label}: ${res.status} ${text.slice(0, 200)} (request: ${JSON.stringify({ url: url.slice(0, 200), headers: init.headers, body: String(init.body ?? '').slice(0, 200) })})`,
+    );
     if (kind === 'api' && res.status >= 400 && init.method !== 'HEAD') {
       let error;
       try {
@@ -208,7 +305,11 @@ export async function fuzzSoak(server, o) {
   const mixedOne = async (j) => {
     const { good, events } = mixed[j];
     if (dead()) return;
-    const res = await send(`mixed batch #${j}`, `${base}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: base }, body: JSON.stringify({ site: 'demo', events }) });
+    const res = await send(`mixed batch #${j}`, `${base}/_wm/e`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: base },
+      body: JSON.stringify({ site: 'demo', events }),
+    });
     if (!res) return;
     const text = await res.text();
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -216,7 +317,10 @@ export async function fuzzSoak(server, o) {
     const body = JSON.parse(text);
     const answered = new Set([...body.accepted, ...body.duplicates]);
     const lost = good.filter((e) => !answered.has(e.id));
-    f.check(lost.length === 0, `mixed batch #${j}: valid events not accepted: ${JSON.stringify(lost).slice(0, 300)}; rejected ${JSON.stringify(body.rejected).slice(0, 300)}`);
+    f.check(
+      lost.length === 0,
+      `mixed batch #${j}: valid events not accepted: ${JSON.stringify(lost).slice(0, 300)}; rejected ${JSON.stringify(body.rejected).slice(0, 300)}`,
+    );
     for (const rej of body.rejected) f.check(typeof rej.reason === 'string' && rej.reason.length > 0, `mixed batch #${j}: a rejection without a reason`);
     kept.push({ j, token: body.vid, ids: body.accepted });
   };
@@ -225,12 +329,17 @@ export async function fuzzSoak(server, o) {
   // body over 64 KiB makes the local runtime drop the next requests ("Your worker restarted
   // mid-request", 503), and plain `wrangler dev` exits. Then a request right after it must be fine too.
   for (const method of ['POST', 'PUT']) {
-    const big = await send(`${method} /product/ with a 70 KB body`, `${base}/product/ridgeline-trail-runner`, { method, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(70_000) });
+    const big = await send(`${method} /product/ with a 70 KB body`, `${base}/product/ridgeline-trail-runner`, {
+      method,
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(70_000),
+    });
     if (big) f.check(big.status < 500, `${method} a page with a 70 KB body: ${big.status} ${(await big.text()).slice(0, 200)}`);
     await new Promise((res) => setTimeout(res, 300));
     // A POST: the dev proxy retries GETs itself, which would hide the dropped request.
     const after = await send('POST /_wm/e after the big page body', `${base}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
-    if (after) f.check(after.status < 500, `POST /_wm/e right after ${method}ing a page with a 70 KB body: ${after.status} ${(await after.text()).slice(0, 200)}`);
+    if (after)
+      f.check(after.status < 500, `POST /_wm/e right after ${method}ing a page with a 70 KB body: ${after.status} ${(await after.text()).slice(0, 200)}`);
   }
 
   // One task list: the generated requests with a mixed batch after every 10th.
@@ -255,6 +364,8 @@ export async function fuzzSoak(server, o) {
     // (A mutated event can still be valid: the profile holds exactly what the edge accepted.)
     f.check(profile.events.length === k.ids.length, `mixed batch #${k.j}: profile has ${profile.events.length} events, ${k.ids.length} were accepted`);
   }
-  log(`fuzz: ${done} requests (seed ${o.seed}), ${network} without an answer, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}; ${kept.length} mixed batches kept their valid events`);
+  log(
+    `fuzz: ${done} requests (seed ${o.seed}), ${network} without an answer, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}; ${kept.length} mixed batches kept their valid events`,
+  );
   return { f };
 }

@@ -69,7 +69,7 @@ export async function restartSoak(ctl, o) {
     });
     await sleep(o.trafficMs);
     // Kill while batches are on the wire (waiting at most 5 s for some), not between them.
-    for (const t = Date.now(); inFlight.size < 3 && Date.now() - t < 5_000; ) await sleep(1);
+    for (const t = Date.now(); inFlight.size < 3 && Date.now() - t < 5_000;) await sleep(1);
     stats.inFlightAtKill += inFlight.size;
     log(`restart: round ${round + 1}/${o.rounds}: killing the runtime with ${inFlight.size} batches in flight`);
     crashed = true;
@@ -84,7 +84,10 @@ export async function restartSoak(ctl, o) {
       const profile = await profileOf(base, visitor.token);
       const stored = new Set(profile.events.map((e) => e.id));
       const lost = [...visitor.acked].filter((id) => !stored.has(id));
-      f.check(lost.length === 0, `visitor ${visitor.v}, round ${round + 1}: ${lost.length} acknowledged events lost after the crash, e.g. ${lost.slice(0, 3).join(', ')}`);
+      f.check(
+        lost.length === 0,
+        `visitor ${visitor.v}, round ${round + 1}: ${lost.length} acknowledged events lost after the crash, e.g. ${lost.slice(0, 3).join(', ')}`,
+      );
     }
 
     // The client resends what was not acknowledged, same ids, until the edge answers.

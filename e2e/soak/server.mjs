@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 
-
 /** Where a soak on `port` keeps its state; wiped by `fresh()`. */
 export const stateDir = (port) => `.wrangler/soak-state-${port}`;
 
@@ -23,7 +22,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function healthy(base, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the soak worker exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the soak worker exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     try {
       const res = await fetch(`${base}/_wm/health`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
@@ -43,15 +43,11 @@ async function healthy(base, timeoutMs, child) {
 export async function start(port) {
   const dir = stateDir(port);
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    ['e2e/soak/worker.mjs', `--port=${port}`, `--state=${dir}`],
-    {
-      detached: true, // its own process group: workerd dies with it on kill()
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' },
-    },
-  );
+  const child = spawn(process.execPath, ['e2e/soak/worker.mjs', `--port=${port}`, `--state=${dir}`], {
+    detached: true, // its own process group: workerd dies with it on kill()
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' },
+  });
   // Keep the tail of the output for failure reports; the per-batch log lines are noise otherwise.
   const lines = [];
   const keep = (chunk) => {

@@ -5,15 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import type {
-  Batch,
-  CollectResponse,
-  ErrorResponse,
-  EventType,
-  ProfileExport,
-  StoredEvent,
-  WireEvent,
-} from '../../protocol/wire';
+import type { Batch, CollectResponse, ErrorResponse, EventType, ProfileExport, StoredEvent, WireEvent } from '../../protocol/wire';
 import { COLLECT_PATH, PROFILE_PATH } from '../../protocol/limits';
 
 export const SITE = 'demo';
@@ -34,10 +26,7 @@ export function newId(): string {
 export type ProfileRead = { status: number; profile: ProfileExport | null; text: string };
 
 /** GET /_wm/me?site=demo with the cookies of `request` (page.request shares the page's). */
-export async function readProfile(
-  request: APIRequestContext,
-  headers?: Record<string, string>,
-): Promise<ProfileRead> {
+export async function readProfile(request: APIRequestContext, headers?: Record<string, string>): Promise<ProfileRead> {
   const res = await request.get(PROFILE_URL, headers ? { headers } : {});
   const text = await res.text();
   const profile = res.status() === 200 ? (JSON.parse(text) as ProfileExport) : null;
@@ -60,9 +49,7 @@ export async function waitForProfile(
     if (Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, intervals[Math.min(i, intervals.length - 1)]));
   }
-  throw new Error(
-    `${message} (waited ${timeout} ms); last GET ${PROFILE_URL}: ${last.status} ${last.text.slice(0, 3000)}`,
-  );
+  throw new Error(`${message} (waited ${timeout} ms); last GET ${PROFILE_URL}: ${last.status} ${last.text.slice(0, 3000)}`);
 }
 
 export type StoredOf<T extends EventType> = Extract<StoredEvent, { type: T }>;
@@ -141,9 +128,7 @@ export function watchCollect(context: BrowserContext) {
     /** Every event id seen in any request body, sentinels excluded. */
     sentIds(): Set<string> {
       const ids = new Set<string>();
-      for (const c of calls)
-        for (const e of c.batch?.events ?? [])
-          if (!(e.type === 'track' && e.name.startsWith('sentinel_'))) ids.add(e.id);
+      for (const c of calls) for (const e of c.batch?.events ?? []) if (!(e.type === 'track' && e.name.startsWith('sentinel_'))) ids.add(e.id);
       return ids;
     },
   };

@@ -59,21 +59,42 @@ const part = (value: unknown) => toBase64Url(new TextEncoder().encode(JSON.strin
 async function token(domain: string, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, key = signer.privateKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const head = part({ alg: 'RS256', kid: KID, typ: 'JWT', ...header });
-  const body = part({ aud: [AUD], email: EMAIL, exp: now + 3600, iat: now, nbf: now, iss: domain, type: 'app', identity_nonce: 'x', sub: 'u-1', country: 'NL', ...claims });
+  const body = part({
+    aud: [AUD],
+    email: EMAIL,
+    exp: now + 3600,
+    iat: now,
+    nbf: now,
+    iss: domain,
+    type: 'app',
+    identity_nonce: 'x',
+    sub: 'u-1',
+    country: 'NL',
+    ...claims,
+  });
   const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(`${head}.${body}`));
   return `${head}.${body}.${toBase64Url(new Uint8Array(sig))}`;
 }
 
 type AccessEnv = Env & AccessVars;
 
-async function send(e: AccessEnv, method: string, path: string, init: { jwt?: string; cookie?: string; csrf?: string; body?: unknown; client?: string } = {}): Promise<Response> {
+async function send(
+  e: AccessEnv,
+  method: string,
+  path: string,
+  init: { jwt?: string; cookie?: string; csrf?: string; body?: unknown; client?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { origin: BASE, 'cf-connecting-ip': init.client ?? `203.0.113.${(teams % 250) + 1}` };
   if (init.jwt) headers['cf-access-jwt-assertion'] = init.jwt;
   if (init.cookie) headers.cookie = init.cookie;
   if (init.csrf) headers['x-wm-csrf'] = init.csrf;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${API}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) }), e, ctx);
+  const res = await worker.fetch(
+    new Request(`${API}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) }),
+    e,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -99,7 +120,10 @@ describe('admin API: Cloudflare Access', () => {
     const put = await send(t.env, 'PUT', `/sites/${site}`, { ...s, body: { name: 'Access shop', version: 0, origins: [ORIGIN], consentPolicy: 'opt-out' } });
     expect(put.status).toBe(200);
     // Writes still need the CSRF token, Access or not.
-    expect((await send(t.env, 'PUT', `/sites/${site}`, { cookie: s.cookie, jwt, body: { name: 'x', version: 1, origins: [ORIGIN], consentPolicy: 'opt-out' } })).status).toBe(403);
+    expect(
+      (await send(t.env, 'PUT', `/sites/${site}`, { cookie: s.cookie, jwt, body: { name: 'x', version: 1, origins: [ORIGIN], consentPolicy: 'opt-out' } }))
+        .status,
+    ).toBe(403);
     const audit = await (await send(t.env, 'GET', `/sites/${site}/audit`, s)).json<{ entries: AuditEntry[] }>();
     expect(audit.entries.map((a) => a.who)).toEqual(['marketer@example.com']);
     expect(t.fetched).toEqual([`${t.domain}/cdn-cgi/access/certs`]); // cached across the requests
@@ -157,7 +181,11 @@ describe('admin API: Cloudflare Access', () => {
   it('the Access token alone opens no API route: a session is still needed', async () => {
     const t = team();
     const jwt = await token(t.domain);
-    for (const [method, path] of [['GET', '/sites'], ['GET', '/session'], ['PUT', '/sites/demo']] as const) {
+    for (const [method, path] of [
+      ['GET', '/sites'],
+      ['GET', '/session'],
+      ['PUT', '/sites/demo'],
+    ] as const) {
       const res = await send(t.env, method, path, { jwt, ...(method === 'PUT' ? { body: { version: 1 } } : {}) });
       expect(res.status, `${method} ${path}`).toBe(401);
     }

@@ -18,8 +18,7 @@ async function adminCookie(): Promise<string> {
   return `wm_admin=${cookie}`;
 }
 
-const profile = (cookie: string | null, site: string, id: string) =>
-  SELF.fetch(`${API}/sites/${site}/profiles/${id}`, { headers: cookie ? { cookie } : {} });
+const profile = (cookie: string | null, site: string, id: string) => SELF.fetch(`${API}/sites/${site}/profiles/${id}`, { headers: cookie ? { cookie } : {} });
 
 /** A visitor of the demo site with a pref, a trait and a track event; returns their bare id. */
 async function visitor(): Promise<{ id: string; token: string }> {

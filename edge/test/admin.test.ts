@@ -204,7 +204,11 @@ describe('admin API: sites, segments, slots, messages', () => {
     const noVersion = await call(s, 'PUT', `/sites/${id}`, { name: 'x', origins: [], consentPolicy: 'opt-in' });
     expect(noVersion.status).toBe(400);
     expect((await noVersion.json<ErrorBody>()).issues?.[0]?.path).toBe('baseVersion');
-    const notJson = await SELF.fetch(`${API}/sites/${id}`, { method: 'PUT', headers: { cookie: s.cookie, 'x-wm-csrf': s.csrf, 'content-type': 'application/json' }, body: '{"name":' });
+    const notJson = await SELF.fetch(`${API}/sites/${id}`, {
+      method: 'PUT',
+      headers: { cookie: s.cookie, 'x-wm-csrf': s.csrf, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(notJson.status).toBe(400);
     expect((await notJson.json<ErrorBody>()).error).toMatch(/not valid JSON/);
   });
@@ -232,7 +236,10 @@ describe('admin API: sites, segments, slots, messages', () => {
     const badSlot = await put('/slots/hero', textSlot('nobody', 'Hello'));
     expect(badSlot.status).toBe(400);
     expect((await badSlot.json<ErrorBody>()).issues).toEqual([{ path: 'variants.0.segment', message: 'no segment "nobody"' }]);
-    const unsafe = await put('/slots/hero', { name: 'Hero', variants: [{ segment: 'trail', priority: 1, content: { type: 'link', text: 'x', href: 'javascript:alert(1)' } }] });
+    const unsafe = await put('/slots/hero', {
+      name: 'Hero',
+      variants: [{ segment: 'trail', priority: 1, content: { type: 'link', text: 'x', href: 'javascript:alert(1)' } }],
+    });
     expect((await unsafe.json<ErrorBody>()).issues?.map((i) => i.path)).toEqual(['variants.0.content.href']);
     await ok(await put('/slots/hero', textSlot('trail', 'Hello trail runner')));
 
@@ -247,7 +254,10 @@ describe('admin API: sites, segments, slots, messages', () => {
     // A segment still in use cannot go.
     const inUse = await call(s, 'DELETE', `/sites/${id}/segments/trail?version=${version}`);
     expect(inUse.status).toBe(409);
-    expect(await inUse.json()).toMatchObject({ usedBy: ['slots/hero', 'messages/welcome'], error: expect.stringMatching(/still used by slots\/hero, messages\/welcome/) });
+    expect(await inUse.json()).toMatchObject({
+      usedBy: ['slots/hero', 'messages/welcome'],
+      error: expect.stringMatching(/still used by slots\/hero, messages\/welcome/),
+    });
 
     // Deletes, with ?version= or body baseVersion.
     expect((await call(s, 'DELETE', `/sites/${id}/slots/nope?version=${version}`)).status).toBe(404);
@@ -285,7 +295,10 @@ describe('admin API: sites, segments, slots, messages', () => {
   it('the edge personalizes with what the admin just wrote', async () => {
     const s = await login();
     let { id, version } = await createSite(s);
-    for (const [path, body] of [['/segments/hikers', segment('hiking')], ['/slots/hero', textSlot('hikers', 'Trails are calling')]] as const) {
+    for (const [path, body] of [
+      ['/segments/hikers', segment('hiking')],
+      ['/slots/hero', textSlot('hikers', 'Trails are calling')],
+    ] as const) {
       const res = await call(s, 'PUT', `/sites/${id}${path}`, { ...body, baseVersion: version });
       version = (await res.json<SiteBody>()).version;
     }

@@ -64,7 +64,10 @@ const T0 = Date.UTC(2026, 0, 5);
 const URL_BASE = 'https://shop.example';
 
 let ids = 0;
-type Ev = { type: 'page'; path: string; ref?: string; utm?: Record<string, string> } | { type: 'track'; name: string } | { type: 'identify'; userId: string; traits: Record<string, string> };
+type Ev =
+  | { type: 'page'; path: string; ref?: string; utm?: Record<string, string> }
+  | { type: 'track'; name: string }
+  | { type: 'identify'; userId: string; traits: Record<string, string> };
 function wire(e: Ev, ts: number, sid: string): WireEvent {
   const base = { id: `fx-${(++ids).toString().padStart(8, '0')}`, ts, sid };
   if (e.type === 'page') return { ...base, type: 'page', url: `${URL_BASE}${e.path}`, ...(e.ref ? { ref: e.ref } : {}), ...(e.utm ? { utm: e.utm } : {}) };
@@ -221,9 +224,20 @@ describe('analytics store: paths, sources, retention', () => {
     const today = Math.floor(now / DAY) * DAY;
     await store(site).ingest(
       [
-        batch('r1', 's1', [[T0 + HOUR, page('/')], [T0 + DAY + HOUR, page('/a')], [T0 + 3 * DAY + HOUR, page('/b')]]),
-        batch('r2', 's2', [[T0 + 2 * HOUR, page('/')], [T0 + 2 * DAY + HOUR, page('/')]]),
-        batch('r3', 's3', [[T0 + DAY + 5 * HOUR, track('signup')], [T0 + DAY + 6 * HOUR, page('/')], [T0 + 2 * DAY, page('/x')]]),
+        batch('r1', 's1', [
+          [T0 + HOUR, page('/')],
+          [T0 + DAY + HOUR, page('/a')],
+          [T0 + 3 * DAY + HOUR, page('/b')],
+        ]),
+        batch('r2', 's2', [
+          [T0 + 2 * HOUR, page('/')],
+          [T0 + 2 * DAY + HOUR, page('/')],
+        ]),
+        batch('r3', 's3', [
+          [T0 + DAY + 5 * HOUR, track('signup')],
+          [T0 + DAY + 6 * HOUR, page('/')],
+          [T0 + 2 * DAY, page('/x')],
+        ]),
         batch('r4', 's4', [[now - 1_000, page('/')]]),
       ].map((m) => ({ ...m, site })),
     );
@@ -247,7 +261,12 @@ describe('analytics store: messages, overview, stream, profiles, segment count',
   it('reports message variants with Wilson intervals and lift over the holdout (Newcombe)', async () => {
     const [s, site] = await Promise.all([login(), Promise.resolve(freshSite())]);
     const exposed = (n: number, message: string, variant: string, converted: boolean): AnalyticsMessage =>
-      batch(`m-${message}-${variant}-${n}-${converted}`, 's', [[T0 + n * MIN, page('/')]], [{ message, variant, at: T0 + n * MIN, convertedAt: converted ? T0 + HOUR : null }]);
+      batch(
+        `m-${message}-${variant}-${n}-${converted}`,
+        's',
+        [[T0 + n * MIN, page('/')]],
+        [{ message, variant, at: T0 + n * MIN, convertedAt: converted ? T0 + HOUR : null }],
+      );
     const messages: AnalyticsMessage[] = [
       // promo: variant a 2 of 4 converted, holdout 1 of 4.
       ...[true, true, false, false].map((c, i) => exposed(i, 'promo', 'a', c)),
@@ -282,7 +301,10 @@ describe('analytics store: messages, overview, stream, profiles, segment count',
     const now = Date.now();
     await store(site).ingest(
       [
-        batch('live-x', 'sx', [[now - MIN, page('/a')], [now - MIN + 1, track('add_to_cart')]]),
+        batch('live-x', 'sx', [
+          [now - MIN, page('/a')],
+          [now - MIN + 1, track('add_to_cart')],
+        ]),
         batch('live-y', 'sy', [[now - 3 * MIN, page('/a')]]),
         batch('idle-z', 'sz', [[now - 20 * MIN, page('/b')]]),
         batch('old-w', 'sw', [[now - 2 * DAY, page('/a')]]),
@@ -395,7 +417,18 @@ describe('bandit: the Messages report shows what the bandit does', () => {
   it('adds the split, posteriors, P(best) and publication time to bandit messages only', async () => {
     const [s, site] = await Promise.all([login(), Promise.resolve(freshSite())]);
     const segment = (id: string) => ({ id, name: id, condition: { pref: 'sport', test: { op: 'eq', value: id } } });
-    const message = (id: string, extra: Record<string, unknown>) => ({ id, name: id, type: 'banner' as const, body: 'b', holdout: 10, variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50 }], ...extra });
+    const message = (id: string, extra: Record<string, unknown>) => ({
+      id,
+      name: id,
+      type: 'banner' as const,
+      body: 'b',
+      holdout: 10,
+      variants: [
+        { id: 'a', weight: 50 },
+        { id: 'b', weight: 50 },
+      ],
+      ...extra,
+    });
     await new SiteStore(env.CONFIG).put({
       id: site,
       name: 'Bandit shop',
@@ -403,11 +436,16 @@ describe('bandit: the Messages report shows what the bandit does', () => {
       origins: [URL_BASE],
       consentPolicy: 'opt-out',
       segments: [segment('hikers'), segment('runners')],
-      messages: [message('offer', { bandit: true, goal: { event: 'purchase', withinHours: 24 }, segments: ['hikers', 'runners'] }), message('plain', { goal: { event: 'purchase', withinHours: 24 } })],
+      messages: [
+        message('offer', { bandit: true, goal: { event: 'purchase', withinHours: 24 }, segments: ['hikers', 'runners'] }),
+        message('plain', { goal: { event: 'purchase', withinHours: 24 } }),
+      ],
     });
     const exposed = (i: number, m: string, variant: string): AnalyticsMessage =>
       batch(`bx-${m}-${variant}-${i}`, 's', [[T0 + i * MIN, page('/')]], [{ message: m, variant, at: T0 + i * MIN, convertedAt: null }]);
-    await store(site).ingest([exposed(1, 'offer', 'a'), exposed(2, 'offer', 'b'), exposed(3, 'offer', 'holdout'), exposed(4, 'plain', 'a')].map((m) => ({ ...m, site })));
+    await store(site).ingest(
+      [exposed(1, 'offer', 'a'), exposed(2, 'offer', 'b'), exposed(3, 'offer', 'holdout'), exposed(4, 'plain', 'a')].map((m) => ({ ...m, site })),
+    );
     // A hand-made table: hikers clearly prefer a; runners have no posterior for b yet.
     const table: BanditTable = {
       updatedAt: T0 + HOUR,
@@ -424,13 +462,23 @@ describe('bandit: the Messages report shows what the bandit does', () => {
     const r = await report<MessagesReport>(s, site, 'POST', '/messages', RANGE);
     const offer = r.messages.find((m) => m.message === 'offer');
     // The usual columns are unchanged.
-    expect(offer?.variants.map((v) => [v.variant, v.exposed])).toEqual([['a', 1], ['b', 1]]);
+    expect(offer?.variants.map((v) => [v.variant, v.exposed])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
     expect(offer?.bandit?.updatedAt).toBe(T0 + HOUR);
     expect(offer?.bandit?.holdout).toBe(10);
-    expect(offer?.bandit?.segments.map((x) => [x.segment, x.from])).toEqual([['*', 'own'], ['hikers', 'own'], ['runners', 'all']]);
+    expect(offer?.bandit?.segments.map((x) => [x.segment, x.from])).toEqual([
+      ['*', 'own'],
+      ['hikers', 'own'],
+      ['runners', 'all'],
+    ]);
     const [all, hikers, runners] = offer!.bandit!.segments;
     expect(all!.variants.map((v) => v.share)).toEqual([0.25, 0.75]);
-    expect(all!.variants.map((v) => v.posterior)).toEqual([{ alpha: 3, beta: 9 }, { alpha: 9, beta: 3 }]);
+    expect(all!.variants.map((v) => v.posterior)).toEqual([
+      { alpha: 3, beta: 9 },
+      { alpha: 9, beta: 3 },
+    ]);
     expect(all!.variants[1]!.probabilityBest).toBeGreaterThan(0.9);
     expect(hikers!.variants.map((v) => v.share)).toEqual([0.99, 0.01]);
     expect(hikers!.variants[0]!.probabilityBest).toBeGreaterThan(0.99);

@@ -94,10 +94,7 @@ describe('POST /_wm/e', () => {
   });
 
   it('on an opt-in site stores nothing until a consent event grants analytics, and forgets on denial', async () => {
-    await env.CONFIG.put(
-      'site:optin',
-      JSON.stringify({ id: 'optin', name: 'Opt-in shop', version: 1, origins: [ORIGIN], consentPolicy: 'opt-in' }),
-    );
+    await env.CONFIG.put('site:optin', JSON.stringify({ id: 'optin', name: 'Opt-in shop', version: 1, origins: [ORIGIN], consentPolicy: 'opt-in' }));
     const pending = await post([makeEvent()], { site: 'optin' });
     expect(await pending.json<CollectResponse>()).toMatchObject({ accepted: [], notStored: 'consent' });
 

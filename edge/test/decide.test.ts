@@ -101,10 +101,7 @@ describe('in-app messages on the collect response', () => {
   it('a visitor who left a full cart gets the cart reminder on return, once per cap, with a stable variant', async () => {
     // Carted 40 minutes ago, then nothing: idle past the 30 minutes of the "cart-left" segment.
     const carted = Date.now() - 40 * 60_000;
-    const res = await post([
-      page('/product/ridgeline-trail-runner'),
-      makeEvent({ name: 'add_to_cart', ts: carted }),
-    ]);
+    const res = await post([page('/product/ridgeline-trail-runner'), makeEvent({ name: 'add_to_cart', ts: carted })]);
     const cookie = visitorCookie(res);
     // On a product page the reminder is not shown (home page only); the exit survey is.
     expect(messages((await res.json<CollectResponse>()).decisions).map((m) => m.id)).toEqual(['training-survey']);

@@ -15,7 +15,21 @@ const rng = seededRandom;
 type Random = ReturnType<typeof rng>;
 const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
-const STRINGS = ['', 'a', 'demo', '../etc/passwd', '<script>alert(1)</script>', 'javascript:alert(1)', '\u0000', '\ud800', '😀', 'x'.repeat(5_000), 'NaN', '__proto__', 'constructor'];
+const STRINGS = [
+  '',
+  'a',
+  'demo',
+  '../etc/passwd',
+  '<script>alert(1)</script>',
+  'javascript:alert(1)',
+  '\u0000',
+  '\ud800',
+  '😀',
+  'x'.repeat(5_000),
+  'NaN',
+  '__proto__',
+  'constructor',
+];
 /** What an HTTP client can put in a header value (printable ASCII). */
 const HEADER_STRINGS = STRINGS.filter((x) => /^[\x20-\x7e]*$/.test(x));
 /** What can be percent-encoded into a URL (no lone surrogates). */
@@ -104,7 +118,11 @@ describe('fuzz: no input makes the edge fail', { timeout: 120_000 }, () => {
       const good = Array.from({ length: 1 + Math.floor(r() * 3) }, () => makeEvent());
       const bad = Array.from({ length: 1 + Math.floor(r() * 3) }, () => value(r, 3));
       const events = [...good, ...bad].sort(() => r() - 0.5);
-      const res = await SELF.fetch(`${BASE}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ site: 'demo', events }) });
+      const res = await SELF.fetch(`${BASE}/_wm/e`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ site: 'demo', events }),
+      });
       expect(res.status).toBe(200);
       const answer = (await res.json()) as CollectResponse;
       const kept = new Set([...answer.accepted, ...answer.duplicates]);
@@ -115,13 +133,14 @@ describe('fuzz: no input makes the edge fail', { timeout: 120_000 }, () => {
 
   it('GET /_wm/decide, GET and DELETE /_wm/me, OPTIONS and unknown /_wm/ paths with generated queries and headers', async () => {
     const r = rng(42);
-    const encode = (v: unknown) => encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+    const encode = (v: unknown) => encodeURIComponent(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
     for (let i = 0; i < 120; i++) {
       const path = pick(r, ['/_wm/decide', '/_wm/me', '/_wm/me', '/_wm/e', '/_wm/health', `/_wm/${encode(pick(r, URL_STRINGS))}`]);
       const method = pick(r, ['GET', 'DELETE', 'OPTIONS', 'PUT', 'GET']);
       const query = `?site=${encode(pick(r, ['demo', ...URL_STRINGS]))}&url=${encode(pick(r, [`${ORIGIN}/`, ...URL_STRINGS]))}`;
       const headers: Record<string, string> = {};
-      if (r() < 0.5) headers.authorization = pick(r, ['Bearer ', `Bearer ${pick(r, HEADER_STRINGS)}`, 'Basic abc', `Bearer ${'A'.repeat(22)}.${'B'.repeat(22)}`]);
+      if (r() < 0.5)
+        headers.authorization = pick(r, ['Bearer ', `Bearer ${pick(r, HEADER_STRINGS)}`, 'Basic abc', `Bearer ${'A'.repeat(22)}.${'B'.repeat(22)}`]);
       if (r() < 0.3) headers.cookie = `wm_vid=${encodeURIComponent(pick(r, URL_STRINGS))}; wm_optout=${pick(r, ['1', 'x'])}`;
       if (r() < 0.3) headers.origin = pick(r, [ORIGIN, 'https://evil.example']);
       const res = await SELF.fetch(`${BASE}${path}${query}`, { method, headers });
@@ -138,7 +157,12 @@ describe('fuzz: no input makes the edge fail', { timeout: 120_000 }, () => {
     };
     const bodies: (string | Uint8Array)[] = [];
     for (const n of [100, 1_000, 5_000, 10_000]) {
-      bodies.push(deepArray(n), deepObject(n), `{"site":"demo","events":[${event(deepArray(n))}]}`, `{"site":"demo","events":[${event(deepObject(Math.min(n, 5_000)))}]}`);
+      bodies.push(
+        deepArray(n),
+        deepObject(n),
+        `{"site":"demo","events":[${event(deepArray(n))}]}`,
+        `{"site":"demo","events":[${event(deepObject(Math.min(n, 5_000)))}]}`,
+      );
     }
     for (const [i, body] of bodies.entries()) {
       const res = await SELF.fetch(`${BASE}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: ORIGIN }, body });
@@ -155,7 +179,11 @@ describe('fuzz: no input makes the edge fail', { timeout: 120_000 }, () => {
       }
     }
     for (const body of [deepObject(10_000), deepArray(10_000), Uint8Array.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])]) {
-      const res = await SELF.fetch(`${BASE}/_wm/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.77' }, body });
+      const res = await SELF.fetch(`${BASE}/_wm/admin/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.77' },
+        body,
+      });
       await expectReasoned(res, 'admin login');
     }
   });

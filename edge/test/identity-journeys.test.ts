@@ -122,7 +122,9 @@ describe('journeys move to the golden record on identify', () => {
     await send(siteId, [identify(user)], laptop.cookie);
     const outbox = () =>
       runInDurableObject(golden(siteId, user), (_i, state) =>
-        state.storage.sql.exec<{ id: string; status: string; attempts: number }>('SELECT id, status, attempts FROM webhook_outbox ORDER BY created_at, id').toArray(),
+        state.storage.sql
+          .exec<{ id: string; status: string; attempts: number }>('SELECT id, status, attempts FROM webhook_outbox ORDER BY created_at, id')
+          .toArray(),
       );
     expect((await outbox()).find((d) => d.id === pending.id)).toMatchObject({ status: 'pending', attempts: 1 });
     // The journey already active in the golden record (the phone's run) wins over the laptop's.
@@ -147,7 +149,13 @@ describe('journeys move to the golden record on identify', () => {
   it('handed-over segment entries are not new entries for the golden record’s journeys', async () => {
     // Enters on a segment and leaves at once; may enter again after an exit. A handed-over entry
     // taken for a new one would start a second run.
-    const welcome: JourneyInput = { id: 'welcome', name: 'Welcome', entry: { segmentEntered: 'browsers' }, reentry: 'after-exit', steps: [{ id: 'out', kind: 'exit' }] };
+    const welcome: JourneyInput = {
+      id: 'welcome',
+      name: 'Welcome',
+      entry: { segmentEntered: 'browsers' },
+      reentry: 'after-exit',
+      steps: [{ id: 'out', kind: 'exit' }],
+    };
     const siteId = await site({
       segments: [
         { id: 'never', name: 'Nobody', condition: { trait: 'nobody', test: { op: 'eq', value: 'x' } } },

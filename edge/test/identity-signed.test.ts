@@ -18,7 +18,14 @@ const secret = (): string => {
 /** A fresh site in KV (the edge's 5 s config cache never sees an older one). */
 async function site(identity?: SiteConfigInput['identity']): Promise<string> {
   const id = `sig-${Date.now().toString(36)}-${++sites}`;
-  const config: SiteConfigInput = { id, name: 'Signed identify test', version: 1, origins: [ORIGIN], consentPolicy: 'opt-out', ...(identity ? { identity } : {}) };
+  const config: SiteConfigInput = {
+    id,
+    name: 'Signed identify test',
+    version: 1,
+    origins: [ORIGIN],
+    consentPolicy: 'opt-out',
+    ...(identity ? { identity } : {}),
+  };
   await env.CONFIG.put(`site:${id}`, JSON.stringify(config));
   return id;
 }
@@ -26,7 +33,8 @@ async function site(identity?: SiteConfigInput['identity']): Promise<string> {
 const page = () => makeEvent({ type: 'page', name: undefined, props: undefined, url: `${ORIGIN}/`, ref: '' });
 const identify = (userId: string, traits: Record<string, PropValue> = {}) => makeEvent({ type: 'identify', name: undefined, props: undefined, userId, traits });
 /** What the site's server hands the page: "<userId>.<sig>". */
-const signed = async (siteId: string, userId: string, keySite = siteId) => `${userId}.${await signUserId(await identifyKey(secret(), keySite), siteId, userId)}`;
+const signed = async (siteId: string, userId: string, keySite = siteId) =>
+  `${userId}.${await signUserId(await identifyKey(secret(), keySite), siteId, userId)}`;
 
 async function send(siteId: string, events: unknown[], cookie?: string) {
   const res = await post(events, { site: siteId, ...(cookie ? { cookie } : {}) });
@@ -62,7 +70,11 @@ describe('signed identify', () => {
     const other = await site({ requireSignedUserId: true });
     const user = newUser();
     const good = await signed(siteId, user);
-    const forged = `${user}.${good.slice(good.lastIndexOf('.') + 1).split('').reverse().join('')}`;
+    const forged = `${user}.${good
+      .slice(good.lastIndexOf('.') + 1)
+      .split('')
+      .reverse()
+      .join('')}`;
     const otherSite = await signed(siteId, user, other);
     const otherUser = `${newUser()}.${good.slice(good.lastIndexOf('.') + 1)}`;
     for (const claim of [user, forged, otherSite, otherUser]) {
@@ -78,7 +90,10 @@ describe('signed identify', () => {
     // A batch of nothing but a refused identify is refused whole, like any batch without a good event.
     const res = await post([identify(user)], { site: siteId });
     expect(res.status).toBe(400);
-    expect(await res.json<ErrorResponse>()).toMatchObject({ error: 'every event in the batch was rejected', rejected: [{ index: 0, reason: expect.stringMatching(/requires a signed identify/) }] });
+    expect(await res.json<ErrorResponse>()).toMatchObject({
+      error: 'every event in the batch was rejected',
+      rejected: [{ index: 0, reason: expect.stringMatching(/requires a signed identify/) }],
+    });
   });
 
   it('not required: an unsigned identify works as before, and a signed one is still verified and stripped', async () => {

@@ -91,7 +91,10 @@ describe('identify links devices into one golden record', () => {
       const count = (table: string) => sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
       return {
         rows: ['events', 'traits', 'prefs', 'consent', 'segments', 'segment_log', 'exposures'].map(count),
-        meta: sql.exec<{ key: string }>('SELECT key FROM meta ORDER BY key').toArray().map((r) => r.key),
+        meta: sql
+          .exec<{ key: string }>('SELECT key FROM meta ORDER BY key')
+          .toArray()
+          .map((r) => r.key),
       };
     });
     expect(left.rows).toEqual([0, 0, 0, 0, 0, 0, 0]);
@@ -106,7 +109,10 @@ describe('identify links devices into one golden record', () => {
     const user = newUser();
     const a = await device([page('/'), identify(user, { plan: 'pro' })]);
     const meta = await runInDurableObject(browserProfile(a.id), (_i, state) =>
-      state.storage.sql.exec<{ key: string }>('SELECT key FROM meta ORDER BY key').toArray().map((r) => r.key),
+      state.storage.sql
+        .exec<{ key: string }>('SELECT key FROM meta ORDER BY key')
+        .toArray()
+        .map((r) => r.key),
     );
     expect(meta).toContain('linked_record');
     expect(meta).not.toContain('user_id');
@@ -144,8 +150,9 @@ describe('identify links devices into one golden record', () => {
     });
     const generation = await record.link('demo', user, a.id, handover, []);
     expect(await record.link('demo', user, a.id, handover, [])).toBe(generation);
-    const log = await runInDurableObject(record, (_i, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM segment_log WHERE at = 1").one().n,
+    const log = await runInDurableObject(
+      record,
+      (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM segment_log WHERE at = 1').one().n,
     );
     expect(log).toBe(1);
     const merged = await exportOf(a.cookie);
@@ -266,7 +273,8 @@ describe('identify links devices into one golden record', () => {
 
 /** A golden record's generation, read as a linked browser would hold it. */
 async function generationOf(userId: string): Promise<string> {
-  return runInDurableObject(golden(userId), (_i, state) =>
-    state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'golden_generation'").one().value,
+  return runInDurableObject(
+    golden(userId),
+    (_i, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'golden_generation'").one().value,
   );
 }

@@ -96,7 +96,13 @@ describe('journeys in the visitor profile', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.url).toBe(HOOK_URL);
     expect(await verifySignature(SECRET, sent[0]?.body ?? '', sent[0]?.headers.get('waymark-signature') ?? null, Date.now())).toEqual({ ok: true });
-    expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({ type: 'journey.step', site: siteId, journey: { id: 'cart' }, step: 'crm', visitor: { id: first.vid } });
+    expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({
+      type: 'journey.step',
+      site: siteId,
+      journey: { id: 'cart' },
+      step: 'crm',
+      visitor: { id: first.vid },
+    });
     const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
     expect(log).toMatchObject([{ outcome: 'delivered', statusCode: 204, attempt: 1, journey: 'cart', step: 'crm' }]);
   });
@@ -123,7 +129,17 @@ describe('journeys in the visitor profile', () => {
 
   it('the goal exits at any step and cancels a pending grant', async () => {
     receiver(204);
-    const siteId = await site({ journeys: [{ ...cartJourney, steps: [{ id: 'remind', kind: 'message', message: 'reminder' }, { id: 'w', kind: 'wait', minutes: 60 }] }] });
+    const siteId = await site({
+      journeys: [
+        {
+          ...cartJourney,
+          steps: [
+            { id: 'remind', kind: 'message', message: 'reminder' },
+            { id: 'w', kind: 'wait', minutes: 60 },
+          ],
+        },
+      ],
+    });
     const v = await visit(siteId, [track('add_to_cart')]);
     // The message step runs at entry, so the reminder shows on this very response.
     expect(reminderShown(v.body)).toBe(true);
@@ -212,13 +228,16 @@ describe('webhook deliveries', () => {
     expect(sent.map((s) => s.headers.get('waymark-attempt'))).toEqual(['1', '2', '3', '4', '5', '6']);
     // One delivery id across retries: receivers deduplicate on it.
     expect(new Set(sent.map((s) => s.headers.get('waymark-delivery'))).size).toBe(1);
-    const status = await runInDurableObject(v.stub, (_i, state) => state.storage.sql.exec<{ status: string }>('SELECT status FROM webhook_outbox').one().status);
+    const status = await runInDurableObject(
+      v.stub,
+      (_i, state) => state.storage.sql.exec<{ status: string }>('SELECT status FROM webhook_outbox').one().status,
+    );
     expect(status).toBe('dead');
     const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
     expect(log.map((l) => l.outcome)).toEqual(['dead', 'retry', 'retry', 'retry', 'retry', 'retry']);
     expect(log[0]?.error).toMatch(/HTTP 503; gave up after 6 attempts/);
     // Nothing more is scheduled for it.
-    await runInDurableObject(v.stub, (_i, state) => state.storage.sql.exec("UPDATE webhook_outbox SET next_at = 0"));
+    await runInDurableObject(v.stub, (_i, state) => state.storage.sql.exec('UPDATE webhook_outbox SET next_at = 0'));
     await runDurableObjectAlarm(v.stub);
     expect(sent).toHaveLength(6);
   });
@@ -267,7 +286,14 @@ describe('admin API: journeys and webhooks', () => {
       headers: { origin: BASE, cookie: s.cookie, 'x-wm-csrf': s.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-  type Body = { site?: { webhooks: Record<string, unknown>[]; version: number }; item?: Record<string, unknown>; version: number; error?: string; issues?: { path: string; message: string }[]; usedBy?: string[] };
+  type Body = {
+    site?: { webhooks: Record<string, unknown>[]; version: number };
+    item?: Record<string, unknown>;
+    version: number;
+    error?: string;
+    issues?: { path: string; message: string }[];
+    usedBy?: string[];
+  };
 
   it('webhook secrets are write-only; an update without one keeps it', async () => {
     const s = await login();
@@ -301,14 +327,25 @@ describe('admin API: journeys and webhooks', () => {
     expect(res.status).toBe(400);
     const issues = (await res.json<Body>()).issues ?? [];
     expect(issues).toEqual(expect.arrayContaining([{ path: 'steps', message: expect.stringMatching(/"a" → "b" → "a" loop without a wait/) }]));
-    res = await call(s, 'PUT', `/sites/${id}/journeys/cart?version=${version}`, { name: 'Cart', entry: { segmentEntered: 'ghost' }, steps: [{ id: 'a', kind: 'message', message: 'nope' }] });
+    res = await call(s, 'PUT', `/sites/${id}/journeys/cart?version=${version}`, {
+      name: 'Cart',
+      entry: { segmentEntered: 'ghost' },
+      steps: [{ id: 'a', kind: 'message', message: 'nope' }],
+    });
     expect((await res.json<Body>()).issues).toEqual(
       expect.arrayContaining([
         { path: 'entry.segmentEntered', message: 'no segment "ghost"' },
         { path: 'steps.0.message', message: 'no message "nope"' },
       ]),
     );
-    res = await call(s, 'PUT', `/sites/${id}/journeys/cart?version=${version}`, { name: 'Cart', entry: { event: 'add_to_cart' }, steps: [{ id: 'w', kind: 'wait', minutes: 60 }, { id: 'b', kind: 'webhook', webhook: 'crm' }] });
+    res = await call(s, 'PUT', `/sites/${id}/journeys/cart?version=${version}`, {
+      name: 'Cart',
+      entry: { event: 'add_to_cart' },
+      steps: [
+        { id: 'w', kind: 'wait', minutes: 60 },
+        { id: 'b', kind: 'webhook', webhook: 'crm' },
+      ],
+    });
     expect(res.status).toBe(200);
     version = (await res.json<Body>()).version;
     // A webhook a journey uses cannot be deleted.

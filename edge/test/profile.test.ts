@@ -76,7 +76,9 @@ describe('GET /_wm/me and DELETE /_wm/me', () => {
     const left = await runInDurableObject(stub, async (_instance, state) => ({
       keys: [...(await state.storage.list()).keys()],
       tables: state.storage.sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        )
         .toArray()
         .map((r) => r.name),
     }));
@@ -114,7 +116,10 @@ describe('profile storage migrations', () => {
     const profile = JSON.parse(json ?? 'null') as ProfileExport;
     expect(profile).toMatchObject({ eventCount: 1, prefs: { sport: 'hiking' }, segments: [], messages: [] });
     const versions = await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version ORDER BY version').toArray().map((r) => r.version),
+      state.storage.sql
+        .exec<{ version: number }>('SELECT version FROM schema_version ORDER BY version')
+        .toArray()
+        .map((r) => r.version),
     );
     expect(versions).toEqual(MIGRATIONS.map((_sql, i) => i + 1));
   });

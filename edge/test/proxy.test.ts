@@ -168,7 +168,10 @@ describe('pageAsksOptIn (read ahead to the first snippet tag)', () => {
   });
 
   it('obeys the first snippet tag, as the snippet does, and ignores one in a comment', async () => {
-    const first = ['<html><head><script src="/_wm/wm.js" data-site="a"></script></head><body>', '<script src="/_wm/wm.js" data-consent="opt-in"></script></body></html>'];
+    const first = [
+      '<html><head><script src="/_wm/wm.js" data-site="a"></script></head><body>',
+      '<script src="/_wm/wm.js" data-consent="opt-in"></script></body></html>',
+    ];
     expect((await pageAsksOptIn(chunked(first))).optIn).toBe(false);
     const commented = ['<html><head><!-- <script src="/_wm/wm.js" data-consent="opt-in"></script> --></head><body><p>x</p></body></html>'];
     expect((await pageAsksOptIn(chunked(commented))).optIn).toBe(false);
@@ -262,7 +265,12 @@ describe('proxy route with an https upstream', () => {
   it('personalizes a 200 HTML page: snippet once, private, no validators, the origin’s cookie kept', async () => {
     const site = await proxiedSite();
     mockUpstream(() =>
-      html(PAGE, { 'cache-control': 'public, s-maxage=600', etag: '"v1"', 'last-modified': 'Mon, 23 Nov 2026 10:00:00 GMT', 'set-cookie': 'session=abc; Path=/' }),
+      html(PAGE, {
+        'cache-control': 'public, s-maxage=600',
+        etag: '"v1"',
+        'last-modified': 'Mon, 23 Nov 2026 10:00:00 GMT',
+        'set-cookie': 'session=abc; Path=/',
+      }),
     );
     const res = await page(site, '/');
     expect(res.status).toBe(200);
@@ -371,7 +379,10 @@ describe('proxy route with an https upstream', () => {
 
   it('sets no cookie on an opt-out site when the page’s opt-in tag sits at the end of <body>', async () => {
     const site = await proxiedSite();
-    const late = PAGE.replace('</body>', `${'<p>long page</p>'.repeat(2_000)}<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script></body>`);
+    const late = PAGE.replace(
+      '</body>',
+      `${'<p>long page</p>'.repeat(2_000)}<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script></body>`,
+    );
     mockUpstream(() => html(late));
     const res = await page(site, '/fixtures/opt-in-late');
     expect(visitorSetCookie(res)).toBeUndefined();
@@ -401,7 +412,10 @@ describe('proxy route with an https upstream', () => {
 });
 
 function visitorSetCookie(res: Response): string | undefined {
-  return res.headers.getSetCookie().map((c) => /^wm_vid=([^;]+)/.exec(c)?.[1]).find(Boolean);
+  return res.headers
+    .getSetCookie()
+    .map((c) => /^wm_vid=([^;]+)/.exec(c)?.[1])
+    .find(Boolean);
 }
 
 // ---- The demo: WM_PROXY_SITE = "demo" (wrangler.toml) with upstream "assets", through SELF. ----

@@ -16,8 +16,7 @@ const KEY = 'wm_consent';
 export let choice = json<ConsentState>(ls(KEY));
 
 /** Where a page starts: an explicit choice wins, then the opt-in policy, then Global Privacy Control. */
-export const decide = (optIn: boolean): State =>
-  choice ? (choice.analytics ? GRANT : DENY) : optIn ? WAIT : navigator.globalPrivacyControl ? DENY : GRANT;
+export const decide = (optIn: boolean): State => (choice ? (choice.analytics ? GRANT : DENY) : optIn ? WAIT : navigator.globalPrivacyControl ? DENY : GRANT);
 
 /** Remember an explicit choice (only ever called on the visitor's own decision); returns the new state. */
 export function choose(c: unknown): State {

@@ -28,5 +28,7 @@ export const page = (p?: unknown): Fields => ({ props: plain<Props>(p), ref: doc
 /** The complete event, or undefined when the fields make no valid event. */
 export function make(type: WireEvent['type'], fields: Fields, s: Session): WireEvent | undefined {
   // Page events carry the session's UTM (undefined: JSON drops the key, the schema allows that).
-  return (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields, utm: type == 'page' ? s.u : undefined } as WireEvent);
+  return (
+    (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields, utm: type == 'page' ? s.u : undefined } as WireEvent)
+  );
 }

@@ -11,8 +11,7 @@ export type Field = { type: string; name: string; id: string; value: string; che
  *   token, since they may follow "section-x billing"; a name or id starting "cc-" is excluded too;
  * - names/ids (and autofill values) matching card|cc-?num|cvc|cvv|iban|ssn|passw|secret|token.
  */
-const SECRET =
-  /<(hidden|file|submit|button|reset|image)>|\s(cc-|one-time-code)|card|cc-?num|cvc|cvv|iban|ssn|passw|secret|token/i;
+const SECRET = /<(hidden|file|submit|button|reset|image)>|\s(cc-|one-time-code)|card|cc-?num|cvc|cvv|iban|ssn|passw|secret|token/i;
 
 export const fieldOk = (f: Field): boolean => !SECRET.test(`<${f.type}> ${f.autocomplete} ${f.name} ${f.id}`);
 
@@ -31,6 +30,10 @@ export function formFields(els: readonly Field[]): Record<string, PrefValue> {
   const out: Record<string, PrefValue> = {};
   const key = (f: Field) => f.name || f.id;
   for (const f of els)
-    if (key(f) && fieldOk(f) && (f.type != 'radio' || f.checked)) out[key(f)] = fieldValue(f, els.filter((g) => key(g) == key(f)));
+    if (key(f) && fieldOk(f) && (f.type != 'radio' || f.checked))
+      out[key(f)] = fieldValue(
+        f,
+        els.filter((g) => key(g) == key(f)),
+      );
   return out;
 }

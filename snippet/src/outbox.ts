@@ -32,8 +32,7 @@ export const persist = (e: WireEvent): unknown => write((s) => s.put(e, e.id));
  * What to send: everything IndexedDB holds (this page's puts are queued before this read), or
  * the memory copy when IndexedDB is unusable.
  */
-export const pending = (): Promise<WireEvent[]> =>
-  io(() => idb('readonly', (s) => promisifyRequest<WireEvent[]>(s.getAll()))).then((all) => all || mem);
+export const pending = (): Promise<WireEvent[]> => io(() => idb('readonly', (s) => promisifyRequest<WireEvent[]>(s.getAll()))).then((all) => all || mem);
 
 /** Acknowledged (or refused for good): forget these ids. */
 export function ack(ids: string[]): void {

@@ -13,6 +13,5 @@ describe('routeKey: what counts as a new page view', () => {
   it('query-only changes do not', () => expect(changed('https://s.example/a?x=1', 'https://s.example/a?x=2')).toBe(false));
   it('hash changes do not by default', () => expect(changed('https://s.example/a#/x', 'https://s.example/a#/y')).toBe(false));
   it('hash routes count with data-spa="hash"', () => expect(changed('https://s.example/#/x', 'https://s.example/#/y', true)).toBe(true));
-  it('a query inside the hash route does not', () =>
-    expect(changed('https://s.example/#/x?a=1', 'https://s.example/#/x?a=2', true)).toBe(false));
+  it('a query inside the hash route does not', () => expect(changed('https://s.example/#/x?a=1', 'https://s.example/#/x?a=2', true)).toBe(false));
 });

@@ -17,9 +17,8 @@ const seen = (s: Partial<Seen> = {}): Seen => ({ ms: 0, scroll: 0, exit: false, 
 const ids = (l: MessageDecision[]) => l.map((m) => m.id);
 
 describe('safeHref: only links that cannot run script or leave through a protocol-relative URL', () => {
-  it.each(['https://shop.example/x', 'http://a.b', 'HTTPS://A.B', '/category/running', '/', 'mailto:a@b.c', 'tel:+15551234', 'MAILTO:x@y'])(
-    'allows %s',
-    (h) => expect(safeHref(h)).toBe(true),
+  it.each(['https://shop.example/x', 'http://a.b', 'HTTPS://A.B', '/category/running', '/', 'mailto:a@b.c', 'tel:+15551234', 'MAILTO:x@y'])('allows %s', (h) =>
+    expect(safeHref(h)).toBe(true),
   );
   it.each([
     'javascript:alert(1)',

@@ -9,7 +9,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { IssueList, Loading } from '../ui';
 
-
 type FrameProps = {
   title: string;
   sub?: ComponentChildren;
@@ -47,7 +46,11 @@ export function ChartFrame(p: FrameProps) {
     p.children
   );
   return (
-    <section class={`card chart-card${p.busy ? ' busy' : ''}${p.class ? ' ' + p.class : ''}`} aria-label={p.title} aria-busy={p.loading || p.busy ? 'true' : 'false'}>
+    <section
+      class={`card chart-card${p.busy ? ' busy' : ''}${p.class ? ' ' + p.class : ''}`}
+      aria-label={p.title}
+      aria-busy={p.loading || p.busy ? 'true' : 'false'}
+    >
       <div class="section-head">
         <div>
           <h2>{p.title}</h2>

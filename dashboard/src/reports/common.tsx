@@ -115,7 +115,19 @@ export function frameState(report: Report<unknown>, data: unknown, ready = true)
 }
 
 /** A labelled select in a report's controls row; `options` are [value, label] pairs. */
-export function InlineSelect<T extends string | number>({ id, label, value, options, onChange }: { id: string; label: string; value: T; options: readonly (readonly [T, string])[]; onChange: (v: T) => void }) {
+export function InlineSelect<T extends string | number>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (v: T) => void;
+}) {
   return (
     <div class="field inline">
       <label for={id}>{label}</label>
@@ -196,10 +208,26 @@ export function SuggestionLists({ s, prefix }: { s: Suggestions; prefix: string 
 }
 
 /** Kind (event / page) and value of one step, labelled `label` for assistive technology. */
-export function StepInput({ label, draft, onChange, listPrefix, problem }: { label: string; draft: StepDraft; onChange: (d: StepDraft) => void; listPrefix: string; problem?: string | undefined }) {
+export function StepInput({
+  label,
+  draft,
+  onChange,
+  listPrefix,
+  problem,
+}: {
+  label: string;
+  draft: StepDraft;
+  onChange: (d: StepDraft) => void;
+  listPrefix: string;
+  problem?: string | undefined;
+}) {
   return (
     <span class="step-input">
-      <select aria-label={`${label}: kind`} value={draft.kind} onChange={(e) => onChange({ ...draft, kind: e.currentTarget.value === 'page' ? 'page' : 'event' })}>
+      <select
+        aria-label={`${label}: kind`}
+        value={draft.kind}
+        onChange={(e) => onChange({ ...draft, kind: e.currentTarget.value === 'page' ? 'page' : 'event' })}
+      >
         <option value="event">Event</option>
         <option value="page">Page</option>
       </select>

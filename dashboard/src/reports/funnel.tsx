@@ -8,7 +8,24 @@ import type { SiteConfig } from '../api';
 import { BarChart } from '../charts/bar';
 import { fmtDuration, fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
-import { frameState, isRangeId, isRecord, isStepDraft, InlineSelect, RangeField, rangeFrom, StepInput, stepName, SuggestionLists, toStep, useReport, usePersisted, useSuggestions, type RangeId, type StepDraft } from './common';
+import {
+  frameState,
+  isRangeId,
+  isRecord,
+  isStepDraft,
+  InlineSelect,
+  RangeField,
+  rangeFrom,
+  StepInput,
+  stepName,
+  SuggestionLists,
+  toStep,
+  useReport,
+  usePersisted,
+  useSuggestions,
+  type RangeId,
+  type StepDraft,
+} from './common';
 import { reportsApi } from './api';
 
 const WINDOWS = [
@@ -32,7 +49,12 @@ const DEFAULTS: Inputs = {
   window: '1d',
 };
 const isInputs = (v: unknown): v is Inputs =>
-  isRecord(v) && Array.isArray(v['steps']) && v['steps'].every(isStepDraft) && v['steps'].length >= 2 && isRangeId(v['range']) && WINDOWS.some((w) => w.id === v['window']);
+  isRecord(v) &&
+  Array.isArray(v['steps']) &&
+  v['steps'].every(isStepDraft) &&
+  v['steps'].length >= 2 &&
+  isRangeId(v['range']) &&
+  WINDOWS.some((w) => w.id === v['window']);
 
 export function FunnelReportView({ site }: { site: SiteConfig }) {
   const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-funnel:${site.id}`, DEFAULTS, isInputs);
@@ -75,10 +97,22 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
                   <button type="button" class="btn small ghost" aria-label={`Move step ${i + 1} up`} disabled={i === 0} onClick={() => move(i, -1)}>
                     ↑
                   </button>
-                  <button type="button" class="btn small ghost" aria-label={`Move step ${i + 1} down`} disabled={i === inputs.steps.length - 1} onClick={() => move(i, 1)}>
+                  <button
+                    type="button"
+                    class="btn small ghost"
+                    aria-label={`Move step ${i + 1} down`}
+                    disabled={i === inputs.steps.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
                     ↓
                   </button>
-                  <button type="button" class="btn small ghost" aria-label={`Remove step ${i + 1}`} disabled={inputs.steps.length <= 2} onClick={() => remove(i)}>
+                  <button
+                    type="button"
+                    class="btn small ghost"
+                    aria-label={`Remove step ${i + 1}`}
+                    disabled={inputs.steps.length <= 2}
+                    onClick={() => remove(i)}
+                  >
                     ✕
                   </button>
                 </span>
@@ -92,11 +126,17 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
             Add a step
           </button>
           <RangeField id="funnel-range" value={inputs.range} onChange={(range) => setInputs({ ...inputs, range })} />
-          <InlineSelect id="funnel-window" label="Conversion window" value={inputs.window} options={WINDOWS.map((w) => [w.id, w.label] as const)} onChange={(window) => setInputs({ ...inputs, window })} />
+          <InlineSelect
+            id="funnel-window"
+            label="Conversion window"
+            value={inputs.window}
+            options={WINDOWS.map((w) => [w.id, w.label] as const)}
+            onChange={(window) => setInputs({ ...inputs, window })}
+          />
         </div>
         <p class="hint">
-          A visitor enters at their first step 1 in the range; each later step counts when it happens after the step before and within the conversion window of step 1.
-          Page steps take a path (<code>/cart</code>) or a prefix (<code>/product/*</code>; <code>/*</code> is any page).
+          A visitor enters at their first step 1 in the range; each later step counts when it happens after the step before and within the conversion window of
+          step 1. Page steps take a path (<code>/cart</code>) or a prefix (<code>/product/*</code>; <code>/*</code> is any page).
         </p>
       </section>
 
@@ -107,7 +147,9 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
         {...frameState(report, data, complete)}
         idle={!complete ? 'Fill in every step to see the funnel.' : undefined}
         empty={data && first === 0 ? 'Nobody entered this funnel in the range' : false}
-        emptyHint={<p>No visitor did step 1 ({data?.steps[0] ? stepName(data.steps[0].step) : ''}) in the selected range. Try a longer range or another first step.</p>}
+        emptyHint={
+          <p>No visitor did step 1 ({data?.steps[0] ? stepName(data.steps[0].step) : ''}) in the selected range. Try a longer range or another first step.</p>
+        }
       >
         {data ? <FunnelResult data={data} /> : null}
       </ChartFrame>
@@ -166,7 +208,9 @@ function FunnelResult({ data }: { data: FunnelReport }) {
                 <td class="num">{fmtInt(s.visitors)}</td>
                 <td class="num">{fmtPct(s.conversionFromStart)}</td>
                 <td class="num">{i === 0 ? '–' : fmtPct(s.conversionFromPrevious)}</td>
-                <td class="num">{i === 0 ? '–' : `${fmtInt(s.dropOff)} (${fmtPct(data.steps[i - 1]!.visitors ? s.dropOff / data.steps[i - 1]!.visitors : 0)})`}</td>
+                <td class="num">
+                  {i === 0 ? '–' : `${fmtInt(s.dropOff)} (${fmtPct(data.steps[i - 1]!.visitors ? s.dropOff / data.steps[i - 1]!.visitors : 0)})`}
+                </td>
                 <td class="num">{i === 0 ? '–' : fmtDuration(s.medianMsFromPrevious)}</td>
               </tr>
             ))}

@@ -28,7 +28,12 @@ export function Reports({ site, report }: { site: SiteConfig; report?: string | 
       <PageHeader title={`Reports: ${current.label}`} sub={current.sub} />
       <nav class="subtabs" aria-label="Reports">
         {REPORTS.map((r) => (
-          <a key={r.id} class={`subtab${r.id === current.id ? ' active' : ''}`} href={`#/s/${encodeURIComponent(site.id)}/reports/${r.id}`} aria-current={r.id === current.id ? 'page' : undefined}>
+          <a
+            key={r.id}
+            class={`subtab${r.id === current.id ? ' active' : ''}`}
+            href={`#/s/${encodeURIComponent(site.id)}/reports/${r.id}`}
+            aria-current={r.id === current.id ? 'page' : undefined}
+          >
             {r.label}
           </a>
         ))}

@@ -90,7 +90,11 @@ export function LiveReportView({ site }: { site: SiteConfig }) {
       <ChartFrame
         title="Events per minute"
         what="activity"
-        sub={overview ? `${fmtInt(overview.liveVisitors)} visitors active in the last 5 minutes · ${fmtInt(overview.last24h.events)} events in the last 24 hours` : undefined}
+        sub={
+          overview
+            ? `${fmtInt(overview.liveVisitors)} visitors active in the last 5 minutes · ${fmtInt(overview.last24h.events)} events in the last 24 hours`
+            : undefined
+        }
         loading={!overview && !overviewError}
         error={overviewError}
         empty={overview && !overview.eventsPerMinute.some((p) => p.events) ? 'No events in the last 30 minutes' : false}
@@ -114,13 +118,20 @@ export function LiveReportView({ site }: { site: SiteConfig }) {
                 'Paused: new events are not fetched.'
               ) : (
                 <>
-                  <span class="live-dot" aria-hidden="true" /> Live, checking every {POLL_MS / 1000} s{updated ? ` · last checked ${fmtTime(updated).slice(-8)}` : ''}
+                  <span class="live-dot" aria-hidden="true" /> Live, checking every {POLL_MS / 1000} s
+                  {updated ? ` · last checked ${fmtTime(updated).slice(-8)}` : ''}
                 </>
               )}
             </p>
           </div>
           <div class="actions">
-            <input class="live-filter" aria-label="Filter events by name or path" placeholder="Filter by name or path" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+            <input
+              class="live-filter"
+              aria-label="Filter events by name or path"
+              placeholder="Filter by name or path"
+              value={filter}
+              onInput={(e) => setFilter(e.currentTarget.value)}
+            />
             <button type="button" class="btn small" aria-pressed={paused} onClick={() => setPaused(!paused)}>
               {paused ? 'Resume' : 'Pause'}
             </button>
@@ -128,7 +139,9 @@ export function LiveReportView({ site }: { site: SiteConfig }) {
         </div>
         {error ? <ReportError error={error} /> : null}
         {events === null ? (
-          error ? null : <Loading what="events" />
+          error ? null : (
+            <Loading what="events" />
+          )
         ) : !shown.length ? (
           <div class="state chart-empty">
             <h3>{events.length ? 'No event matches the filter' : 'No events yet'}</h3>

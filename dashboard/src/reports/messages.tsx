@@ -53,8 +53,8 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
           <RangeField id="messages-range" label="First exposure in" value={inputs.range} onChange={(range) => set({ range })} />
         </div>
         <p class="hint">
-          Exposed: visitors whose first exposure to the message (or to its holdout, who saw nothing) was in the range. Converted: of those, visitors who did the message’s goal
-          within its window.
+          Exposed: visitors whose first exposure to the message (or to its holdout, who saw nothing) was in the range. Converted: of those, visitors who did the
+          message’s goal within its window.
           {stat ? (
             <>
               {' '}
@@ -68,15 +68,47 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
       ) : !data ? (
         <ChartFrame title="Messages" what="message results" loading />
       ) : !data.messages.length ? (
-        <ChartFrame title="Messages" what="message results" empty={inputs.message ? 'No exposures of this message in the range' : 'No message exposures in the range'} emptyHint={<p>Results appear once visitors are shown a message (or held out from one). Try a longer range.</p>} />
+        <ChartFrame
+          title="Messages"
+          what="message results"
+          empty={inputs.message ? 'No exposures of this message in the range' : 'No message exposures in the range'}
+          emptyHint={<p>Results appear once visitors are shown a message (or held out from one). Try a longer range.</p>}
+        />
       ) : (
-        data.messages.map((m) => <MessageResult key={m.message} m={m} config={configured.find((c) => c['id'] === m.message)} segmentNames={segmentNames} stat={data.statistic} reload={report.reload} loading={report.loading} busy={report.stale} />)
+        data.messages.map((m) => (
+          <MessageResult
+            key={m.message}
+            m={m}
+            config={configured.find((c) => c['id'] === m.message)}
+            segmentNames={segmentNames}
+            stat={data.statistic}
+            reload={report.reload}
+            loading={report.loading}
+            busy={report.stale}
+          />
+        ))
       )}
     </>
   );
 }
 
-function MessageResult({ m, config, segmentNames, stat, reload, loading, busy }: { m: MessageRow; config: Json | undefined; segmentNames: ReadonlyMap<string, string>; stat: Stat; reload: () => void; loading: boolean; busy: boolean }) {
+function MessageResult({
+  m,
+  config,
+  segmentNames,
+  stat,
+  reload,
+  loading,
+  busy,
+}: {
+  m: MessageRow;
+  config: Json | undefined;
+  segmentNames: ReadonlyMap<string, string>;
+  stat: Stat;
+  reload: () => void;
+  loading: boolean;
+  busy: boolean;
+}) {
   const goal = config?.['goal'] as Json | undefined;
   const name = (config?.['name'] as string | undefined) ?? m.message;
   const words = statisticText(stat);
@@ -142,7 +174,19 @@ function MessageResult({ m, config, segmentNames, stat, reload, loading, busy }:
               · <span class="pill">Bandit on</span>
             </>
           ) : null}
-          {m.holdout ? <> · holdout: {fmtInt(m.holdout.exposed)} {m.holdout.exposed === 1 ? 'visitor' : 'visitors'}</> : hasHoldout ? <> · holdout: nobody in this range</> : <> · <span class="pill muted-pill">no holdout</span></>}
+          {m.holdout ? (
+            <>
+              {' '}
+              · holdout: {fmtInt(m.holdout.exposed)} {m.holdout.exposed === 1 ? 'visitor' : 'visitors'}
+            </>
+          ) : hasHoldout ? (
+            <> · holdout: nobody in this range</>
+          ) : (
+            <>
+              {' '}
+              · <span class="pill muted-pill">no holdout</span>
+            </>
+          )}
         </>
       }
       actions={
@@ -154,12 +198,22 @@ function MessageResult({ m, config, segmentNames, stat, reload, loading, busy }:
       <div class="grid-2 interval-pair">
         <div>
           <h3 class="chart-title">Conversion rate</h3>
-          <IntervalChart rows={rateRows} axis="rate" format={(v) => fmtPct(v, 0)} summary={`Conversion rate per variant of ${name} with ${words.rate}s. ${rateRows.map((r) => r.describe).join(' ')}`} />
+          <IntervalChart
+            rows={rateRows}
+            axis="rate"
+            format={(v) => fmtPct(v, 0)}
+            summary={`Conversion rate per variant of ${name} with ${words.rate}s. ${rateRows.map((r) => r.describe).join(' ')}`}
+          />
         </div>
         <div>
           <h3 class="chart-title">Lift over holdout</h3>
           {liftRows.length ? (
-            <IntervalChart rows={liftRows} axis="signed" format={(v) => fmtPp(v, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)} summary={`Lift over the holdout per variant of ${name} with ${words.lift}s. ${liftRows.map((r) => r.describe).join(' ')}`} />
+            <IntervalChart
+              rows={liftRows}
+              axis="signed"
+              format={(v) => fmtPp(v, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)}
+              summary={`Lift over the holdout per variant of ${name} with ${words.lift}s. ${liftRows.map((r) => r.describe).join(' ')}`}
+            />
           ) : (
             <div class="state chart-empty small">
               <h3>{hasHoldout && m.holdout && m.holdout.exposed > 0 ? 'No variant exposures' : 'No holdout'}</h3>
@@ -226,9 +280,13 @@ function MessageResult({ m, config, segmentNames, stat, reload, loading, busy }:
                     {!v.lift ? (
                       <span class="muted">–</span>
                     ) : verdictOf === 'win' ? (
-                      <span class="badge win" title="The lift interval is above zero: better than the holdout">Better</span>
+                      <span class="badge win" title="The lift interval is above zero: better than the holdout">
+                        Better
+                      </span>
                     ) : verdictOf === 'loss' ? (
-                      <span class="badge loss" title="The lift interval is below zero: worse than the holdout">Worse</span>
+                      <span class="badge loss" title="The lift interval is below zero: worse than the holdout">
+                        Worse
+                      </span>
                     ) : (
                       <span class="muted">Not significant</span>
                     )}
@@ -265,8 +323,9 @@ function BanditSplit({ bandit, name, segmentNames }: { bandit: NonNullable<Messa
     <div class="bandit-split" style={{ marginTop: 'var(--s5)' }}>
       <h3 class="chart-title">Bandit traffic split</h3>
       <p class="hint">
-        Thompson sampling gives each variant its probability of having the best conversion rate (at least 1%), from the posteriors below; the {bandit.holdout}% holdout is kept out of the split.
-        A visitor gets the row of the first of the message’s segments they are in, else “All visitors”. Counts here are all-time, not the report’s range.{' '}
+        Thompson sampling gives each variant its probability of having the best conversion rate (at least 1%), from the posteriors below; the {bandit.holdout}%
+        holdout is kept out of the split. A visitor gets the row of the first of the message’s segments they are in, else “All visitors”. Counts here are
+        all-time, not the report’s range.{' '}
         {bandit.updatedAt === null ? (
           <strong>Not published yet: the configured weights apply until the first exposures are counted (within a minute).</strong>
         ) : (

@@ -54,7 +54,12 @@ describe('regroup', () => {
     conversions,
     conversionRate: visitors ? conversions / visitors : 0,
   });
-  const rows = [row('google', 'cpc', 'fall', 5, 1), row('google', 'cpc', 'spring', 3, 1), row('google', 'organic', null, 4), row('direct', '(none)', null, 9, 2)];
+  const rows = [
+    row('google', 'cpc', 'fall', 5, 1),
+    row('google', 'cpc', 'spring', 3, 1),
+    row('google', 'organic', null, 4),
+    row('direct', '(none)', null, 9, 2),
+  ];
   it('adds up visitors, page views and conversions of the rows that merge', () => {
     expect(regroup(rows, 'source').map((r) => [r.source, r.medium, r.visitors, r.pageViews, r.conversions])).toEqual([
       ['google', null, 12, 24, 2],
@@ -96,8 +101,22 @@ describe('bandit view', () => {
           { variant: 'b', share: 0.75, posterior: { alpha: 9, beta: 3 }, probabilityBest: 0.996 },
         ],
       },
-      { segment: 'runners', from: 'all' as const, variants: [{ variant: 'a', share: 0.25, posterior: { alpha: 2, beta: 3 }, probabilityBest: null }, { variant: 'b', share: 0.75, posterior: null, probabilityBest: null }] },
-      { segment: 'gone', from: 'configured' as const, variants: [{ variant: 'a', share: 0.5, posterior: null, probabilityBest: null }, { variant: 'b', share: 0.5, posterior: null, probabilityBest: null }] },
+      {
+        segment: 'runners',
+        from: 'all' as const,
+        variants: [
+          { variant: 'a', share: 0.25, posterior: { alpha: 2, beta: 3 }, probabilityBest: null },
+          { variant: 'b', share: 0.75, posterior: null, probabilityBest: null },
+        ],
+      },
+      {
+        segment: 'gone',
+        from: 'configured' as const,
+        variants: [
+          { variant: 'a', share: 0.5, posterior: null, probabilityBest: null },
+          { variant: 'b', share: 0.5, posterior: null, probabilityBest: null },
+        ],
+      },
     ],
   };
   it('reads one row per segment with each variant share, P(best) and posterior', () => {
@@ -111,7 +130,10 @@ describe('bandit view', () => {
     expect(v.rows[0]!.note).toBeNull();
     // Borrowed or configured splits name where they come from, and favour nobody.
     expect(v.rows[1]!.note).toMatch(/all-visitors split/);
-    expect(v.rows[1]!.cells.map((c) => [c.best, c.posterior, c.leads])).toEqual([[null, 'Beta(2, 3) · 1 of 3 converted', false], [null, null, false]]);
+    expect(v.rows[1]!.cells.map((c) => [c.best, c.posterior, c.leads])).toEqual([
+      [null, 'Beta(2, 3) · 1 of 3 converted', false],
+      [null, null, false],
+    ]);
     expect(v.rows[2]!.note).toMatch(/configured weights/);
   });
   it('says when nothing is published yet, and how long ago otherwise', () => {

@@ -29,8 +29,7 @@ export function rangeFrom(id: RangeId, now = Date.now()): number {
 
 /** A step as the form holds it (the value may still be empty or invalid while typing). */
 export type StepDraft = { kind: 'event' | 'page'; value: string };
-export const isStepDraft = (v: unknown): v is StepDraft =>
-  isRecord(v) && (v['kind'] === 'event' || v['kind'] === 'page') && typeof v['value'] === 'string';
+export const isStepDraft = (v: unknown): v is StepDraft => isRecord(v) && (v['kind'] === 'event' || v['kind'] === 'page') && typeof v['value'] === 'string';
 
 /** The draft as a query step, or a reason it is not one yet. */
 export function toStep(d: StepDraft): { step: Step } | { problem: string } {
@@ -76,7 +75,15 @@ export function configEvents(config: SiteConfig): string[] {
 }
 
 export type GroupBy = 'source' | 'medium' | 'campaign';
-export type SourceRow = { key: string; source: string; medium: string | null; campaign: string | null; visitors: number; pageViews: number; conversions: number };
+export type SourceRow = {
+  key: string;
+  source: string;
+  medium: string | null;
+  campaign: string | null;
+  visitors: number;
+  pageViews: number;
+  conversions: number;
+};
 
 /**
  * Rows regrouped by the chosen key. Each visitor has one first touch, so visitors (and their page
@@ -86,7 +93,7 @@ export function regroup(rows: SourcesReport['rows'], by: GroupBy): SourceRow[] {
   const out = new Map<string, SourceRow>();
   for (const r of rows) {
     const medium = by === 'source' ? null : r.medium;
-    const campaign = by === 'campaign' ? r.campaign ?? '(none)' : null;
+    const campaign = by === 'campaign' ? (r.campaign ?? '(none)') : null;
     const key = JSON.stringify([r.source, medium, campaign]);
     const cur = out.get(key) ?? { key, source: r.source, medium, campaign, visitors: 0, pageViews: 0, conversions: 0 };
     cur.visitors += r.visitors;
@@ -101,7 +108,8 @@ export function regroup(rows: SourcesReport['rows'], by: GroupBy): SourceRow[] {
 export function statisticText(s: MessagesReport['statistic']): { rate: string; lift: string } {
   const pct = `${Math.round(s.confidence * 100)}%`;
   const rate = s.rateInterval === 'wilson' ? `${pct} Wilson score interval` : `${pct} ${s.rateInterval} interval`;
-  const lift = s.liftInterval === 'newcombe-wilson' ? `${pct} Newcombe hybrid score interval (difference of two Wilson intervals)` : `${pct} ${s.liftInterval} interval`;
+  const lift =
+    s.liftInterval === 'newcombe-wilson' ? `${pct} Newcombe hybrid score interval (difference of two Wilson intervals)` : `${pct} ${s.liftInterval} interval`;
   return { rate, lift };
 }
 
@@ -109,7 +117,6 @@ export function statisticText(s: MessagesReport['statistic']): { rate: string; l
 export function verdict(interval: [number, number]): 'win' | 'loss' | null {
   return interval[0] > 0 ? 'win' : interval[1] < 0 ? 'loss' : null;
 }
-
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago" (a time in the future reads "just now"). */
 export function ago(ms: number): string {
@@ -148,12 +155,19 @@ export function banditView(b: BanditReport, segmentNames: ReadonlyMap<string, st
     return {
       segment: s.segment,
       label: s.segment === '*' ? 'All visitors' : (segmentNames.get(s.segment) ?? s.segment),
-      note: s.from === 'all' ? 'not every variant has data here yet: uses the all-visitors split' : s.from === 'configured' ? 'nothing published yet: the configured weights' : null,
+      note:
+        s.from === 'all'
+          ? 'not every variant has data here yet: uses the all-visitors split'
+          : s.from === 'configured'
+            ? 'nothing published yet: the configured weights'
+            : null,
       cells: s.variants.map((v) => ({
         variant: v.variant,
         share: v.share,
         best: v.probabilityBest === null ? null : `P(best) ${pctEnds(v.probabilityBest)}`,
-        posterior: v.posterior ? `Beta(${v.posterior.alpha}, ${v.posterior.beta}) · ${v.posterior.alpha - 1} of ${v.posterior.alpha + v.posterior.beta - 2} converted` : null,
+        posterior: v.posterior
+          ? `Beta(${v.posterior.alpha}, ${v.posterior.beta}) · ${v.posterior.alpha - 1} of ${v.posterior.alpha + v.posterior.beta - 2} converted`
+          : null,
         leads: s.from === 'own' && leaders === 1 && v.share === top,
       })),
     };

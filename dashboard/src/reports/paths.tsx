@@ -8,12 +8,32 @@ import type { SiteConfig } from '../api';
 import { fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
 import { Meter } from '../charts/meter';
-import { frameState, isRangeId, isRecord, isStepDraft, InlineSelect, RangeField, rangeFrom, StepInput, stepText, SuggestionLists, toStep, useReport, usePersisted, useSuggestions, type RangeId, type StepDraft } from './common';
+import {
+  frameState,
+  isRangeId,
+  isRecord,
+  isStepDraft,
+  InlineSelect,
+  RangeField,
+  rangeFrom,
+  StepInput,
+  stepText,
+  SuggestionLists,
+  toStep,
+  useReport,
+  usePersisted,
+  useSuggestions,
+  type RangeId,
+  type StepDraft,
+} from './common';
 import { reportsApi } from './api';
 
 type Inputs = { anchor: StepDraft; direction: 'next' | 'previous'; depth: number; limit: number; range: RangeId };
 const DEFAULTS: Inputs = { anchor: { kind: 'page', value: '/' }, direction: 'next', depth: 3, limit: 10, range: '7d' };
-const DIRECTIONS = [['next', 'What visitors did next'], ['previous', 'What visitors did before']] as const;
+const DIRECTIONS = [
+  ['next', 'What visitors did next'],
+  ['previous', 'What visitors did before'],
+] as const;
 const DEPTHS = [1, 2, 3, 4, 5].map((n) => [n, String(n)] as const);
 const LIMITS = [5, 10, 20, 50].map((n) => [n, `top ${n}`] as const);
 const isInputs = (v: unknown): v is Inputs =>
@@ -28,7 +48,8 @@ export function PathsReportView({ site }: { site: SiteConfig }) {
   const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-paths:${site.id}`, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const parsed = toStep(inputs.anchor);
-  const query: PathsQuery | null = 'step' in parsed ? { anchor: parsed.step, direction: inputs.direction, depth: inputs.depth, limit: inputs.limit, from: rangeFrom(inputs.range) } : null;
+  const query: PathsQuery | null =
+    'step' in parsed ? { anchor: parsed.step, direction: inputs.direction, depth: inputs.depth, limit: inputs.limit, from: rangeFrom(inputs.range) } : null;
   const report = useReport<PathsReport>(query ? JSON.stringify(query) : null, () => reportsApi.paths(site.id, query!));
   const data = query ? report.data : null;
   const problem = 'problem' in parsed ? parsed.problem : undefined;
@@ -102,8 +123,16 @@ function PathsTable({ data, anchor }: { data: PathsReport; anchor: string }) {
             const ended = p.steps.length < data.depth;
             const seq =
               data.direction === 'next'
-                ? [<Chip key="a" step={anchor} anchor />, ...steps.map((s, j) => <Chip key={j} step={s} />), ...(ended ? [<Chip key="e" step="session ended" />] : [])]
-                : [...(ended ? [<Chip key="e" step="session began" />] : []), ...steps.map((s, j) => <Chip key={j} step={s} />), <Chip key="a" step={anchor} anchor />];
+                ? [
+                    <Chip key="a" step={anchor} anchor />,
+                    ...steps.map((s, j) => <Chip key={j} step={s} />),
+                    ...(ended ? [<Chip key="e" step="session ended" />] : []),
+                  ]
+                : [
+                    ...(ended ? [<Chip key="e" step="session began" />] : []),
+                    ...steps.map((s, j) => <Chip key={j} step={s} />),
+                    <Chip key="a" step={anchor} anchor />,
+                  ];
             return (
               <tr key={i}>
                 <td class="num muted">{i + 1}</td>

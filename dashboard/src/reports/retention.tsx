@@ -7,15 +7,41 @@ import type { SiteConfig } from '../api';
 import { fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
 import { HeatTable, type HeatCell } from '../charts/heatmap';
-import { frameState, fmtDay, isRangeId, isRecord, isStepDraft, InlineSelect, RangeField, rangeFrom, StepInput, stepPhrase, SuggestionLists, toStep, useReport, usePersisted, useSuggestions, type RangeId, type StepDraft } from './common';
+import {
+  frameState,
+  fmtDay,
+  isRangeId,
+  isRecord,
+  isStepDraft,
+  InlineSelect,
+  RangeField,
+  rangeFrom,
+  StepInput,
+  stepPhrase,
+  SuggestionLists,
+  toStep,
+  useReport,
+  usePersisted,
+  useSuggestions,
+  type RangeId,
+  type StepDraft,
+} from './common';
 import { reportsApi } from './api';
 
 type Inputs = { cohort: StepDraft; back: StepDraft; period: 'day' | 'week'; periods: number; range: RangeId };
 const DEFAULTS: Inputs = { cohort: { kind: 'page', value: '/*' }, back: { kind: 'page', value: '/*' }, period: 'day', periods: 8, range: '30d' };
-const PERIODS = [['day', 'Days'], ['week', 'Weeks']] as const;
+const PERIODS = [
+  ['day', 'Days'],
+  ['week', 'Weeks'],
+] as const;
 const COLUMNS = [4, 8, 12, 14, 31].map((n) => [n, String(n)] as const);
 const isInputs = (v: unknown): v is Inputs =>
-  isRecord(v) && isStepDraft(v['cohort']) && isStepDraft(v['back']) && (v['period'] === 'day' || v['period'] === 'week') && typeof v['periods'] === 'number' && isRangeId(v['range']);
+  isRecord(v) &&
+  isStepDraft(v['cohort']) &&
+  isStepDraft(v['back']) &&
+  (v['period'] === 'day' || v['period'] === 'week') &&
+  typeof v['periods'] === 'number' &&
+  isRangeId(v['range']);
 
 export function RetentionReportView({ site }: { site: SiteConfig }) {
   const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-retention:${site.id}`, DEFAULTS, isInputs);
@@ -23,7 +49,9 @@ export function RetentionReportView({ site }: { site: SiteConfig }) {
   const cohort = toStep(inputs.cohort);
   const back = toStep(inputs.back);
   const query: RetentionQuery | null =
-    'step' in cohort && 'step' in back ? { cohortEvent: cohort.step, returnEvent: back.step, period: inputs.period, periods: inputs.periods, from: rangeFrom(inputs.range) } : null;
+    'step' in cohort && 'step' in back
+      ? { cohortEvent: cohort.step, returnEvent: back.step, period: inputs.period, periods: inputs.periods, from: rangeFrom(inputs.range) }
+      : null;
   const report = useReport<RetentionReport>(query ? JSON.stringify(query) : null, () => reportsApi.retention(site.id, query!));
   const data = query ? report.data : null;
   const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
@@ -57,7 +85,11 @@ export function RetentionReportView({ site }: { site: SiteConfig }) {
       <ChartFrame
         title="Retention"
         what="retention"
-        sub={query ? `Visitors grouped by the ${inputs.period} of their first ${stepPhrase(query.cohortEvent!).replace(/^an? /, '')}; each cell is the share who did ${stepPhrase(query.returnEvent!)} that many ${inputs.period}s later.` : undefined}
+        sub={
+          query
+            ? `Visitors grouped by the ${inputs.period} of their first ${stepPhrase(query.cohortEvent!).replace(/^an? /, '')}; each cell is the share who did ${stepPhrase(query.returnEvent!)} that many ${inputs.period}s later.`
+            : undefined
+        }
         {...frameState(report, data, !!query)}
         idle={!query ? 'Fill in both events to see retention.' : undefined}
         empty={data && !data.cohorts.length ? 'No cohorts in the range' : false}
@@ -104,7 +136,13 @@ function RetentionGrid({ data, periods }: { data: RetentionReport; periods: numb
   ];
   return (
     <>
-      <HeatTable caption={`Retention by ${data.period}: share and count of each cohort who came back`} corner="Cohort" extraColumns={['Visitors']} columns={columns} rows={rows} />
+      <HeatTable
+        caption={`Retention by ${data.period}: share and count of each cohort who came back`}
+        corner="Cohort"
+        extraColumns={['Visitors']}
+        columns={columns}
+        rows={rows}
+      />
       <p class="hint chart-foot">Each cell: the share of the cohort, and below it the number of visitors. Empty cells are periods that have not begun yet.</p>
     </>
   );

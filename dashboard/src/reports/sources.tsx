@@ -8,18 +8,36 @@ import { BarChart } from '../charts/bar';
 import { fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
 import { Meter } from '../charts/meter';
-import { frameState, isRangeId, isRecord, InlineSelect, RangeField, rangeFrom, SuggestionLists, useReport, usePersisted, useSuggestions, type RangeId } from './common';
+import {
+  frameState,
+  isRangeId,
+  isRecord,
+  InlineSelect,
+  RangeField,
+  rangeFrom,
+  SuggestionLists,
+  useReport,
+  usePersisted,
+  useSuggestions,
+  type RangeId,
+} from './common';
 import { reportsApi } from './api';
 import { regroup, type GroupBy, type SourceRow as Row } from './model';
 
 type Inputs = { goal: string; groupBy: GroupBy; range: RangeId };
 const DEFAULTS: Inputs = { goal: '', groupBy: 'medium', range: '30d' };
-const GROUPINGS = [['source', 'Source'], ['medium', 'Source / medium'], ['campaign', 'Source / medium / campaign']] as const;
+const GROUPINGS = [
+  ['source', 'Source'],
+  ['medium', 'Source / medium'],
+  ['campaign', 'Source / medium / campaign'],
+] as const;
 /** The most groups the API gives (its maximum). */
 const LIMIT = 200;
 const isInputs = (v: unknown): v is Inputs =>
-  isRecord(v) && typeof v['goal'] === 'string' && (v['groupBy'] === 'source' || v['groupBy'] === 'medium' || v['groupBy'] === 'campaign') && isRangeId(v['range']);
-
+  isRecord(v) &&
+  typeof v['goal'] === 'string' &&
+  (v['groupBy'] === 'source' || v['groupBy'] === 'medium' || v['groupBy'] === 'campaign') &&
+  isRangeId(v['range']);
 
 const rowLabel = (r: Row) => [r.source, r.medium, r.campaign].filter((x) => x !== null).join(' / ');
 
@@ -40,12 +58,23 @@ export function SourcesReportView({ site }: { site: SiteConfig }) {
         <div class="report-controls">
           <div class="field inline">
             <label for="sources-goal">Goal event</label>
-            <input id="sources-goal" list="sources-events" placeholder="optional, e.g. checkout_start" value={inputs.goal} onInput={(e) => set({ goal: e.currentTarget.value })} spellcheck={false} autocomplete="off" />
+            <input
+              id="sources-goal"
+              list="sources-events"
+              placeholder="optional, e.g. checkout_start"
+              value={inputs.goal}
+              onInput={(e) => set({ goal: e.currentTarget.value })}
+              spellcheck={false}
+              autocomplete="off"
+            />
           </div>
           <InlineSelect id="sources-group" label="Group by" value={inputs.groupBy} options={GROUPINGS} onChange={(groupBy) => set({ groupBy })} />
           <RangeField id="sources-range" value={inputs.range} onChange={(range) => set({ range })} />
         </div>
-        <p class="hint">A visitor belongs to their first touch: UTM source / medium / campaign if the first page view had them, else the referring site (medium “referral”), else “direct”.</p>
+        <p class="hint">
+          A visitor belongs to their first touch: UTM source / medium / campaign if the first page view had them, else the referring site (medium “referral”),
+          else “direct”.
+        </p>
       </section>
 
       <ChartFrame

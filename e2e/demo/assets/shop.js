@@ -31,7 +31,9 @@
   }
 
   function renderCount() {
-    var n = readCart().reduce(function (sum, item) { return sum + item.qty; }, 0);
+    var n = readCart().reduce(function (sum, item) {
+      return sum + item.qty;
+    }, 0);
     document.querySelectorAll('[data-cart-count]').forEach(function (el) {
       el.textContent = String(n);
     });
@@ -46,7 +48,9 @@
     var sku = button.getAttribute('data-sku');
     if (!sku) return;
     var items = readCart();
-    var found = items.filter(function (item) { return item.sku === sku; })[0];
+    var found = items.filter(function (item) {
+      return item.sku === sku;
+    })[0];
     if (found) {
       found.qty += 1;
     } else {
@@ -63,7 +67,11 @@
   }
 
   function removeFromCart(sku) {
-    writeCart(readCart().filter(function (item) { return item.sku !== sku; }));
+    writeCart(
+      readCart().filter(function (item) {
+        return item.sku !== sku;
+      }),
+    );
   }
 
   function cell(text, className) {

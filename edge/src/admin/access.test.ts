@@ -37,7 +37,11 @@ describe('cachedJwks', () => {
   afterEach(() => vi.restoreAllMocks());
 
   async function jwk(): Promise<JsonWebKey> {
-    const pair = (await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
     return crypto.subtle.exportKey('jwk', pair.publicKey) as Promise<JsonWebKey>;
   }
 
@@ -46,7 +50,9 @@ describe('cachedJwks', () => {
     const [a, b] = [await jwk(), await jwk()];
     let served = [{ kid: 'a', kty: 'RSA', n: a.n, e: a.e }];
     let status = 200;
-    const fetches = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => (status === 200 ? Response.json({ keys: served }) : new Response('', { status })));
+    const fetches = vi
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(async () => (status === 200 ? Response.json({ keys: served }) : new Response('', { status })));
     let now = 1_000_000;
     const keys = cachedJwks(`https://cache-${Math.random()}.cloudflareaccess.com/cdn-cgi/access/certs`, () => now);
 

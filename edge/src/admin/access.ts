@@ -152,7 +152,13 @@ async function fetchJwks(certsUrl: string): Promise<Map<string, CryptoKey> | nul
       // Only RSA signing keys; anything else in the set is skipped, not fatal.
       if (!jwk.success || jwk.data.kty !== 'RSA' || !jwk.data.n || !jwk.data.e || (jwk.data.alg && jwk.data.alg !== 'RS256')) continue;
       try {
-        const key = await crypto.subtle.importKey('jwk', { kty: 'RSA', n: jwk.data.n, e: jwk.data.e, alg: 'RS256', ext: true }, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+        const key = await crypto.subtle.importKey(
+          'jwk',
+          { kty: 'RSA', n: jwk.data.n, e: jwk.data.e, alg: 'RS256', ext: true },
+          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+          false,
+          ['verify'],
+        );
         keys.set(jwk.data.kid, key);
       } catch (e) {
         console.error(`Access certs ${certsUrl}: key ${jwk.data.kid} does not import`, e);

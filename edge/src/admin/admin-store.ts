@@ -109,7 +109,14 @@ export class AdminStore extends DurableObject<Env> {
     const csrfToken = randomToken();
     const expiresAt = now + SESSION_TTL_MS;
     this.sql.exec('DELETE FROM sessions WHERE expires_at <= ?', now);
-    this.sql.exec('INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', await sha256(sessionId), user, csrfToken, now, expiresAt);
+    this.sql.exec(
+      'INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      await sha256(sessionId),
+      user,
+      csrfToken,
+      now,
+      expiresAt,
+    );
     return { sessionId, csrfToken, user, expiresAt };
   }
 
@@ -134,9 +141,7 @@ export class AdminStore extends DurableObject<Env> {
     this.ensureSchema();
     const now = Date.now();
     this.sql.exec('DELETE FROM login_failures WHERE at <= ?', now - LOCKOUT_WINDOW_MS);
-    const recent = this.sql
-      .exec<{ at: number }>('SELECT at FROM login_failures WHERE client = ? ORDER BY at DESC LIMIT ?', client, LOCKOUT_FAILURES)
-      .toArray();
+    const recent = this.sql.exec<{ at: number }>('SELECT at FROM login_failures WHERE client = ? ORDER BY at DESC LIMIT ?', client, LOCKOUT_FAILURES).toArray();
     const fifth = recent[LOCKOUT_FAILURES - 1];
     if (!fifth) return null;
     // Locked until the 5th most recent failure leaves the window.

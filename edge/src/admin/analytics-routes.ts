@@ -41,7 +41,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, prefix?: string[]
 /** The site's analytics store; the site id is checked like everywhere in the admin API. */
 function store(c: AdminContext) {
   const site = siteIdSchema.safeParse(c.req.param('site'));
-  if (!site.success) throw new HttpError(400, `site: ${site.error.issues[0]?.message ?? 'invalid'}`, { issues: [{ path: 'site', message: site.error.issues[0]?.message ?? 'invalid' }] });
+  if (!site.success)
+    throw new HttpError(400, `site: ${site.error.issues[0]?.message ?? 'invalid'}`, {
+      issues: [{ path: 'site', message: site.error.issues[0]?.message ?? 'invalid' }],
+    });
   return analyticsStub(c.env, site.data);
 }
 

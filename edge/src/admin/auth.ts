@@ -101,7 +101,10 @@ export async function login(c: AdminContext): Promise<NewSession> {
   assertSameOrigin(c);
   const access = accessOf(c.env);
   const body = (access ? accessLoginSchema : loginSchema).safeParse(await readJson(c));
-  if (!body.success) throw new HttpError(400, access ? 'send {"password": "…"}, or {} to sign in with Cloudflare Access' : 'send {"password": "…"}', { issues: formatIssues(body.error) });
+  if (!body.success)
+    throw new HttpError(400, access ? 'send {"password": "…"}, or {} to sign in with Cloudflare Access' : 'send {"password": "…"}', {
+      issues: formatIssues(body.error),
+    });
   const password = body.data.password;
   if (password === undefined) return accessLogin(c, access);
   if (access?.only) throw new HttpError(403, 'password login is off (WM_ACCESS_ONLY=1): sign in through Cloudflare Access');
@@ -136,7 +139,8 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
   if (access?.only) {
     // Access-only: the session is good while the Access identity that made it still holds.
     const who = await accessIdentity(c.req.raw.headers, access);
-    if (!who?.ok || who.email !== session.user) throw new HttpError(401, `log in first: ${who ? (who.ok ? 'the Access identity changed' : who.reason) : 'no Cloudflare Access token on this request'}`);
+    if (!who?.ok || who.email !== session.user)
+      throw new HttpError(401, `log in first: ${who ? (who.ok ? 'the Access identity changed' : who.reason) : 'no Cloudflare Access token on this request'}`);
   }
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     const csrf = c.req.header(CSRF_HEADER);

@@ -24,7 +24,10 @@ export const adminApi = new Hono<AdminEnv>();
 function siteParam(c: AdminContext): string {
   const raw = c.req.param('site');
   const id = siteIdSchema.safeParse(raw);
-  if (!id.success) throw new HttpError(400, `site: ${id.error.issues[0]?.message ?? 'invalid'}`, { issues: [{ path: 'site', message: id.error.issues[0]?.message ?? 'invalid' }] });
+  if (!id.success)
+    throw new HttpError(400, `site: ${id.error.issues[0]?.message ?? 'invalid'}`, {
+      issues: [{ path: 'site', message: id.error.issues[0]?.message ?? 'invalid' }],
+    });
   return id.data;
 }
 
@@ -117,7 +120,10 @@ adminApi.route('/sites/:site/analytics', analyticsApi);
 adminApi.get('/sites/:site/webhooks/:id/deliveries', async (c) => {
   const site = siteParam(c);
   const id = slugSchema.safeParse(c.req.param('id'));
-  if (!id.success) throw new HttpError(400, `webhook id: ${id.error.issues[0]?.message ?? 'invalid'}`, { issues: [{ path: 'id', message: id.error.issues[0]?.message ?? 'invalid' }] });
+  if (!id.success)
+    throw new HttpError(400, `webhook id: ${id.error.issues[0]?.message ?? 'invalid'}`, {
+      issues: [{ path: 'id', message: id.error.issues[0]?.message ?? 'invalid' }],
+    });
   const config = await adminStore(c.env).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   if (!config.webhooks.some((w) => w.id === id.data)) throw new HttpError(404, `no webhook "${id.data}" in site "${site}"`);

@@ -30,21 +30,35 @@ describe('applyChange', () => {
   it('reports item issues relative to the item, cross-references too', () => {
     const bad = applyChange('shop', base(), { kind: 'put-item', collection: 'slots', id: 'promo', item: { name: '', variants: [] } }, 3);
     expect(bad).toMatchObject({ ok: false, status: 400, issues: [{ path: 'name' }] });
-    const ref = applyChange('shop', base(), {
-      kind: 'put-item',
-      collection: 'slots',
-      id: 'promo',
-      item: { name: 'Promo', variants: [{ segment: 'nobody', priority: 1, content: { type: 'text', text: 'x' } }] },
-    }, 3);
+    const ref = applyChange(
+      'shop',
+      base(),
+      {
+        kind: 'put-item',
+        collection: 'slots',
+        id: 'promo',
+        item: { name: 'Promo', variants: [{ segment: 'nobody', priority: 1, content: { type: 'text', text: 'x' } }] },
+      },
+      3,
+    );
     expect(ref).toMatchObject({ ok: false, status: 400, issues: [{ path: 'variants.0.segment', message: 'no segment "nobody"' }] });
   });
 
   it('refuses deleting a segment in use, naming where', () => {
-    expect(applyChange('shop', base(), { kind: 'delete-item', collection: 'segments', id: 'vip' }, 3)).toMatchObject({ ok: false, status: 409, usedBy: ['slots/hero'] });
+    expect(applyChange('shop', base(), { kind: 'delete-item', collection: 'segments', id: 'vip' }, 3)).toMatchObject({
+      ok: false,
+      status: 409,
+      usedBy: ['slots/hero'],
+    });
   });
 
   it('updates an item, bumps the version and says what changed', () => {
-    const r = applyChange('shop', base(), { kind: 'put-item', collection: 'segments', id: 'vip', item: { name: 'Very important', condition: { trait: 'plan', test: { op: 'eq', value: 'vip' } } } }, 3);
+    const r = applyChange(
+      'shop',
+      base(),
+      { kind: 'put-item', collection: 'segments', id: 'vip', item: { name: 'Very important', condition: { trait: 'plan', test: { op: 'eq', value: 'vip' } } } },
+      3,
+    );
     expect(r).toMatchObject({ ok: true, action: 'update', path: 'sites/shop/segments/vip', beforeVersion: 3, changed: ['segments'], next: { version: 4 } });
   });
 

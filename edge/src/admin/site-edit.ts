@@ -15,7 +15,13 @@ import { keepSecrets } from '../webhooks/secret';
 export const COLLECTIONS = ['segments', 'slots', 'messages', 'journeys', 'webhooks'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 const ITEM_NAMES: Record<Collection, string> = { segments: 'segment', slots: 'slot', messages: 'message', journeys: 'journey', webhooks: 'webhook' };
-const ITEM_SCHEMAS: Record<Collection, z.ZodType> = { segments: segmentSchema, slots: slotSchema, messages: messageSchema, journeys: journeySchema, webhooks: webhookSchema };
+const ITEM_SCHEMAS: Record<Collection, z.ZodType> = {
+  segments: segmentSchema,
+  slots: slotSchema,
+  messages: messageSchema,
+  journeys: journeySchema,
+  webhooks: webhookSchema,
+};
 
 export type Issue = { path: string; message: string };
 
@@ -147,7 +153,15 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
     }
     const result = validate({ ...site, version, [collection]: list.filter((_, i) => i !== index) });
     if (!result.ok) return result;
-    return { ok: true, next: result.config, action: 'delete', path: itemPath, beforeVersion: site.version, changed: [collection], summary: `deleted ${noun} "${id}"` };
+    return {
+      ok: true,
+      next: result.config,
+      action: 'delete',
+      path: itemPath,
+      beforeVersion: site.version,
+      changed: [collection],
+      summary: `deleted ${noun} "${id}"`,
+    };
   }
 
   if (!isRecord(change.item)) return invalid('body must be a JSON object', [{ path: '(root)', message: 'expected an object' }]);

@@ -7,7 +7,11 @@ import { ALL_SEGMENTS, MIN_WEIGHT, banditReport, banditVariants, buildBanditTabl
 describe('sampleBeta', () => {
   it('has the Beta mean alpha / (alpha + beta)', () => {
     const rand = seededRandom(42);
-    for (const [a, b] of [[1, 1], [3, 7], [40, 10]] as const) {
+    for (const [a, b] of [
+      [1, 1],
+      [3, 7],
+      [40, 10],
+    ] as const) {
       let sum = 0;
       for (let i = 0; i < 20_000; i++) sum += sampleBeta(a, b, rand);
       expect(sum / 20_000).toBeCloseTo(a / (a + b), 2);
@@ -42,14 +46,37 @@ describe('buildBanditTable', () => {
     expect(table.messages.m![ALL_SEGMENTS]!.a!.weight).toBeGreaterThan(0.99);
     expect(table.updatedAt).toBe(1_000);
     // Deterministic: the same exposures publish the same weights.
-    expect(buildBanditTable([{ message: 'm', variant: 'a', segment: 's', exposed: 5, converted: 1 }, { message: 'm', variant: 'b', segment: 's', exposed: 5, converted: 2 }], 1)).toEqual(
-      buildBanditTable([{ message: 'm', variant: 'a', segment: 's', exposed: 5, converted: 1 }, { message: 'm', variant: 'b', segment: 's', exposed: 5, converted: 2 }], 1),
+    expect(
+      buildBanditTable(
+        [
+          { message: 'm', variant: 'a', segment: 's', exposed: 5, converted: 1 },
+          { message: 'm', variant: 'b', segment: 's', exposed: 5, converted: 2 },
+        ],
+        1,
+      ),
+    ).toEqual(
+      buildBanditTable(
+        [
+          { message: 'm', variant: 'a', segment: 's', exposed: 5, converted: 1 },
+          { message: 'm', variant: 'b', segment: 's', exposed: 5, converted: 2 },
+        ],
+        1,
+      ),
     );
   });
 });
 
 describe('banditVariants', () => {
-  const message = { id: 'm', bandit: true, holdout: 10, segments: ['runners', 'hikers'], variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50 }] };
+  const message = {
+    id: 'm',
+    bandit: true,
+    holdout: 10,
+    segments: ['runners', 'hikers'],
+    variants: [
+      { id: 'a', weight: 50 },
+      { id: 'b', weight: 50 },
+    ],
+  };
   const arms = (wa: number, wb: number) => ({ a: { alpha: 1, beta: 1, weight: wa }, b: { alpha: 1, beta: 1, weight: wb } });
   const table = { updatedAt: 1, messages: { m: { hikers: arms(0.9, 0.1), [ALL_SEGMENTS]: arms(0.2, 0.8) } } };
 
@@ -89,13 +116,27 @@ describe('selectMessages with a bandit table', () => {
       bandit: true,
       holdout: 10,
       goal: { event: 'purchase', withinHours: 24 },
-      variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50 }],
+      variants: [
+        { id: 'a', weight: 50 },
+        { id: 'b', weight: 50 },
+      ],
     });
-    const table = { updatedAt: 1, messages: { offer: { [ALL_SEGMENTS]: { a: { alpha: 61, beta: 141, weight: 0.99 }, b: { alpha: 21, beta: 181, weight: 0.01 } } } } };
+    const table = {
+      updatedAt: 1,
+      messages: { offer: { [ALL_SEGMENTS]: { a: { alpha: 61, beta: 141, weight: 0.99 }, b: { alpha: 21, beta: 181, weight: 0.01 } } } },
+    };
     const history = { shown: () => 0, shownAny: () => 0, lastShownAt: () => null };
     const counts = { a: 0, b: 0, holdout: 0 };
     for (let i = 0; i < 1_000; i++) {
-      const r = selectMessages({ messages: [message], inSegments: new Set(), visitorId: `v-${i}`, now: 0, history, fatigue: { perDay: 10, minMinutesBetween: 0 }, bandit: table });
+      const r = selectMessages({
+        messages: [message],
+        inSegments: new Set(),
+        visitorId: `v-${i}`,
+        now: 0,
+        history,
+        fatigue: { perDay: 10, minMinutesBetween: 0 },
+        bandit: table,
+      });
       const variant = r.exposures[0]?.variant as keyof typeof counts;
       counts[variant]++;
     }
@@ -112,7 +153,15 @@ describe('selectMessages with a bandit table', () => {
 });
 
 describe('banditReport', () => {
-  const message = { id: 'm', holdout: 10, segments: ['runners', 'hikers'], variants: [{ id: 'a', weight: 70 }, { id: 'b', weight: 30 }] };
+  const message = {
+    id: 'm',
+    holdout: 10,
+    segments: ['runners', 'hikers'],
+    variants: [
+      { id: 'a', weight: 70 },
+      { id: 'b', weight: 30 },
+    ],
+  };
   // Hikers: a 30 of 100, b 5 of 100 (weights as published: P(best) with the 1% floor, not normalized).
   const table = {
     updatedAt: 1_700_000_000_000,
@@ -146,7 +195,10 @@ describe('banditReport', () => {
 
   it('shows the row own posteriors and, when complete, each variant probability of being best', () => {
     const [all, runners, hikers] = banditReport(message, table).segments;
-    expect(hikers!.variants.map((v) => v.posterior)).toEqual([{ alpha: 31, beta: 71 }, { alpha: 6, beta: 96 }]);
+    expect(hikers!.variants.map((v) => v.posterior)).toEqual([
+      { alpha: 31, beta: 71 },
+      { alpha: 6, beta: 96 },
+    ]);
     expect(hikers!.variants[0]!.probabilityBest).toBeGreaterThan(0.99);
     expect(all!.variants[1]!.probabilityBest).toBeGreaterThan(0.9);
     expect(all!.variants[0]!.probabilityBest! + all!.variants[1]!.probabilityBest!).toBeCloseTo(1, 10);

@@ -103,7 +103,11 @@ export function buildBanditTable(rows: readonly ExposureCounts[], now: number, s
  * configured weights) when the message is not a bandit, or the table has no entry covering every
  * configured variant yet (a new variant first gets traffic from its configured weight).
  */
-export function banditVariants(message: Pick<Message, 'id' | 'variants' | 'segments'> & { bandit?: boolean | undefined }, table: BanditTable | null | undefined, inSegments: ReadonlySet<string>): Variant[] | null {
+export function banditVariants(
+  message: Pick<Message, 'id' | 'variants' | 'segments'> & { bandit?: boolean | undefined },
+  table: BanditTable | null | undefined,
+  inSegments: ReadonlySet<string>,
+): Variant[] | null {
   if (!message.bandit || !table || message.variants.length < 2) return null;
   const entries = table.messages[message.id];
   if (!entries) return null;
@@ -124,7 +128,8 @@ type BanditMessage = Pick<Message, 'id' | 'variants' | 'segments' | 'holdout'>;
  */
 export function banditReport(message: BanditMessage, table: BanditTable | null | undefined, seed = 1): BanditReport {
   const entries = table?.messages[message.id] ?? {};
-  const covers = (arms: Record<string, BanditArm> | undefined): arms is Record<string, BanditArm> => arms !== undefined && message.variants.every((v) => arms[v.id] !== undefined);
+  const covers = (arms: Record<string, BanditArm> | undefined): arms is Record<string, BanditArm> =>
+    arms !== undefined && message.variants.every((v) => arms[v.id] !== undefined);
   const shares = (weight: (v: Variant) => number) => {
     const total = message.variants.reduce((sum, v) => sum + weight(v), 0);
     return (v: Variant) => (total > 0 ? weight(v) / total : 1 / message.variants.length);
@@ -142,9 +147,18 @@ export function banditReport(message: BanditMessage, table: BanditTable | null |
       from,
       variants: message.variants.map((v) => {
         const arm = own?.[v.id];
-        return { variant: v.id, share: share(v), posterior: arm ? { alpha: arm.alpha, beta: arm.beta } : null, probabilityBest: best ? (best[v.id] ?? 0) : null };
+        return {
+          variant: v.id,
+          share: share(v),
+          posterior: arm ? { alpha: arm.alpha, beta: arm.beta } : null,
+          probabilityBest: best ? (best[v.id] ?? 0) : null,
+        };
       }),
     };
   };
-  return { updatedAt: table?.updatedAt ?? null, holdout: message.holdout, segments: [ALL_SEGMENTS, ...message.segments.filter((s) => s !== ALL_SEGMENTS)].map(row) };
+  return {
+    updatedAt: table?.updatedAt ?? null,
+    holdout: message.holdout,
+    segments: [ALL_SEGMENTS, ...message.segments.filter((s) => s !== ALL_SEGMENTS)].map(row),
+  };
 }

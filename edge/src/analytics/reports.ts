@@ -49,7 +49,9 @@ export function funnel(sql: SqlStorage, q: FunnelInput, now: number): FunnelRepo
   const args: (string | number)[] = [];
   const first = stepSql(q.steps[0]!, 'e');
   // MATERIALIZED: each step's times are computed once, not re-derived inside every later step.
-  const ctes = [`s1 AS MATERIALIZED (SELECT e.visitor AS visitor, MIN(e.ts) AS t1 FROM events e WHERE ${first.sql} AND e.ts >= ? AND e.ts < ? GROUP BY e.visitor)`];
+  const ctes = [
+    `s1 AS MATERIALIZED (SELECT e.visitor AS visitor, MIN(e.ts) AS t1 FROM events e WHERE ${first.sql} AND e.ts >= ? AND e.ts < ? GROUP BY e.visitor)`,
+  ];
   args.push(...first.args, from, to);
   const cols = ['t1'];
   for (let k = 2; k <= q.steps.length; k++) {
@@ -66,9 +68,13 @@ export function funnel(sql: SqlStorage, q: FunnelInput, now: number): FunnelRepo
   const gaps = cols.slice(1).map((col, i) => `SELECT ${i + 2} AS k, ${col} - t${i + 1} AS d FROM ${last} WHERE ${col} IS NOT NULL`);
   const stats = sql
     .exec<{ k: number; c: number; median: number | null }>(
-      `WITH ${ctes.join(', ')}${gaps.length ? `,
+      `WITH ${ctes.join(', ')}${
+        gaps.length
+          ? `,
        g AS (${gaps.join(' UNION ALL ')}),
-       r AS (SELECT k, d, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn, COUNT(*) OVER (PARTITION BY k) AS c FROM g)` : ''}
+       r AS (SELECT k, d, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn, COUNT(*) OVER (PARTITION BY k) AS c FROM g)`
+          : ''
+      }
        SELECT 1 AS k, COUNT(*) AS c, NULL AS median FROM ${last}
        ${gaps.length ? 'UNION ALL SELECT k, c, AVG(d) AS median FROM r WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY k' : ''}`,
       ...args,
@@ -308,7 +314,17 @@ export function overview(sql: SqlStorage, minutes: number, now: number): Overvie
   };
 }
 
-type StreamRow = { seq: number; id: string; visitor: string; type: string; name: string; path: string | null; ts: number; received_at: number; props: string | null };
+type StreamRow = {
+  seq: number;
+  id: string;
+  visitor: string;
+  type: string;
+  name: string;
+  path: string | null;
+  ts: number;
+  received_at: number;
+  props: string | null;
+};
 
 export function stream(sql: SqlStorage, after: number | undefined, limit: number): StreamReport {
   const cols = 'seq, id, visitor, type, name, path, ts, received_at, props';
@@ -345,7 +361,9 @@ export function searchProfiles(sql: SqlStorage, q: string, by: 'any' | 'user' | 
     args.push(q.length, q);
   }
   if (by === 'any' || by === 'trait') {
-    tests.push("EXISTS (SELECT 1 FROM json_each(visitors.traits) j WHERE j.type IN ('text', 'integer', 'real') AND instr(lower(CAST(j.value AS TEXT)), lower(?)) > 0)");
+    tests.push(
+      "EXISTS (SELECT 1 FROM json_each(visitors.traits) j WHERE j.type IN ('text', 'integer', 'real') AND instr(lower(CAST(j.value AS TEXT)), lower(?)) > 0)",
+    );
     args.push(q);
   }
   const rows = sql
@@ -356,17 +374,15 @@ export function searchProfiles(sql: SqlStorage, q: string, by: 'any' | 'user' | 
     )
     .toArray();
   return {
-    profiles: rows.map(
-      (r): ProfileSummary => ({
-        visitorId: r.id,
-        userId: r.user_id,
-        firstSeen: num(r.first_seen),
-        lastSeen: num(r.last_seen),
-        events: num(r.events),
-        // Both written by the store as JSON.
-        segments: JSON.parse(r.segments) as string[],
-        traits: JSON.parse(r.traits) as Record<string, unknown>,
-      }),
-    ),
+    profiles: rows.map((r): ProfileSummary => ({
+      visitorId: r.id,
+      userId: r.user_id,
+      firstSeen: num(r.first_seen),
+      lastSeen: num(r.last_seen),
+      events: num(r.events),
+      // Both written by the store as JSON.
+      segments: JSON.parse(r.segments) as string[],
+      traits: JSON.parse(r.traits) as Record<string, unknown>,
+    })),
   };
 }

@@ -22,7 +22,7 @@ type Row = {
   landing_utm: string | null;
 };
 
-const NOTE = 'page tests use each visitor\'s latest page, referrer and utm tests their first touch; device and geo are not stored for analytics and never match';
+const NOTE = "page tests use each visitor's latest page, referrer and utm tests their first touch; device and geo are not stored for analytics and never match";
 
 function history(sql: SqlStorage, visitor: string): EventHistory {
   return {

@@ -12,7 +12,21 @@ import type { WireEvent } from '../../../protocol/wire';
 import type { Condition } from '../rules/conditions';
 import { applyMigrations } from '../storage/migrations';
 import type { AnalyticsMessage, EventsMessage } from './feed';
-import { funnel, messages, overview, paths, retention, searchProfiles, sources, stream, type FunnelInput, type MessagesInput, type PathsInput, type RetentionInput, type SourcesInput } from './reports';
+import {
+  funnel,
+  messages,
+  overview,
+  paths,
+  retention,
+  searchProfiles,
+  sources,
+  stream,
+  type FunnelInput,
+  type MessagesInput,
+  type PathsInput,
+  type RetentionInput,
+  type SourcesInput,
+} from './reports';
 import { segmentCount } from './segment-count';
 import { ALL_SEGMENTS, banditReport, buildBanditTable, type BanditTable } from './bandit';
 import { SiteStore } from '../config/site-store';
@@ -199,12 +213,7 @@ export class SiteAnalytics extends DurableObject<Env> {
       props,
     );
     if (rowsWritten === 0) return false;
-    sql.exec(
-      'UPDATE visitors SET events = events + 1, first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?',
-      ts,
-      ts,
-      visitor,
-    );
+    sql.exec('UPDATE visitors SET events = events + 1, first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?', ts, ts, visitor);
     sql.exec('UPDATE visitors SET last_url = ?, last_url_ts = ? WHERE id = ? AND (last_url_ts IS NULL OR last_url_ts <= ?)', e.url, ts, visitor, ts);
     switch (e.type) {
       case 'page': {

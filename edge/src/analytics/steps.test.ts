@@ -20,7 +20,11 @@ describe('stepSql', () => {
 describe('firstTouch', () => {
   const url = 'https://shop.example/landing?x=1';
   it('prefers UTM, then an outside referrer host, then direct', () => {
-    expect(firstTouch({ url, utm: { source: 'newsletter', medium: 'email', campaign: 'spring' } })).toEqual({ source: 'newsletter', medium: 'email', campaign: 'spring' });
+    expect(firstTouch({ url, utm: { source: 'newsletter', medium: 'email', campaign: 'spring' } })).toEqual({
+      source: 'newsletter',
+      medium: 'email',
+      campaign: 'spring',
+    });
     expect(firstTouch({ url, utm: { campaign: 'spring' } })).toEqual({ source: '(not set)', medium: '(not set)', campaign: 'spring' });
     expect(firstTouch({ url, ref: 'https://www.google.com/search?q=x' })).toEqual({ source: 'google.com', medium: 'referral', campaign: null });
     expect(firstTouch({ url, ref: 'https://shop.example/other' })).toEqual({ source: 'direct', medium: '(none)', campaign: null });

@@ -18,10 +18,7 @@ const MAX_URL = 2_048;
  * URLs marketer content may point to: http(s), a path on the site itself, mailto: or tel:.
  * Never javascript:, data: or anything else a browser would run.
  */
-export const safeUrlSchema = z
-  .string()
-  .max(MAX_URL)
-  .regex(SAFE_URL, 'must be an http(s) URL, a path starting with /, mailto: or tel:');
+export const safeUrlSchema = z.string().max(MAX_URL).regex(SAFE_URL, 'must be an http(s) URL, a path starting with /, mailto: or tel:');
 
 /**
  * The same rule for URLs found in marketer HTML (sanitize.ts). `/\host` is refused like `//host`:

@@ -15,32 +15,33 @@ export const originSchema = z
   .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://shop.example.com (no path, no trailing slash)')
   .transform((s) => s.toLowerCase());
 
-export const siteConfigSchema = z.strictObject({
-  id: siteIdSchema,
-  name: z.string().min(1).max(200),
-  /** Monotonic; every write increments it (optimistic concurrency in the admin API). */
-  version: z.number().int().nonnegative(),
-  /** Pages on these origins may send events; requests carrying any other Origin are refused. */
-  origins: z.array(originSchema).max(100),
-  /** opt-out: store unless the visitor declines or sends GPC; opt-in: store nothing until they agree. */
-  consentPolicy: z.enum(['opt-in', 'opt-out']),
-  segments: z.array(segmentSchema).max(200).default([]),
-  slots: z.array(slotSchema).max(200).default([]),
-  /** In-app messages (banners, modals, toasts, inline, surveys); see messages/schema.ts. */
-  messages: z.array(messageSchema).max(200).default([]),
-  /** Site-wide limits across all messages (per rolling 24 h, and minutes between two). */
-  messageFatigue: fatigueSchema.default({ ...DEFAULT_FATIGUE }),
-  /** Present when the site is routed through the worker (zero-flicker personalization). */
-  proxy: proxySchema.optional(),
-  /** Multi-step journeys run in each visitor's profile (journeys/), and the webhooks they call. */
-  journeys: z.array(journeySchema).max(50).default([]),
-  webhooks: z.array(webhookSchema).max(50).default([]),
-  /**
-   * Identity verification (identity/signed.ts): with requireSignedUserId, identify needs the
-   * site server's signature ("<userId>.<sig>"); absent or false, identify is a claim as before.
-   */
-  identity: z.strictObject({ requireSignedUserId: z.boolean() }).optional(),
-})
+export const siteConfigSchema = z
+  .strictObject({
+    id: siteIdSchema,
+    name: z.string().min(1).max(200),
+    /** Monotonic; every write increments it (optimistic concurrency in the admin API). */
+    version: z.number().int().nonnegative(),
+    /** Pages on these origins may send events; requests carrying any other Origin are refused. */
+    origins: z.array(originSchema).max(100),
+    /** opt-out: store unless the visitor declines or sends GPC; opt-in: store nothing until they agree. */
+    consentPolicy: z.enum(['opt-in', 'opt-out']),
+    segments: z.array(segmentSchema).max(200).default([]),
+    slots: z.array(slotSchema).max(200).default([]),
+    /** In-app messages (banners, modals, toasts, inline, surveys); see messages/schema.ts. */
+    messages: z.array(messageSchema).max(200).default([]),
+    /** Site-wide limits across all messages (per rolling 24 h, and minutes between two). */
+    messageFatigue: fatigueSchema.default({ ...DEFAULT_FATIGUE }),
+    /** Present when the site is routed through the worker (zero-flicker personalization). */
+    proxy: proxySchema.optional(),
+    /** Multi-step journeys run in each visitor's profile (journeys/), and the webhooks they call. */
+    journeys: z.array(journeySchema).max(50).default([]),
+    webhooks: z.array(webhookSchema).max(50).default([]),
+    /**
+     * Identity verification (identity/signed.ts): with requireSignedUserId, identify needs the
+     * site server's signature ("<userId>.<sig>"); absent or false, identify is a claim as before.
+     */
+    identity: z.strictObject({ requireSignedUserId: z.boolean() }).optional(),
+  })
   .superRefine((site, ctx) => {
     // Every slot variant must name a segment that exists, and ids must be unique.
     const segments = new Set<string>();

@@ -9,9 +9,7 @@ import type { ConsentState, WireEvent } from '../../../protocol/wire';
 
 export type ConsentPolicy = 'opt-in' | 'opt-out';
 
-export type StorageVerdict =
-  | { store: true; basis: 'explicit' | 'default' }
-  | { store: false; basis: 'explicit-denial' | 'opt-in-pending' | 'gpc' };
+export type StorageVerdict = { store: true; basis: 'explicit' | 'default' } | { store: false; basis: 'explicit-denial' | 'opt-in-pending' | 'gpc' };
 
 export function explicitConsent(events: readonly WireEvent[], carried: ConsentState | undefined): ConsentState | undefined {
   let latest: { ts: number; consent: ConsentState } | undefined;

@@ -2,8 +2,7 @@
 import type { SiteConfigInput } from '../config/site';
 
 const heroFor = (eyebrow: string, title: string, text: string, href: string, cta: string) =>
-  `<div><p class="eyebrow">${eyebrow}</p><h1>${title}</h1><p>${text}</p>` +
-  `<p><a class="btn light" href="${href}">${cta}</a></p></div>`;
+  `<div><p class="eyebrow">${eyebrow}</p><h1>${title}</h1><p>${text}</p>` + `<p><a class="btn light" href="${href}">${cta}</a></p></div>`;
 
 export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
@@ -88,7 +87,13 @@ export const DEMO_SITE: SiteConfigInput = {
           priority: 30,
           content: {
             type: 'html',
-            html: heroFor('Picked for trail runners', 'Dirt, roots and rock', 'Grippy lugs and a rock plate for long days on technical trails.', '/product/ridgeline-trail-runner', 'Meet the Ridgeline'),
+            html: heroFor(
+              'Picked for trail runners',
+              'Dirt, roots and rock',
+              'Grippy lugs and a rock plate for long days on technical trails.',
+              '/product/ridgeline-trail-runner',
+              'Meet the Ridgeline',
+            ),
           },
         },
         {
@@ -96,7 +101,13 @@ export const DEMO_SITE: SiteConfigInput = {
           priority: 20,
           content: {
             type: 'html',
-            html: heroFor('Picked for road runners', 'Fast miles on tarmac', 'A light, springy trainer for tempo runs and race day.', '/product/tempo-road-racer', 'Meet the Tempo'),
+            html: heroFor(
+              'Picked for road runners',
+              'Fast miles on tarmac',
+              'A light, springy trainer for tempo runs and race day.',
+              '/product/tempo-road-racer',
+              'Meet the Tempo',
+            ),
           },
         },
         {
@@ -104,7 +115,13 @@ export const DEMO_SITE: SiteConfigInput = {
           priority: 10,
           content: {
             type: 'html',
-            html: heroFor('Picked for hikers', 'Pack light, go far', 'Thirty litres with a back panel that breathes on the climb.', '/product/summit-30-daypack', 'Meet the Summit 30'),
+            html: heroFor(
+              'Picked for hikers',
+              'Pack light, go far',
+              'Thirty litres with a back panel that breathes on the climb.',
+              '/product/summit-30-daypack',
+              'Meet the Summit 30',
+            ),
           },
         },
       ],

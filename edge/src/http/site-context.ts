@@ -31,7 +31,7 @@ export function isDemo(env: Env): boolean {
 
 export async function loadSite(c: AppContext, rawId: string | undefined): Promise<SiteConfig> {
   const id = siteIdSchema.safeParse(rawId);
-  if (!id.success) throw new HttpError(400, `site: ${rawId === undefined ? 'missing' : id.error.issues[0]?.message ?? 'invalid'}`);
+  if (!id.success) throw new HttpError(400, `site: ${rawId === undefined ? 'missing' : (id.error.issues[0]?.message ?? 'invalid')}`);
   const store = siteStore(c.env);
   let site = await store.get(id.data);
   // Local demo: seed the shop's config, and refresh it when this code ships a newer one.

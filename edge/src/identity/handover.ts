@@ -55,7 +55,9 @@ export function readHandover(sql: SqlStorage, visitorId: string): Handover {
     segments: sql.exec<Handover['segments'][number]>('SELECT id, entered_at FROM segments').toArray(),
     segmentLog: sql.exec<Handover['segmentLog'][number]>('SELECT segment, change, at FROM segment_log ORDER BY seq').toArray(),
     exposures: sql.exec<HandoverExposure>('SELECT message, variant, at, converted_at, conversion_event FROM exposures').toArray(),
-    journeys: sql.exec<HandoverJourney>('SELECT journey, name, status, step, entered_at, step_since, wake_at, waiting_for, ended_at, runs FROM journey_state').toArray(),
+    journeys: sql
+      .exec<HandoverJourney>('SELECT journey, name, status, step, entered_at, step_since, wake_at, waiting_for, ended_at, runs FROM journey_state')
+      .toArray(),
     journeyLog: sql.exec<NonNullable<Handover['journeyLog']>[number]>('SELECT journey, step, at, what FROM journey_log ORDER BY seq').toArray(),
     grants: sql.exec<NonNullable<Handover['grants']>[number]>('SELECT message, journey, step, at FROM journey_grants').toArray(),
     // Every delivery, delivered ones too: the browser keeps none (their payloads hold traits).
@@ -170,7 +172,13 @@ export function absorbHandover(sql: SqlStorage, h: Handover): void {
 function absorbJourneys(sql: SqlStorage, h: Handover): void {
   const taken = new Set<string>();
   for (const j of h.journeys ?? []) {
-    const golden = sql.exec<Pick<HandoverJourney, 'status' | 'ended_at' | 'step_since'>>('SELECT status, ended_at, step_since FROM journey_state WHERE journey = ?', j.journey).toArray()[0] ?? null;
+    const golden =
+      sql
+        .exec<Pick<HandoverJourney, 'status' | 'ended_at' | 'step_since'>>(
+          'SELECT status, ended_at, step_since FROM journey_state WHERE journey = ?',
+          j.journey,
+        )
+        .toArray()[0] ?? null;
     if (!browserJourneyWins(golden, j)) continue;
     taken.add(j.journey);
     sql.exec(

@@ -14,7 +14,11 @@ describe('signed identify', () => {
     const key = await identifyKey(secret, 'shop');
     expect(key).toBe(createHmac('sha256', secret).update('identify:shop').digest('base64url'));
     const sig = await signUserId(key, 'shop', 'u-42');
-    expect(sig).toBe(createHmac('sha256', key).update('shop' + ':' + 'u-42').digest('base64url'));
+    expect(sig).toBe(
+      createHmac('sha256', key)
+        .update('shop' + ':' + 'u-42')
+        .digest('base64url'),
+    );
     expect(await identifyKey(secret, 'other')).not.toBe(key);
   });
 

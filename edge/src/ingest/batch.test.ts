@@ -16,9 +16,7 @@ const body = (events: unknown[], extra: Record<string, unknown> = {}) => JSON.st
 
 describe('parseBatch', () => {
   it('keeps good events and rejects bad ones with reasons and positions', () => {
-    const result = parseBatch(
-      body([event(1), event(2, { url: 'javascript:alert(1)' }), event(3, { type: 'nope' }), event(4, { name: '' }), event(5)]),
-    );
+    const result = parseBatch(body([event(1), event(2, { url: 'javascript:alert(1)' }), event(3, { type: 'nope' }), event(4, { name: '' }), event(5)]));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.batch.events.map((e) => e.id)).toEqual(['event-0001', 'event-0005']);
@@ -67,7 +65,15 @@ describe('parseBatch', () => {
     const result = parseBatch(
       body([
         event(1, { props: { description: 'd'.repeat(5_000), nested: { list: ['l'.repeat(2_000)] } } }),
-        { ...event(2), type: 'page', name: undefined, props: undefined, title: 't'.repeat(3_000), ref: 'android-app://com.example', utm: { source: 's'.repeat(500) } },
+        {
+          ...event(2),
+          type: 'page',
+          name: undefined,
+          props: undefined,
+          title: 't'.repeat(3_000),
+          ref: 'android-app://com.example',
+          utm: { source: 's'.repeat(500) },
+        },
         { ...event(3), type: 'page', name: undefined, props: undefined, ref: `https://www.google.com/${'q'.repeat(3_000)}` },
         { ...event(4), type: 'prefs', name: undefined, props: undefined, prefs: { bio: 'b'.repeat(2_000), tags: ['t'.repeat(2_000)] } },
       ]),
@@ -82,9 +88,7 @@ describe('parseBatch', () => {
   });
 
   it('stays strict on names, ids and shapes', () => {
-    const result = parseBatch(
-      body([event(1), event(2, { name: 'n'.repeat(101) }), event(3, { props: { ['k'.repeat(101)]: 1 } }), event(4, { id: 'short' })]),
-    );
+    const result = parseBatch(body([event(1), event(2, { name: 'n'.repeat(101) }), event(3, { props: { ['k'.repeat(101)]: 1 } }), event(4, { id: 'short' })]));
     expect(result.ok && result.batch.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
   });
 

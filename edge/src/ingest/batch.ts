@@ -17,9 +17,7 @@ export type ParsedBatch = {
 
 export type Issue = { path: string; message: string };
 
-export type BatchResult =
-  | { ok: true; batch: ParsedBatch }
-  | { ok: false; error: string; issues?: Issue[]; rejected?: RejectedEvent[] };
+export type BatchResult = { ok: true; batch: ParsedBatch } | { ok: false; error: string; issues?: Issue[]; rejected?: RejectedEvent[] };
 
 export function formatIssues(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
   return error.issues.map((issue) => ({

@@ -79,14 +79,27 @@ describe('journey engine', () => {
       ],
     });
     const r = advance(j, null, { kind: 'segment', segment: 'vip', at: T0 }, noEval);
-    expect(r.effects.map((e) => e.kind === 'message' ? e.message : e.kind)).toEqual(['setTrait', 'gold-offer']);
-    const j2 = journey({ entry: { segmentEntered: 'vip' }, steps: [{ id: 'check', kind: 'branch', condition: { trait: 'tier', test: { op: 'eq', value: 'gold' } }, then: 'gold' }, { id: 'plain', kind: 'message', message: 'plain', next: 'end' }, { id: 'gold', kind: 'message', message: 'gold-offer' }, { id: 'end', kind: 'exit' }] });
+    expect(r.effects.map((e) => (e.kind === 'message' ? e.message : e.kind))).toEqual(['setTrait', 'gold-offer']);
+    const j2 = journey({
+      entry: { segmentEntered: 'vip' },
+      steps: [
+        { id: 'check', kind: 'branch', condition: { trait: 'tier', test: { op: 'eq', value: 'gold' } }, then: 'gold' },
+        { id: 'plain', kind: 'message', message: 'plain', next: 'end' },
+        { id: 'gold', kind: 'message', message: 'gold-offer' },
+        { id: 'end', kind: 'exit' },
+      ],
+    });
     expect(advance(j2, null, { kind: 'segment', segment: 'vip', at: T0 }, traitsEval({ tier: 'silver' })).effects).toMatchObject([{ message: 'plain' }]);
     expect(advance(j2, null, { kind: 'segment', segment: 'other', at: T0 }, noEval).state).toBeNull();
   });
 
   it('a plain wait resumes on the clock and the end of the list completes the journey', () => {
-    const j = journey({ steps: [{ id: 'w', kind: 'wait', minutes: 60 * 24 }, { id: 'tag', kind: 'setTrait', key: 'nudged', value: true }] });
+    const j = journey({
+      steps: [
+        { id: 'w', kind: 'wait', minutes: 60 * 24 },
+        { id: 'tag', kind: 'setTrait', key: 'nudged', value: true },
+      ],
+    });
     const s = advance(j, null, { kind: 'event', name: 'add_to_cart', at: T0 }, noEval).state;
     expect(s?.wakeAt).toBe(T0 + 24 * 60 * MIN);
     const r = advance(j, s, { kind: 'time', at: T0 + 24 * 60 * MIN + 5 }, noEval);
@@ -95,7 +108,17 @@ describe('journey engine', () => {
   });
 
   it('re-entry rules: never, after-exit, after n days', () => {
-    const ended: JourneyState = { journey: 'cart', status: 'exited', step: 'done', enteredAt: T0, stepSince: T0, wakeAt: null, waitingFor: null, endedAt: T0 + MIN, runs: 1 };
+    const ended: JourneyState = {
+      journey: 'cart',
+      status: 'exited',
+      step: 'done',
+      enteredAt: T0,
+      stepSince: T0,
+      wakeAt: null,
+      waitingFor: null,
+      endedAt: T0 + MIN,
+      runs: 1,
+    };
     const active: JourneyState = { ...ended, status: 'active', endedAt: null };
     expect(mayEnter(journey({ reentry: 'never' }), ended, T0 + 99 * 86_400_000)).toMatchObject({ ok: false });
     expect(mayEnter(journey({ reentry: 'after-exit' }), ended, T0 + 2 * MIN)).toEqual({ ok: true });
@@ -130,11 +153,34 @@ describe('journey validation', () => {
     return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   };
   it('refuses unknown step targets, duplicate ids and loops without a wait', () => {
-    expect(issues({ steps: [{ id: 'a', kind: 'branch', condition: { identified: true }, then: 'nope' }] })).toEqual(['steps.0.then: no step "nope" in this journey']);
-    expect(issues({ steps: [{ id: 'a', kind: 'exit' }, { id: 'a', kind: 'exit' }] })).toEqual(['steps.1.id: duplicate step id "a"']);
-    expect(issues({ steps: [{ id: 'a', kind: 'setTrait', key: 'k', value: 1 }, { id: 'b', kind: 'message', message: 'm', next: 'a' }] })[0]).toMatch(/"a" → "b" → "a" loop without a wait/);
+    expect(issues({ steps: [{ id: 'a', kind: 'branch', condition: { identified: true }, then: 'nope' }] })).toEqual([
+      'steps.0.then: no step "nope" in this journey',
+    ]);
+    expect(
+      issues({
+        steps: [
+          { id: 'a', kind: 'exit' },
+          { id: 'a', kind: 'exit' },
+        ],
+      }),
+    ).toEqual(['steps.1.id: duplicate step id "a"']);
+    expect(
+      issues({
+        steps: [
+          { id: 'a', kind: 'setTrait', key: 'k', value: 1 },
+          { id: 'b', kind: 'message', message: 'm', next: 'a' },
+        ],
+      })[0],
+    ).toMatch(/"a" → "b" → "a" loop without a wait/);
     // The same loop through a wait is fine.
-    expect(issues({ steps: [{ id: 'a', kind: 'wait', minutes: 60 }, { id: 'b', kind: 'message', message: 'm', next: 'a' }] })).toEqual([]);
+    expect(
+      issues({
+        steps: [
+          { id: 'a', kind: 'wait', minutes: 60 },
+          { id: 'b', kind: 'message', message: 'm', next: 'a' },
+        ],
+      }),
+    ).toEqual([]);
     expect(issues({ steps: [] })).toEqual(['steps: a journey needs at least one step']);
     expect(issues({ steps: [{ id: 'w', kind: 'wait', minutes: 0 }] })).toEqual(['steps.0.minutes: at least 1 minute']);
   });

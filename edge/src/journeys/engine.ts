@@ -174,7 +174,12 @@ export function advance(journey: Journey, state: JourneyState | null, trigger: T
     endedAt: null,
     runs: (state?.runs ?? 0) + 1,
   };
-  out.log.push({ at: now, journey: journey.id, step: null, what: trigger.kind === 'event' ? `entered on "${trigger.name}"` : `entered on segment "${trigger.kind === 'segment' ? trigger.segment : ''}"` });
+  out.log.push({
+    at: now,
+    journey: journey.id,
+    step: null,
+    what: trigger.kind === 'event' ? `entered on "${trigger.name}"` : `entered on segment "${trigger.kind === 'segment' ? trigger.segment : ''}"`,
+  });
   out.state = run(journey, entered, 0, now, evaluate, out);
   return out;
 }

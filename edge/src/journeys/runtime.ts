@@ -157,9 +157,17 @@ export class JourneyRuntime {
         const consent = this.sql.exec<{ personalization: number }>('SELECT personalization FROM consent').toArray()[0];
         if (consent && consent.personalization === 0) break;
         const id = crypto.randomUUID();
-        const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key = 'user_id'").toArray().map((r) => [r.key, r.value]));
+        const meta = new Map(
+          this.sql
+            .exec<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key = 'user_id'")
+            .toArray()
+            .map((r) => [r.key, r.value]),
+        );
         const traits = Object.fromEntries(
-          this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM traits ORDER BY key').toArray().map((r) => [r.key, JSON.parse(r.value) as unknown]),
+          this.sql
+            .exec<{ key: string; value: string }>('SELECT key, value FROM traits ORDER BY key')
+            .toArray()
+            .map((r) => [r.key, JSON.parse(r.value) as unknown]),
         );
         // A snapshot of the moment; formatted and signed per attempt with the endpoint's current settings.
         const event: JourneyWebhookEvent = {
@@ -325,7 +333,9 @@ export class JourneyRuntime {
 
   /** The visitor's journeys for the profile export: where they are and the recent history. */
   exportJourneys(): ProfileJourney[] {
-    const log = this.sql.exec<{ journey: string; step: string | null; at: number; what: string }>('SELECT journey, step, at, what FROM journey_log ORDER BY seq').toArray();
+    const log = this.sql
+      .exec<{ journey: string; step: string | null; at: number; what: string }>('SELECT journey, step, at, what FROM journey_log ORDER BY seq')
+      .toArray();
     return this.sql
       .exec<StateRow>('SELECT * FROM journey_state ORDER BY entered_at, journey')
       .toArray()
@@ -339,7 +349,10 @@ export class JourneyRuntime {
         wakeAt: r.wake_at,
         endedAt: r.ended_at,
         runs: r.runs,
-        history: log.filter((l) => l.journey === r.journey).slice(-20).map((l) => ({ at: l.at, step: l.step, what: l.what })),
+        history: log
+          .filter((l) => l.journey === r.journey)
+          .slice(-20)
+          .map((l) => ({ at: l.at, step: l.step, what: l.what })),
       }));
   }
 }

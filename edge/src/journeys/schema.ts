@@ -63,7 +63,12 @@ export const journeySchema = z
       }
     });
     const cycle = instantCycle(j.steps);
-    if (cycle) ctx.addIssue({ code: 'custom', path: ['steps'], message: `steps ${cycle.map((id) => `"${id}"`).join(' → ')} loop without a wait: put a wait in the loop` });
+    if (cycle)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: `steps ${cycle.map((id) => `"${id}"`).join(' → ')} loop without a wait: put a wait in the loop`,
+      });
   });
 export type Journey = z.output<typeof journeySchema>;
 export type JourneyInput = z.input<typeof journeySchema>;
@@ -133,9 +138,12 @@ export function instantCycle(steps: readonly Step[]): string[] | null {
 
 /** Journey references to other config items, for the site-level check (config/site.ts). */
 export type JourneyRefIssue = { path: (string | number)[]; message: string };
-export function journeyReferenceIssues(
-  site: { journeys: readonly Journey[]; segments: readonly { id: string }[]; messages: readonly { id: string }[]; webhooks: readonly { id: string }[] },
-): JourneyRefIssue[] {
+export function journeyReferenceIssues(site: {
+  journeys: readonly Journey[];
+  segments: readonly { id: string }[];
+  messages: readonly { id: string }[];
+  webhooks: readonly { id: string }[];
+}): JourneyRefIssue[] {
   const issues: JourneyRefIssue[] = [];
   const segments = new Set(site.segments.map((s) => s.id));
   const messages = new Set(site.messages.map((m) => m.id));

@@ -62,10 +62,12 @@ describe('assignVariant', () => {
 
   it('holdout 0 keeps nobody out; one variant takes everyone else', () => {
     const single = { id: 'x', holdout: 0, variants: [{ id: 'only', weight: 100 }] };
-    expect(ids.slice(0, 1000).every((id) => {
-      const a = assignVariant(single, id);
-      return !a.holdout && a.variant.id === 'only';
-    })).toBe(true);
+    expect(
+      ids.slice(0, 1000).every((id) => {
+        const a = assignVariant(single, id);
+        return !a.holdout && a.variant.id === 'only';
+      }),
+    ).toBe(true);
   });
 
   it('raising the holdout only moves visitors into it, never between holdout and back', () => {

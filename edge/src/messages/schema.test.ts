@@ -31,11 +31,20 @@ describe('message schema', () => {
       urlMatch: { op: 'path_prefix', value: '/shoes' },
       title: 'Quick question',
       body: 'Which terrain do you run on?',
-      survey: { pref: 'sport', options: [{ value: 'trail', label: 'Trail' }, { value: 'road', label: 'Road' }] },
+      survey: {
+        pref: 'sport',
+        options: [
+          { value: 'trail', label: 'Trail' },
+          { value: 'road', label: 'Road' },
+        ],
+      },
       schedule: { start: '2026-03-01T00:00:00Z', end: '2026-04-01T00:00:00+02:00', timeZone: 'Europe/Paris', days: ['mon', 'fri'], hours: { from: 22, to: 6 } },
       priority: 40,
       caps: { perDay: 1, lifetime: 3, cooldownMinutes: 60 },
-      variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50, title: 'One question' }],
+      variants: [
+        { id: 'a', weight: 50 },
+        { id: 'b', weight: 50, title: 'One question' },
+      ],
       holdout: 10,
       goal: { event: 'add_to_cart', withinHours: 48 },
     };
@@ -47,11 +56,26 @@ describe('message schema', () => {
     expect(issues({ ...base, type: 'survey', survey: { pref: 'sport', options: [{ value: 'x', label: 'X' }] } })).toEqual([
       'survey.options: a survey needs 2 to 8 options',
     ]);
-    const twice = { pref: 'sport', options: [{ value: 'x', label: 'X' }, { value: 'x', label: 'Y' }] };
+    const twice = {
+      pref: 'sport',
+      options: [
+        { value: 'x', label: 'X' },
+        { value: 'x', label: 'Y' },
+      ],
+    };
     expect(issues({ ...base, type: 'survey', survey: twice })).toEqual(['survey.options.1.value: duplicate option value "x"']);
-    expect(issues({ ...base, survey: { pref: 'sport', options: [{ value: 'x', label: 'X' }, { value: 'y', label: 'Y' }] } })).toEqual([
-      'survey: only survey messages take survey options (this is a banner)',
-    ]);
+    expect(
+      issues({
+        ...base,
+        survey: {
+          pref: 'sport',
+          options: [
+            { value: 'x', label: 'X' },
+            { value: 'y', label: 'Y' },
+          ],
+        },
+      }),
+    ).toEqual(['survey: only survey messages take survey options (this is a banner)']);
   });
 
   it('refuses an inline message without a target, and a target on an overlay', () => {
@@ -63,9 +87,7 @@ describe('message schema', () => {
 
   it('refuses script URLs in the cta, of the base and of a variant', () => {
     for (const href of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', '//evil.example', '/\\evil.example']) {
-      expect(issues({ ...base, cta: { text: 'Go', href } }), href).toEqual([
-        'cta.href: must be an http(s) URL, a path starting with /, mailto: or tel:',
-      ]);
+      expect(issues({ ...base, cta: { text: 'Go', href } }), href).toEqual(['cta.href: must be an http(s) URL, a path starting with /, mailto: or tel:']);
     }
     expect(issues({ ...base, variants: [{ id: 'a', weight: 100, cta: { text: 'Go', href: 'javascript:x' } }] })).toEqual([
       'variants.0.cta.href: must be an http(s) URL, a path starting with /, mailto: or tel:',
@@ -88,11 +110,33 @@ describe('message schema', () => {
   });
 
   it('refuses bad variant weights, duplicate and reserved variant ids, too many variants', () => {
-    expect(issues({ ...base, variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 40 }] })).toEqual([
-      'variants: variant weights must add up to 100 (they add up to 90)',
-    ]);
-    expect(issues({ ...base, variants: [{ id: 'a', weight: 0 }, { id: 'b', weight: 100 }] }).map((i) => i.split(':')[0])).toEqual(['variants.0.weight']);
-    expect(issues({ ...base, variants: [{ id: 'a', weight: 50 }, { id: 'a', weight: 50 }] })).toEqual(['variants.1.id: duplicate variant id "a"']);
+    expect(
+      issues({
+        ...base,
+        variants: [
+          { id: 'a', weight: 50 },
+          { id: 'b', weight: 40 },
+        ],
+      }),
+    ).toEqual(['variants: variant weights must add up to 100 (they add up to 90)']);
+    expect(
+      issues({
+        ...base,
+        variants: [
+          { id: 'a', weight: 0 },
+          { id: 'b', weight: 100 },
+        ],
+      }).map((i) => i.split(':')[0]),
+    ).toEqual(['variants.0.weight']);
+    expect(
+      issues({
+        ...base,
+        variants: [
+          { id: 'a', weight: 50 },
+          { id: 'a', weight: 50 },
+        ],
+      }),
+    ).toEqual(['variants.1.id: duplicate variant id "a"']);
     expect(issues({ ...base, variants: [{ id: 'holdout', weight: 100 }] })).toEqual(['variants.0.id: "holdout" is reserved for the control group']);
     const six = Array.from({ length: 6 }, (_, i) => ({ id: `v${i}`, weight: i === 0 ? 50 : 10 }));
     expect(issues({ ...base, variants: six })).toEqual(['variants: at most 5 variants']);

@@ -71,12 +71,7 @@ export const scheduleSchema = z
   .strictObject({
     start: instant.optional(),
     end: instant.optional(),
-    timeZone: z
-      .string()
-      .min(1)
-      .max(100)
-      .refine(isTimeZone, 'unknown time zone (use an IANA name like Europe/Paris)')
-      .optional(),
+    timeZone: z.string().min(1).max(100).refine(isTimeZone, 'unknown time zone (use an IANA name like Europe/Paris)').optional(),
     days: z
       .array(z.enum(DAYS))
       .min(1, 'pick at least one day, or leave days out for every day')
@@ -107,7 +102,9 @@ const surveySchema = z
     options: z
       .array(
         z.strictObject({
-          value: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/, 'must be 1-100 characters of letters, digits, space _ . - (starting with a letter or digit)'),
+          value: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/, 'must be 1-100 characters of letters, digits, space _ . - (starting with a letter or digit)'),
           label: z.string().min(1).max(100),
         }),
       )
@@ -165,7 +162,11 @@ export const messageSchema = z
     /** Higher wins when messages compete for the same place. */
     priority: z.number().int().min(0).max(1_000).default(0),
     caps: capsSchema.default({}),
-    variants: z.array(variantSchema).min(1, 'needs at least one variant').max(5, 'at most 5 variants').default([{ id: 'default', weight: 100 }]),
+    variants: z
+      .array(variantSchema)
+      .min(1, 'needs at least one variant')
+      .max(5, 'at most 5 variants')
+      .default([{ id: 'default', weight: 100 }]),
     /** Percent of targeted visitors kept as a control group (shown nothing), for lift. */
     holdout: z.number().int().min(0).max(50).default(0),
     /**
@@ -178,9 +179,11 @@ export const messageSchema = z
   })
   .superRefine((m, ctx) => {
     if (m.type === 'inline' && !m.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'an inline message needs a target (a CSS selector)' });
-    if (m.type !== 'inline' && m.target) ctx.addIssue({ code: 'custom', path: ['target'], message: `only inline messages take a target (this is a ${m.type})` });
+    if (m.type !== 'inline' && m.target)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `only inline messages take a target (this is a ${m.type})` });
     if (m.type === 'survey' && !m.survey) ctx.addIssue({ code: 'custom', path: ['survey'], message: 'a survey message needs survey options' });
-    if (m.type !== 'survey' && m.survey) ctx.addIssue({ code: 'custom', path: ['survey'], message: `only survey messages take survey options (this is a ${m.type})` });
+    if (m.type !== 'survey' && m.survey)
+      ctx.addIssue({ code: 'custom', path: ['survey'], message: `only survey messages take survey options (this is a ${m.type})` });
     if (m.bandit && !m.goal) ctx.addIssue({ code: 'custom', path: ['bandit'], message: 'a bandit message needs a goal: its conversions decide the traffic' });
     const ids = new Set<string>();
     m.variants.forEach((v, i) => {

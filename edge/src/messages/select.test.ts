@@ -8,8 +8,7 @@ const HOUR = 60 * MIN;
 /** Monday 2026-03-09 12:00 UTC (08:00 in New York, the day after DST began there). */
 const NOW = Date.parse('2026-03-09T12:00:00Z');
 
-const msg = (m: Partial<MessageInput> & { id: string }): Message =>
-  messageSchema.parse({ name: m.id, type: 'banner', body: `body of ${m.id}`, ...m });
+const msg = (m: Partial<MessageInput> & { id: string }): Message => messageSchema.parse({ name: m.id, type: 'banner', body: `body of ${m.id}`, ...m });
 
 /** A fake exposure log: the shows the Durable Object would hold. */
 function history(shows: { id: string; ts: number }[] = []): MessageHistory {
@@ -27,7 +26,10 @@ function input(messages: Message[], over: Partial<SelectInput> = {}): SelectInpu
   return {
     messages,
     inSegments: new Set(['cart-abandoners']),
-    segmentNames: new Map([['cart-abandoners', 'Cart abandoners'], ['hikers', 'Hikers']]),
+    segmentNames: new Map([
+      ['cart-abandoners', 'Cart abandoners'],
+      ['hikers', 'Hikers'],
+    ]),
     visitorId: 'visitor-1',
     now: NOW,
     pageUrl: 'https://shop.example/cart?x=1',
@@ -59,9 +61,7 @@ describe('schedule', () => {
     const weekdays: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
     const s = { timeZone: 'America/New_York', days: weekdays, hours: { from: 9, to: 17 } };
     // 13:30 UTC is 08:30 before the change (outside) and 09:30 after (inside).
-    expect(scheduleBlocks(s, Date.parse('2026-03-06T13:30:00Z'))).toBe(
-      'outside its hours (09:00-17:00; it is fri 08:30 in America/New_York)',
-    );
+    expect(scheduleBlocks(s, Date.parse('2026-03-06T13:30:00Z'))).toBe('outside its hours (09:00-17:00; it is fri 08:30 in America/New_York)');
     expect(scheduleBlocks(s, Date.parse('2026-03-09T13:30:00Z'))).toBeNull();
     // 21:30 UTC is 16:30 before (inside) and 17:30 after (outside).
     expect(scheduleBlocks(s, Date.parse('2026-03-06T21:30:00Z'))).toBeNull();
@@ -142,7 +142,13 @@ describe('selectMessages', () => {
       msg({
         id: 'asked',
         type: 'survey',
-        survey: { pref: 'sport', options: [{ value: 'trail', label: 'Trail' }, { value: 'road', label: 'Road' }] },
+        survey: {
+          pref: 'sport',
+          options: [
+            { value: 'trail', label: 'Trail' },
+            { value: 'road', label: 'Road' },
+          ],
+        },
       }),
       msg({ id: 'lifetime', caps: { lifetime: 2 } }),
       msg({ id: 'daily', caps: { perDay: 1 } }),
@@ -183,9 +189,7 @@ describe('selectMessages', () => {
   it('site fatigue: per rolling 24 h across all messages, and minutes between', () => {
     const m = msg({ id: 'promo' });
     const three = [1, 2, 3].map((h) => ({ id: `old-${h}`, ts: NOW - h * HOUR }));
-    expect(reasonOf(selectMessages(input([m], { history: history(three) })), 'promo')).toBe(
-      'site fatigue limit: 3 messages shown in the last 24 h (limit 3)',
-    );
+    expect(reasonOf(selectMessages(input([m], { history: history(three) })), 'promo')).toBe('site fatigue limit: 3 messages shown in the last 24 h (limit 3)');
     // Shows older than 24 h are forgotten.
     const old = three.map((s) => ({ ...s, ts: s.ts - 24 * HOUR }));
     expect(selectMessages(input([m], { history: history(old) })).decisions).toHaveLength(1);
@@ -211,7 +215,18 @@ describe('selectMessages', () => {
     const messages = [
       msg({ id: 'toast', type: 'toast', priority: 10 }),
       msg({ id: 'modal', type: 'modal', priority: 30 }),
-      msg({ id: 'survey', type: 'survey', priority: 30, survey: { pref: 'sport', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] } }),
+      msg({
+        id: 'survey',
+        type: 'survey',
+        priority: 30,
+        survey: {
+          pref: 'sport',
+          options: [
+            { value: 'a', label: 'A' },
+            { value: 'b', label: 'B' },
+          ],
+        },
+      }),
       msg({ id: 'hero-1', type: 'inline', target: '.hero', priority: 1 }),
       msg({ id: 'hero-2', type: 'inline', target: '.hero', priority: 2 }),
       msg({ id: 'side', type: 'inline', target: '#side', priority: 0 }),
@@ -295,14 +310,26 @@ describe('selectMessages', () => {
       id: 'sport',
       type: 'survey',
       trigger: { on: 'time', seconds: 10 },
-      survey: { pref: 'sport', options: [{ value: 'trail', label: 'Trail' }, { value: 'road', label: 'Road' }] },
+      survey: {
+        pref: 'sport',
+        options: [
+          { value: 'trail', label: 'Trail' },
+          { value: 'road', label: 'Road' },
+        ],
+      },
     });
     const inline = msg({ id: 'note', type: 'inline', target: '.product .info' });
     const r = selectMessages(input([survey, inline], { prefs: { other: 1 } }));
     expect(r.decisions[0]).toMatchObject({
       id: 'sport',
       trigger: { on: 'time', seconds: 10 },
-      survey: { pref: 'sport', options: [{ value: 'trail', label: 'Trail' }, { value: 'road', label: 'Road' }] },
+      survey: {
+        pref: 'sport',
+        options: [
+          { value: 'trail', label: 'Trail' },
+          { value: 'road', label: 'Road' },
+        ],
+      },
     });
     expect(r.decisions[0]?.why.startsWith('everyone; priority 0; variant default')).toBe(true);
     expect(r.decisions[1]).toMatchObject({ id: 'note', type: 'inline', target: '.product .info' });

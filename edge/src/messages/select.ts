@@ -186,7 +186,10 @@ function fatigueBlocks(input: SelectInput): { reason: string | null; budget: num
   if (fatigue.minMinutesBetween > 0) {
     const last = history.lastShownAt();
     if (last !== null && now - last < fatigue.minMinutesBetween * MINUTE) {
-      return { reason: `site fatigue limit: a message was shown ${minutes(now - last)} ago (at least ${fatigue.minMinutesBetween} min between messages)`, budget };
+      return {
+        reason: `site fatigue limit: a message was shown ${minutes(now - last)} ago (at least ${fatigue.minMinutesBetween} min between messages)`,
+        budget,
+      };
     }
   }
   return { reason: null, budget };

@@ -24,7 +24,11 @@ function facts(partial: Partial<Facts> & { events?: { name: string; ts: number }
         const times = events.filter((e) => e.name === name).map((e) => e.ts);
         return times.length ? Math.max(...times) : null;
       },
-      timesAfter: (ts) => events.map((e) => e.ts).filter((t) => t > ts).sort((a, b) => a - b),
+      timesAfter: (ts) =>
+        events
+          .map((e) => e.ts)
+          .filter((t) => t > ts)
+          .sort((a, b) => a - b),
     },
     ...rest,
   };
@@ -76,7 +80,12 @@ describe('segments and slots of the demo shop', () => {
     const carted = facts({ events: [{ name: 'add_to_cart', ts: NOW - 3_600_000 }] });
     const decisions = decideSlots(site.slots, site.segments, evaluateSegments(site.segments, carted), render);
     expect(decisions.map((d) => d.id)).toEqual(['category-promo']);
-    const bought = facts({ events: [{ name: 'add_to_cart', ts: NOW - 3_600_000 }, { name: 'checkout_start', ts: NOW - 60_000 }] });
+    const bought = facts({
+      events: [
+        { name: 'add_to_cart', ts: NOW - 3_600_000 },
+        { name: 'checkout_start', ts: NOW - 60_000 },
+      ],
+    });
     expect(decideSlots(site.slots, site.segments, evaluateSegments(site.segments, bought), render)).toEqual([]);
   });
 

@@ -73,7 +73,10 @@ const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g,
 export function decisionsBlock(decisions: readonly Decision[], uiScript = ''): string {
   const messages = decisions.filter((d) => d.kind === 'message');
   if (messages.length === 0) return '';
-  const json = JSON.stringify(messages).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(messages)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `<script type="application/json" ${DECISIONS_ATTRIBUTE}>${json}</script>${uiScript}`;
 }
 

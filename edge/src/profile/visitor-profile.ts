@@ -218,12 +218,21 @@ export class VisitorProfile extends DurableObject<Env> {
       if (event.type === 'track') this.recordConversion(event, context.messages);
     }
     // Journeys advance on the stored events first, so a message step shows on this very response.
-    this.journeys().onEvents(context.journeys ?? [], this.journeyEvents(events.filter((e) => accepted.includes(e.id)), receivedAt));
+    this.journeys().onEvents(
+      context.journeys ?? [],
+      this.journeyEvents(
+        events.filter((e) => accepted.includes(e.id)),
+        receivedAt,
+      ),
+    );
     // Segments are evaluated on every event, so entry and exit are known the moment they happen.
     const decisions = this.decideNow(context);
     this.journeys().onSegmentEntries(context.journeys ?? []);
     await this.scheduleJourneys();
-    await this.scheduleInactivity(context.segments, events.filter((e) => accepted.includes(e.id)));
+    await this.scheduleInactivity(
+      context.segments,
+      events.filter((e) => accepted.includes(e.id)),
+    );
     return { accepted, duplicates, decisions, analytics: this.analyticsSnapshot() };
   }
 
@@ -240,7 +249,10 @@ export class VisitorProfile extends DurableObject<Env> {
   /** Current segments and message exposures (holdout included), for message-lift reports. */
   private analyticsSnapshot(): VisitorSnapshot {
     return {
-      segments: this.sql.exec<{ id: string }>('SELECT id FROM segments ORDER BY id').toArray().map((r) => r.id),
+      segments: this.sql
+        .exec<{ id: string }>('SELECT id FROM segments ORDER BY id')
+        .toArray()
+        .map((r) => r.id),
       exposures: this.sql
         .exec<{ message: string; variant: string; at: number; converted_at: number | null }>('SELECT message, variant, at, converted_at FROM exposures')
         .toArray()
@@ -299,7 +311,8 @@ export class VisitorProfile extends DurableObject<Env> {
       sql: this.sql,
       site: () => this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? '',
       visitorId: () => this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'visitor_id'").toArray()[0]?.value ?? '',
-      facts: () => this.facts({ segments: [], slots: [], messages: [], fatigue: { perDay: 0, minMinutesBetween: 0 }, request: {}, personalize: false, now: Date.now() }),
+      facts: () =>
+        this.facts({ segments: [], slots: [], messages: [], fatigue: { perDay: 0, minMinutesBetween: 0 }, request: {}, personalize: false, now: Date.now() }),
       logAttempt: async (attempt) => {
         const site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? '';
         try {
@@ -475,7 +488,12 @@ export class VisitorProfile extends DurableObject<Env> {
 
   private facts(context: DecisionContext): Facts {
     const keyValues = <T>(table: 'traits' | 'prefs') =>
-      Object.fromEntries(this.sql.exec<{ key: string; value: string }>(`SELECT key, value FROM ${table}`).toArray().map((r) => [r.key, JSON.parse(r.value) as T]));
+      Object.fromEntries(
+        this.sql
+          .exec<{ key: string; value: string }>(`SELECT key, value FROM ${table}`)
+          .toArray()
+          .map((r) => [r.key, JSON.parse(r.value) as T]),
+      );
     const userId = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'user_id'").toArray()[0]?.value ?? null;
     const sessions = this.sql.exec<{ n: number }>('SELECT COUNT(DISTINCT session_id) AS n FROM events').one().n;
     const history: EventHistory = {
@@ -555,16 +573,26 @@ export class VisitorProfile extends DurableObject<Env> {
 
   private profile(site: string, visitorId: string): ProfileExport {
     this.ensureSchema();
-    const meta = new Map(this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta').toArray().map((r) => [r.key, r.value]));
+    const meta = new Map(
+      this.sql
+        .exec<{ key: string; value: string }>('SELECT key, value FROM meta')
+        .toArray()
+        .map((r) => [r.key, r.value]),
+    );
     const keyValues = <T>(table: 'traits' | 'prefs') =>
       Object.fromEntries(
-        this.sql.exec<{ key: string; value: string }>(`SELECT key, value FROM ${table} ORDER BY key`).toArray().map((r) => [r.key, JSON.parse(r.value) as T]),
+        this.sql
+          .exec<{ key: string; value: string }>(`SELECT key, value FROM ${table} ORDER BY key`)
+          .toArray()
+          .map((r) => [r.key, JSON.parse(r.value) as T]),
       );
     const consentRow = this.sql
       .exec<{ analytics: number; personalization: number; updated_at: number }>('SELECT analytics, personalization, updated_at FROM consent')
       .toArray()[0];
     const messages = this.sql
-      .exec<{ message: string; variant: string; at: number; converted_at: number | null }>('SELECT message, variant, at, converted_at FROM exposures ORDER BY at, message')
+      .exec<{ message: string; variant: string; at: number; converted_at: number | null }>(
+        'SELECT message, variant, at, converted_at FROM exposures ORDER BY at, message',
+      )
       .toArray()
       .map((r) => ({ id: r.message, variant: r.variant, exposedAt: r.at, convertedAt: r.converted_at }));
     const segments = this.sql
@@ -719,7 +747,10 @@ export class VisitorProfile extends DurableObject<Env> {
       // Made by readHandover() in a browser profile of this class, never by a client.
       const handover = JSON.parse(history) as Handover;
       absorbHandover(this.sql, handover);
-      await this.scheduleInactivity(segments, handover.events.map((e) => JSON.parse(e.body) as WireEvent));
+      await this.scheduleInactivity(
+        segments,
+        handover.events.map((e) => JSON.parse(e.body) as WireEvent),
+      );
       // The browser's journey waits and webhook deliveries continue here.
       await this.scheduleJourneys();
     }
@@ -763,7 +794,10 @@ export class VisitorProfile extends DurableObject<Env> {
    */
   async linkedErase(generation: string): Promise<string[]> {
     if (!(await this.isGeneration(generation))) return [];
-    const linked = this.sql.exec<{ visitor_id: string }>('SELECT visitor_id FROM linked_visitors').toArray().map((r) => r.visitor_id);
+    const linked = this.sql
+      .exec<{ visitor_id: string }>('SELECT visitor_id FROM linked_visitors')
+      .toArray()
+      .map((r) => r.visitor_id);
     await this.erase();
     return linked;
   }
@@ -806,7 +840,9 @@ export class VisitorProfile extends DurableObject<Env> {
   /** Golden record: the browsers linked to it, each shown by a short prefix of its id. */
   private linkedVisitorsExport(visitorId: string): Pick<ProfileExport, 'linkedVisitors'> {
     if (!this.isGoldenRecord()) return {};
-    const rows = this.sql.exec<{ visitor_id: string; linked_at: number }>('SELECT visitor_id, linked_at FROM linked_visitors ORDER BY linked_at, visitor_id').toArray();
+    const rows = this.sql
+      .exec<{ visitor_id: string; linked_at: number }>('SELECT visitor_id, linked_at FROM linked_visitors ORDER BY linked_at, visitor_id')
+      .toArray();
     return { linkedVisitors: rows.map((r) => ({ id: linkedVisitorLabel(r.visitor_id), linkedAt: r.linked_at, current: r.visitor_id === visitorId })) };
   }
 }

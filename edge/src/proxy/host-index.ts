@@ -55,7 +55,8 @@ export async function indexAddedHostnames(kv: KVNamespace, siteId: string, befor
 /** After the config is written: record the claims, release the hostnames it dropped. */
 export async function settleHostnames(sql: SqlStorage, kv: KVNamespace, siteId: string, before: SiteConfig | null, next: SiteConfig): Promise<void> {
   const { added, removed } = hostnameChanges(claimedHostnames(before), claimedHostnames(next));
-  for (const host of added) sql.exec('INSERT INTO hostnames (hostname, site) VALUES (?, ?) ON CONFLICT (hostname) DO UPDATE SET site = excluded.site', host, siteId);
+  for (const host of added)
+    sql.exec('INSERT INTO hostnames (hostname, site) VALUES (?, ?) ON CONFLICT (hostname) DO UPDATE SET site = excluded.site', host, siteId);
   for (const host of removed) sql.exec('DELETE FROM hostnames WHERE hostname = ? AND site = ?', host, siteId);
   await Promise.all(
     removed.map(async (host) => {

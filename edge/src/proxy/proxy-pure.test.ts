@@ -54,7 +54,15 @@ describe('proxiedLocation', () => {
   });
 
   it('leaves relative Locations and other hosts alone', () => {
-    for (const loc of ['/login', 'login', '?page=2', 'https://accounts.example/sso', 'https://origin.shop.example:8443/a', 'https://evil.example/origin.shop.example', 'mailto:a@origin.shop.example']) {
+    for (const loc of [
+      '/login',
+      'login',
+      '?page=2',
+      'https://accounts.example/sso',
+      'https://origin.shop.example:8443/a',
+      'https://evil.example/origin.shop.example',
+      'mailto:a@origin.shop.example',
+    ]) {
       expect(proxiedLocation(loc, UP, REQ)).toBe(loc);
     }
     expect(proxiedLocation('https://[bad', UP, REQ)).toBe('https://[bad');

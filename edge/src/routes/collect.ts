@@ -66,8 +66,7 @@ collect.post('/e', async (c) => {
 
   const secret = visitorSecret(c.env);
   // The cookie wins over the payload token; a forged or foreign token just gets a fresh profile.
-  const known =
-    (await verifyVisitorToken(secret, site.id, readVisitorCookie(c))) ?? (await verifyVisitorToken(secret, site.id, batch.vid));
+  const known = (await verifyVisitorToken(secret, site.id, readVisitorCookie(c))) ?? (await verifyVisitorToken(secret, site.id, batch.vid));
   // A new visitor means a new Durable Object: limit how many one client address may create.
   const ip = c.req.header('cf-connecting-ip');
   if (!known && ipLimited(ip) && !(await c.env.NEW_VISITOR_LIMIT.limit({ key: ip })).success) {
@@ -105,7 +104,13 @@ collect.post('/e', async (c) => {
   const { analytics, ...stored } = result;
   if (stored.accepted.length > 0) {
     const ids = new Set(stored.accepted);
-    const message = analyticsEvents(site.id, visitorId, receivedAt, batch.events.filter((e) => ids.has(e.id)), analytics ?? null);
+    const message = analyticsEvents(
+      site.id,
+      visitorId,
+      receivedAt,
+      batch.events.filter((e) => ids.has(e.id)),
+      analytics ?? null,
+    );
     c.executionCtx.waitUntil(c.env.ANALYTICS_QUEUE.send(message).catch((err: unknown) => console.error('analytics: queue send failed', err)));
   }
   const body: CollectResponse = { vid: token, ...stored, rejected: batch.rejected };

@@ -13,7 +13,11 @@ function historyOf(events: { name: string; ts: number }[]): EventHistory {
       const times = events.filter((e) => e.name === name).map((e) => e.ts);
       return times.length ? Math.max(...times) : null;
     },
-    timesAfter: (ts) => events.map((e) => e.ts).filter((t) => t > ts).sort((a, b) => a - b),
+    timesAfter: (ts) =>
+      events
+        .map((e) => e.ts)
+        .filter((t) => t > ts)
+        .sort((a, b) => a - b),
   };
 }
 
@@ -37,17 +41,19 @@ describe('golden condition cases', () => {
 describe('explanations', () => {
   it('say which tests matched, with the actual values', () => {
     const outcome = evaluate(
-      conditionSchema.parse({ all: [{ pref: 'sport', test: { op: 'eq', value: 'trail' } }, { event: 'add_to_cart', within: '30m' }] }),
+      conditionSchema.parse({
+        all: [
+          { pref: 'sport', test: { op: 'eq', value: 'trail' } },
+          { event: 'add_to_cart', within: '30m' },
+        ],
+      }),
       facts({ prefs: { sport: 'trail' }, events: [{ name: 'add_to_cart', ts: 1_800_000_000_000 - 60_000 }] }),
     );
     expect(outcome).toEqual({ matched: true, why: 'pref sport eq "trail" (is "trail") and at least 1 "add_to_cart" in the last 30m (was 1)' });
   });
 
   it('name the first failing test for a miss', () => {
-    const outcome = evaluate(
-      conditionSchema.parse({ all: [{ identified: false }, { device: 'mobile' }] }),
-      facts({ request: { device: 'desktop' } }),
-    );
+    const outcome = evaluate(conditionSchema.parse({ all: [{ identified: false }, { device: 'mobile' }] }), facts({ request: { device: 'desktop' } }));
     expect(outcome).toEqual({ matched: false, why: 'device is mobile (is "desktop")' });
   });
 });

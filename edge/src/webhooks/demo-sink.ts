@@ -65,7 +65,9 @@ demoSink.post(DEMO_SINK_PATH, async (c) => {
     body,
   };
   // Zero-padded time first: KV lists keys in order.
-  await c.env.CONFIG.put(`${KEY_PREFIX}${site.id}:${String(record.at).padStart(15, '0')}:${crypto.randomUUID()}`, JSON.stringify(record), { expirationTtl: 3600 });
+  await c.env.CONFIG.put(`${KEY_PREFIX}${site.id}:${String(record.at).padStart(15, '0')}:${crypto.randomUUID()}`, JSON.stringify(record), {
+    expirationTtl: 3600,
+  });
   return verdict.ok ? c.body(null, 204) : c.json({ error: `signature refused: ${verdict.reason}` } satisfies ErrorResponse, 401);
 });
 

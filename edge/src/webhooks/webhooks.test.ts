@@ -58,9 +58,22 @@ describe('webhook config and payloads', () => {
     expect(webhookSchema.safeParse({ ...base, url: 'https://hooks.example.com/', secret: 'short' }).success).toBe(false);
   });
   it('builds Slack, JSON and CRM bodies', () => {
-    const e = { deliveryId: 'd1', site: 'demo', journey: { id: 'cart', name: 'Cart' }, step: 'crm', visitor: { id: 'abcdef123456', userId: null, traits: { plan: 'gold' } }, at: NOW };
-    expect(buildPayload('slack', e)).toEqual({ text: 'Waymark (demo): anonymous visitor abcdef12 reached step "crm" of journey "Cart" at 2026-01-05T12:00:00.000Z' });
+    const e = {
+      deliveryId: 'd1',
+      site: 'demo',
+      journey: { id: 'cart', name: 'Cart' },
+      step: 'crm',
+      visitor: { id: 'abcdef123456', userId: null, traits: { plan: 'gold' } },
+      at: NOW,
+    };
+    expect(buildPayload('slack', e)).toEqual({
+      text: 'Waymark (demo): anonymous visitor abcdef12 reached step "crm" of journey "Cart" at 2026-01-05T12:00:00.000Z',
+    });
     expect(buildPayload('json', e)).toMatchObject({ id: 'd1', type: 'journey.step', journey: { id: 'cart' }, visitor: { traits: { plan: 'gold' } } });
-    expect(buildPayload('crm', e)).toMatchObject({ event_id: 'd1', contact: { external_id: 'wm:abcdef123456', properties: { plan: 'gold' } }, properties: { journey_id: 'cart' } });
+    expect(buildPayload('crm', e)).toMatchObject({
+      event_id: 'd1',
+      contact: { external_id: 'wm:abcdef123456', properties: { plan: 'gold' } },
+      properties: { journey_id: 'cart' },
+    });
   });
 });

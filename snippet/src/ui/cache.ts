@@ -26,7 +26,10 @@ export function usable(e: unknown, vid: string, now: number): SlotDecision[] | u
 const store = createStore(DB, 'decisions');
 
 /** Never throws or rejects: a missing IndexedDB throws synchronously, a blocked one rejects. */
-const io = <T>(f: () => Promise<T>): Promise<T | void> => Promise.resolve().then(f).catch(() => {});
+const io = <T>(f: () => Promise<T>): Promise<T | void> =>
+  Promise.resolve()
+    .then(f)
+    .catch(() => {});
 
 /** The stored entry (unchecked: see `usable`), or undefined. */
 export const load = (site: string): Promise<unknown> => io(() => get(cacheKey(site), store));

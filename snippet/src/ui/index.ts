@@ -162,11 +162,18 @@ function start(tries = 0): void {
   // In-app messages (./messages-ui.ts): the same decisions, the same consent. Not while the
   // dashboard previews a draft here (./preview.ts): only the draft shows.
   const msg = PREVIEW ? () => {} : messages(wm as Parameters<typeof messages>[0], site, guard);
-  wm('on', 'decision', guard((d: unknown) => fresh(d)));
+  wm(
+    'on',
+    'decision',
+    guard((d: unknown) => fresh(d)),
+  );
   // Slots an SPA adds later (cheap while there is nothing to show: the callback returns at once).
   observer.observe(document, { childList: true, subtree: true });
   // Withdrawn while the page was open (wm('consent', …) in a banner): forget on the way out.
-  addEventListener('pagehide', guard(() => allowed() || wipe()));
+  addEventListener(
+    'pagehide',
+    guard(() => allowed() || wipe()),
+  );
   if (!allowed()) return wipe();
   if (proxied) {
     // Proxy mode embeds this visitor's messages in the page (an inert JSON block): no round trip.

@@ -43,11 +43,7 @@ export const insertable = (el: Candidate): boolean => !NEVER.test(el.localName) 
  * skipped). An element's own data-wm-slot="id" wins over another decision's `selector`; among
  * selectors the first decision wins (the edge lists slots in the marketer's order).
  */
-export function plan<E>(
-  decisions: readonly SlotDecision[],
-  find: (selector: string) => Iterable<E>,
-  ok: (el: E) => boolean,
-): Map<E, SlotDecision> {
+export function plan<E>(decisions: readonly SlotDecision[], find: (selector: string) => Iterable<E>, ok: (el: E) => boolean): Map<E, SlotDecision> {
   const out = new Map<E, SlotDecision>();
   const add = (selector: string, d: SlotDecision, force: boolean) => {
     try {
