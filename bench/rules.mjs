@@ -8,7 +8,7 @@ import { alignTable } from './table.mjs';
 
 const ENTRY = `
 export { evaluate } from '../../edge/src/rules/evaluate';
-export { siteConfigSchema } from '../../edge/src/config/site';
+export { siteConfigSchema } from '../../protocol/config/site';
 export { DEMO_SITE } from '../../edge/src/demo/seed';
 `;
 

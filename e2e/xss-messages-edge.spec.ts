@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 
-const payloads = JSON.parse(readFileSync(new URL('../edge/src/personalize/xss-payloads.json', import.meta.url), 'utf8')) as string[];
+const payloads = JSON.parse(readFileSync(new URL('../protocol/content/xss-payloads.json', import.meta.url), 'utf8')) as string[];
 const GROUP = 24;
 const RUN = Date.now().toString(36);
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { Batch, CollectResponse, MessageDecision } from '../protocol/wire';
 
-const payloads = JSON.parse(readFileSync(new URL('../edge/src/personalize/xss-payloads.json', import.meta.url), 'utf8')) as string[];
+const payloads = JSON.parse(readFileSync(new URL('../protocol/content/xss-payloads.json', import.meta.url), 'utf8')) as string[];
 
 const ORIGIN = 'http://waymark.test';
 const PAGE = '/xss-messages.html';

@@ -6,9 +6,9 @@
 // is a made-up host answered by page.route.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { renderContent } from '../edge/src/personalize/render';
+import { renderContent } from '../protocol/content/render';
 
-const payloads = JSON.parse(readFileSync(new URL('../edge/src/personalize/xss-payloads.json', import.meta.url), 'utf8')) as string[];
+const payloads = JSON.parse(readFileSync(new URL('../protocol/content/xss-payloads.json', import.meta.url), 'utf8')) as string[];
 
 const ORIGIN = 'http://waymark.test';
 /** Served for every same-host subresource: if a payload manages to load a script, it runs this. */

@@ -1,5 +1,5 @@
 /**
- * Condition trees (edge/src/rules/conditions.ts) for marketers: a one-line description, and the
+ * Condition trees (protocol/config/conditions.ts) for marketers: a one-line description, and the
  * form model of the builder (common leaves under one all/any). Trees the builder cannot show are
  * edited as JSON.
  */

@@ -1,7 +1,7 @@
 /**
  * Journeys: multi-step orchestration per visitor. The list, and the editor: entry trigger, an
  * ordered list of steps (each with its own form), branch and wait targets, goal, re-entry and the
- * enabled switch. The edge validates everything again (edge/src/journeys/schema.ts) and its field
+ * enabled switch. The edge validates everything again (protocol/config/journeys.ts) and its field
  * errors show next to the fields (paths like steps.2.message).
  */
 import { useState } from 'preact/hooks';

@@ -7,7 +7,7 @@ import { api, ApiError, type Issue, type Json } from './api';
 import type { ListProps } from './editing';
 import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
 
-/** The same rule as edge/src/config/site.ts originSchema (the API checks again). */
+/** The same rule as protocol/config/site.ts originSchema (the API checks again). */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 const UPSTREAM = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 /** The same rule as edge/src/proxy/hostnames.ts (the API checks again, and says which site holds one). */

@@ -1,6 +1,6 @@
 /** Slots: the list, and the variant editor with a sandboxed preview of what the edge renders. */
-import { renderContent } from '../../edge/src/personalize/render';
-import type { SlotContent } from '../../edge/src/config/personalization';
+import { renderContent } from '../../protocol/content/render';
+import type { SlotContent } from '../../protocol/config/personalization';
 import { type Issue, type Json } from './api';
 import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
 import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';

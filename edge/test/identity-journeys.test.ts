@@ -4,9 +4,9 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CollectResponse, ProfileExport, PropValue } from '../../protocol/wire';
 import { adminStore } from '../src/admin/admin-store';
-import type { SiteConfigInput } from '../src/config/site';
+import type { SiteConfigInput } from '../../protocol/config/site';
 import { goldenRecordName } from '../src/identity/stitch';
-import type { JourneyInput } from '../src/journeys/schema';
+import type { JourneyInput } from '../../protocol/config/journeys';
 import { makeEvent, me, post, visitorCookie } from './helpers';
 import { cartJourney, journeySite } from './journey-fixtures';
 

@@ -3,7 +3,7 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, ErrorResponse, ProfileExport, PropValue } from '../../protocol/wire';
-import type { SiteConfigInput } from '../src/config/site';
+import type { SiteConfigInput } from '../../protocol/config/site';
 import { identifyKey, signUserId } from '../src/identity/signed';
 import { BASE, ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
 

@@ -1,8 +1,8 @@
 /** The cart-abandonment journey and a fresh site to run it on, shared by the journey tests. */
 import { env } from 'cloudflare:workers';
-import type { SiteConfigInput } from '../src/config/site';
-import type { JourneyInput } from '../src/journeys/schema';
-import type { MessageInput } from '../src/messages/schema';
+import type { SiteConfigInput } from '../../protocol/config/site';
+import type { JourneyInput } from '../../protocol/config/journeys';
+import type { MessageInput } from '../../protocol/config/messages';
 import { ORIGIN } from './helpers';
 
 export const HOOK_URL = 'https://hooks.example.com/waymark';

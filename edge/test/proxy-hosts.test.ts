@@ -4,7 +4,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminStore } from '../src/admin/admin-store';
-import type { SiteConfigInput } from '../src/config/site';
+import type { SiteConfigInput } from '../../protocol/config/site';
 import { DEMO_SITE } from '../src/demo/seed';
 import worker from '../src/index';
 import { HostIndex } from '../src/proxy/host-index';

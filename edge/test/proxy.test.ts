@@ -2,7 +2,7 @@ import { createExecutionContext, SELF, waitOnExecutionContext } from 'cloudflare
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MessageDecision, SlotDecision } from '../../protocol/wire';
-import type { SiteConfigInput } from '../src/config/site';
+import type { SiteConfigInput } from '../../protocol/config/site';
 import { DEMO_SITE } from '../src/demo/seed';
 import worker from '../src/index';
 import { decisionsBlock, isRewritable, pageAsksOptIn, rewritePage, scriptNonce, STUB } from '../src/personalize/rewrite';

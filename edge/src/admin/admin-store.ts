@@ -7,7 +7,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { applyMigrations } from '../storage/migrations';
-import { siteConfigSchema, type SiteConfig } from '../config/site';
+import { siteConfigSchema, type SiteConfig } from '../../../protocol/config/site';
 import { SiteStore } from '../config/site-store';
 import { DEMO_SITE } from '../demo/seed';
 import { toBase64Url } from './password';

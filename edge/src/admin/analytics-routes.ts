@@ -21,7 +21,7 @@ import { analyticsStub } from '../analytics/queue';
 import type { SynthSpec } from '../analytics/synthetic';
 import { isDemo } from '../http/site-context';
 import { HttpError } from '../http/errors';
-import { conditionSchema } from '../rules/conditions';
+import { conditionSchema } from '../../../protocol/config/conditions';
 import type { AdminContext, AdminEnv } from './auth';
 import { readJson } from './request';
 

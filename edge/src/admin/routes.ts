@@ -11,7 +11,7 @@ import { login, loginOptions, logout, requireSession, type AdminContext, type Ad
 import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
 import { redactSecrets, redactWebhook } from '../webhooks/secret';
-import { slugSchema } from '../config/personalization';
+import { slugSchema } from '../../../protocol/config/personalization';
 import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
 import { identifyKey } from '../identity/signed';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { siteConfigSchema, type SiteConfig } from '../config/site';
+import { siteConfigSchema, type SiteConfig } from '../../../protocol/config/site';
 import { DEMO_SITE } from '../demo/seed';
 import { applyChange, changedFields, nextVersion } from './site-edit';
 

@@ -4,12 +4,12 @@
  * audit log). No Worker globals: the AdminStore Durable Object runs it, unit tests run it in Node.
  */
 import type { z } from 'zod';
-import { segmentSchema, slotSchema } from '../config/personalization';
-import { siteConfigSchema, type SiteConfig } from '../config/site';
+import { segmentSchema, slotSchema } from '../../../protocol/config/personalization';
+import { siteConfigSchema, type SiteConfig } from '../../../protocol/config/site';
 import { formatIssues } from '../ingest/batch';
-import { messageSchema } from '../messages/schema';
-import { journeySchema, journeysUsing } from '../journeys/schema';
-import { webhookSchema } from '../webhooks/schema';
+import { messageSchema } from '../../../protocol/config/messages';
+import { journeySchema, journeysUsing } from '../../../protocol/config/journeys';
+import { webhookSchema } from '../../../protocol/config/webhooks';
 import { keepSecrets } from '../webhooks/secret';
 
 export const COLLECTIONS = ['segments', 'slots', 'messages', 'journeys', 'webhooks'] as const;

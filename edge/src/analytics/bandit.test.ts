@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignVariant } from '../messages/bucket';
-import { messageSchema } from '../messages/schema';
+import { messageSchema } from '../../../protocol/config/messages';
 import { selectMessages } from '../messages/select';
 import { ALL_SEGMENTS, MIN_WEIGHT, banditReport, banditVariants, buildBanditTable, probabilityBest, sampleBeta, seededRandom } from './bandit';
 

@@ -10,7 +10,7 @@
  * variant a visitor saw (the profile's exposures table), so a later move does not blur the counts.
  */
 import type { BanditReport } from '../../../protocol/analytics';
-import type { Message, Variant } from '../messages/schema';
+import type { Message, Variant } from '../../../protocol/config/messages';
 import { seededRandom } from './random';
 
 export type BanditArm = { alpha: number; beta: number; weight: number };

@@ -21,7 +21,7 @@ import type {
   StreamReport,
 } from '../../../protocol/analytics';
 import { DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../../../protocol/analytics';
-import { durationMs } from '../rules/conditions';
+import { durationMs } from '../../../protocol/config/conditions';
 import { liftOverHoldout, rateSummary } from './stats';
 import { pathStep, stepLabel, stepSql } from './steps';
 

@@ -8,7 +8,7 @@
 import type { SegmentCountReport } from '../../../protocol/analytics';
 import { SEGMENT_COUNT_SAMPLE } from '../../../protocol/analytics';
 import type { ConsentState, PrefValue, PropValue, Utm } from '../../../protocol/wire';
-import type { Condition } from '../rules/conditions';
+import type { Condition } from '../../../protocol/config/conditions';
 import { evaluate, type EventHistory, type Facts } from '../rules/evaluate';
 
 type Row = {

@@ -9,7 +9,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { WireEvent } from '../../../protocol/wire';
-import type { Condition } from '../rules/conditions';
+import type { Condition } from '../../../protocol/config/conditions';
 import { applyMigrations } from '../storage/migrations';
 import type { AnalyticsMessage, EventsMessage } from './feed';
 import {

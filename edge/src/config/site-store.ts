@@ -3,7 +3,7 @@
  * request) does not read KV. A changed config is picked up within CACHE_MS; a value that fails
  * validation is logged and the last good one keeps serving.
  */
-import { siteConfigSchema, type SiteConfig, type SiteConfigInput } from './site';
+import { siteConfigSchema, type SiteConfig, type SiteConfigInput } from '../../../protocol/config/site';
 
 export const CACHE_MS = 5_000;
 const siteKey = (id: string) => `site:${id}`;

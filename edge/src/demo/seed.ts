@@ -1,5 +1,5 @@
 /** The demo shop's site, written to KV on first use when WM_DEMO=1 (local development only). */
-import type { SiteConfigInput } from '../config/site';
+import type { SiteConfigInput } from '../../../protocol/config/site';
 
 const heroFor = (eyebrow: string, title: string, text: string, href: string, cta: string) =>
   `<div><p class="eyebrow">${eyebrow}</p><h1>${title}</h1><p>${text}</p>` + `<p><a class="btn light" href="${href}">${cta}</a></p></div>`;

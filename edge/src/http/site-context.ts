@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import { siteIdSchema } from '../../../protocol/wire';
-import { originAllowed, type SiteConfig } from '../config/site';
+import { originAllowed, type SiteConfig } from '../../../protocol/config/site';
 import { SiteStore } from '../config/site-store';
 import { DEMO_SITE } from '../demo/seed';
 import { HttpError } from './errors';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../rules/conditions';
+import type { Condition } from '../../../protocol/config/conditions';
 import { advance, mayEnter, type Evaluate, type JourneyState } from './engine';
-import { journeySchema, type Journey, type JourneyInput } from './schema';
+import { journeySchema, type Journey, type JourneyInput } from '../../../protocol/config/journeys';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 12);
@@ -189,7 +189,7 @@ describe('journey validation', () => {
 describe('journey-granted messages in message selection', () => {
   it('a grant targets the message like a segment match; caps still apply, a segment match still explains first', async () => {
     const { selectMessages } = await import('../messages/select');
-    const { messageSchema } = await import('../messages/schema');
+    const { messageSchema } = await import('../../../protocol/config/messages');
     const message = messageSchema.parse({ id: 'cart-reminder', name: 'Cart', type: 'toast', segments: ['cart-left'], body: 'Come back', caps: { perDay: 1 } });
     const history = (shown: number) => ({ shown: () => shown, shownAny: () => shown, lastShownAt: () => (shown ? T0 - MIN : null) });
     const base = { messages: [message], inSegments: new Set<string>(), visitorId: 'v1', now: T0, fatigue: { perDay: 5, minMinutesBetween: 0 } };

@@ -4,9 +4,9 @@
  * the visitor's Durable Object to apply (grant a message, set a trait, queue a webhook). Waits set
  * `wakeAt`, which the Durable Object turns into an alarm. Nothing here reads storage or the clock.
  */
-import type { Condition } from '../rules/conditions';
+import type { Condition } from '../../../protocol/config/conditions';
 import type { Outcome } from '../rules/evaluate';
-import { successors, type Journey, type Step } from './schema';
+import { successors, type Journey, type Step } from '../../../protocol/config/journeys';
 
 export type JourneyStatus = 'active' | 'completed' | 'exited' | 'converted';
 

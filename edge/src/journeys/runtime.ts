@@ -5,15 +5,15 @@
  * everything here runs in the object's single thread, against its SQLite.
  */
 import type { ProfileJourney } from '../../../protocol/wire';
-import type { Condition } from '../rules/conditions';
+import type { Condition } from '../../../protocol/config/conditions';
 import { evaluate, type Facts } from '../rules/evaluate';
 import { attemptDelivery } from '../webhooks/deliver';
 import type { DeliveryAttempt } from '../webhooks/log';
 import type { JourneyWebhookEvent } from '../webhooks/payload';
 import { afterAttempt } from '../webhooks/retry';
-import type { Webhook } from '../webhooks/schema';
+import type { Webhook } from '../../../protocol/config/webhooks';
 import { advance, type Effect, type JourneyState, type JourneyStatus, type LogEntry, type Trigger } from './engine';
-import type { Journey } from './schema';
+import type { Journey } from '../../../protocol/config/journeys';
 
 /** Appended to VisitorProfile's MIGRATIONS. */
 export const JOURNEY_MIGRATION = `

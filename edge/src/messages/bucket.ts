@@ -3,7 +3,7 @@
  * (no storage needed, identical at every edge location), and their places for different
  * messages are independent. Not cryptographic: it only has to be uniform and stable.
  */
-import type { Message, Variant } from './schema';
+import type { Message, Variant } from '../../../protocol/config/messages';
 
 /** FNV-1a 32-bit over UTF-16 code units, then murmur3's finalizer. */
 function hash32(s: string): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignVariant } from './bucket';
-import { messageSchema, type Day, type Message, type MessageInput } from './schema';
+import { messageSchema, type Day, type Message, type MessageInput } from '../../../protocol/config/messages';
 import { scheduleBlocks, selectMessages, urlBlocks, wallClock, type MessageHistory, type SelectInput } from './select';
 
 const MIN = 60_000;

@@ -16,7 +16,7 @@
 import type { MessageDecision } from '../../../protocol/wire';
 import { assignVariant, type Assignment } from './bucket';
 import { banditVariants, type BanditTable } from '../analytics/bandit';
-import type { Day, Message, MessageFatigue, Schedule, UrlMatch } from './schema';
+import type { Day, Message, MessageFatigue, Schedule, UrlMatch } from '../../../protocol/config/messages';
 
 /** The visitor's message history; the Durable Object answers from its exposures table. */
 export interface MessageHistory {

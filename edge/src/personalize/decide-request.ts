@@ -4,7 +4,7 @@
  * GET /_wm/decide and proxy mode.
  */
 import type { Decision, Utm } from '../../../protocol/wire';
-import type { SiteConfig } from '../config/site';
+import type { SiteConfig } from '../../../protocol/config/site';
 import { gpcFromHeader, personalizationAllowed } from '../consent/policy';
 import { isDemo, type AppContext } from '../http/site-context';
 import type { DecisionContext } from '../profile/visitor-profile';

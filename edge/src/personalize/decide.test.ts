@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { siteConfigSchema } from '../config/site';
+import { siteConfigSchema } from '../../../protocol/config/site';
 import { DEMO_SITE } from '../demo/seed';
 import type { Facts } from '../rules/evaluate';
 import { decideSlots, evaluateSegments, membershipChanges } from './decide';

@@ -4,7 +4,7 @@
  * page's default content). Pure: the renderer is passed in so this runs anywhere.
  */
 import type { SlotDecision } from '../../../protocol/wire';
-import type { Segment, Slot, SlotContent } from '../config/personalization';
+import type { Segment, Slot, SlotContent } from '../../../protocol/config/personalization';
 import { evaluate, type Facts } from '../rules/evaluate';
 
 export type SegmentOutcome = { id: string; matched: boolean; why: string };

@@ -148,7 +148,7 @@ export async function pageAsksOptIn(response: Response, maxBytes = OPT_IN_SCAN_B
 function fill(decision: SlotDecision): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
-      // The html was sanitized by the edge (personalize/sanitize.ts); nothing else is inserted as HTML.
+      // The html was sanitized by the edge (protocol/content/sanitize.ts); nothing else is inserted as HTML.
       el.setInnerContent(decision.html, { html: true });
       el.setAttribute('data-wm-filled', decision.segment);
     },

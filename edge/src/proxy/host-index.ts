@@ -8,9 +8,9 @@
  * when that site's config lists it.
  */
 import type { EditFailure } from '../admin/site-edit';
-import type { SiteConfig } from '../config/site';
+import type { SiteConfig } from '../../../protocol/config/site';
 import { CACHE_MS } from '../config/site-store';
-import { claimedHostnames, hostKey, hostnameChanges } from './hostnames';
+import { claimedHostnames, hostKey, hostnameChanges } from '../../../protocol/config/hostnames';
 
 /** AdminStore migration: which site holds each hostname. */
 export const HOSTNAMES_MIGRATION = `CREATE TABLE hostnames (hostname TEXT PRIMARY KEY, site TEXT NOT NULL);`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimedHostnames, hostnameChanges, hostnameProblem, hostnamesSchema, MAX_HOSTNAMES } from './hostnames';
+import { claimedHostnames, hostnameChanges, hostnameProblem, hostnamesSchema, MAX_HOSTNAMES } from '../../../protocol/config/hostnames';
 import { proxiedLocation } from './redirect';
 
 describe('hostnames', () => {

@@ -11,11 +11,11 @@
 import type { Context, Next } from 'hono';
 import { VISITOR_COOKIE, WM_PREFIX } from '../../../protocol/limits';
 import type { Decision, Utm } from '../../../protocol/wire';
-import type { SiteConfig } from '../config/site';
+import type { SiteConfig } from '../../../protocol/config/site';
 import { gpcFromHeader, storageVerdict } from '../consent/policy';
 import { HttpError } from '../http/errors';
 import { hostIndex } from '../proxy/host-index';
-import { claimedHostnames } from '../proxy/hostnames';
+import { claimedHostnames } from '../../../protocol/config/hostnames';
 import { proxiedLocation } from '../proxy/redirect';
 import { loadSite, visitorSecret, type AppContext, type AppEnv } from '../http/site-context';
 import { hasOptedOut, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import cases from './cases.json';
-import { conditionSchema } from './conditions';
+import { conditionSchema } from '../../../protocol/config/conditions';
 import { deviceFromHeaders, evaluate, type EventHistory, type Facts } from './evaluate';
 
 type CaseFacts = Partial<Omit<Facts, 'history'>> & { events?: { name: string; ts: number }[] };

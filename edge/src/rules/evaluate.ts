@@ -4,7 +4,7 @@
  * explainable. Pure: the Durable Object supplies the facts, tests supply them by hand.
  */
 import type { ConsentState, PrefValue, PropValue, Utm } from '../../../protocol/wire';
-import { durationMs, type Comparison, type Condition, type Leaf, type Scalar } from './conditions';
+import { durationMs, type Comparison, type Condition, type Leaf, type Scalar } from '../../../protocol/config/conditions';
 
 export type Device = 'mobile' | 'tablet' | 'desktop';
 

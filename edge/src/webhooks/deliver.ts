@@ -5,7 +5,7 @@
  */
 import { buildPayload, type JourneyWebhookEvent } from './payload';
 import { DELIVERY_TIMEOUT_MS, type AttemptResult } from './retry';
-import { LOCAL_HTTP, type Webhook } from './schema';
+import { LOCAL_HTTP, type Webhook } from '../../../protocol/config/webhooks';
 import { SIGNATURE_HEADER, signPayload } from './sign';
 
 export type Attempt = AttemptResult & { durationMs: number };

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ErrorResponse } from '../../../protocol/wire';
 import { siteIdSchema } from '../../../protocol/wire';
-import { slugSchema } from '../config/personalization';
+import { slugSchema } from '../../../protocol/config/personalization';
 import { HttpError } from '../http/errors';
 import { readBodyText } from '../http/body';
 import { isDemo, loadSite, type AppEnv } from '../http/site-context';

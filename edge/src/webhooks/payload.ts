@@ -1,5 +1,5 @@
 /** The body a webhook receives, per format. Pure: built when the delivery is queued (a snapshot). */
-import type { WebhookFormat } from './schema';
+import type { WebhookFormat } from '../../../protocol/config/webhooks';
 
 export type JourneyWebhookEvent = {
   /** The delivery id: receivers deduplicate retries on it (also the `Waymark-Delivery` header). */

@@ -3,7 +3,7 @@
  * "set"), and a write that leaves one out keeps the stored secret of the same webhook id. The
  * visitor profiles read them from the site config in KV, which only the worker can read.
  */
-import type { SiteConfig } from '../config/site';
+import type { SiteConfig } from '../../../protocol/config/site';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

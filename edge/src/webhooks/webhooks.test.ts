@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildPayload } from './payload';
 import { afterAttempt, BACKOFF_MS, MAX_ATTEMPTS } from './retry';
-import { webhookSchema } from './schema';
+import { webhookSchema } from '../../../protocol/config/webhooks';
 import { signPayload, verifySignature } from './sign';
 
 const NOW = Date.UTC(2026, 0, 5, 12);

@@ -4,10 +4,10 @@
  * read. Pure: no Worker globals.
  */
 import { z } from 'zod';
-import { conditionSchema } from '../rules/conditions';
-import { hostnamesSchema } from '../proxy/hostnames';
+import { conditionSchema } from './conditions';
+import { hostnamesSchema } from './hostnames';
 // A cycle (sanitize.ts uses isSafeUrl): safe because neither module calls the other at load time.
-import { sanitizeHtml } from '../personalize/sanitize';
+import { sanitizeHtml } from '../content/sanitize';
 
 /** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');

@@ -7,9 +7,9 @@
  * marketer types here can run script in a visitor's page.
  */
 import { z } from 'zod';
-import type { MessageTrigger } from '../../../protocol/wire';
-import { MAX_NAME_LENGTH } from '../../../protocol/limits';
-import { safeUrlSchema, selectorSchema, slugSchema } from '../config/personalization';
+import type { MessageTrigger } from '../wire';
+import { MAX_NAME_LENGTH } from '../limits';
+import { safeUrlSchema, selectorSchema, slugSchema } from './personalization';
 
 export const MESSAGE_TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];

@@ -3,11 +3,11 @@
  * Versioned JSON, validated on every read and write; pure (no KV here, see site-store.ts).
  */
 import { z } from 'zod';
-import { siteIdSchema } from '../../../protocol/wire';
+import { siteIdSchema } from '../wire';
 import { proxySchema, segmentSchema, slotSchema } from './personalization';
-import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from '../messages/schema';
-import { journeyReferenceIssues, journeySchema } from '../journeys/schema';
-import { webhookSchema } from '../webhooks/schema';
+import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from './messages';
+import { journeyReferenceIssues, journeySchema } from './journeys';
+import { webhookSchema } from './webhooks';
 
 /** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
 export const originSchema = z

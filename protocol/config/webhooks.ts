@@ -4,7 +4,7 @@
  * visitor profiles read it); the admin API never returns the secret (webhooks/secret.ts).
  */
 import { z } from 'zod';
-import { slugSchema } from '../config/personalization';
+import { slugSchema } from './personalization';
 
 export const WEBHOOK_FORMATS = ['slack', 'json', 'crm'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];

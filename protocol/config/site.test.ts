@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_SITE } from '../demo/seed';
+import { DEMO_SITE } from '../../edge/src/demo/seed';
 import { originAllowed, siteConfigSchema } from './site';
 
 describe('site config', () => {

@@ -5,9 +5,9 @@
  * (config/site.ts), validated on every write and read. Pure: no Worker globals.
  */
 import { z } from 'zod';
-import { MAX_NAME_LENGTH } from '../../../protocol/limits';
-import { slugSchema } from '../config/personalization';
-import { conditionSchema } from '../rules/conditions';
+import { MAX_NAME_LENGTH } from '../limits';
+import { slugSchema } from './personalization';
+import { conditionSchema } from './conditions';
 
 const eventName = z.string().min(1, 'empty').max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`);
 /** Waits up to 60 days: a profile's alarm may sleep that long. */

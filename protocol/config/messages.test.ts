@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { siteConfigSchema } from '../config/site';
-import { fatigueSchema, isTimeZone, messageSchema } from './schema';
+import { siteConfigSchema } from './site';
+import { fatigueSchema, isTimeZone, messageSchema } from './messages';
 
 const base = { id: 'welcome', name: 'Welcome', type: 'banner', body: 'Hello' } as const;
 const issues = (input: unknown) => {
