@@ -11,3 +11,29 @@ export function applyMigrations(sql: SqlStorage, migrations: readonly string[]):
     sql.exec('INSERT INTO schema_version (version) VALUES (?)', applied + i + 1);
   });
 }
+
+/**
+ * A Durable Object's SQLite, migrated on first use: every object class (and the store module that
+ * owns its tables) reads `sql` through one of these instead of keeping its own "schema ready" flag.
+ */
+export class MigratedSql {
+  private ready = false;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly migrations: readonly string[],
+  ) {}
+
+  get sql(): SqlStorage {
+    if (!this.ready) {
+      applyMigrations(this.storage.sql, this.migrations);
+      this.ready = true;
+    }
+    return this.storage.sql;
+  }
+
+  /** After `deleteAll()`: the next use migrates from an empty database again. */
+  reset(): void {
+    this.ready = false;
+  }
+}
