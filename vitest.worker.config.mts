@@ -6,5 +6,7 @@ export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
   test: {
     include: ['edge/test/**/*.test.ts'],
+    // The demo site, seeded through AdminStore as `npm start` does (no request path seeds it).
+    setupFiles: ['edge/test/setup-demo.ts'],
   },
 });

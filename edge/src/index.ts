@@ -13,6 +13,7 @@ import { profile } from './routes/profile';
 import { proxyPage } from './routes/proxy';
 import { ADMIN_API_PREFIX, adminApi } from './admin/routes';
 import { demoSink } from './webhooks/demo-sink';
+import { demoRoutes } from './demo/routes';
 import { consumeAnalytics } from './analytics/queue';
 
 export { VisitorProfile } from './profile/visitor-profile';
@@ -40,6 +41,7 @@ app.route(WM_PREFIX, decide);
 app.route(ADMIN_API_PREFIX, adminApi);
 // Local demo only (WM_DEMO): a webhook receiver that checks signatures (webhooks/demo-sink.ts).
 app.route(WM_PREFIX, demoSink);
+app.route(WM_PREFIX, demoRoutes); // POST /_wm/demo/seed, only with WM_DEMO (demo/routes.ts)
 // Everything outside /_wm/: proxy mode (or the static files when the site is not proxied). Last.
 app.all('*', proxyPage);
 

@@ -6,7 +6,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AuditEntry } from '../src/admin/admin-store';
+import type { AuditEntry } from '../src/admin/audit';
 import type { AccessVars } from '../src/admin/access';
 import { toBase64Url } from '../src/admin/password';
 import worker from '../src/index';

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, SlotDecision } from '../../protocol/wire';
-import type { AuditEntry } from '../src/admin/admin-store';
+import type { AuditEntry } from '../src/admin/audit';
 import type { SiteConfig } from '../../protocol/config/site';
 import { BASE, ORIGIN, makeEvent } from './helpers';
 

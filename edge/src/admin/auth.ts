@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { HttpError } from '../http/errors';
 import { formatIssues } from '../ingest/batch';
 import { accessConfig, accessIdentity, type AccessConfig } from './access';
-import { adminStore, SESSION_TTL_MS, type NewSession, type SessionInfo } from './admin-store';
+import { adminStore } from './admin-store';
+import { SESSION_TTL_MS, type NewSession, type SessionInfo } from './sessions';
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
 

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { segmentSchema, slotSchema } from '../../../protocol/config/personalization';
-import { siteConfigSchema, type SiteConfig } from '../../../protocol/config/site';
+import { siteConfigSchema, type SiteConfig, type SiteConfigInput } from '../../../protocol/config/site';
 import { formatIssues } from '../ingest/batch';
 import { messageSchema } from '../../../protocol/config/messages';
 import { journeySchema, journeysUsing } from '../../../protocol/config/journeys';
@@ -76,9 +76,9 @@ export function segmentReferences(site: SiteConfig, segment: string): string[] {
 }
 
 /**
- * The version an admin write gets. `floor` is the demo seed's version for the demo site: the edge
- * re-seeds a stored demo config whose version is lower than the seed's (http/site-context.ts), so
- * every admin write lands above it and is never replaced by the seed.
+ * The version an admin write gets. `floor` is the demo seed's version for the demo site: the seed
+ * step replaces a stored demo config whose version is lower than the seed's (seedEdit), so every
+ * admin write lands above it and is never replaced by the seed.
  */
 export function nextVersion(current: number, floor: number): number {
   return Math.max(current, floor) + 1;
@@ -186,5 +186,23 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
     beforeVersion: site.version,
     changed: changedFields(site, result.config),
     summary: `${action === 'create' ? 'created' : 'updated'} ${noun} "${id}"`,
+  };
+}
+
+/**
+ * The write of a seed config (the local demo's, demo/seed.ts): the seed as it is, at its own
+ * version, when the site is missing or older than it; null when the stored one is as new or newer.
+ */
+export function seedEdit(current: SiteConfig | null, seed: SiteConfigInput): Edit | null {
+  if (current && current.version >= seed.version) return null;
+  const next = siteConfigSchema.parse(seed);
+  return {
+    ok: true,
+    next,
+    action: current ? 'update' : 'create',
+    path: `sites/${next.id}`,
+    beforeVersion: current?.version ?? 0,
+    changed: changedFields(current, next),
+    summary: `seeded site "${next.name}" (version ${next.version})`,
   };
 }

@@ -1,4 +1,4 @@
-/** The demo shop's site, written to KV on first use when WM_DEMO=1 (local development only). */
+/** The demo shop's site, written by the development seed (seed-demo.ts) when WM_DEMO=1 (local development only). */
 import type { SiteConfigInput } from '../../../protocol/config/site';
 
 const heroFor = (eyebrow: string, title: string, text: string, href: string, cta: string) =>
@@ -7,7 +7,7 @@ const heroFor = (eyebrow: string, title: string, text: string, href: string, cta
 export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
-  // Bump when this seed changes: a local KV holding an older demo config is refreshed.
+  // Bump when this seed changes: the seed step (seed-demo.ts) replaces an older stored demo config.
   version: 6,
   // npm start (8787), the e2e server (8788), spare ports for side-by-side runs (8789-8795, WM_E2E_PORT).
   origins: [8787, 8788, 8789, 8790, 8791, 8792, 8793, 8794, 8795].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),

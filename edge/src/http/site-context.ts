@@ -6,7 +6,6 @@ import type { Context } from 'hono';
 import { siteIdSchema } from '../../../protocol/wire';
 import { originAllowed, type SiteConfig } from '../../../protocol/config/site';
 import { SiteStore } from '../config/site-store';
-import { DEMO_SITE } from '../demo/seed';
 import { HttpError } from './errors';
 
 export type AppEnv = { Bindings: Env };
@@ -33,9 +32,7 @@ export async function loadSite(c: AppContext, rawId: string | undefined): Promis
   const id = siteIdSchema.safeParse(rawId);
   if (!id.success) throw new HttpError(400, `site: ${rawId === undefined ? 'missing' : (id.error.issues[0]?.message ?? 'invalid')}`);
   const store = siteStore(c.env);
-  let site = await store.get(id.data);
-  // Local demo: seed the shop's config, and refresh it when this code ships a newer one.
-  if (isDemo(c.env) && id.data === DEMO_SITE.id && (!site || site.version < DEMO_SITE.version)) site = await store.put(DEMO_SITE);
+  const site = await store.get(id.data);
   if (!site) throw new HttpError(404, `unknown site "${id.data}"`);
   return site;
 }

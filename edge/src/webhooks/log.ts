@@ -1,4 +1,8 @@
-/** The site-level delivery log's rows (AdminStore `webhook_log`), shown in the dashboard. */
+/**
+ * The rows of the site-level delivery log: what a visitor profile reports for each webhook attempt
+ * (journeys/runtime.ts) and what the admin API returns. The table and its SQL are AdminStore's
+ * (admin/webhook-log.ts).
+ */
 export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
 
 export type DeliveryAttempt = {
@@ -20,26 +24,3 @@ export type DeliveryAttempt = {
 
 /** As the admin API returns it: times as ISO strings. */
 export type DeliveryLogEntry = Omit<DeliveryAttempt, 'at' | 'nextAt'> & { seq: number; at: string; nextAt: string | null };
-
-export const WEBHOOK_LOG_MIGRATION = `
-CREATE TABLE webhook_log (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  site TEXT NOT NULL,
-  webhook TEXT NOT NULL,
-  delivery TEXT NOT NULL,
-  visitor TEXT NOT NULL,
-  journey TEXT NOT NULL,
-  step TEXT NOT NULL,
-  attempt INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  outcome TEXT NOT NULL,
-  status_code INTEGER,
-  duration_ms INTEGER NOT NULL,
-  error TEXT,
-  next_at INTEGER
-);
-CREATE INDEX webhook_log_by_webhook ON webhook_log (site, webhook, seq);
-`;
-
-/** Rows kept per site and webhook; older ones are pruned on insert. */
-export const WEBHOOK_LOG_KEEP = 1_000;
