@@ -32,6 +32,8 @@ export default defineConfig({
   workers: Number(process.env['WM_E2E_WORKERS'] ?? 2),
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // The demo site, seeded once the webServer is up (e2e/global-setup.ts).
+  globalSetup: './e2e/global-setup.ts',
   reporter: process.env['WM_E2E_HTML'] ? [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]] : [['list']],
   use: {
     baseURL: BASE_URL,

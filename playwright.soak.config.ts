@@ -22,6 +22,8 @@ export default defineConfig({
   workers: 1,
   timeout: 15 * 60_000,
   expect: { timeout: 10_000 },
+  // The demo site, seeded once the webServer is up (e2e/global-setup.ts).
+  globalSetup: './e2e/global-setup.ts',
   reporter: [['list']],
   use: {
     baseURL: BASE_URL,

@@ -9,6 +9,7 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { alignTable } from './table.mjs';
+import { seedDemo } from '../scripts/seed-demo.mjs';
 
 /**
  * @typedef {{ config: string, concurrency: number, requests: number, seconds: number, rounds: number,
@@ -125,6 +126,7 @@ export async function measureCollect(progress, options = {}) {
     await worker.ready;
     const origin = (await worker.url).origin;
     progress(`load: worker ready at ${origin} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await seedDemo(origin); // the demo site the batches name, as `npm start` seeds it
     return await drive(origin, o, progress);
   } finally {
     await worker.dispose();

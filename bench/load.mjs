@@ -18,6 +18,7 @@ process.env.WRANGLER_LOG ??= 'warn';
 import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
 import { alignTable } from './table.mjs';
+import { seedDemo } from '../scripts/seed-demo.mjs';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -220,6 +221,7 @@ try {
   await worker.ready;
   const origin = (await worker.url).origin;
   progress(`worker ready at ${origin}; ${o.visitors} visitors + 1 abusive visitor + new-visitor flood for ${o.seconds} s (at most ${o.maxRequests} requests)`);
+  await seedDemo(origin); // the demo site the batches name, as `npm start` seeds it
   const result = await drive(origin, performance.now() + o.seconds * 1000);
   console.log('\n## Load: normal visitors beside an abusive one (wrangler unstable_startWorker, local workerd)\n');
   console.log(report(result).join('\n'));

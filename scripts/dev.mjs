@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the whole product on this machine, offline. Runs wrangler dev on 127.0.0.1:8787
 // with local KV and SQLite Durable Objects persisted under .wrangler/state (they survive
-// restarts), and rollup in watch mode so snippet edits reach the browser on reload.
+// restarts), and rollup in watch mode so snippet edits reach the browser on reload. Once wrangler
+// answers, the demo site is seeded (scripts/seed-demo.mjs: a development step, not a request path).
 import { spawn } from 'node:child_process';
+import { seedDemo } from './seed-demo.mjs';
 
 const PORT = process.env.PORT ?? '8787';
 const env = {
@@ -37,3 +39,10 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 for (const child of children) child.on('exit', (code) => stop(code ?? 0));
+
+seedDemo(base, { timeoutMs: 120_000 })
+  .then(({ seeded, version }) => console.log(seeded ? `  demo site seeded (version ${version})` : `  demo site at version ${version}`))
+  .catch((err) => {
+    console.error(`  could not seed the demo site: ${err.message}`);
+    stop(1);
+  });

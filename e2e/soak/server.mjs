@@ -3,6 +3,7 @@
 // group, so it can be killed hard (SIGKILL, as a crash would) and started again on the same state.
 import { spawn } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { seedDemo } from '../../scripts/seed-demo.mjs';
 
 /** Where a soak on `port` keeps its state; wiped by `fresh()`. */
 export const stateDir = (port) => `.wrangler/soak-state-${port}`;
@@ -38,7 +39,8 @@ async function healthy(base, timeoutMs, child) {
 
 /**
  * Starts the worker on 127.0.0.1:`port` over the soak's state dir (not wiped: call fresh()
- * first for a clean start). Returns { base, kill(), stop(), log() }.
+ * first for a clean start) and seeds the demo site (a no-op after a restart on the same state).
+ * Returns { base, kill(), stop(), log() }.
  */
 export async function start(port) {
   const dir = stateDir(port);
@@ -85,6 +87,7 @@ export async function start(port) {
 
   try {
     await healthy(base, 90_000, child);
+    await seedDemo(base);
   } catch (err) {
     await signalGroup('SIGKILL');
     throw new Error(`${err.message}\n${lines.slice(-30).join('\n')}`);
