@@ -1,5 +1,5 @@
 /**
- * The report queries over the analytics store's SQLite tables (schema in site-analytics.ts). The
+ * The report queries over the analytics store's SQLite tables (schema in events-store.ts). The
  * heavy lifting is SQL inside the Durable Object: per-step CTEs walk the (name, visitor, ts)
  * index, and only per-visitor step times or grouped counts come back to JS. Inputs are the
  * already-validated queries of protocol/analytics.ts. No Worker globals at runtime (SqlStorage is
