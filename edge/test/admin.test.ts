@@ -1,7 +1,12 @@
-import { SELF } from 'cloudflare:test';
+import { SELF, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, SlotDecision } from '../../protocol/wire';
 import type { AuditEntry } from '../src/admin/audit';
+import { adminStore } from '../src/admin/admin-store';
+import { ADMIN_MIGRATIONS } from '../src/admin/schema';
+import { DEMO_SITE } from '../src/demo/seed';
+import { applyMigrations } from '../src/storage/migrations';
 import type { SiteConfig } from '../../protocol/config/site';
 import { BASE, ORIGIN, makeEvent } from './helpers';
 
@@ -350,5 +355,69 @@ describe('admin API: sites, segments, slots, messages', () => {
     const demo = await getSite(s, 'demo');
     expect(demo.id).toBe('demo');
     expect(demo.segments.length).toBeGreaterThan(0);
+  });
+});
+
+describe('AdminStore: the single writer of site configs', () => {
+  const versionsOf = (site: string) =>
+    runInDurableObject(adminStore(env), (_instance, state) =>
+      state.storage.sql
+        .exec<{ version: number }>('SELECT version FROM site_versions WHERE site = ? ORDER BY version', site)
+        .toArray()
+        .map((r) => r.version),
+    );
+
+  it('keeps every published version and writes from its own history, never from KV', async () => {
+    const s = await login();
+    const { id } = await createSite(s);
+    const put = await call(s, 'PUT', `/sites/${id}`, { ...(await getSite(s, id)), name: 'Second', version: 1 });
+    expect(put.status).toBe(200);
+    // A config written to KV some other way is not reconciled into the admin's view.
+    await env.CONFIG.put(`site:${id}`, JSON.stringify({ ...(await getSite(s, id)), name: 'Written to KV', version: 50 }));
+    expect(await getSite(s, id)).toMatchObject({ name: 'Second', version: 2 });
+    const third = await call(s, 'PUT', `/sites/${id}`, { ...(await getSite(s, id)), name: 'Third', version: 2 });
+    expect(third.status).toBe(200);
+    expect(await env.CONFIG.get(`site:${id}`, 'json')).toMatchObject({ name: 'Third', version: 3 });
+    expect(await versionsOf(id)).toEqual([1, 2, 3]);
+  });
+
+  it('adopts a site put straight into KV (the deploy step) once, then writes from there', async () => {
+    const s = await login();
+    const id = freshSite();
+    await env.CONFIG.put(`site:${id}`, JSON.stringify({ id, name: 'Put with wrangler', version: 4, origins: [ORIGIN], consentPolicy: 'opt-out' }));
+    const list = await (await call(s, 'GET', '/sites')).json<{ sites: { id: string; version: number }[] }>();
+    expect(list.sites).toContainEqual({ id, name: 'Put with wrangler', version: 4 });
+    expect(await versionsOf(id)).toEqual([4]);
+    const res = await call(s, 'PUT', `/sites/${id}`, { ...(await getSite(s, id)), name: 'Edited', version: 4 });
+    expect(res.status).toBe(200);
+    expect(await versionsOf(id)).toEqual([4, 5]);
+  });
+
+  it('seeds the demo site through the audited write path (POST /_wm/demo/seed, WM_DEMO only)', async () => {
+    // edge/test/setup-demo.ts seeded it already: seeding again changes nothing.
+    const res = await SELF.fetch(`${BASE}/_wm/demo/seed`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const again = await res.json<{ seeded: boolean; version: number }>();
+    expect(again.seeded).toBe(false);
+    expect(again.version).toBeGreaterThanOrEqual(DEMO_SITE.version);
+    expect((await SELF.fetch(`${BASE}/_wm/demo/seed`)).status).toBe(404);
+    const s = await login();
+    const { entries } = await (await call(s, 'GET', '/sites/demo/audit?limit=1000')).json<{ entries: AuditEntry[] }>();
+    expect(entries.find((e) => e.who === 'demo-seed')).toMatchObject({ path: 'sites/demo', afterVersion: DEMO_SITE.version });
+  });
+
+  it('migration 4 turns the old one-row-per-site table into the first version of each site', async () => {
+    const stub = env.ADMIN.get(env.ADMIN.idFromName('migration-test'));
+    const rows = await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      applyMigrations(sql, ADMIN_MIGRATIONS.slice(0, 3));
+      const config = JSON.stringify({ id: 'old', name: 'Old shop', version: 7, origins: [], consentPolicy: 'opt-out' });
+      sql.exec("INSERT INTO sites (id, name, version, config, updated_at) VALUES ('old', 'Old shop', 7, ?, 1000)", config);
+      applyMigrations(sql, ADMIN_MIGRATIONS);
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sites'").toArray();
+      return { tables, versions: sql.exec('SELECT site, version, name, written_at FROM site_versions').toArray() };
+    });
+    expect(rows.tables).toEqual([]);
+    expect(rows.versions).toEqual([{ site: 'old', version: 7, name: 'Old shop', written_at: 1000 }]);
   });
 });

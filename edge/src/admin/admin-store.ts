@@ -11,53 +11,23 @@ import { DurableObject } from 'cloudflare:workers';
 import type { SiteConfig, SiteConfigInput } from '../../../protocol/config/site';
 import { SiteStore } from '../config/site-store';
 import { DEMO_SITE } from '../demo/seed';
-import { HOSTNAMES_MIGRATION, hostnameConflict, indexAddedHostnames, settleHostnames } from '../proxy/host-index';
+import { hostnameConflict, indexAddedHostnames, settleHostnames } from '../proxy/host-index';
 import { MigratedSql } from '../storage/migrations';
 import type { DeliveryAttempt, DeliveryLogEntry } from '../webhooks/log';
 import { AuditLog, type AuditEntry } from './audit';
 import { LoginLockout } from './lockout';
 import { ADMIN_USER, Sessions, type NewSession, type SessionInfo } from './sessions';
 import { applyChange, seedEdit, type Edit, type EditFailure, type SiteChange } from './site-edit';
-import { SITE_VERSIONS_MIGRATION, SiteVersions, type SiteSummary } from './site-versions';
-import { WEBHOOK_LOG_MIGRATION, WebhookLog } from './webhook-log';
+import { SiteVersions, type SiteSummary } from './site-versions';
+import { WebhookLog } from './webhook-log';
+import { ADMIN_MIGRATIONS } from './schema';
 import { adoptedSite, unadoptedSiteIds } from './adopt';
 
 export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
 export type SeedResult = { seeded: boolean; version: number };
 
-/** Append-only; never edit a shipped entry (storage/migrations.ts). */
-const MIGRATIONS: readonly string[] = [
-  // 1: sessions (by SHA-256 of the id: a leaked table holds no usable cookie), login failures,
-  // the last config each site got through the admin (replaced by migration 4), and the audit log.
-  `
-CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user TEXT NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE login_failures (client TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE INDEX login_failures_by_client ON login_failures (client, at);
-CREATE TABLE sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, config TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE audit (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  site TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  who TEXT NOT NULL,
-  action TEXT NOT NULL,
-  path TEXT NOT NULL,
-  before_version INTEGER NOT NULL,
-  after_version INTEGER NOT NULL,
-  changed TEXT NOT NULL,
-  summary TEXT NOT NULL
-);
-CREATE INDEX audit_by_site ON audit (site, seq);
-`,
-  // 2: webhook delivery attempts from every visitor profile, per site and webhook (webhook-log.ts).
-  WEBHOOK_LOG_MIGRATION,
-  // 3: which site holds each proxy hostname (proxy/host-index.ts); KV `host:<hostname>` mirrors it.
-  HOSTNAMES_MIGRATION,
-  // 4: every published config version (site-versions.ts).
-  SITE_VERSIONS_MIGRATION,
-];
-
 export class AdminStore extends DurableObject<Env> {
-  private readonly db = new MigratedSql(this.ctx.storage, MIGRATIONS);
+  private readonly db = new MigratedSql(this.ctx.storage, ADMIN_MIGRATIONS);
   private readonly sessions = new Sessions(this.db);
   private readonly lockout = new LoginLockout(this.db);
   private readonly auditLog = new AuditLog(this.db);

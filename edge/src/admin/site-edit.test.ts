@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { siteConfigSchema, type SiteConfig } from '../../../protocol/config/site';
 import { DEMO_SITE } from '../demo/seed';
-import { applyChange, changedFields, nextVersion } from './site-edit';
+import { applyChange, changedFields, nextVersion, seedEdit } from './site-edit';
 
 const base = (): SiteConfig =>
   siteConfigSchema.parse({
@@ -62,7 +62,7 @@ describe('applyChange', () => {
     expect(r).toMatchObject({ ok: true, action: 'update', path: 'sites/shop/segments/vip', beforeVersion: 3, changed: ['segments'], next: { version: 4 } });
   });
 
-  it('puts admin writes to the demo above the seed version, so the edge never re-seeds over them', () => {
+  it('puts admin writes to the demo above the seed version, so the seed step never replaces them', () => {
     const demoVersion = DEMO_SITE.version;
     expect(nextVersion(1, demoVersion)).toBe(demoVersion + 1);
     expect(nextVersion(demoVersion + 3, demoVersion)).toBe(demoVersion + 4);
@@ -74,5 +74,26 @@ describe('applyChange', () => {
   it('changedFields ignores the version', () => {
     const a = base();
     expect(changedFields(a, { ...a, version: 9 })).toEqual([]);
+  });
+});
+
+describe('seedEdit', () => {
+  it('writes the seed at its own version when the site is missing or older', () => {
+    expect(seedEdit(null, DEMO_SITE)).toMatchObject({
+      ok: true,
+      action: 'create',
+      path: 'sites/demo',
+      beforeVersion: 0,
+      next: { id: 'demo', version: DEMO_SITE.version },
+    });
+    const older = siteConfigSchema.parse({ ...DEMO_SITE, name: 'Old demo', version: DEMO_SITE.version - 1 });
+    const edit = seedEdit(older, DEMO_SITE);
+    expect(edit).toMatchObject({ action: 'update', beforeVersion: DEMO_SITE.version - 1, changed: ['name'], next: { version: DEMO_SITE.version } });
+    expect(edit?.summary).toContain(`version ${DEMO_SITE.version}`);
+  });
+
+  it('leaves a site at the seed version or above alone (an admin edit of the demo included)', () => {
+    expect(seedEdit(siteConfigSchema.parse(DEMO_SITE), DEMO_SITE)).toBeNull();
+    expect(seedEdit(siteConfigSchema.parse({ ...DEMO_SITE, name: 'Edited', version: DEMO_SITE.version + 1 }), DEMO_SITE)).toBeNull();
   });
 });

@@ -1,0 +1,35 @@
+/** AdminStore's SQLite schema: the migrations of every table; each table's SQL lives in its own module. */
+import { HOSTNAMES_MIGRATION } from '../proxy/host-index';
+import { SITE_VERSIONS_MIGRATION } from './site-versions';
+import { WEBHOOK_LOG_MIGRATION } from './webhook-log';
+
+/** Append-only; never edit a shipped entry (storage/migrations.ts). */
+export const ADMIN_MIGRATIONS: readonly string[] = [
+  // 1: sessions (by SHA-256 of the id: a leaked table holds no usable cookie), login failures,
+  // the last config each site got through the admin (replaced by migration 4), and the audit log.
+  `
+CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user TEXT NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE login_failures (client TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX login_failures_by_client ON login_failures (client, at);
+CREATE TABLE sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, config TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  site TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  action TEXT NOT NULL,
+  path TEXT NOT NULL,
+  before_version INTEGER NOT NULL,
+  after_version INTEGER NOT NULL,
+  changed TEXT NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX audit_by_site ON audit (site, seq);
+`,
+  // 2: webhook delivery attempts from every visitor profile, per site and webhook (webhook-log.ts).
+  WEBHOOK_LOG_MIGRATION,
+  // 3: which site holds each proxy hostname (proxy/host-index.ts); KV `host:<hostname>` mirrors it.
+  HOSTNAMES_MIGRATION,
+  // 4: every published config version (site-versions.ts).
+  SITE_VERSIONS_MIGRATION,
+];
