@@ -11,7 +11,8 @@ export async function waitForHealth(base, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const res = await fetch(`${base}/_wm/health`, { signal: AbortSignal.timeout(2_000) });
+      // Generous: a first request to a cold wrangler on a busy machine can take many seconds.
+      const res = await fetch(`${base}/_wm/health`, { signal: AbortSignal.timeout(30_000) });
       await res.arrayBuffer();
       if (res.ok) return;
     } catch {
