@@ -148,8 +148,8 @@ describe('identify links devices into one golden record', () => {
       segmentLog: [{ segment: 'cart-abandoners', change: 'enter', at: 1 }],
       exposures: [],
     });
-    const generation = await record.link('demo', user, a.id, handover, []);
-    expect(await record.link('demo', user, a.id, handover, [])).toBe(generation);
+    const generation = await record.link('demo', user, a.id, handover, { site: 'demo', version: 0 });
+    expect(await record.link('demo', user, a.id, handover, { site: 'demo', version: 0 })).toBe(generation);
     const log = await runInDurableObject(
       record,
       (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM segment_log WHERE at = 1').one().n,

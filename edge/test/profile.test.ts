@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, ErrorResponse, ProfileExport } from '../../protocol/wire';
 import { ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
-import { MIGRATIONS } from '../src/profile/visitor-profile';
+import { MIGRATIONS } from '../src/profile/store/schema';
 
 async function newVisitor(events = [makeEvent()]) {
   const res = await post(events);

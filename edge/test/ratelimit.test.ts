@@ -6,6 +6,8 @@ import type { DecisionContext } from '../src/profile/visitor-profile';
 import { visitorStub } from '../src/profile/stub';
 import { NEW_VISITORS_PER_IP, VISITOR_BATCHES } from '../src/ratelimit/limits';
 import { newVisitorId } from '../src/identity/token';
+import { SiteStore } from '../src/config/site-store';
+import { DEMO_SITE } from '../src/demo/seed';
 import { makeEvent, me, post } from './helpers';
 
 const { capacity } = VISITOR_BATCHES;
@@ -19,10 +21,8 @@ async function newVisitor(headers: Record<string, string> = {}) {
 }
 
 const emptyContext = (now: number): DecisionContext => ({
-  segments: [],
-  slots: [],
-  messages: [],
-  fatigue: { perDay: 0, minMinutesBetween: 0 },
+  // Version 0: the site's latest config.
+  config: { site: 'demo', version: 0 },
   request: {},
   personalize: false,
   now,
@@ -31,6 +31,8 @@ const emptyContext = (now: number): DecisionContext => ({
 describe('per-visitor rate limit (token bucket in the visitor’s Durable Object)', () => {
   it('admits exactly `capacity` batches at one instant, then says when to retry, then refills', async () => {
     const id = newVisitorId();
+    // The object loads the site's config itself (here straight through RPC, no route seeds it).
+    await new SiteStore(env.CONFIG).put(DEMO_SITE);
     const stub = visitorStub(env, 'demo', id);
     const T = Date.now();
     const ingest = (now: number) => stub.ingest('demo', id, [makeEvent() as WireEvent], now, emptyContext(now));

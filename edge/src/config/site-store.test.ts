@@ -75,4 +75,19 @@ describe('SiteStore', () => {
       console.error = original;
     }
   });
+
+  it('getVersion: the immutable copy of that version, else the latest when it is that version or newer', async () => {
+    const { kv, data } = fakeKv();
+    const store = new SiteStore(kv);
+    await store.put({ ...DEMO_SITE, version: 3, name: 'Three' });
+    await store.put({ ...DEMO_SITE, version: 4, name: 'Four' });
+    expect((await store.getVersion('demo', 3))?.name).toBe('Three');
+    expect((await store.getVersion('demo', 4))?.name).toBe('Four');
+    // Written straight to KV (no copy): the latest serves any version up to its own.
+    data.set('site:raw', JSON.stringify({ ...DEMO_SITE, id: 'raw', version: 2 }));
+    expect((await store.getVersion('raw', 1))?.version).toBe(2);
+    expect((await store.getVersion('raw', 2))?.version).toBe(2);
+    expect(await store.getVersion('raw', 3)).toBeNull();
+    expect(await store.getVersion('nosuch', 0)).toBeNull();
+  });
 });

@@ -1,12 +1,19 @@
 /**
  * KV adapter for site configuration, with an in-isolate cache so the hot path (every collect
  * request) does not read KV. A changed config is picked up within CACHE_MS; a value that fails
- * validation is logged and the last good one keeps serving.
+ * validation is logged and the last good one keeps serving. Every write also keeps an immutable
+ * copy per version, which visitor objects load by the version a request names (getVersion).
  */
 import { siteConfigSchema, type SiteConfig, type SiteConfigInput } from '../../../protocol/config/site';
 
 export const CACHE_MS = 5_000;
 const siteKey = (id: string) => `site:${id}`;
+/**
+ * The immutable copy of one version. Not under `site:` (admin lists that prefix as site ids);
+ * expires after VERSION_TTL_SECONDS, long after any request that named it.
+ */
+const versionKey = (id: string, version: number) => `siteversion:${id}@${version}`;
+const VERSION_TTL_SECONDS = 30 * 86_400;
 
 type Cached = { config: SiteConfig | null; fetchedAt: number };
 
@@ -40,10 +47,26 @@ export class SiteStore {
     return parsed.data;
   }
 
-  /** Validates and writes; the one write path for site config. */
+  /**
+   * The config as of `version` (a request read it moments ago): its immutable copy, or else the
+   * latest when that is the same version or newer (configs written straight to KV have no copy).
+   * Null when neither exists or validates.
+   */
+  async getVersion(id: string, version: number): Promise<SiteConfig | null> {
+    const exact = siteConfigSchema.safeParse(await this.kv.get(versionKey(id, version), 'json'));
+    if (exact.success && exact.data.id === id) return exact.data;
+    const latest = siteConfigSchema.safeParse(await this.kv.get(siteKey(id), 'json'));
+    if (latest.success && latest.data.id === id && latest.data.version >= version) return latest.data;
+    return null;
+  }
+
+  /** Validates and writes (the latest and its versioned copy); the one write path for site config. */
   async put(config: SiteConfigInput): Promise<SiteConfig> {
     const valid = siteConfigSchema.parse(config);
-    await this.kv.put(siteKey(valid.id), JSON.stringify(valid));
+    const json = JSON.stringify(valid);
+    // The copy first: once the latest names a version, its copy can be loaded.
+    await this.kv.put(versionKey(valid.id, valid.version), json, { expirationTtl: VERSION_TTL_SECONDS });
+    await this.kv.put(siteKey(valid.id), json);
     this.cache.set(valid.id, { config: valid, fetchedAt: this.now() });
     return valid;
   }

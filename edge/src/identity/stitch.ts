@@ -1,7 +1,7 @@
 /**
  * Identity stitching, the pure part: which user a batch claims, where that user's golden record
  * lives, the link a browser's profile keeps to it, and the history a profile hands over when it
- * merges. The Durable Object (profile/visitor-profile.ts) does the storage; the rules are here.
+ * merges. The visitor object stores it (profile/identity.ts, tables in profile/store/); the rules are here.
  *
  * Model: every browser keeps its own signed visitor id and its own small Durable Object. The
  * first batch that says `identify(userId)` moves that profile's history into the user's golden
@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { WireEvent } from '../../../protocol/wire';
-import type { StateRow } from '../journeys/runtime';
+import type { StateRow } from '../profile/store/journey-tables';
 
 /**
  * The Durable Object name of a user's golden record. Visitor profiles are named
@@ -82,7 +82,7 @@ export type Handover = {
   segmentLog: { segment: string; change: 'enter' | 'exit'; at: number }[];
   exposures: HandoverExposure[];
   /**
-   * Journeys (journeys/runtime.ts tables). Optional: a handover made by an older version of the
+   * Journeys (profile/store/journey-tables.ts). Optional: a handover made by an older version of the
    * code (objects of two versions can meet during a deploy) carries none.
    */
   journeys?: HandoverJourney[];

@@ -7,7 +7,7 @@ import type { Decision, Utm } from '../../../protocol/wire';
 import type { SiteConfig } from '../../../protocol/config/site';
 import { gpcFromHeader, personalizationAllowed } from '../consent/policy';
 import { isDemo, type AppContext } from '../http/site-context';
-import type { DecisionContext } from '../profile/visitor-profile';
+import type { DecisionContext } from '../profile/context';
 import { visitorStub } from '../profile/stub';
 import { deviceFromHeaders, type RequestFacts } from '../rules/evaluate';
 import type { ConsentState } from '../../../protocol/wire';
@@ -30,14 +30,11 @@ export function requestFacts(c: AppContext, page: PageFacts): RequestFacts {
 
 export function decisionContext(c: AppContext, site: SiteConfig, page: PageFacts, explicit?: ConsentState): DecisionContext {
   return {
-    segments: site.segments,
-    slots: site.slots,
-    messages: site.messages,
-    fatigue: site.messageFatigue,
+    // The object loads this version's segments, slots, messages and journeys itself.
+    config: { site: site.id, version: site.version },
     request: requestFacts(c, page),
     personalize: personalizationAllowed(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit),
     now: Date.now(),
-    journeys: site.journeys,
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * The storage side of identity stitching: reading a browser profile's history out of its tables,
  * merging it into a golden record's tables, and clearing it afterwards. Both sides are the same
- * VisitorProfile schema (profile/visitor-profile.ts MIGRATIONS); the merge rules are documented
- * on absorb().
+ * VisitorProfile schema (schema.ts MIGRATIONS); the merge rules are documented on
+ * absorbHandover(). Called only through ProfileStore.
  */
-import { SEGMENT_CURSOR } from '../journeys/runtime';
+import { SEGMENT_CURSOR } from './journey-tables';
+import { INACTIVITY_WATCHED } from './meta-keys';
 import {
   browserJourneyWins,
   mergedSpan,
@@ -15,7 +16,7 @@ import {
   type HandoverExposure,
   type HandoverJourney,
   type HandoverKeyValue,
-} from './stitch';
+} from '../../identity/stitch';
 
 /** The profile tables that hold a visitor's history (all of them are handed over). */
 const HISTORY_TABLES = [
@@ -27,7 +28,7 @@ const HISTORY_TABLES = [
   'segment_log',
   'exposures',
   'inactivity_due',
-  // Journeys (journeys/runtime.ts JOURNEY_MIGRATION): they go on in the golden record.
+  // Journeys (schema.ts migration 5): they go on in the golden record.
   'journey_state',
   'journey_log',
   'journey_grants',
@@ -35,7 +36,7 @@ const HISTORY_TABLES = [
   'webhook_attempts',
 ] as const;
 /** `meta` keys that describe the history rather than the browser (the link, id and rate bucket stay). */
-const HISTORY_META = ['first_seen', 'last_seen', 'user_id', 'alarm_segments', SEGMENT_CURSOR] as const;
+const HISTORY_META = ['first_seen', 'last_seen', 'user_id', INACTIVITY_WATCHED, SEGMENT_CURSOR] as const;
 
 const metaNumber = (sql: SqlStorage, key: string): number | null => {
   const value = sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;

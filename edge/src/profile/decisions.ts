@@ -1,0 +1,92 @@
+/**
+ * Decisions on the stored profile: segment membership (entries and exits logged as they happen),
+ * slot content, and message selection with exposures and conversions for lift reports.
+ */
+import type { Decision, PrefValue, PropValue, WireEvent } from '../../../protocol/wire';
+import type { SiteConfig } from '../../../protocol/config/site';
+import type { Message } from '../../../protocol/config/messages';
+import { renderContent } from '../../../protocol/content/render';
+import { selectMessages } from '../messages/select';
+import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
+import type { Facts, RequestFacts } from '../rules/evaluate';
+import type { DecisionContext, ProfileHost } from './context';
+import type { ProfileStore } from './store/profile-store';
+
+/** The parts of a site's config a decision reads. */
+export type Rules = Pick<SiteConfig, 'segments' | 'slots' | 'messages' | 'messageFatigue'>;
+
+export function profileFacts(store: ProfileStore, request: RequestFacts, now: number): Facts {
+  return {
+    now,
+    traits: store.keyValues<PropValue>('traits'),
+    prefs: store.keyValues<PrefValue>('prefs'),
+    consent: store.consent(),
+    userId: store.userId(),
+    returning: store.sessionCount() > 1,
+    history: store.eventHistory(),
+    request,
+  };
+}
+
+/**
+ * Evaluates `rules.segments` (recording entries and exits of those only) and, when the visitor
+ * may be personalized, picks slot content and messages.
+ */
+export function decideNow(host: ProfileHost, rules: Rules, context: Omit<DecisionContext, 'config'>): Decision[] {
+  const { store } = host;
+  const facts = profileFacts(store, context.request, context.now);
+  const outcomes = evaluateSegments(rules.segments, facts);
+  // Only the segments evaluated now can enter or exit (the alarm evaluates a few of them).
+  const evaluated = new Set(rules.segments.map((segment) => segment.id));
+  const current = new Set(store.segmentIds().filter((id) => evaluated.has(id)));
+  const { entered, exited } = membershipChanges(current, outcomes);
+  for (const id of entered) store.enterSegment(id, context.now);
+  for (const id of exited) store.exitSegment(id, context.now);
+  // A visitor who said no to personalization keeps their segments (analytics) but sees defaults.
+  const personalize = facts.consent ? facts.consent.personalization : context.personalize;
+  if (!personalize) return [];
+  const slots = decideSlots(rules.slots, rules.segments, outcomes, renderContent);
+  if (rules.messages.length === 0) return slots;
+  const selected = selectMessages({
+    messages: rules.messages,
+    inSegments: new Set(outcomes.filter((o) => o.matched).map((o) => o.id)),
+    segmentNames: new Map(rules.segments.map((s) => [s.id, s.name])),
+    visitorId: store.meta('visitor_id') ?? '',
+    now: context.now,
+    ...(context.request.url ? { pageUrl: context.request.url } : {}),
+    history: store.messageHistory(),
+    fatigue: rules.messageFatigue,
+    prefs: facts.prefs,
+    granted: host.journeys.grants(context.now),
+    bandit: host.bandit.table,
+  });
+  // The first exposure per message, holdout included: what message lift is measured against.
+  for (const exposure of selected.exposures) store.recordExposure(exposure.id, exposure.variant, context.now);
+  return [...slots, ...selected.decisions];
+}
+
+/**
+ * A message's goal event within its window after the visitor's first exposure (holdout
+ * included) converts that exposure, once: conversion rates per variant against the holdout are
+ * the message's lift.
+ */
+export function recordConversion(store: ProfileStore, event: WireEvent & { type: 'track' }, messages: readonly Message[]): void {
+  const at = Math.min(event.ts, Date.now());
+  for (const message of messages) {
+    if (message.goal?.event !== event.name) continue;
+    const variant = store.convertExposure(message.id, at, event.id, message.goal.withinHours * 3_600_000);
+    if (variant === null) continue;
+    // Also in the visitor's timeline, like the renderer's impression/click/dismiss events. The id
+    // is derived from the message, so a conversion is stored once per visitor and message.
+    const conversion: WireEvent = {
+      id: `conversion_${message.id}`.slice(0, 64),
+      type: 'track',
+      name: 'message_conversion',
+      ts: at,
+      sid: event.sid,
+      url: event.url,
+      props: { message: message.id, variant, goal: event.name, event: event.id },
+    };
+    store.insertEvent(conversion, Date.now());
+  }
+}

@@ -1,0 +1,18 @@
+/** Everything stored about a visitor (GET /_wm/me), as the profile export shows it. */
+import type { ProfileExport } from '../../../protocol/wire';
+import type { ProfileHost } from './context';
+import { linkedVisitorsExport } from './identity';
+
+export function exportHere(host: ProfileHost, site: string, visitorId: string): ProfileExport {
+  const { events, eventCount, ...tables } = host.store.exportTables();
+  const journeys = host.store.journeys.exportJourneys();
+  return {
+    site,
+    visitorId,
+    ...tables,
+    ...(journeys.length > 0 ? { journeys } : {}),
+    eventCount,
+    events,
+    ...linkedVisitorsExport(host, visitorId),
+  };
+}

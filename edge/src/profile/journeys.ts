@@ -1,0 +1,25 @@
+/** The object's journey runtime (journeys/runtime.ts), wired to its store and the site's webhook log. */
+import { adminStore } from '../admin/admin-store';
+import { JourneyRuntime } from '../journeys/runtime';
+import { profileFacts } from './decisions';
+import type { ProfileStore } from './store/profile-store';
+
+export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
+  return new JourneyRuntime({
+    store,
+    site: () => store.meta('site') ?? '',
+    visitorId: () => store.meta('visitor_id') ?? '',
+    facts: () => profileFacts(store, {}, Date.now()),
+    logAttempt: async (attempt) => {
+      try {
+        await adminStore(env).recordWebhookAttempt(store.meta('site') ?? '', attempt);
+      } catch (e) {
+        // The visitor's own attempt log has it; the site-level copy is for the dashboard.
+        console.error('webhook log: could not record the attempt in the site log', e);
+      }
+    },
+    // Late-bound, so the runtime's current fetch is used.
+    fetcher: (input, init) => fetch(input, init),
+    allowLocalHttp: env.WM_DEMO === '1',
+  });
+}
