@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { WM_PREFIX } from '../../protocol/limits';
 import type { ErrorResponse } from '../../protocol/wire';
-import { HttpError } from './http/errors';
+import { answerError } from './http/errors';
 import type { AppEnv } from './http/app-env';
 import { preflight } from './http/middleware/origin';
 import { collect } from './routes/collect';
@@ -37,11 +37,7 @@ app.all('*', proxyPage);
 
 app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies ErrorResponse, 404));
 
-app.onError((err, c) => {
-  if (err instanceof HttpError) return c.json(err.body(), err.status);
-  console.error('unhandled error', err);
-  return c.json({ error: 'internal error' } satisfies ErrorResponse, 500);
-});
+app.onError(answerError);
 
 // fetch: the app; queue: journey-analytics batches into each site's store (analytics/queue.ts).
 export default { fetch: app.fetch, queue: consumeAnalytics } satisfies ExportedHandler<Env>;
