@@ -1,12 +1,14 @@
 /**
- * The Waymark edge worker. Routes stay thin: parse, authorize, call the domain modules
- * (ingest/, consent/, identity/, config/) and the storage adapters (profile/, config/site-store).
+ * The Waymark edge worker. Routes stay thin: their middleware (http/middleware/) parse the body,
+ * load the site, check the Origin, decide consent and resolve the visitor into `c.var`; the handler
+ * calls one use case (usecases/), which calls the domain modules and the Durable Objects.
  */
 import { Hono } from 'hono';
 import { WM_PREFIX } from '../../protocol/limits';
 import type { ErrorResponse } from '../../protocol/wire';
-import { HttpError } from './http/errors';
-import type { AppEnv } from './http/site-context';
+import { answerError } from './http/errors';
+import type { AppEnv } from './http/app-env';
+import { preflight } from './http/middleware/origin';
 import { collect } from './routes/collect';
 import { decide } from './routes/decide';
 import { profile } from './routes/profile';
@@ -22,17 +24,7 @@ export { SiteAnalytics } from './analytics/site-analytics';
 
 const app = new Hono<AppEnv>();
 
-// Browsers preflight only non-simple requests (application/json, Authorization). The real
-// request is checked against the site's allowed origins, so the preflight itself may say yes.
-app.options(`${WM_PREFIX}/*`, (c) => {
-  const origin = c.req.header('origin');
-  if (origin) c.header('Access-Control-Allow-Origin', origin);
-  c.header('Access-Control-Allow-Methods', 'GET, POST, DELETE');
-  c.header('Access-Control-Allow-Headers', 'Content-Type, Authorization');
-  c.header('Access-Control-Max-Age', '86400');
-  c.header('Vary', 'Origin');
-  return c.body(null, 204);
-});
+app.options(`${WM_PREFIX}/*`, preflight);
 
 app.get(`${WM_PREFIX}/health`, (c) => c.json({ ok: true }));
 app.route(WM_PREFIX, collect);
@@ -47,11 +39,7 @@ app.all('*', proxyPage);
 
 app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies ErrorResponse, 404));
 
-app.onError((err, c) => {
-  if (err instanceof HttpError) return c.json(err.body(), err.status);
-  console.error('unhandled error', err);
-  return c.json({ error: 'internal error' } satisfies ErrorResponse, 500);
-});
+app.onError(answerError);
 
 // fetch: the app; queue: journey-analytics batches into each site's store (analytics/queue.ts).
 export default { fetch: app.fetch, queue: consumeAnalytics } satisfies ExportedHandler<Env>;

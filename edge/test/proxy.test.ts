@@ -6,7 +6,7 @@ import type { SiteConfigInput } from '../../protocol/config/site';
 import { DEMO_SITE } from '../src/demo/seed';
 import worker from '../src/index';
 import { decisionsBlock, isRewritable, pageAsksOptIn, rewritePage, scriptNonce, STUB } from '../src/personalize/rewrite';
-import { withoutVisitorCookie } from '../src/routes/proxy';
+import { withoutVisitorCookie } from '../src/usecases/proxy-page';
 import { BASE, makeEvent, post, visitorCookie } from './helpers';
 
 /** Every rewritten page says so on <html>, for the snippet's UI chunk. */

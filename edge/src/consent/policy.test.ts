@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../../protocol/wire';
-import { explicitConsent, gpcFromHeader, personalizationAllowed, storageVerdict } from './policy';
+import { explicitConsent, gpcFromHeader, personalizationAllowed, requestConsent, storageVerdict } from './policy';
 
 const consentEvent = (ts: number, analytics: boolean): WireEvent => ({
   id: `consent-${ts}`,
@@ -47,5 +47,15 @@ describe('personalization', () => {
     expect(personalizationAllowed('opt-in', false, undefined)).toBe(false);
     expect(personalizationAllowed('opt-in', true, { analytics: true, personalization: true })).toBe(true);
     expect(personalizationAllowed('opt-out', false, { analytics: true, personalization: false })).toBe(false);
+  });
+});
+
+describe('request consent', () => {
+  it('joins the storage verdict and the personalization flag, decided from the same inputs', () => {
+    expect(requestConsent('opt-out', false, undefined)).toEqual({ store: true, basis: 'default', personalize: true });
+    expect(requestConsent('opt-out', true, undefined)).toEqual({ store: false, basis: 'gpc', personalize: false });
+    expect(requestConsent('opt-in', false, undefined)).toEqual({ store: false, basis: 'opt-in-pending', personalize: false });
+    // Analytics yes, personalization no: stored, never personalized.
+    expect(requestConsent('opt-in', true, { analytics: true, personalization: false })).toEqual({ store: true, basis: 'explicit', personalize: false });
   });
 });

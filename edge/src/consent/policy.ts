@@ -11,6 +11,16 @@ export type ConsentPolicy = 'opt-in' | 'opt-out';
 
 export type StorageVerdict = { store: true; basis: 'explicit' | 'default' } | { store: false; basis: 'explicit-denial' | 'opt-in-pending' | 'gpc' };
 
+/**
+ * Everything a request may do, decided once (http/middleware/consent.ts) and read by the routes
+ * and the visitor's Durable Object: store (with its basis) and personalize.
+ */
+export type RequestConsent = StorageVerdict & { personalize: boolean };
+
+export function requestConsent(policy: ConsentPolicy, gpc: boolean, explicit: ConsentState | undefined): RequestConsent {
+  return { ...storageVerdict(policy, gpc, explicit), personalize: personalizationAllowed(policy, gpc, explicit) };
+}
+
 export function explicitConsent(events: readonly WireEvent[], carried: ConsentState | undefined): ConsentState | undefined {
   let latest: { ts: number; consent: ConsentState } | undefined;
   for (const e of events) {

@@ -1,15 +1,13 @@
 /**
- * What every /_wm route needs: the site (404 if unknown), the Origin check (403), CORS headers
- * for allowed browser origins, and the visitor secret.
+ * What every /_wm route needs besides its middleware: the site by id (404 if unknown), demo mode,
+ * and the visitor secret. The Origin check lives in middleware/origin.ts.
  */
-import type { Context } from 'hono';
 import { siteIdSchema } from '../../../protocol/wire';
-import { originAllowed, type SiteConfig } from '../../../protocol/config/site';
+import type { SiteConfig } from '../../../protocol/config/site';
 import { SiteStore } from '../config/site-store';
 import { HttpError } from './errors';
 
-export type AppEnv = { Bindings: Env };
-export type AppContext = Context<AppEnv>;
+export type { AppContext, AppEnv } from './app-env';
 
 const DEV_SECRET_PREFIX = 'dev-only-';
 // One cache per KV binding: survives across requests in an isolate, never shared between bindings.
@@ -28,25 +26,14 @@ export function isDemo(env: Env): boolean {
   return env.WM_DEMO === '1';
 }
 
-export async function loadSite(c: AppContext, rawId: string | undefined): Promise<SiteConfig> {
+/** Takes any `{ env }` (a Hono context, or a plain object in tests). */
+export async function loadSite(c: { env: Env }, rawId: string | undefined): Promise<SiteConfig> {
   const id = siteIdSchema.safeParse(rawId);
   if (!id.success) throw new HttpError(400, `site: ${rawId === undefined ? 'missing' : (id.error.issues[0]?.message ?? 'invalid')}`);
   const store = siteStore(c.env);
   const site = await store.get(id.data);
   if (!site) throw new HttpError(404, `unknown site "${id.data}"`);
   return site;
-}
-
-/** Refuses browsers on origins the site did not allow; echoes CORS headers for the ones it did. */
-export function checkOrigin(c: AppContext, site: SiteConfig): void {
-  const origin = c.req.header('origin');
-  if (!originAllowed(site, origin)) {
-    throw new HttpError(403, `origin ${origin} is not allowed for site "${site.id}"`);
-  }
-  if (origin) {
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Vary', 'Origin', { append: true });
-  }
 }
 
 export function visitorSecret(env: Env): string {

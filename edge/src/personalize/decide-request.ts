@@ -1,20 +1,20 @@
 /**
- * Decisions for a request: builds the request facts (page, referrer, UTM, device, geo), the
- * consent for personalization, and asks the visitor's Durable Object. Used by the collect route,
+ * Decisions for a request: builds the request facts (page, referrer, UTM, device, geo), carries
+ * the request's consent (decided once, http/middleware/consent.ts), and asks the visitor's Durable Object. Used by the collect route,
  * GET /_wm/decide and proxy mode.
  */
 import type { Decision, Utm } from '../../../protocol/wire';
 import type { SiteConfig } from '../../../protocol/config/site';
-import { gpcFromHeader, personalizationAllowed } from '../consent/policy';
-import { isDemo, type AppContext } from '../http/site-context';
+import type { RequestConsent } from '../consent/policy';
+import type { RequestScope } from '../http/app-env';
+import { isDemo } from '../http/site-context';
 import type { DecisionContext } from '../profile/context';
 import { visitorStub } from '../profile/stub';
 import { deviceFromHeaders, type RequestFacts } from '../rules/evaluate';
-import type { ConsentState } from '../../../protocol/wire';
 
 export type PageFacts = { url?: string; referrer?: string; utm?: Utm };
 
-export function requestFacts(c: AppContext, page: PageFacts): RequestFacts {
+export function requestFacts(c: RequestScope, page: PageFacts): RequestFacts {
   const cf = c.req.raw.cf as { country?: string; region?: string } | undefined;
   // wrangler dev has no real `cf`: the local demo and tests may name a country and region.
   const demo = isDemo(c.env);
@@ -28,18 +28,24 @@ export function requestFacts(c: AppContext, page: PageFacts): RequestFacts {
   };
 }
 
-export function decisionContext(c: AppContext, site: SiteConfig, page: PageFacts, explicit?: ConsentState): DecisionContext {
+export function decisionContext(c: RequestScope, site: SiteConfig, page: PageFacts, consent: Pick<RequestConsent, 'personalize'>): DecisionContext {
   return {
     // The object loads this version's segments, slots, messages and journeys itself.
     config: { site: site.id, version: site.version },
     request: requestFacts(c, page),
-    personalize: personalizationAllowed(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), explicit),
+    personalize: consent.personalize,
     now: Date.now(),
   };
 }
 
 /** What to show on a page for this visitor; none for a visitor without a profile yet. */
-export async function pageDecisions(c: AppContext, site: SiteConfig, visitorId: string | null, page: PageFacts): Promise<Decision[]> {
+export async function pageDecisions(
+  c: RequestScope,
+  site: SiteConfig,
+  visitorId: string | null,
+  page: PageFacts,
+  consent: Pick<RequestConsent, 'personalize'>,
+): Promise<Decision[]> {
   if (!visitorId || (site.slots.length === 0 && site.messages.length === 0)) return [];
-  return visitorStub(c.env, site.id, visitorId).decide(decisionContext(c, site, page));
+  return visitorStub(c.env, site.id, visitorId).decide(decisionContext(c, site, page, consent));
 }

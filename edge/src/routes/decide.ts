@@ -3,22 +3,19 @@
  * mode (no proxy). A browser without a profile yet simply gets no decisions.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { MAX_URL_LENGTH } from '../../../protocol/limits';
-import { HttpError } from '../http/errors';
-import type { AppEnv } from '../http/site-context';
+import type { AppEnv } from '../http/app-env';
+import { cacheControl } from '../http/middleware/cache-control';
+import { policyConsent } from '../http/middleware/consent';
+import { allowedOrigin } from '../http/middleware/origin';
+import { siteFromQuery } from '../http/middleware/site';
+import { tokenVisitor } from '../http/middleware/visitor';
 import { pageDecisions } from '../personalize/decide-request';
-import { siteAndVisitor } from './profile';
+import { decideForPage } from '../usecases/decide';
 
 export const decide = new Hono<AppEnv>();
 
-const pageUrl = z.url({ protocol: /^https?$/ }).max(MAX_URL_LENGTH);
-
-decide.get('/decide', async (c) => {
-  const { site, visitorId } = await siteAndVisitor(c);
-  const url = pageUrl.safeParse(c.req.query('url'));
-  if (!url.success) throw new HttpError(400, `url: must be the page's absolute http(s) URL (at most ${MAX_URL_LENGTH} characters)`);
-  const ref = pageUrl.safeParse(c.req.query('ref'));
-  const decisions = await pageDecisions(c, site, visitorId, { url: url.data, ...(ref.success ? { referrer: ref.data } : {}) });
-  return c.json({ decisions });
+decide.get('/decide', siteFromQuery, allowedOrigin, cacheControl('private, no-store'), tokenVisitor, policyConsent, async (c) => {
+  const { site, visitor, consent } = c.var;
+  const answer = await decideForPage({ url: c.req.query('url'), ref: c.req.query('ref'), decide: (page) => pageDecisions(c, site, visitor.id, page, consent) });
+  return c.json(answer);
 });

@@ -1,174 +1,25 @@
-/**
- * Proxy mode (zero flicker): every request outside /_wm/ that reaches the worker. The page comes
- * from the site's upstream (its origin, or the bundled static files for the local demo) and is
- * streamed through HTMLRewriter with this visitor's slot decisions and the snippet tag; anything
- * that is not a 200 HTML page passes through untouched. A site without `proxy` is served the
- * worker's static files, as before proxy mode existed.
- *
- * The site is the one whose `proxy.hostnames` lists the request's hostname (KV index `host:<name>`,
- * kept by the AdminStore), else WM_PROXY_SITE (one per deployment; the local demo), else none.
- */
+/** Everything outside /_wm/ that reaches the worker: proxy mode, or the static files (usecases/proxy-page.ts). */
 import type { Context, Next } from 'hono';
-import { VISITOR_COOKIE, WM_PREFIX } from '../../../protocol/limits';
-import type { Decision, Utm } from '../../../protocol/wire';
-import type { SiteConfig } from '../../../protocol/config/site';
-import { gpcFromHeader, storageVerdict } from '../consent/policy';
-import { HttpError } from '../http/errors';
-import { hostIndex } from '../proxy/host-index';
-import { claimedHostnames } from '../../../protocol/config/hostnames';
-import { proxiedLocation } from '../proxy/redirect';
-import { loadSite, visitorSecret, type AppContext, type AppEnv } from '../http/site-context';
+import { gpcFromHeader } from '../consent/policy';
+import type { AppEnv } from '../http/app-env';
 import { hasOptedOut, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
-import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
-import { pageDecisions, type PageFacts } from '../personalize/decide-request';
-import { isRewritable, pageAsksOptIn, rewritePage } from '../personalize/rewrite';
-
-export const SNIPPET_SRC = `${WM_PREFIX}/wm.js`;
+import { pageDecisions } from '../personalize/decide-request';
+import { isWaymarkPath, pageFacts, servePage } from '../usecases/proxy-page';
 
 /** Hono handler for `app.all('*')`: /_wm/ paths fall through to the app's 404. */
 export async function proxyPage(c: Context<AppEnv>, next: Next): Promise<Response | void> {
   const url = new URL(c.req.url);
-  if (url.pathname === WM_PREFIX || url.pathname.startsWith(`${WM_PREFIX}/`)) return next();
-  const request = c.req.raw;
-  const site = await proxiedSite(c, url);
-  if (!site?.proxy) return staticFile(c, url, request.headers);
-
-  // A page navigation: resolve the visitor and their decisions while the upstream answers.
-  const looksLikePage = request.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
-  const early = looksLikePage ? personalization(c, site) : undefined;
-  const upstream = await fetchUpstream(c, site.proxy.upstream, url, looksLikePage);
-  if (!isRewritable(request.method, upstream)) return keepOnSite(upstream, site.proxy.upstream, url);
-
-  const { decisions, mayMint } = await (early ?? personalization(c, site));
-  let source = upstream;
-  if (mayMint) {
-    // A first visit gets its id now, unless the page's own tag asks (or may ask) for opt-in:
-    // see pageAsksOptIn for why this reads ahead, and how far.
-    const scan = await pageAsksOptIn(upstream);
-    source = scan.response;
-    if (!scan.optIn) await mintVisitor(c, site);
-  }
-  const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
-  const page = rewritePage(source, decisions, { snippetSrc: SNIPPET_SRC, site: site.id, consentPolicy: site.consentPolicy, preview });
+  if (isWaymarkPath(url)) return next();
+  const served = await servePage({
+    env: c.env,
+    request: c.req.raw,
+    url,
+    visitorToken: readVisitorCookie(c),
+    optedOut: () => hasOptedOut(c),
+    gpc: gpcFromHeader(c.req.header('sec-gpc')),
+    decide: (site, visitorId, consent) => pageDecisions(c, site, visitorId, pageFacts(url, c.req.header('referer')), consent),
+  });
+  if (served.mintedToken) writeVisitorCookie(c, served.mintedToken);
   // newResponse merges the Set-Cookie that writeVisitorCookie prepared with the upstream's own.
-  return c.newResponse(page.body, page);
-}
-
-/**
- * The site this hostname serves: the index's site when its config lists the hostname (an entry
- * left from a failed or older write is ignored), else WM_PROXY_SITE's; null = no proxied site.
- */
-async function proxiedSite(c: AppContext, url: URL): Promise<SiteConfig | null> {
-  const byHost = await hostIndex(c.env.CONFIG).siteFor(url.hostname);
-  if (byHost) {
-    try {
-      const site = await loadSite(c, byHost);
-      if (site.proxy && claimedHostnames(site).includes(url.hostname)) return site;
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err; // a site id that no longer exists: fall back
-    }
-  }
-  const fallback = c.env.WM_PROXY_SITE;
-  return fallback ? loadSite(c, fallback) : null;
-}
-
-/** An upstream redirect to its own origin points at the proxied host instead (proxy/redirect.ts). */
-function keepOnSite(response: Response, upstream: string, url: URL): Response {
-  const location = response.headers.get('location');
-  if (upstream === 'assets' || !location || response.status < 300 || response.status > 399) return response;
-  const moved = proxiedLocation(location, upstream, url.href);
-  if (moved === location) return response;
-  const out = new Response(response.body, response);
-  out.headers.set('location', moved);
-  return out;
-}
-
-/**
- * The bundled static files, without the request's body: they never read one, and a body left
- * unread makes local workerd restart and drop the requests in flight (found by the soak's fuzz).
- */
-function staticFile(c: AppContext, url: URL, requestHeaders: Headers): Promise<Response> {
-  const headers = new Headers(requestHeaders);
-  headers.delete('content-length');
-  return c.env.ASSETS.fetch(new Request(url, { method: c.req.raw.method, headers }));
-}
-
-/**
- * The same method, path, query, headers and body at the upstream; redirects come back as they are.
- * On Cloudflare the upstream may be the site's own hostname: a Worker's subrequest to its own zone
- * goes to the origin server, not back to the Worker.
- * For a page the browser's validators are dropped: the personalized page it holds (if any) is not
- * the upstream's, so a 304 from the upstream would be wrong; the full page is rewritten instead.
- */
-async function fetchUpstream(c: AppContext, upstream: string, url: URL, page: boolean): Promise<Response> {
-  const request = c.req.raw;
-  const headers = new Headers(request.headers);
-  if (page) for (const name of ['if-none-match', 'if-modified-since']) headers.delete(name);
-  if (upstream === 'assets') return staticFile(c, url, headers);
-  const target = new URL(url.pathname + url.search, upstream);
-  const cookie = withoutVisitorCookie(headers.get('cookie'));
-  if (cookie) headers.set('cookie', cookie);
-  else headers.delete('cookie');
-  headers.set('x-forwarded-host', url.host);
-  headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  try {
-    return await fetch(target, { method: request.method, headers, body: hasBody ? request.body : null, redirect: 'manual' });
-  } catch (err) {
-    throw new HttpError(502, `upstream ${target.origin} did not answer: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-/** The site's own cookies go to its origin; Waymark's visitor token never does. */
-export function withoutVisitorCookie(header: string | null): string {
-  if (!header) return '';
-  return header
-    .split(';')
-    .map((pair) => pair.trim())
-    .filter((pair) => pair && !pair.startsWith(`${VISITOR_COOKIE}=`))
-    .join('; ');
-}
-
-/**
- * The visitor behind this page view and what the edge decided for them: the signed cookie when
- * valid. Without one there is no profile to decide from (no Durable Object is touched, nor created
- * for every crawler) and the page keeps its defaults; `mayMint` says whether storing is allowed
- * without asking (opt-out site, no GPC), so the first page can already set a first-party id.
- * Never fails the page: on any error the defaults are served.
- */
-async function personalization(c: AppContext, site: SiteConfig): Promise<{ decisions: Decision[]; mayMint: boolean }> {
-  try {
-    const visitorId = await verifyVisitorToken(visitorSecret(c.env), site.id, readVisitorCookie(c));
-    if (!visitorId) {
-      // A visitor who declined earlier (the first-party opt-out marker) gets no new id either.
-      const allowed = storageVerdict(site.consentPolicy, gpcFromHeader(c.req.header('sec-gpc')), undefined).store;
-      return { decisions: [], mayMint: allowed && !hasOptedOut(c) };
-    }
-    return { decisions: await pageDecisions(c, site, visitorId, pageFacts(c)), mayMint: false };
-  } catch (err) {
-    console.error(`proxy: personalization for site ${site.id} failed, serving the page with defaults`, err);
-    return { decisions: [], mayMint: false };
-  }
-}
-
-async function mintVisitor(c: AppContext, site: SiteConfig): Promise<void> {
-  try {
-    writeVisitorCookie(c, await signVisitorToken(visitorSecret(c.env), site.id, newVisitorId()));
-  } catch (err) {
-    console.error(`proxy: no visitor id for site ${site.id}`, err);
-  }
-}
-
-const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
-
-/** The page as the snippet would describe it: URL, referrer, utm_* parameters. */
-function pageFacts(c: AppContext): PageFacts {
-  const url = new URL(c.req.url);
-  const utm: Utm = {};
-  for (const key of UTM_KEYS) {
-    const value = url.searchParams.get(`utm_${key}`);
-    if (value) utm[key] = value.slice(0, 200);
-  }
-  const referrer = c.req.header('referer');
-  return { url: url.href, ...(referrer ? { referrer } : {}), ...(Object.keys(utm).length ? { utm } : {}) };
+  return served.personalized ? c.newResponse(served.response.body, served.response) : served.response;
 }

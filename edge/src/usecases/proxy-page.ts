@@ -1,0 +1,189 @@
+/**
+ * Proxy mode (zero flicker): a request outside /_wm/ that reaches the worker. The page comes from
+ * the site's upstream (its origin, or the bundled static files for the local demo) and is streamed
+ * through HTMLRewriter with this visitor's slot decisions and the snippet tag; anything that is not
+ * a 200 HTML page passes through untouched. A site without `proxy` is served the worker's static
+ * files, as before proxy mode existed.
+ *
+ * The site is the one whose `proxy.hostnames` lists the request's hostname (KV index `host:<name>`,
+ * kept by the AdminStore), else WM_PROXY_SITE (one per deployment; the local demo), else none.
+ *
+ * Performance-critical: the page streams (never buffered whole), and the visitor's decisions are
+ * resolved while the upstream answers.
+ */
+import { VISITOR_COOKIE, WM_PREFIX } from '../../../protocol/limits';
+import type { Decision, Utm } from '../../../protocol/wire';
+import type { SiteConfig } from '../../../protocol/config/site';
+import { claimedHostnames } from '../../../protocol/config/hostnames';
+import { requestConsent, type RequestConsent } from '../consent/policy';
+import { HttpError } from '../http/errors';
+import { loadSite, visitorSecret } from '../http/site-context';
+import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
+import type { PageFacts } from '../personalize/decide-request';
+import { isRewritable, pageAsksOptIn, rewritePage } from '../personalize/rewrite';
+import { hostIndex } from '../proxy/host-index';
+import { proxiedLocation } from '../proxy/redirect';
+
+export const SNIPPET_SRC = `${WM_PREFIX}/wm.js`;
+
+export type ProxyInput = {
+  env: Env;
+  request: Request;
+  url: URL;
+  /** The wm_vid cookie, if any. */
+  visitorToken: string | undefined;
+  /** The first-party opt-out marker: a visitor who declined earlier gets no new id either. */
+  optedOut: () => boolean;
+  /** Sec-GPC, read from the request (consent/policy.ts). */
+  gpc: boolean;
+  /** The visitor's decisions for this page (personalize/decide-request.ts). */
+  decide: (site: SiteConfig, visitorId: string, consent: RequestConsent) => Promise<Decision[]>;
+};
+
+/** `personalized`: a rewritten page (its headers merge with any cookie set); `mintedToken`: a new visitor's token to set. */
+export type ProxyOutcome = { response: Response; personalized: boolean; mintedToken?: string };
+
+export function isWaymarkPath(url: URL): boolean {
+  return url.pathname === WM_PREFIX || url.pathname.startsWith(`${WM_PREFIX}/`);
+}
+
+export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
+  const { env, request, url } = input;
+  const site = await proxiedSite(env, url);
+  if (!site?.proxy) return { response: await staticFile(env, request, url, request.headers), personalized: false };
+
+  // Decided once: whether a first visit may get an id, and whether decisions may personalize.
+  const consent = requestConsent(site.consentPolicy, input.gpc, undefined);
+  // A page navigation: resolve the visitor and their decisions while the upstream answers.
+  const looksLikePage = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+  const early = looksLikePage ? personalization(input, site, consent) : undefined;
+  const upstream = await fetchUpstream(env, request, site.proxy.upstream, url, looksLikePage);
+  if (!isRewritable(request.method, upstream)) return { response: keepOnSite(upstream, site.proxy.upstream, url), personalized: false };
+
+  const { decisions, mayMint } = await (early ?? personalization(input, site, consent));
+  let source = upstream;
+  let mintedToken: string | undefined;
+  if (mayMint) {
+    // A first visit gets its id now, unless the page's own tag asks (or may ask) for opt-in:
+    // see pageAsksOptIn for why this reads ahead, and how far.
+    const scan = await pageAsksOptIn(upstream);
+    source = scan.response;
+    if (!scan.optIn) mintedToken = await mintVisitor(env, site);
+  }
+  const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
+  const page = rewritePage(source, decisions, { snippetSrc: SNIPPET_SRC, site: site.id, consentPolicy: site.consentPolicy, preview });
+  return { response: page, personalized: true, ...(mintedToken ? { mintedToken } : {}) };
+}
+
+/**
+ * The site this hostname serves: the index's site when its config lists the hostname (an entry
+ * left from a failed or older write is ignored), else WM_PROXY_SITE's; null = no proxied site.
+ */
+async function proxiedSite(env: Env, url: URL): Promise<SiteConfig | null> {
+  const byHost = await hostIndex(env.CONFIG).siteFor(url.hostname);
+  if (byHost) {
+    try {
+      const site = await loadSite({ env }, byHost);
+      if (site.proxy && claimedHostnames(site).includes(url.hostname)) return site;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err; // a site id that no longer exists: fall back
+    }
+  }
+  const fallback = env.WM_PROXY_SITE;
+  return fallback ? loadSite({ env }, fallback) : null;
+}
+
+/** An upstream redirect to its own origin points at the proxied host instead (proxy/redirect.ts). */
+function keepOnSite(response: Response, upstream: string, url: URL): Response {
+  const location = response.headers.get('location');
+  if (upstream === 'assets' || !location || response.status < 300 || response.status > 399) return response;
+  const moved = proxiedLocation(location, upstream, url.href);
+  if (moved === location) return response;
+  const out = new Response(response.body, response);
+  out.headers.set('location', moved);
+  return out;
+}
+
+/**
+ * The bundled static files, without the request's body: they never read one, and a body left
+ * unread makes local workerd restart and drop the requests in flight (found by the soak's fuzz).
+ */
+function staticFile(env: Env, request: Request, url: URL, requestHeaders: Headers): Promise<Response> {
+  const headers = new Headers(requestHeaders);
+  headers.delete('content-length');
+  return env.ASSETS.fetch(new Request(url, { method: request.method, headers }));
+}
+
+/**
+ * The same method, path, query, headers and body at the upstream; redirects come back as they are.
+ * On Cloudflare the upstream may be the site's own hostname: a Worker's subrequest to its own zone
+ * goes to the origin server, not back to the Worker.
+ * For a page the browser's validators are dropped: the personalized page it holds (if any) is not
+ * the upstream's, so a 304 from the upstream would be wrong; the full page is rewritten instead.
+ */
+async function fetchUpstream(env: Env, request: Request, upstream: string, url: URL, page: boolean): Promise<Response> {
+  const headers = new Headers(request.headers);
+  if (page) for (const name of ['if-none-match', 'if-modified-since']) headers.delete(name);
+  if (upstream === 'assets') return staticFile(env, request, url, headers);
+  const target = new URL(url.pathname + url.search, upstream);
+  const cookie = withoutVisitorCookie(headers.get('cookie'));
+  if (cookie) headers.set('cookie', cookie);
+  else headers.delete('cookie');
+  headers.set('x-forwarded-host', url.host);
+  headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  try {
+    return await fetch(target, { method: request.method, headers, body: hasBody ? request.body : null, redirect: 'manual' });
+  } catch (err) {
+    throw new HttpError(502, `upstream ${target.origin} did not answer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The site's own cookies go to its origin; Waymark's visitor token never does. */
+export function withoutVisitorCookie(header: string | null): string {
+  if (!header) return '';
+  return header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair && !pair.startsWith(`${VISITOR_COOKIE}=`))
+    .join('; ');
+}
+
+/**
+ * The visitor behind this page view and what the edge decided for them: the signed cookie when
+ * valid. Without one there is no profile to decide from (no Durable Object is touched, nor created
+ * for every crawler) and the page keeps its defaults; `mayMint` says whether storing is allowed
+ * without asking (opt-out site, no GPC), so the first page can already set a first-party id.
+ * Never fails the page: on any error the defaults are served.
+ */
+async function personalization(input: ProxyInput, site: SiteConfig, consent: RequestConsent): Promise<{ decisions: Decision[]; mayMint: boolean }> {
+  try {
+    const visitorId = await verifyVisitorToken(visitorSecret(input.env), site.id, input.visitorToken);
+    if (!visitorId) return { decisions: [], mayMint: consent.store && !input.optedOut() };
+    return { decisions: await input.decide(site, visitorId, consent), mayMint: false };
+  } catch (err) {
+    console.error(`proxy: personalization for site ${site.id} failed, serving the page with defaults`, err);
+    return { decisions: [], mayMint: false };
+  }
+}
+
+async function mintVisitor(env: Env, site: SiteConfig): Promise<string | undefined> {
+  try {
+    return await signVisitorToken(visitorSecret(env), site.id, newVisitorId());
+  } catch (err) {
+    console.error(`proxy: no visitor id for site ${site.id}`, err);
+    return undefined;
+  }
+}
+
+const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
+
+/** The page as the snippet would describe it: URL, referrer, utm_* parameters. */
+export function pageFacts(url: URL, referrer: string | undefined): PageFacts {
+  const utm: Utm = {};
+  for (const key of UTM_KEYS) {
+    const value = url.searchParams.get(`utm_${key}`);
+    if (value) utm[key] = value.slice(0, 200);
+  }
+  return { url: url.href, ...(referrer ? { referrer } : {}), ...(Object.keys(utm).length ? { utm } : {}) };
+}
