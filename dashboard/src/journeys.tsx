@@ -7,7 +7,9 @@
 import { useState } from 'preact/hooks';
 import { type Issue, type Json } from './api';
 import { describe } from './conditions';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { Empty, Field, FieldErrors, NotFound } from './ui';
 

@@ -2,7 +2,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Issue, type Json, type SegmentCountReport } from './api';
 import { describe, fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { Empty, NotFound, Field, FieldErrors } from './ui';
 
