@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { type Issue, type Json } from './api';
-import { describe } from './conditions';
+import { describeCondition } from '../../protocol/config/describe';
 import { localIssues, useEditor } from './editing';
 import { go } from './routing';
 import type { EditorProps, ListProps } from './site-state';
@@ -162,7 +162,7 @@ function ConditionField({ path, issues, value, onChange }: { path: string; issue
   const [error, setError] = useState('');
   let words = '';
   try {
-    words = describe(JSON.parse(text) as Json);
+    words = describeCondition(JSON.parse(text) as Json);
   } catch {
     words = '';
   }
