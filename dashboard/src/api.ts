@@ -3,11 +3,20 @@
  * write carries the CSRF token from login (or GET /session) and the version the form was loaded at.
  */
 import type { OverviewReport, ProfileSearchQuery, ProfileSearchReport, SegmentCountReport } from '../../protocol/analytics';
-import type { ProfileExport } from '../../protocol/wire';
+import type {
+  AuditResponse,
+  Collection,
+  DeliveriesResponse,
+  IdentifyKeyResponse,
+  Issue,
+  LoginOptions,
+  ProfileResponse,
+  SessionResponse,
+  SiteResponse,
+  SitesResponse,
+} from '../../protocol/admin';
 
 export const API = '/_wm/admin/api';
-
-export type Issue = { path: string; message: string };
 
 /** A refused call, with what the API said: issues (400), currentVersion or usedBy (409). */
 export class ApiError extends Error {
@@ -67,71 +76,41 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
   return data as T;
 }
 
-export type AuditEntry = {
-  seq: number;
-  at: string;
-  who: string;
-  action: 'create' | 'update' | 'delete';
-  path: string;
-  beforeVersion: number;
-  afterVersion: number;
-  changed: string[];
-  summary: string;
-};
 export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountReport } from '../../protocol/analytics';
 export type { ProfileExport, StoredEvent } from '../../protocol/wire';
 
-export type Session = { user: string; csrfToken: string; expiresAt: string };
-export type LoginOptions = { password: boolean; access: null | { email: string | null; reason: string | null } };
-export type SiteSummary = { id: string; name: string; version: number };
+export type { AuditEntry, DeliveryLogEntry, Issue, LoginOptions, SiteSummary } from '../../protocol/admin';
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
 export type Json = Record<string, any>;
 export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
-export type Collection = 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks';
-/** One attempt of a webhook delivery (edge/src/webhooks/log.ts), newest first. */
-export type DeliveryLogEntry = {
-  seq: number;
-  webhook: string;
-  delivery: string;
-  visitor: string;
-  journey: string;
-  step: string;
-  attempt: number;
-  at: string;
-  outcome: 'delivered' | 'retry' | 'dead';
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  nextAt: string | null;
-};
+export type { Collection };
 
 export const api = {
-  session: () => call<Session>('GET', '/session', undefined, { quiet401: true }),
-  login: (password: string) => call<Session>('POST', '/login', { password }, { quiet401: true }),
+  session: () => call<SessionResponse>('GET', '/session', undefined, { quiet401: true }),
+  login: (password: string) => call<SessionResponse>('POST', '/login', { password }, { quiet401: true }),
   /** What the login screen may offer: the password and/or the caller's Cloudflare Access identity. */
   loginOptions: () => call<LoginOptions>('GET', '/login', undefined, { quiet401: true }),
   /** A session from the Cloudflare Access token the browser already carries (no password). */
-  accessLogin: () => call<Session>('POST', '/login', {}, { quiet401: true }),
+  accessLogin: () => call<SessionResponse>('POST', '/login', {}, { quiet401: true }),
   logout: () => call<void>('POST', '/logout'),
-  sites: () => call<{ sites: SiteSummary[] }>('GET', '/sites'),
-  site: (site: string) => call<{ site: SiteConfig; version: number }>('GET', `/sites/${encodeURIComponent(site)}`),
+  sites: () => call<SitesResponse>('GET', '/sites'),
+  site: (site: string) => call<SiteResponse<SiteConfig>>('GET', `/sites/${encodeURIComponent(site)}`),
   putItem: (site: string, collection: Collection, id: string, item: Json, baseVersion: number) =>
-    call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, { ...item, baseVersion }),
-  putSite: (site: string, config: Json) => call<{ site: SiteConfig; version: number }>('PUT', `/sites/${encodeURIComponent(site)}`, config),
-  audit: (site: string, limit = 200) => call<{ entries: AuditEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/audit?limit=${limit}`),
-  profile: (site: string, visitorId: string) =>
-    call<{ profile: ProfileExport }>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
+    call<SiteResponse<SiteConfig>>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, { ...item, baseVersion }),
+  putSite: (site: string, config: Json) => call<SiteResponse<SiteConfig>>('PUT', `/sites/${encodeURIComponent(site)}`, config),
+  audit: (site: string, limit = 200) => call<AuditResponse>('GET', `/sites/${encodeURIComponent(site)}/audit?limit=${limit}`),
+  profile: (site: string, visitorId: string) => call<ProfileResponse>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
   searchProfiles: (site: string, q: string, by: ProfileSearchQuery['by'] = 'any') =>
     call<ProfileSearchReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/profiles?q=${encodeURIComponent(q)}&by=${by ?? 'any'}&limit=20`),
   overview: (site: string, minutes = 30) => call<OverviewReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/overview?minutes=${minutes}`),
   segmentCount: (site: string, condition: unknown) =>
     call<SegmentCountReport>('POST', `/sites/${encodeURIComponent(site)}/analytics/segment-count`, { condition }),
   deliveries: (site: string, webhook: string, limit = 100) =>
-    call<{ deliveries: DeliveryLogEntry[] }>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
+    call<DeliveriesResponse>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
   /** The key the site's server signs user ids with (edge/src/identity/signed.ts). */
-  identifyKey: (site: string) => call<{ site: string; key: string; required: boolean }>('GET', `/sites/${encodeURIComponent(site)}/identify-key`),
+  identifyKey: (site: string) => call<IdentifyKeyResponse>('GET', `/sites/${encodeURIComponent(site)}/identify-key`),
   deleteItem: (site: string, collection: Collection, id: string, version: number) =>
-    call<{ site: SiteConfig; version: number }>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
+    call<SiteResponse<SiteConfig>>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
 };
 
 /** Issues at `path` or below it. */

@@ -1,7 +1,7 @@
 /** The audit log: who changed what in this site, and when, newest first. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, type AuditEntry } from './api';
-import type { ListProps } from './editing';
+import type { ListProps } from './site-state';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 
 const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });

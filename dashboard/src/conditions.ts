@@ -1,64 +1,8 @@
 /**
- * Condition trees (protocol/config/conditions.ts) for marketers: a one-line description, and the
- * form model of the builder (common leaves under one all/any). Trees the builder cannot show are
- * edited as JSON.
+ * The form model of the condition builder (common leaves under one all/any). Trees the builder
+ * cannot show are edited as JSON; the one-line description is protocol/config/describe.ts.
  */
 import type { Json } from './api';
-
-const q = (v: unknown) => (typeof v === 'string' ? `“${v}”` : String(v));
-const list = (v: unknown) => (Array.isArray(v) ? v.map(q).join(', ') : q(v));
-
-const OP_WORDS: Record<string, string> = {
-  eq: 'is',
-  neq: 'is not',
-  in: 'is one of',
-  nin: 'is none of',
-  contains: 'contains',
-  starts_with: 'starts with',
-  ends_with: 'ends with',
-  gt: '>',
-  gte: '≥',
-  lt: '<',
-  lte: '≤',
-};
-
-function describeTest(test: Json | undefined): string {
-  if (!test) return '?';
-  if (test['op'] === 'exists') return 'is set';
-  if (test['op'] === 'missing') return 'is not set';
-  return `${OP_WORDS[test['op']] ?? test['op']} ${test['op'] === 'in' || test['op'] === 'nin' ? list(test['value']) : q(test['value'])}`;
-}
-
-export function describe(c: Json | undefined): string {
-  if (!c || typeof c !== 'object') return '—';
-  if (Array.isArray(c['all'])) return c['all'].map((x: Json) => wrap(x)).join(' and ');
-  if (Array.isArray(c['any'])) return c['any'].map((x: Json) => wrap(x)).join(' or ');
-  if ('not' in c) return `not ${wrap(c['not'])}`;
-  if ('pref' in c) return `pref ${q(c['pref'])} ${describeTest(c['test'])}`;
-  if ('trait' in c) return `trait ${q(c['trait'])} ${describeTest(c['test'])}`;
-  if ('consent' in c) return `consented to ${c['consent']}`;
-  if ('event' in c) {
-    const range =
-      c['min'] !== undefined && c['max'] !== undefined
-        ? `${c['min']}–${c['max']}×`
-        : c['max'] !== undefined
-          ? `at most ${c['max']}×`
-          : `at least ${c['min'] ?? 1}×`;
-    return `did ${q(c['event'])} ${range}${c['within'] ? ` in the last ${c['within']}` : ''}`;
-  }
-  if ('inactiveAfter' in c) return `idle ${c['minutes']} min after ${q(c['inactiveAfter'])}${c['unless'] ? ` without ${q(c['unless'])}` : ''}`;
-  if ('page' in c) return `page ${c['page']} ${describeTest(c['test'])}`;
-  if ('referrer' in c) return `referrer ${c['referrer']} ${describeTest(c['test'])}`;
-  if ('utm' in c) return `utm_${c['utm']} ${describeTest(c['test'])}`;
-  if ('device' in c) return `on ${c['device']}`;
-  if ('geo' in c) return `${c['geo']} ${describeTest(c['test'])}`;
-  if ('visitor' in c) return `${c['visitor']} visitor`;
-  if ('identified' in c) return c['identified'] ? 'identified' : 'anonymous';
-  return JSON.stringify(c);
-}
-const wrap = (c: Json) => (c && (Array.isArray(c['all']) || Array.isArray(c['any'])) ? `(${describe(c)})` : describe(c));
-
-// ---- builder model ----------------------------------------------------------------------------
 
 export type LeafKind = 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified';
 export const LEAF_KINDS: { kind: LeafKind; label: string }[] = [

@@ -1,9 +1,8 @@
 /** What every editor shares: the version it was loaded at, saving, the conflict reload, deleting. */
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Collection, type Issue, type Json, type SiteConfig } from './api';
-import type { SiteState } from './main';
+import type { EditorProps } from './site-state';
 
-export type Tab = 'overview' | 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit';
 /** A notice waiting for the editor of item `id` (set when a new item is saved and opened). */
 let flash: { id: string; message: string } | undefined;
 
@@ -13,13 +12,6 @@ function takeFlash(id: string): string {
   flash = undefined;
   return message;
 }
-
-export function go(site: string, tab: Tab, id?: string): void {
-  location.hash = `#/s/${[site, tab, ...(id ? [id] : [])].map(encodeURIComponent).join('/')}`;
-}
-
-export type EditorProps = { id: string; site: SiteState; onSaved: (c: SiteConfig) => void; reload: () => Promise<void> };
-export type ListProps = Omit<EditorProps, 'id'>;
 
 export function useEditor(collection: Collection, props: EditorProps, blank: () => Json) {
   const isNew = props.id === 'new';

@@ -2,7 +2,8 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { slugify, type Json } from './api';
-import type { Tab, useEditor } from './editing';
+import type { useEditor } from './editing';
+import type { Tab } from './routing';
 import { ErrorBanner, Field, PageHeader } from './ui';
 
 type Editor = ReturnType<typeof useEditor>;

@@ -6,8 +6,10 @@
  */
 import { useState } from 'preact/hooks';
 import { type Issue, type Json } from './api';
-import { describe } from './conditions';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { describeCondition } from '../../protocol/config/describe';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { Empty, Field, FieldErrors, NotFound } from './ui';
 
@@ -160,7 +162,7 @@ function ConditionField({ path, issues, value, onChange }: { path: string; issue
   const [error, setError] = useState('');
   let words = '';
   try {
-    words = describe(JSON.parse(text) as Json);
+    words = describeCondition(JSON.parse(text) as Json);
   } catch {
     words = '';
   }

@@ -1,9 +1,7 @@
 /**
  * The marketer dashboard, served as static files at /_wm/dashboard/ and talking only to
- * /_wm/admin/api. Routes live in the hash (#/s/<site>/<tab>[/<id>|/new]) so reloads and the back
- * button work without any server routing.
+ * /_wm/admin/api. Routes live in the hash (routing.ts).
  */
-import './zod-jitless';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, setCsrf, whenUnauthorized, type LoginOptions, type SiteConfig, type SiteSummary } from './api';
@@ -13,43 +11,13 @@ import { SlotEditor, SlotList } from './slots';
 import { MessageEditor, MessageList } from './messages';
 import { JourneyEditor, JourneyList } from './journeys';
 import { WebhookEditor, WebhookList } from './webhooks';
-import type { Tab } from './editing';
+import { TABS, useRoute } from './routing';
+import type { SiteState } from './site-state';
 import { Overview } from './overview';
 import { ProfileSearch, ProfileView } from './profiles';
 import { Settings } from './settings';
 import { AuditLog } from './audit';
 import { Reports } from './reports/index';
-
-const TABS: { tab: Tab; label: string }[] = [
-  { tab: 'overview', label: 'Overview' },
-  { tab: 'segments', label: 'Segments' },
-  { tab: 'slots', label: 'Slots' },
-  { tab: 'messages', label: 'Messages' },
-  { tab: 'journeys', label: 'Journeys' },
-  { tab: 'webhooks', label: 'Webhooks' },
-  { tab: 'reports', label: 'Reports' },
-  { tab: 'profiles', label: 'Profiles' },
-  { tab: 'settings', label: 'Settings' },
-  { tab: 'audit', label: 'Audit log' },
-];
-
-type Route = { site?: string; tab?: Tab; id?: string };
-function parseHash(): Route {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] !== 's' || !parts[1]) return {};
-  const tab = TABS.find((t) => t.tab === parts[2])?.tab ?? 'overview';
-  return { site: parts[1], tab, ...(parts[3] ? { id: parts[3] } : {}) };
-}
-
-function useRoute(): Route {
-  const [route, setRoute] = useState(parseHash);
-  useEffect(() => {
-    const on = () => setRoute(parseHash());
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return route;
-}
 
 function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
   const [password, setPassword] = useState('');
@@ -173,8 +141,6 @@ function Sites({ sites }: { sites: SiteSummary[] | null }) {
     </>
   );
 }
-
-export type SiteState = { config: SiteConfig; version: number };
 
 function App() {
   const [user, setUser] = useState<string | null | undefined>(undefined);

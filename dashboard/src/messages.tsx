@@ -1,6 +1,8 @@
 /** Messages: the list, and the editor with a live preview of the draft inside the site's real page. */
 import { issuesAt, type Issue, type Json } from './api';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { useState } from 'preact/hooks';
 import { Empty, NotFound, Field, FieldErrors, num, toNum } from './ui';

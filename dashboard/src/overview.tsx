@@ -1,7 +1,7 @@
 /** Overview: live visitors, events per minute, the last 24 hours and top pages, refreshed while visible. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type OverviewReport } from './api';
-import type { ListProps } from './editing';
+import type { ListProps } from './site-state';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 
 const REFRESH_MS = 7_000;

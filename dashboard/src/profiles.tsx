@@ -1,7 +1,7 @@
 /** Profile lookup: find visitors by user id, visitor id or trait; one visitor's unified profile and timeline. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Json, type ProfileExport, type ProfileSummary } from './api';
-import type { ListProps } from './editing';
+import type { ListProps } from './site-state';
 import type { ProfileJourney } from '../../protocol/wire';
 import { eventDetails, eventTime, eventTitle, identityOf, journeyStatus, pathOf, recentHistory, sessions, sortJourneys, stepLabel } from './timeline';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';

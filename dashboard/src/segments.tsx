@@ -1,8 +1,11 @@
 /** Segments: the list with a description of each condition, and the editor with its builder. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Issue, type Json, type SegmentCountReport } from './api';
-import { describe, fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { describeCondition } from '../../protocol/config/describe';
+import { fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { Empty, NotFound, Field, FieldErrors } from './ui';
 
@@ -40,7 +43,7 @@ export function SegmentList({ site }: ListProps) {
                 <td>
                   <code>{s['id']}</code>
                 </td>
-                <td class="describe">{describe(s['condition'])}</td>
+                <td class="describe">{describeCondition(s['condition'])}</td>
               </tr>
             ))}
           </tbody>
@@ -357,7 +360,7 @@ export function SegmentEditor(props: EditorProps) {
               Add a rule
             </button>
             <p class="describe-live">
-              <span class="muted">Reads as:</span> {describe(fromModel(model))}
+              <span class="muted">Reads as:</span> {describeCondition(fromModel(model))}
             </p>
             <LiveCount siteId={siteId} condition={fromModel(model)} />
           </>

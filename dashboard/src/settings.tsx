@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Issue, type Json } from './api';
-import type { ListProps } from './editing';
+import type { ListProps } from './site-state';
 import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
 
 /** The same rule as protocol/config/site.ts originSchema (the API checks again). */

@@ -2,7 +2,9 @@
 import { renderContent } from '../../protocol/content/render';
 import type { SlotContent } from '../../protocol/config/personalization';
 import { type Issue, type Json } from './api';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { Empty, NotFound, Field, FieldErrors, num, Preview, toNum } from './ui';
 

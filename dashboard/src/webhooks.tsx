@@ -5,7 +5,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, type DeliveryLogEntry, type Issue, type Json } from './api';
-import { go, localIssues, useEditor, type EditorProps, type ListProps } from './editing';
+import { localIssues, useEditor } from './editing';
+import { go } from './routing';
+import type { EditorProps, ListProps } from './site-state';
 import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
 import { Empty, ErrorBanner, Field, Loading, NotFound } from './ui';
 

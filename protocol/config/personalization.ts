@@ -6,27 +6,17 @@
 import { z } from 'zod';
 import { conditionSchema } from './conditions';
 import { hostnamesSchema } from './hostnames';
-// A cycle (sanitize.ts uses isSafeUrl): safe because neither module calls the other at load time.
 import { sanitizeHtml } from '../content/sanitize';
+import { MAX_URL, SAFE_URL } from '../content/url';
 
 /** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');
 
-const SAFE_URL = /^(https?:\/\/[^\s"'<>`]+|\/(?![\/\\])[^\s"'<>`]*|mailto:[^\s"'<>`]+|tel:[+0-9 ()-]+)$/i;
-const MAX_URL = 2_048;
 /**
  * URLs marketer content may point to: http(s), a path on the site itself, mailto: or tel:.
  * Never javascript:, data: or anything else a browser would run.
  */
 export const safeUrlSchema = z.string().max(MAX_URL).regex(SAFE_URL, 'must be an http(s) URL, a path starting with /, mailto: or tel:');
-
-/**
- * The same rule for URLs found in marketer HTML (sanitize.ts). `/\host` is refused like `//host`:
- * browsers read a backslash after the leading slash as a second slash, i.e. another host.
- */
-export function isSafeUrl(url: string): boolean {
-  return url.length <= MAX_URL && SAFE_URL.test(url);
-}
 
 /** Slot content. `html` is limited HTML, sanitized on save and again when rendered. */
 export const contentSchema = z.discriminatedUnion('type', [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentSchema, isSafeUrl } from '../config/personalization';
+import { contentSchema } from '../config/personalization';
+import { isSafeUrl } from './url';
 import { DEMO_SITE } from '../../edge/src/demo/seed';
 import { MAX_DEPTH, MAX_OUTPUT, decodeEntities, sanitizeHtml } from './sanitize';
 import payloads from './xss-payloads.json';

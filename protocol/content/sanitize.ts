@@ -10,7 +10,7 @@
  *
  * Pure TypeScript, no DOM: runs in workerd (every decision) and in Node (config writes, tests).
  */
-import { isSafeUrl } from '../config/personalization';
+import { isSafeUrl } from './url';
 
 /** Allowed elements deeper than this are dropped (their text kept). */
 export const MAX_DEPTH = 32;

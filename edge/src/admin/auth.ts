@@ -12,7 +12,6 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
 import { HttpError } from '../http/errors';
 import { formatIssues } from '../ingest/batch';
 import { accessConfig, accessIdentity, type AccessConfig } from './access';
@@ -20,6 +19,7 @@ import { adminStore } from './admin-store';
 import { SESSION_TTL_MS, type NewSession, type SessionInfo } from './sessions';
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
+import { accessLoginBodySchema, loginBodySchema, type LoginOptions } from '../../../protocol/admin';
 
 export const SESSION_COOKIE = 'wm_admin';
 export const COOKIE_PATH = '/_wm/admin';
@@ -28,10 +28,6 @@ export const CSRF_HEADER = 'X-WM-CSRF';
 export type AdminSession = SessionInfo & { sessionId: string };
 export type AdminEnv = { Bindings: Env; Variables: { session: AdminSession } };
 export type AdminContext = Context<AdminEnv>;
-
-const loginSchema = z.strictObject({ password: z.string().min(1, 'empty').max(1_000) });
-// With Access configured, no password means "sign me in with my Cloudflare Access token".
-const accessLoginSchema = z.strictObject({ password: loginSchema.shape.password.optional() });
 
 /** Who is asking, for the lockout counter: Cloudflare's client IP, or one bucket for local dev. */
 export function clientKey(c: AdminContext): string {
@@ -68,7 +64,7 @@ export function accessOf(env: Env): AccessConfig | null {
 }
 
 /** What the login screen may offer (GET /login): the password, and the caller's Access identity. */
-export async function loginOptions(c: AdminContext): Promise<{ password: boolean; access: null | { email: string | null; reason: string | null } }> {
+export async function loginOptions(c: AdminContext): Promise<LoginOptions> {
   const access = accessOf(c.env);
   const password = !access?.only && Boolean(c.env.WM_ADMIN_PASSWORD_HASH);
   if (!access) return { password, access: null };
@@ -101,7 +97,7 @@ function writeSessionCookie(c: AdminContext, session: NewSession): void {
 export async function login(c: AdminContext): Promise<NewSession> {
   assertSameOrigin(c);
   const access = accessOf(c.env);
-  const body = (access ? accessLoginSchema : loginSchema).safeParse(await readJson(c));
+  const body = (access ? accessLoginBodySchema : loginBodySchema).safeParse(await readJson(c));
   if (!body.success)
     throw new HttpError(400, access ? 'send {"password": "…"}, or {} to sign in with Cloudflare Access' : 'send {"password": "…"}', {
       issues: formatIssues(body.error),

@@ -4,14 +4,11 @@
  * events), read from the visitor's Durable Object. Only the admin session opens it (routes.ts
  * mounts it behind requireSession); the id is the bare visitor id, not a signed token.
  */
-import { z } from 'zod';
 import type { ProfileExport } from '../../../protocol/wire';
+import { visitorIdSchema, type ProfileResponse } from '../../../protocol/admin';
 import { HttpError } from '../http/errors';
 import { visitorStub } from '../profile/stub';
 import type { AdminContext } from './auth';
-
-/** The id part of a visitor token (identity/token.ts): 128 bits, base64url, 22 characters. */
-export const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a visitor id (22 characters: letters, digits, - and _)');
 
 /** A profile nothing was ever stored in: no first visit and no events. */
 export const isEmptyProfile = (p: ProfileExport): boolean => p.firstSeen === null && p.eventCount === 0 && p.events.length === 0;
@@ -27,5 +24,5 @@ export async function readProfile(c: AdminContext, site: string): Promise<Respon
   if (text === null) throw new HttpError(404, `visitor "${id}" erased their profile`);
   const profile = JSON.parse(text) as ProfileExport;
   if (isEmptyProfile(profile)) throw new HttpError(404, `no profile for visitor "${id}" in site "${site}"`);
-  return c.json({ profile });
+  return c.json({ profile } satisfies ProfileResponse);
 }

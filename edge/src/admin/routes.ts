@@ -12,6 +12,16 @@ import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
 import { redactSecrets, redactWebhook } from '../webhooks/secret';
 import { slugSchema } from '../../../protocol/config/personalization';
+import type {
+  AdminErrorBody,
+  AuditResponse,
+  DeliveriesResponse,
+  IdentifyKeyResponse,
+  ItemResponse,
+  SessionResponse,
+  SiteResponse,
+  SitesResponse,
+} from '../../../protocol/admin';
 import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
 import { identifyKey } from '../identity/signed';
@@ -43,9 +53,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number): Promise<Response> {
   const result: WriteResult = await adminStore(c.env).write(site, change, baseVersion, c.get('session').user);
   c.header('Cache-Control', 'no-store');
-  if (result.ok) return c.json({ site: redactSecrets(result.config), version: result.config.version });
+  if (result.ok) return c.json({ site: redactSecrets(result.config), version: result.config.version } satisfies SiteResponse);
   const { ok: _ok, status, ...body } = result;
-  return c.json(body satisfies ErrorResponse & Record<string, unknown>, status);
+  return c.json(body satisfies ErrorResponse & AdminErrorBody, status);
 }
 
 adminApi.use('*', async (c, next) => {
@@ -55,7 +65,7 @@ adminApi.use('*', async (c, next) => {
 
 adminApi.post('/login', async (c) => {
   const session = await login(c);
-  return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() });
+  return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() } satisfies SessionResponse);
 });
 
 // What the login screen may offer: the password and/or the caller's Cloudflare Access identity.
@@ -71,16 +81,16 @@ adminApi.post('/logout', async (c) => {
 
 adminApi.get('/session', (c) => {
   const s = c.get('session');
-  return c.json({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() });
+  return c.json({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() } satisfies SessionResponse);
 });
 
-adminApi.get('/sites', async (c) => c.json({ sites: await adminStore(c.env).listSites() }));
+adminApi.get('/sites', async (c) => c.json({ sites: await adminStore(c.env).listSites() } satisfies SitesResponse));
 
 adminApi.get('/sites/:site', async (c) => {
   const site = siteParam(c);
   const config = await adminStore(c.env).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
-  return c.json({ site: redactSecrets(config), version: config.version });
+  return c.json({ site: redactSecrets(config), version: config.version } satisfies SiteResponse);
 });
 
 adminApi.put('/sites/:site', async (c) => {
@@ -94,7 +104,7 @@ adminApi.put('/sites/:site', async (c) => {
 adminApi.get('/sites/:site/audit', async (c) => {
   const site = siteParam(c);
   const limit = Number(c.req.query('limit') ?? 100);
-  return c.json({ entries: await adminStore(c.env).audit(site, Number.isFinite(limit) ? limit : 100) });
+  return c.json({ entries: await adminStore(c.env).audit(site, Number.isFinite(limit) ? limit : 100) } satisfies AuditResponse);
 });
 
 // The site's identify key (identity/signed.ts), for its server to sign user ids with. Derived
@@ -103,7 +113,11 @@ adminApi.get('/sites/:site/identify-key', async (c) => {
   const site = siteParam(c);
   const config = await adminStore(c.env).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
-  return c.json({ site, key: await identifyKey(visitorSecret(c.env), site), required: config.identity?.requireSignedUserId === true });
+  return c.json({
+    site,
+    key: await identifyKey(visitorSecret(c.env), site),
+    required: config.identity?.requireSignedUserId === true,
+  } satisfies IdentifyKeyResponse);
 });
 
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
@@ -128,7 +142,7 @@ adminApi.get('/sites/:site/webhooks/:id/deliveries', async (c) => {
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   if (!config.webhooks.some((w) => w.id === id.data)) throw new HttpError(404, `no webhook "${id.data}" in site "${site}"`);
   const limit = Number(c.req.query('limit') ?? 100);
-  return c.json({ deliveries: await adminStore(c.env).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100) });
+  return c.json({ deliveries: await adminStore(c.env).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100) } satisfies DeliveriesResponse);
 });
 
 adminApi.get('/sites/:site/:collection/:id', async (c) => {
@@ -138,7 +152,7 @@ adminApi.get('/sites/:site/:collection/:id', async (c) => {
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   const item = (config[collection] as readonly { id: string }[]).find((x) => x.id === c.req.param('id'));
   if (!item) throw new HttpError(404, `no ${collection.slice(0, -1)} "${c.req.param('id')}" in site "${site}"`);
-  return c.json({ item: collection === 'webhooks' ? redactWebhook(item) : item, version: config.version });
+  return c.json({ item: collection === 'webhooks' ? redactWebhook(item) : item, version: config.version } satisfies ItemResponse<unknown>);
 });
 
 adminApi.put('/sites/:site/:collection/:id', async (c) => {

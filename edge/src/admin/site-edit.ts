@@ -11,9 +11,10 @@ import { messageSchema } from '../../../protocol/config/messages';
 import { journeySchema, journeysUsing } from '../../../protocol/config/journeys';
 import { webhookSchema } from '../../../protocol/config/webhooks';
 import { keepSecrets } from '../webhooks/secret';
+import { COLLECTIONS, type AuditAction, type Collection, type Issue } from '../../../protocol/admin';
 
-export const COLLECTIONS = ['segments', 'slots', 'messages', 'journeys', 'webhooks'] as const;
-export type Collection = (typeof COLLECTIONS)[number];
+export { COLLECTIONS };
+export type { AuditAction, Collection, Issue };
 const ITEM_NAMES: Record<Collection, string> = { segments: 'segment', slots: 'slot', messages: 'message', journeys: 'journey', webhooks: 'webhook' };
 const ITEM_SCHEMAS: Record<Collection, z.ZodType> = {
   segments: segmentSchema,
@@ -23,15 +24,11 @@ const ITEM_SCHEMAS: Record<Collection, z.ZodType> = {
   webhooks: webhookSchema,
 };
 
-export type Issue = { path: string; message: string };
-
 /** What an admin request asks for. `baseVersion` is the version the caller edited (0 = create). */
 export type SiteChange =
   | { kind: 'put-site'; config: unknown }
   | { kind: 'put-item'; collection: Collection; id: string; item: unknown }
   | { kind: 'delete-item'; collection: Collection; id: string };
-
-export type AuditAction = 'create' | 'update' | 'delete';
 
 export type EditFailure =
   | { ok: false; status: 400; error: string; issues: Issue[] }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import cases from './cases.json';
+import cases from '../../../protocol/config/cases.json';
 import { conditionSchema } from '../../../protocol/config/conditions';
 import { deviceFromHeaders, evaluate, type EventHistory, type Facts } from './evaluate';
 
