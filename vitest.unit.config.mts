@@ -5,7 +5,14 @@ export default defineConfig({
   // The snippet's build-time flag (see snippet/src/globals.d.ts).
   define: { DEBUG: 'false' },
   test: {
-    include: ['snippet/**/*.test.ts', 'edge/src/**/*.test.ts', 'protocol/**/*.test.ts', 'bench/**/*.test.ts', 'dashboard/src/**/*.test.ts'],
+    include: [
+      'snippet/**/*.test.ts',
+      'edge/src/**/*.test.ts',
+      'protocol/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'dashboard/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     environment: 'node',
   },
 });
