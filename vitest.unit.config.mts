@@ -12,6 +12,7 @@ export default defineConfig({
       'bench/**/*.test.ts',
       'dashboard/src/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'e2e/demo-pages/**/*.test.ts',
     ],
     environment: 'node',
   },
