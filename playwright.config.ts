@@ -24,6 +24,7 @@ const executablePath = chromiumPath();
 
 export default defineConfig({
   testDir: 'e2e',
+  testMatch: '**/*.spec.ts', // e2e/demo-pages/*.test.ts are unit tests (vitest)
   testIgnore: ['soak/**'], // npm run test:soak (playwright.soak.config.ts): minutes long
   outputDir: PORT === 8788 ? 'test-results' : `test-results-${PORT}`,
   fullyParallel: false,

@@ -5,7 +5,15 @@ export default defineConfig({
   // The snippet's build-time flag (see snippet/src/globals.d.ts).
   define: { DEBUG: 'false' },
   test: {
-    include: ['snippet/**/*.test.ts', 'edge/src/**/*.test.ts', 'protocol/**/*.test.ts', 'bench/**/*.test.ts', 'dashboard/src/**/*.test.ts'],
+    include: [
+      'snippet/**/*.test.ts',
+      'edge/src/**/*.test.ts',
+      'protocol/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'dashboard/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'e2e/demo-pages/**/*.test.ts',
+    ],
     environment: 'node',
   },
 });

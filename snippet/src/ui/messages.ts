@@ -1,7 +1,7 @@
 /**
  * In-app messages, the pure part: which decisions are usable, when a trigger has fired, which
  * messages show now (at most one overlay, the highest priority; inline ones independently) and
- * which links are safe. No DOM: tested in Node (snippet/test/ui-messages.test.ts). The DOM side
+ * which links are safe. No DOM: tested in Node (snippet/src/ui/messages.test.ts). The DOM side
  * is ./messages-ui.ts.
  */
 import type { MessageDecision, MessageTrigger } from '../../../protocol/wire';

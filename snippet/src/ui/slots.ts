@@ -1,6 +1,6 @@
 /**
  * Which page element shows which decision. Pure (the DOM comes in through `find` and `ok`), so it
- * is tested in Node: snippet/test/ui-slots.test.ts.
+ * is tested in Node: snippet/src/ui/slots.test.ts.
  */
 import type { SlotDecision } from '../../../protocol/wire';
 

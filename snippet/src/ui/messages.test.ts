@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageDecision, MessageTrigger } from '../../protocol/wire';
-import { due, fired, overlay, safeHref, scrolled, timers, validMessages, type Seen } from '../src/ui/messages';
+import type { MessageDecision, MessageTrigger } from '../../../protocol/wire';
+import { due, fired, overlay, safeHref, scrolled, timers, validMessages, type Seen } from './messages';
 
 const msg = (id: string, extra: Partial<MessageDecision> = {}): MessageDecision => ({
   kind: 'message',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldOk, fieldValue, formFields, type Field } from '../src/fields';
+import { fieldOk, fieldValue, formFields, type Field } from './fields';
 
 const f = (o: Partial<Field>): Field => ({ type: 'text', name: '', id: '', value: '', ...o });
 

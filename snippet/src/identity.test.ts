@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_IDLE_MS } from '../../protocol/limits';
 import { eventIdSchema } from '../../protocol/wire';
-import { forget, session, uid } from '../src/identity';
-import { installPage } from './setup';
+import { forget, session, uid } from './identity';
+import { installPage } from '../fake-page';
 
 beforeEach(() => {
   installPage();

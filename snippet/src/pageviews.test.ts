@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeKey } from '../src/pageviews';
+import { routeKey } from './pageviews';
 
 const loc = (url: string) => {
   const u = new URL(url);

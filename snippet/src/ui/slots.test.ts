@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SlotDecision } from '../../protocol/wire';
-import { insertable, plan, slotSelector, valid } from '../src/ui/slots';
+import type { SlotDecision } from '../../../protocol/wire';
+import { insertable, plan, slotSelector, valid } from './slots';
 
 const dec = (id: string, extra: Partial<SlotDecision> = {}): SlotDecision => ({
   kind: 'slot',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personalize } from '../src/ui/consent';
+import { personalize } from './consent';
 
 const yes = { analytics: true, personalization: true };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SlotDecision } from '../../protocol/wire';
-import { cacheKey, MAX_AGE, usable } from '../src/ui/cache';
+import type { SlotDecision } from '../../../protocol/wire';
+import { cacheKey, MAX_AGE, usable } from './cache';
 
 const d: SlotDecision[] = [{ kind: 'slot', id: 'hero', html: '<b>trail</b>', segment: 'trail', why: 'test' }];
 const now = 1_800_000_000_000;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeStorage } from './setup';
+import { fakeStorage } from '../fake-page';
 
 /** consent.ts reads the stored choice when loaded, so each case loads it fresh. */
 async function load(stored?: object, gpc?: boolean) {
@@ -7,7 +7,7 @@ async function load(stored?: object, gpc?: boolean) {
   const storage = fakeStorage();
   if (stored) storage.setItem('wm_consent', JSON.stringify(stored));
   Object.assign(globalThis, { localStorage: storage, navigator: { globalPrivacyControl: gpc } });
-  return { ...(await import('../src/consent')), storage };
+  return { ...(await import('./consent')), storage };
 }
 
 beforeEach(() => vi.resetModules());

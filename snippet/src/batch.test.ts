@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_EVENTS, MAX_BODY_BYTES } from '../../protocol/limits';
 import type { WireEvent } from '../../protocol/wire';
-import { backoff, batch, permanent, type Envelope } from '../src/batch';
+import { backoff, batch, permanent, type Envelope } from './batch';
 
 const env: Envelope = { site: 'demo', vid: 'v'.repeat(200), consent: { analytics: true, personalization: false } };
 const ev = (i: number, pad = 0): WireEvent => ({

@@ -3,10 +3,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_STRING_LENGTH } from '../../protocol/limits';
 import { batchSchema, eventSchema, type WireEvent } from '../../protocol/wire';
-import { batch } from '../src/batch';
-import * as E from '../src/events';
-import { session } from '../src/identity';
-import { installPage } from './setup';
+import { batch } from './batch';
+import * as E from './events';
+import { session } from './identity';
+import { installPage } from '../fake-page';
 
 beforeEach(() => installPage());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUtm, plain, str } from '../src/clip';
+import { parseUtm, plain, str } from './clip';
 
 describe('str', () => {
   it('cuts and stringifies, empty for null/undefined', () => {
