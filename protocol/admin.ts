@@ -74,7 +74,8 @@ export type AuditEntry = {
 };
 export type AuditResponse = { entries: AuditEntry[] };
 
-/** One attempt of a webhook delivery (edge/src/webhooks/log.ts), newest first; times as ISO strings. */
+/** One attempt of a webhook delivery, newest first; times as ISO strings. */
+export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
 export type DeliveryLogEntry = {
   seq: number;
   webhook: string;
@@ -84,7 +85,7 @@ export type DeliveryLogEntry = {
   step: string;
   attempt: number;
   at: string;
-  outcome: 'delivered' | 'retry' | 'dead';
+  outcome: DeliveryOutcome;
   statusCode: number | null;
   durationMs: number;
   error: string | null;

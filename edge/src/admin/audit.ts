@@ -1,18 +1,9 @@
 /** The config audit log (AdminStore table `audit`): one row per accepted write. The only module that runs SQL on it. */
 import type { MigratedSql } from '../storage/migrations';
-import type { AuditAction, Edit } from './site-edit';
+import type { AuditAction, AuditEntry } from '../../../protocol/admin';
+import type { Edit } from './site-edit';
 
-export type AuditEntry = {
-  seq: number;
-  at: string;
-  who: string;
-  action: AuditAction;
-  path: string;
-  beforeVersion: number;
-  afterVersion: number;
-  changed: string[];
-  summary: string;
-};
+export type { AuditEntry };
 
 type AuditRow = {
   seq: number;

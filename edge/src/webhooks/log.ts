@@ -3,7 +3,9 @@
  * (journeys/runtime.ts) and what the admin API returns. The table and its SQL are AdminStore's
  * (admin/webhook-log.ts).
  */
-export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
+import type { DeliveryOutcome } from '../../../protocol/admin';
+
+export type { DeliveryOutcome };
 
 export type DeliveryAttempt = {
   webhook: string;
@@ -22,5 +24,5 @@ export type DeliveryAttempt = {
   nextAt: number | null;
 };
 
-/** As the admin API returns it: times as ISO strings. */
-export type DeliveryLogEntry = Omit<DeliveryAttempt, 'at' | 'nextAt'> & { seq: number; at: string; nextAt: string | null };
+/** As the admin API returns it (times as ISO strings): defined once in protocol/admin.ts. */
+export type { DeliveryLogEntry } from '../../../protocol/admin';
