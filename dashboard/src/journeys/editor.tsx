@@ -5,13 +5,13 @@
  * errors show next to the fields (paths like steps.2.message).
  */
 import { useState } from 'preact/hooks';
-import { type Issue, type Json } from './api';
-import { describeCondition } from '../../protocol/config/describe';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, Field, FieldErrors, NotFound } from './ui';
+import { type Issue, type Json } from '../api';
+import { describeCondition } from '../../../protocol/config/describe';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps, ListProps } from '../site-state';
+import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from '../editor-parts';
+import { Empty, Field, FieldErrors, NotFound } from '../ui';
 
 const KINDS: Record<string, string> = {
   message: 'Show a message',

@@ -4,12 +4,12 @@
  * returns it, so the form shows "set" and only sends a new one when the marketer enters it.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type DeliveryLogEntry, type Issue, type Json } from './api';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, ErrorBanner, Field, Loading, NotFound } from './ui';
+import { api, type DeliveryLogEntry, type Issue, type Json } from '../api';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps, ListProps } from '../site-state';
+import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from '../editor-parts';
+import { Empty, ErrorBanner, Field, Loading, NotFound } from '../ui';
 
 const FORMATS: Record<string, string> = {
   slack: 'Slack (incoming webhook: {text})',

@@ -1,12 +1,12 @@
 /** Messages: the list, and the editor with a live preview of the draft inside the site's real page. */
-import { issuesAt, type Issue, type Json } from './api';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
+import { issuesAt, type Issue, type Json } from '../api';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps, ListProps } from '../site-state';
+import { EditorTop, ItemLink, ListTop, NameIdFields } from '../editor-parts';
 import { useState } from 'preact/hooks';
-import { Empty, NotFound, Field, FieldErrors, num, toNum } from './ui';
-import { draftDecision, PagePreview } from './page-preview';
+import { Empty, NotFound, Field, FieldErrors, num, toNum } from '../ui';
+import { draftDecision, PagePreview } from '../page-preview';
 
 const TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'];
 const TRIGGERS: Record<string, string> = {

@@ -1,12 +1,12 @@
 /** Slots: the list, and the variant editor with a sandboxed preview of what the edge renders. */
-import { renderContent } from '../../protocol/content/render';
-import type { SlotContent } from '../../protocol/config/personalization';
-import { type Issue, type Json } from './api';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, NotFound, Field, FieldErrors, num, Preview, toNum } from './ui';
+import { renderContent } from '../../../protocol/content/render';
+import type { SlotContent } from '../../../protocol/config/personalization';
+import { type Issue, type Json } from '../api';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps, ListProps } from '../site-state';
+import { EditorTop, ItemLink, ListTop, NameIdFields } from '../editor-parts';
+import { Empty, NotFound, Field, FieldErrors, num, Preview, toNum } from '../ui';
 
 export function SlotList({ site }: ListProps) {
   const siteId = site.config.id;
