@@ -22,3 +22,8 @@ export function dropBlank(body: Json, keys: string[]): Json {
   for (const k of keys) if (typeof body[k] === 'string' && !body[k].trim()) delete body[k];
   return body;
 }
+
+/** A stored number as an input's value ('' when there is none). */
+export const num = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+/** '' -> undefined (leave the field out), else the number as typed (the API says if it is wrong). */
+export const toNum = (v: string) => (v.trim() === '' ? undefined : Number(v));

@@ -8,7 +8,8 @@ import { api, ApiError, setCsrf, whenUnauthorized, type LoginOptions, type SiteC
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 import { SegmentEditor } from './segments/editor';
 import { SegmentList } from './segments/list';
-import { SlotEditor, SlotList } from './slots/editor';
+import { SlotEditor } from './slots/editor';
+import { SlotList } from './slots/list';
 import { MessageEditor, MessageList } from './messages/editor';
 import { JourneyEditor, JourneyList } from './journeys/editor';
 import { WebhookEditor, WebhookList } from './webhooks/editor';
