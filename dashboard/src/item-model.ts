@@ -27,3 +27,6 @@ export function dropBlank(body: Json, keys: string[]): Json {
 export const num = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 /** '' -> undefined (leave the field out), else the number as typed (the API says if it is wrong). */
 export const toNum = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** The list's Status cell of items that can be switched off (absent means enabled). */
+export const enabledText = (item: Json) => (item['enabled'] === false ? 'Disabled' : 'Enabled');
