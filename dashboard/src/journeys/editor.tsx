@@ -10,7 +10,7 @@ import { localIssues, useEditor } from '../editing';
 import { go } from '../routing';
 import type { EditorProps } from '../site-state';
 import { DeleteZone, EditorTop, NameIdFields } from '../editor-parts';
-import { Empty, Field, FieldErrors, NotFound } from '../ui';
+import { Field, FieldErrors, NotFound } from '../ui';
 import { blankJourney, blankStep, journeyDraft, KINDS, minutesFrom, unitFor, UNITS, type Unit } from './model';
 
 /** A number of minutes, typed in minutes, hours or days. */

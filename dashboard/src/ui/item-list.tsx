@@ -4,9 +4,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { Json } from '../api';
-import { ItemLink, ListTop } from '../editor-parts';
 import type { Tab } from '../routing';
-import { Empty } from '../ui';
+import { Empty, PageHeader } from '../ui';
 
 /** One column after the name: its header, the cell for an item, and the cell's class if any. */
 export type ItemColumn = { header: string; cell: (item: Json) => ComponentChildren; class?: string };
@@ -65,3 +64,19 @@ export function ItemList({ title, sub, siteId, tab, kind, items, emptyTitle, emp
 
 /** The "Id" column most lists show: the item's id as code. */
 export const idColumn: ItemColumn = { header: 'Id', cell: (item) => <code>{item['id']}</code> };
+
+/** A list page's header with its "New <kind>" button. */
+export function ListTop({ title, sub, siteId, tab, kind }: { title: string; sub: string; siteId: string; tab: Tab; kind: string }) {
+  return (
+    <PageHeader title={title} sub={sub}>
+      <a class="btn primary" href={`#/s/${encodeURIComponent(siteId)}/${tab}/new`}>
+        New {kind}
+      </a>
+    </PageHeader>
+  );
+}
+
+/** An item's name in a list, linking to its editor. */
+export function ItemLink({ siteId, tab, item }: { siteId: string; tab: Tab; item: Json }) {
+  return <a href={`#/s/${encodeURIComponent(siteId)}/${tab}/${encodeURIComponent(item['id'])}`}>{item['name']}</a>;
+}
