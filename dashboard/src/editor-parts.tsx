@@ -1,7 +1,7 @@
 /** The parts every item editor repeats: its header with Back and Save, the banners, and the Name/Id pair. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { slugify, type Json } from './api';
+import { slugify } from './api';
 import type { useEditor } from './editing';
 import type { Tab } from './routing';
 import { ErrorBanner, Field, PageHeader } from './ui';
@@ -118,20 +118,4 @@ export function DeleteZone({
       )}
     </section>
   );
-}
-
-/** A list page's header with its "New <kind>" button. */
-export function ListTop({ title, sub, siteId, tab, kind }: { title: string; sub: string; siteId: string; tab: Tab; kind: string }) {
-  return (
-    <PageHeader title={title} sub={sub}>
-      <a class="btn primary" href={`#/s/${encodeURIComponent(siteId)}/${tab}/new`}>
-        New {kind}
-      </a>
-    </PageHeader>
-  );
-}
-
-/** An item's name in a list, linking to its editor. */
-export function ItemLink({ siteId, tab, item }: { siteId: string; tab: Tab; item: Json }) {
-  return <a href={`#/s/${encodeURIComponent(siteId)}/${tab}/${encodeURIComponent(item['id'])}`}>{item['name']}</a>;
 }

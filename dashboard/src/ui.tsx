@@ -119,9 +119,7 @@ export function Preview({ html, title, class: cls }: { html: string; title: stri
   return <iframe class={`preview${cls ? ' ' + cls : ''}`} sandbox="" srcdoc={doc} title={title} />;
 }
 
-export const num = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-/** '' -> undefined (leave the field out), else the number as typed (the API says if it is wrong). */
-export const toNum = (v: string) => (v.trim() === '' ? undefined : Number(v));
+export { num, toNum } from './item-model';
 
 /** An editor opened for an item the site does not have (a stale link, or it was deleted). */
 export function NotFound({ kind, id, siteId, tab }: { kind: string; id: string; siteId: string; tab: string }) {

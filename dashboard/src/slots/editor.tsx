@@ -1,82 +1,14 @@
-/** Slots: the list, and the variant editor with a sandboxed preview of what the edge renders. */
-import { renderContent } from '../../protocol/content/render';
-import type { SlotContent } from '../../protocol/config/personalization';
-import { type Issue, type Json } from './api';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, NotFound, Field, FieldErrors, num, Preview, toNum } from './ui';
-
-export function SlotList({ site }: ListProps) {
-  const siteId = site.config.id;
-  const slots = site.config.slots;
-  const names = new Map(site.config.segments.map((s) => [s['id'], s['name']]));
-  return (
-    <>
-      <ListTop title="Slots" sub="Places on your pages (data-wm-slot) whose content changes per segment." siteId={siteId} tab="slots" kind="slot" />
-      {!slots.length ? (
-        <Empty title="No slots yet">
-          <p>
-            A slot is a place on your pages, such as the home hero, whose content changes per segment. Create one, then mark the element with{' '}
-            <code>data-wm-slot="its-id"</code>.
-          </p>
-        </Empty>
-      ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Id</th>
-              <th scope="col">Variants (highest priority first)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {slots.map((s) => (
-              <tr key={s['id']}>
-                <td>
-                  <ItemLink siteId={siteId} tab="slots" item={s} />
-                </td>
-                <td>
-                  <code>{s['id']}</code>
-                </td>
-                <td class="describe">
-                  {(s['variants'] as Json[]).length
-                    ? [...(s['variants'] as Json[])]
-                        .sort((a, b) => b['priority'] - a['priority'])
-                        .map((v) => `${names.get(v['segment']) ?? v['segment']} (${v['priority']})`)
-                        .join(' · ')
-                    : 'No variants: everyone sees the page’s default'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
-
-const CONTENT_TYPES = ['html', 'text', 'link', 'image'] as const;
-function blankContent(type: string): Json {
-  if (type === 'text') return { type, text: '' };
-  if (type === 'link') return { type, text: '', href: '' };
-  if (type === 'image') return { type, src: '', alt: '' };
-  return { type: 'html', html: '' };
-}
-
-/** The HTML the edge would put in the slot, or why there is none yet. */
-function previewHtml(content: Json): string {
-  try {
-    const html = renderContent(content as SlotContent);
-    return html || '<p class="wm-empty">Nothing to show: add content (unsafe HTML is removed).</p>';
-  } catch {
-    return '<p class="wm-empty">Fill in the fields to see a preview.</p>';
-  }
-}
+/** The slot editor: name, id and selector, then each variant with a sandboxed preview of what the edge renders. */
+import { type Json } from '../api';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps } from '../site-state';
+import { EditorTop, NameIdFields } from '../editor-parts';
+import { Empty, NotFound, Field, FieldErrors, num, Preview } from '../ui';
+import { blankContent, blankSlot, CONTENT_TYPES, contentTypeLabel, newVariant, previewHtml, slotDraft } from './model';
 
 export function SlotEditor(props: EditorProps) {
-  const ed = useEditor('slots', props, () => ({ id: '', name: '', variants: [] }));
+  const ed = useEditor('slots', props, blankSlot);
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="slot" id={props.id} siteId={siteId} tab="slots" />;
   const item = ed.item;
@@ -88,16 +20,7 @@ export function SlotEditor(props: EditorProps) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const id = String(item['id'] ?? '').trim();
-    const local: Issue[] = [];
-    if (!id) local.push({ path: 'id', message: 'required' });
-    if (ed.isNew && props.site.config.slots.some((x) => x['id'] === id)) local.push({ path: 'id', message: `a slot “${id}” already exists: pick another id` });
-    const body: Json = {
-      ...item,
-      id,
-      variants: variants.map((v) => ({ ...v, priority: typeof v['priority'] === 'string' ? (toNum(v['priority']) ?? v['priority']) : v['priority'] })),
-    };
-    if (typeof body['selector'] === 'string' && !body['selector'].trim()) delete body['selector'];
+    const { id, body, issues: local } = slotDraft(item, { isNew: ed.isNew, existing: props.site.config.slots });
     const ok = await ed.save(id, body, localIssues(local));
     if (ok && ed.isNew) go(siteId, 'slots', id);
   };
@@ -186,7 +109,7 @@ export function SlotEditor(props: EditorProps) {
                       <select id={id} value={c['type']} onChange={(e) => setVariant(i, { content: blankContent(e.currentTarget.value) })}>
                         {CONTENT_TYPES.map((t) => (
                           <option key={t} value={t}>
-                            {t === 'html' ? 'HTML' : t[0]!.toUpperCase() + t.slice(1)}
+                            {contentTypeLabel(t)}
                           </option>
                         ))}
                       </select>
@@ -281,11 +204,7 @@ export function SlotEditor(props: EditorProps) {
           </section>
         );
       })}
-      <button
-        type="button"
-        class="btn"
-        onClick={() => ed.update({ variants: [...variants, { segment: '', priority: 10, content: { type: 'html', html: '' } }] })}
-      >
+      <button type="button" class="btn" onClick={() => ed.update({ variants: [...variants, newVariant()] })}>
         Add a variant
       </button>
       <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />

@@ -1,72 +1,16 @@
 /**
- * Webhooks: the endpoints journeys call (Slack, generic JSON, CRM-style), each with its own
- * signing secret, and the delivery log of every attempt. The secret is write-only: the API never
- * returns it, so the form shows "set" and only sends a new one when the marketer enters it.
+ * The webhook editor: an endpoint journeys call (Slack, generic JSON, CRM-style), its own signing
+ * secret, and the delivery log of every attempt. The secret is write-only: the API never returns
+ * it, so the form shows "set" and only sends a new one when the marketer enters it.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type DeliveryLogEntry, type Issue, type Json } from './api';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, ErrorBanner, Field, Loading, NotFound } from './ui';
-
-const FORMATS: Record<string, string> = {
-  slack: 'Slack (incoming webhook: {text})',
-  json: 'Generic JSON',
-  crm: 'CRM-style contact event',
-};
-
-/** 32 random bytes as hex: what the receiver configures to check `Waymark-Signature`. */
-function newSecret(): string {
-  return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function WebhookList({ site }: ListProps) {
-  const siteId = site.config.id;
-  const webhooks = (site.config['webhooks'] ?? []) as Json[];
-  return (
-    <>
-      <ListTop
-        title="Webhooks"
-        sub="Endpoints your journeys call, signed with HMAC-SHA256, retried with backoff."
-        siteId={siteId}
-        tab="webhooks"
-        kind="webhook"
-      />
-      {!webhooks.length ? (
-        <Empty title="No webhooks yet">
-          <p>Add an endpoint (Slack, your CRM, any https URL), then call it from a journey step.</p>
-        </Empty>
-      ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Format</th>
-              <th scope="col">URL</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {webhooks.map((w) => (
-              <tr key={w['id']}>
-                <td>
-                  <ItemLink siteId={siteId} tab="webhooks" item={w} />
-                </td>
-                <td>
-                  <span class="pill">{w['format']}</span>
-                </td>
-                <td class="path">{w['url']}</td>
-                <td>{w['enabled'] === false ? 'Disabled' : 'Enabled'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
+import { api, type DeliveryLogEntry, type Json } from '../api';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps } from '../site-state';
+import { DeleteZone, EditorTop, NameIdFields } from '../editor-parts';
+import { Empty, ErrorBanner, Field, Loading, NotFound } from '../ui';
+import { blankWebhook, FORMATS, journeysCalling, newSecret, outcomeLabel, webhookDraft } from './model';
 
 function DeliveryLog({ siteId, webhook }: { siteId: string; webhook: string }) {
   const [entries, setEntries] = useState<DeliveryLogEntry[] | null>(null);
@@ -118,7 +62,7 @@ function DeliveryLog({ siteId, webhook }: { siteId: string; webhook: string }) {
               <tr key={d.seq} data-outcome={d.outcome}>
                 <td class="nowrap">{new Date(d.at).toLocaleString()}</td>
                 <td>
-                  <span class={`pill outcome-${d.outcome}`}>{d.outcome === 'dead' ? 'dead letter' : d.outcome}</span>
+                  <span class={`pill outcome-${d.outcome}`}>{outcomeLabel(d.outcome)}</span>
                 </td>
                 <td class="nowrap">
                   {d.statusCode ?? 'no answer'} · {d.durationMs} ms
@@ -142,7 +86,7 @@ function DeliveryLog({ siteId, webhook }: { siteId: string; webhook: string }) {
 }
 
 export function WebhookEditor(props: EditorProps) {
-  const ed = useEditor('webhooks', props, () => ({ id: '', name: '', url: 'https://', format: 'json', enabled: true, secret: newSecret() }));
+  const ed = useEditor('webhooks', props, blankWebhook);
   const [confirming, setConfirming] = useState(false);
   const [revealed, setRevealed] = useState(false);
   const siteId = props.site.config.id;
@@ -150,21 +94,11 @@ export function WebhookEditor(props: EditorProps) {
   const w = ed.item;
   const issues = ed.issues;
   const secretSet = w['secretSet'] === true;
-  const usedBy = ((props.site.config['journeys'] ?? []) as Json[]).filter((j) =>
-    ((j['steps'] ?? []) as Json[]).some((s) => s['kind'] === 'webhook' && s['webhook'] === w['id']),
-  );
+  const usedBy = journeysCalling((props.site.config['journeys'] ?? []) as Json[], w['id']);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const id = String(w['id'] ?? '').trim();
-    const local: Issue[] = [];
-    if (!id) local.push({ path: 'id', message: 'required' });
-    if (ed.isNew && ((props.site.config['webhooks'] ?? []) as Json[]).some((x) => x['id'] === id))
-      local.push({ path: 'id', message: `a webhook “${id}” already exists` });
-    const body: Json = { ...w, id };
-    delete body['secretSet'];
-    // Left out = keep the stored secret (the API never sends it back).
-    if (typeof body['secret'] !== 'string' || body['secret'] === '') delete body['secret'];
+    const { id, body, issues: local } = webhookDraft(w, { isNew: ed.isNew, existing: (props.site.config['webhooks'] ?? []) as Json[] });
     const ok = await ed.save(id, body, localIssues(local));
     if (ok) setRevealed(false);
     if (ok && ed.isNew) go(siteId, 'webhooks', id);

@@ -1,57 +1,29 @@
-/** Segments: the list with a description of each condition, and the editor with its builder. */
+/** The segment editor: name and id, the condition builder (or JSON), and the live count. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Issue, type Json, type SegmentCountReport } from './api';
-import { describeCondition } from '../../protocol/config/describe';
-import { fromModel, LEAF_KINDS, newRow, OP_LABELS, OPS, rowPath, rowProblems, toModel, type LeafKind, type Model, type Row } from './conditions';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, NotFound, Field, FieldErrors } from './ui';
-
-export function SegmentList({ site }: ListProps) {
-  const segments = site.config.segments;
-  const siteId = site.config.id;
-  return (
-    <>
-      <ListTop
-        title="Segments"
-        sub="Groups of visitors, defined by what they told you, did and where they are."
-        siteId={siteId}
-        tab="segments"
-        kind="segment"
-      />
-      {!segments.length ? (
-        <Empty title="No segments yet">
-          <p>A segment is a group of visitors, like “told us they run on roads”. Slots and messages target segments.</p>
-        </Empty>
-      ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Id</th>
-              <th scope="col">Who is in it</th>
-            </tr>
-          </thead>
-          <tbody>
-            {segments.map((s) => (
-              <tr key={s['id']}>
-                <td>
-                  <ItemLink siteId={siteId} tab="segments" item={s} />
-                </td>
-                <td>
-                  <code>{s['id']}</code>
-                </td>
-                <td class="describe">{describeCondition(s['condition'])}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
+import { api, ApiError, type Issue, type SegmentCountReport } from '../api';
+import { describeCondition } from '../../../protocol/config/describe';
+import {
+  blankSegment,
+  builderFromJson,
+  conditionOrUndefined,
+  fromModel,
+  LEAF_KINDS,
+  newRow,
+  OP_LABELS,
+  OPS,
+  rowPath,
+  rowProblems,
+  segmentDraft,
+  toModel,
+  type LeafKind,
+  type Model,
+  type Row,
+} from './model';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps } from '../site-state';
+import { DeleteZone, EditorTop, NameIdFields } from '../editor-parts';
+import { NotFound, Field, FieldErrors } from '../ui';
 
 const COUNT_DEBOUNCE_MS = 600;
 const int = new Intl.NumberFormat('en-US');
@@ -230,16 +202,8 @@ function RowEditor({
   );
 }
 
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 export function SegmentEditor(props: EditorProps) {
-  const ed = useEditor('segments', props, () => ({ id: '', name: '', condition: { pref: '', test: { op: 'eq', value: '' } } }));
+  const ed = useEditor('segments', props, blankSegment);
   const siteId = props.site.config.id;
   const [model, setModel] = useState<Model | null>(() => toModel(ed.item?.['condition']));
   const [json, setJson] = useState(() => JSON.stringify(ed.item?.['condition'] ?? {}, null, 2));
@@ -258,44 +222,28 @@ export function SegmentEditor(props: EditorProps) {
     setModel(null);
   };
   const toBuilder = () => {
-    try {
-      const m = toModel(JSON.parse(json));
-      if (!m) {
-        setJsonError('This condition uses rules the form cannot show (nested groups, “not”, or other tests): keep editing it as JSON.');
-        return;
-      }
-      setModel(m);
-      setJsonError('');
-    } catch (e) {
-      setJsonError(`Not valid JSON: ${e instanceof Error ? e.message : e}`);
+    const back = builderFromJson(json);
+    if ('error' in back) {
+      setJsonError(back.error);
+      return;
     }
+    setModel(back.model);
+    setJsonError('');
   };
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setChecked(true);
-    const local: Issue[] = [];
-    let condition: Json | undefined;
-    if (model) {
-      model.rows.forEach((r, i) => {
-        for (const [field, message] of Object.entries(rowProblems(r))) local.push({ path: `rule ${i + 1} ${field === 'key' ? 'name' : field}`, message });
-      });
-      condition = fromModel(model);
-    } else {
-      try {
-        condition = JSON.parse(json);
-        setJsonError('');
-      } catch (err) {
-        setJsonError(`Not valid JSON: ${err instanceof Error ? err.message : err}`);
-        local.push({ path: 'condition', message: 'not valid JSON' });
-      }
-    }
-    const id = String(item['id'] ?? '').trim();
-    if (ed.isNew && props.site.config.segments.some((s) => s['id'] === id))
-      local.push({ path: 'id', message: `a segment “${id}” already exists: pick another id` });
-    if (!id) local.push({ path: 'id', message: 'required' });
-    const body: Json = { ...item, id, condition };
-    if (typeof body['description'] === 'string' && !body['description'].trim()) delete body['description'];
+    const {
+      id,
+      body,
+      issues: local,
+      jsonError: badJson,
+    } = segmentDraft(item, model ? { model } : { json }, {
+      isNew: ed.isNew,
+      existing: props.site.config.segments,
+    });
+    if (!model) setJsonError(badJson ?? '');
     const ok = await ed.save(id, body, localIssues(local));
     if (ok && ed.isNew) go(siteId, 'segments', id);
   };
@@ -377,7 +325,7 @@ export function SegmentEditor(props: EditorProps) {
             )}
           </Field>
         )}
-        {model ? null : <LiveCount siteId={siteId} condition={parseOrUndefined(json)} />}
+        {model ? null : <LiveCount siteId={siteId} condition={conditionOrUndefined(json)} />}
       </section>
 
       <DeleteZone

@@ -1,120 +1,17 @@
 /**
- * Journeys: multi-step orchestration per visitor. The list, and the editor: entry trigger, an
- * ordered list of steps (each with its own form), branch and wait targets, goal, re-entry and the
+ * The journey editor (multi-step orchestration per visitor): entry trigger, an ordered list of steps (each with its own form), branch and wait targets, goal, re-entry and the
  * enabled switch. The edge validates everything again (protocol/config/journeys.ts) and its field
  * errors show next to the fields (paths like steps.2.message).
  */
 import { useState } from 'preact/hooks';
-import { type Issue, type Json } from './api';
-import { describeCondition } from '../../protocol/config/describe';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { DeleteZone, EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
-import { Empty, Field, FieldErrors, NotFound } from './ui';
-
-const KINDS: Record<string, string> = {
-  message: 'Show a message',
-  setTrait: 'Set a trait',
-  webhook: 'Call a webhook',
-  wait: 'Wait',
-  waitFor: 'Wait for an event',
-  branch: 'Branch on a condition',
-  exit: 'Exit',
-};
-
-const UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
-type Unit = keyof typeof UNITS;
-
-/** "30 min", "2 h", "3 days" for a number of minutes. */
-export function duration(minutes: unknown): string {
-  const m = Number(minutes);
-  if (!Number.isFinite(m) || m <= 0) return '?';
-  if (m % 1440 === 0) return `${m / 1440} day${m === 1440 ? '' : 's'}`;
-  if (m % 60 === 0) return `${m / 60} h`;
-  return `${m} min`;
-}
-
-function entryText(e: Json | undefined, segments: Map<string, string>): string {
-  if (!e) return '?';
-  if ('segmentEntered' in e) return `enters segment “${segments.get(e['segmentEntered']) ?? e['segmentEntered']}”`;
-  return `event “${e['event']}”`;
-}
-
-function reentryText(r: unknown): string {
-  if (r === 'after-exit') return 'again after leaving';
-  if (r && typeof r === 'object') return `again after ${(r as Json)['afterDays']} days`;
-  return 'once';
-}
-
-/** One line per step for the list view: what the visitor goes through. */
-function stepText(s: Json): string {
-  switch (s['kind']) {
-    case 'message':
-      return `message ${s['message']}`;
-    case 'setTrait':
-      return `set ${s['key']}`;
-    case 'webhook':
-      return `webhook ${s['webhook']}`;
-    case 'wait':
-      return `wait ${duration(s['minutes'])}`;
-    case 'waitFor':
-      return `wait for ${s['event']} (≤ ${duration(s['timeoutMinutes'])})`;
-    case 'branch':
-      return 'branch';
-    default:
-      return 'exit';
-  }
-}
-
-export function JourneyList({ site }: ListProps) {
-  const siteId = site.config.id;
-  const journeys = (site.config['journeys'] ?? []) as Json[];
-  const segments = new Map(site.config.segments.map((s) => [s['id'] as string, s['name'] as string]));
-  return (
-    <>
-      <ListTop
-        title="Journeys"
-        sub="Multi-step flows per visitor: messages, traits, webhooks, waits and branches."
-        siteId={siteId}
-        tab="journeys"
-        kind="journey"
-      />
-      {!journeys.length ? (
-        <Empty title="No journeys yet">
-          <p>A journey starts on an event or a segment entry and runs its steps in each visitor’s profile, with waits of minutes to days.</p>
-        </Empty>
-      ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts on</th>
-              <th scope="col">Steps</th>
-              <th scope="col">Goal</th>
-              <th scope="col">Enters</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {journeys.map((j) => (
-              <tr key={j['id']}>
-                <td>
-                  <ItemLink siteId={siteId} tab="journeys" item={j} />
-                </td>
-                <td>{entryText(j['entry'], segments)}</td>
-                <td class="describe">{((j['steps'] ?? []) as Json[]).map(stepText).join(' → ')}</td>
-                <td>{j['goal']?.['event'] ?? '—'}</td>
-                <td>{reentryText(j['reentry'])}</td>
-                <td>{j['enabled'] === false ? 'Disabled' : 'Enabled'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
+import { type Issue, type Json } from '../api';
+import { describeCondition } from '../../../protocol/config/describe';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps } from '../site-state';
+import { DeleteZone, EditorTop, NameIdFields } from '../editor-parts';
+import { Field, FieldErrors, NotFound } from '../ui';
+import { blankJourney, blankStep, journeyDraft, KINDS, minutesFrom, unitFor, UNITS, type Unit } from './model';
 
 /** A number of minutes, typed in minutes, hours or days. */
 function DurationField({
@@ -131,12 +28,10 @@ function DurationField({
   onChange: (m: number | string) => void;
 }) {
   const m = Number(minutes);
-  const [unit, setUnit] = useState<Unit>(() => (m > 0 && m % 1440 === 0 ? 'days' : m > 0 && m % 60 === 0 ? 'hours' : 'minutes'));
+  const [unit, setUnit] = useState<Unit>(() => unitFor(m));
   const amount = Number.isFinite(m) && m > 0 ? String(m / UNITS[unit]) : String(minutes ?? '');
   const set = (value: string, u: Unit) => {
-    const n = Number(value);
-    // The API asks for whole minutes and says so when they are not.
-    onChange(value.trim() === '' || !Number.isFinite(n) ? value : Math.round(n * UNITS[u] * 1000) / 1000);
+    onChange(minutesFrom(value, u));
   };
   return (
     <Field label={label} path={path} issues={issues}>
@@ -236,54 +131,8 @@ function TargetSelect({
   );
 }
 
-const blankStep = (kind: string, steps: Json[]): Json => {
-  let n = steps.length + 1;
-  while (steps.some((s) => s['id'] === `step-${n}`)) n++;
-  const id = `step-${n}`;
-  switch (kind) {
-    case 'message':
-      return { id, kind, message: '' };
-    case 'setTrait':
-      return { id, kind, key: '', value: '' };
-    case 'webhook':
-      return { id, kind, webhook: '' };
-    case 'wait':
-      return { id, kind, minutes: 60 };
-    case 'waitFor':
-      return { id, kind, event: '', timeoutMinutes: 30 };
-    case 'branch':
-      return { id, kind, condition: { trait: 'plan', test: { op: 'eq', value: 'gold' } }, then: '' };
-    default:
-      return { id, kind: 'exit' };
-  }
-};
-
-/** Fields that belong to each kind; others are dropped when the kind changes or on save. */
-const FIELDS: Record<string, string[]> = {
-  message: ['message', 'next'],
-  setTrait: ['key', 'value', 'next'],
-  webhook: ['webhook', 'next'],
-  wait: ['minutes', 'next'],
-  waitFor: ['event', 'timeoutMinutes', 'onEvent', 'onTimeout'],
-  branch: ['condition', 'then', 'else'],
-  exit: [],
-};
-
-function cleanStep(s: Json): Json {
-  const out: Json = { id: s['id'], kind: s['kind'] };
-  for (const f of FIELDS[s['kind']] ?? []) if (s[f] !== undefined && s[f] !== '') out[f] = s[f];
-  return out;
-}
-
 export function JourneyEditor(props: EditorProps) {
-  const ed = useEditor('journeys', props, () => ({
-    id: '',
-    name: '',
-    enabled: true,
-    entry: { event: 'add_to_cart' },
-    reentry: 'never',
-    steps: [{ id: 'wait', kind: 'waitFor', event: 'checkout_start', timeoutMinutes: 30 }],
-  }));
+  const ed = useEditor('journeys', props, blankJourney);
   const [confirming, setConfirming] = useState(false);
   const [badJson, setBadJson] = useState<Record<number, string>>({});
   const [addKind, setAddKind] = useState('message');
@@ -306,14 +155,7 @@ export function JourneyEditor(props: EditorProps) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const id = String(j['id'] ?? '').trim();
-    const local: Issue[] = [];
-    if (!id) local.push({ path: 'id', message: 'required' });
-    if (ed.isNew && ((props.site.config['journeys'] ?? []) as Json[]).some((x) => x['id'] === id))
-      local.push({ path: 'id', message: `a journey “${id}” already exists` });
-    for (const [i, message] of Object.entries(badJson)) if (message) local.push({ path: `steps.${i}.condition`, message });
-    const body: Json = { ...j, id, steps: steps.map(cleanStep) };
-    if (!body['goal']?.['event']) delete body['goal'];
+    const { id, body, issues: local } = journeyDraft(j, badJson, { isNew: ed.isNew, existing: (props.site.config['journeys'] ?? []) as Json[] });
     const ok = await ed.save(id, body, localIssues(local));
     if (ok && ed.isNew) go(siteId, 'journeys', id);
   };

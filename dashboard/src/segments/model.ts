@@ -1,8 +1,10 @@
 /**
- * The form model of the condition builder (common leaves under one all/any). Trees the builder
+ * The segment editor's logic: the form model of the condition builder (common leaves under one
+ * all/any), the switch to and from JSON, and the checks made before saving. Trees the builder
  * cannot show are edited as JSON; the one-line description is protocol/config/describe.ts.
  */
-import type { Json } from './api';
+import type { Issue, Json } from '../api';
+import { dropBlank, idIssues, itemId } from '../item-model';
 
 export type LeafKind = 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified';
 export const LEAF_KINDS: { kind: LeafKind; label: string }[] = [
@@ -164,4 +166,69 @@ export function rowProblems(r: Row): Record<string, string> {
   if (r.kind === 'page' && r.value.trim() && r.op !== 'contains' && !r.value.trim().startsWith('/')) p['value'] = 'a path starts with /';
   if (r.kind === 'event' && r.within.trim() && !/^\d{1,4}[smhd]$/.test(r.within.trim())) p['within'] = 'like 30m, 2h or 7d';
   return p;
+}
+
+/** What a new segment starts as: one empty preference rule. */
+export function blankSegment(): Json {
+  return { id: '', name: '', condition: { pref: '', test: { op: 'eq', value: '' } } };
+}
+
+/** The builder's refusals, one per field of each rule ("rule 2 name", "rule 1 value"…). */
+export function modelIssues(m: Model): Issue[] {
+  return m.rows.flatMap((r, i) =>
+    Object.entries(rowProblems(r)).map(([field, message]) => ({ path: `rule ${i + 1} ${field === 'key' ? 'name' : field}`, message })),
+  );
+}
+
+/** The JSON text as a condition, or why it is not JSON (the message shown under the field). */
+export function parseConditionJson(text: string): { condition: Json } | { error: string } {
+  try {
+    return { condition: JSON.parse(text) as Json };
+  } catch (e) {
+    return { error: `Not valid JSON: ${e instanceof Error ? e.message : e}` };
+  }
+}
+
+/** The JSON text as a condition, or undefined while it does not parse (nothing to count yet). */
+export function conditionOrUndefined(text: string): unknown {
+  const parsed = parseConditionJson(text);
+  return 'condition' in parsed ? parsed.condition : undefined;
+}
+
+/** Back from JSON to the form: the builder's model, or why this condition needs JSON. */
+export function builderFromJson(text: string): { model: Model } | { error: string } {
+  const parsed = parseConditionJson(text);
+  if ('error' in parsed) return parsed;
+  const model = toModel(parsed.condition);
+  if (!model) return { error: 'This condition uses rules the form cannot show (nested groups, “not”, or other tests): keep editing it as JSON.' };
+  return { model };
+}
+
+/**
+ * The segment to save and the refusals to show first: the builder's or the JSON's condition, then
+ * the id checks. `jsonError` is set when the JSON text does not parse.
+ */
+export function segmentDraft(
+  item: Json,
+  source: { model: Model } | { json: string },
+  ctx: { isNew: boolean; existing: Json[] },
+): { id: string; body: Json; issues: Issue[]; jsonError?: string } {
+  const id = itemId(item);
+  const issues: Issue[] = [];
+  let condition: Json | undefined;
+  let jsonError: string | undefined;
+  if ('model' in source) {
+    issues.push(...modelIssues(source.model));
+    condition = fromModel(source.model);
+  } else {
+    const parsed = parseConditionJson(source.json);
+    if ('condition' in parsed) condition = parsed.condition;
+    else {
+      jsonError = parsed.error;
+      issues.push({ path: 'condition', message: 'not valid JSON' });
+    }
+  }
+  issues.push(...idIssues(id, ctx.isNew, ctx.existing, 'segment', ': pick another id'));
+  const body = dropBlank({ ...item, id, condition }, ['description']);
+  return jsonError === undefined ? { id, body, issues } : { id, body, issues, jsonError };
 }

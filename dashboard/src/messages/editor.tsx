@@ -1,89 +1,17 @@
-/** Messages: the list, and the editor with a live preview of the draft inside the site's real page. */
-import { issuesAt, type Issue, type Json } from './api';
-import { localIssues, useEditor } from './editing';
-import { go } from './routing';
-import type { EditorProps, ListProps } from './site-state';
-import { EditorTop, ItemLink, ListTop, NameIdFields } from './editor-parts';
+/** The message editor, with a live preview of the draft inside the site's real page. */
+import { issuesAt, type Json } from '../api';
+import { localIssues, useEditor } from '../editing';
+import { go } from '../routing';
+import type { EditorProps } from '../site-state';
+import { EditorTop, NameIdFields } from '../editor-parts';
 import { useState } from 'preact/hooks';
-import { Empty, NotFound, Field, FieldErrors, num, toNum } from './ui';
-import { draftDecision, PagePreview } from './page-preview';
-
-const TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'];
-const TRIGGERS: Record<string, string> = {
-  load: 'On page load',
-  time: 'After some seconds',
-  scroll: 'At a scroll depth',
-  exit: 'On exit intent',
-  event: 'After an event',
-};
-
-function triggerText(t: Json | undefined): string {
-  if (!t || t['on'] === 'load') return 'page load';
-  if (t['on'] === 'time') return `after ${t['seconds']} s`;
-  if (t['on'] === 'scroll') return `${t['percent']}% scrolled`;
-  if (t['on'] === 'exit') return 'exit intent';
-  return `event “${t['name']}”`;
-}
-
-export function MessageList({ site }: ListProps) {
-  const siteId = site.config.id;
-  const names = new Map(site.config.segments.map((s) => [s['id'], s['name']]));
-  const messages = site.config.messages;
-  return (
-    <>
-      <ListTop title="Messages" sub="Banners, modals, toasts, inline notes and one-question surveys." siteId={siteId} tab="messages" kind="message" />
-      {!messages.length ? (
-        <Empty title="No messages yet">
-          <p>Messages show to the segments you pick, when the trigger fires, within their caps.</p>
-        </Empty>
-      ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Audience</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Priority</th>
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m['id']}>
-                <td>
-                  <ItemLink siteId={siteId} tab="messages" item={m} />
-                </td>
-                <td>
-                  <span class="pill">{m['type']}</span>
-                </td>
-                <td class="describe">
-                  {(m['segments'] as string[] | undefined)?.length ? (m['segments'] as string[]).map((s) => names.get(s) ?? s).join(', ') : 'Everyone'}
-                </td>
-                <td>{triggerText(m['trigger'])}</td>
-                <td>{m['priority'] ?? 0}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
+import { NotFound, Field, FieldErrors, num } from '../ui';
+import { draftDecision, PagePreview } from '../page-preview';
+import { blankMessage, messageDraft, TRIGGERS, TYPES } from './model';
 
 export function MessageEditor(props: EditorProps) {
   const [previewVariant, setPreviewVariant] = useState(0);
-  const ed = useEditor('messages', props, () => ({
-    id: '',
-    name: '',
-    type: 'banner',
-    segments: [],
-    trigger: { on: 'load' },
-    body: '',
-    priority: 0,
-    caps: {},
-    holdout: 0,
-    variants: [{ id: 'default', weight: 100 }],
-  }));
+  const ed = useEditor('messages', props, blankMessage);
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
   const m = ed.item;
@@ -100,40 +28,7 @@ export function MessageEditor(props: EditorProps) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const id = String(m['id'] ?? '').trim();
-    const local: Issue[] = [];
-    if (!id) local.push({ path: 'id', message: 'required' });
-    if (ed.isNew && props.site.config.messages.some((x) => x['id'] === id)) local.push({ path: 'id', message: `a message “${id}” already exists` });
-    const body: Json = { ...m, id };
-    for (const k of ['title'] as const) if (typeof body[k] === 'string' && !body[k].trim()) delete body[k];
-    if (body['cta'] && !body['cta']['text'] && !body['cta']['href']) delete body['cta'];
-    if (body['type'] !== 'inline') delete body['target'];
-    if (body['type'] !== 'survey') delete body['survey'];
-    body['priority'] = typeof body['priority'] === 'string' ? (toNum(body['priority']) ?? 0) : body['priority'];
-    body['holdout'] = typeof body['holdout'] === 'string' ? (toNum(body['holdout']) ?? 0) : body['holdout'];
-    const t: Json = { on: trigger['on'] };
-    if (trigger['on'] === 'time') t['seconds'] = toNum(String(trigger['seconds'] ?? ''));
-    if (trigger['on'] === 'scroll') t['percent'] = toNum(String(trigger['percent'] ?? ''));
-    if (trigger['on'] === 'event') t['name'] = trigger['name'] ?? '';
-    body['trigger'] = t;
-    const c: Json = {};
-    for (const k of ['perDay', 'lifetime', 'cooldownMinutes']) {
-      const v = toNum(String(caps[k] ?? ''));
-      if (v !== undefined) c[k] = v;
-    }
-    body['caps'] = c;
-    // No goal event = no goal (the form keeps an empty pair while editing).
-    const goalEvent = String(goal['event'] ?? '').trim();
-    if (goalEvent) body['goal'] = { event: goalEvent, withinHours: toNum(String(goal['withinHours'] ?? '')) ?? 24 };
-    else delete body['goal'];
-    // Only written when on; a bandit over one variant has nothing to choose between.
-    if (!body['bandit']) delete body['bandit'];
-    else if (variants.length < 2) local.push({ path: 'bandit', message: 'a bandit needs at least 2 variants to choose between' });
-    body['variants'] = variants.map((v) => {
-      const out: Json = { ...v, weight: toNum(String(v['weight'] ?? '')) };
-      if (!out['title']) delete out['title'];
-      return out;
-    });
+    const { id, body, issues: local } = messageDraft(m, { isNew: ed.isNew, existing: props.site.config.messages });
     const ok = await ed.save(id, body, localIssues(local));
     if (ok && ed.isNew) go(siteId, 'messages', id);
   };
