@@ -1,26 +1,14 @@
 // End-to-end tests: a real Chromium against `wrangler dev` serving the worker, the snippet and the
 // demo shop (e2e/demo, copied to dist/public by the build). `npm test` builds first; this config
 // never rebuilds. Run alone with `npm run build && npx playwright test`.
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions, SERVER_ENV, serverCommand } from './e2e/support/browser';
 
 /** WM_E2E_PORT lets two checkouts (or two people) run the suite side by side. */
 const PORT = Number(process.env['WM_E2E_PORT'] ?? 8788);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** Wiped at the start of every run, so each run starts with empty profiles. */
 const STATE_DIR = PORT === 8788 ? '.wrangler/e2e-state' : `.wrangler/e2e-state-${PORT}`;
-
-/**
- * The Chromium to drive: WM_CHROMIUM if set, else Debian's /usr/bin/chromium when present (the
- * browser download does not work on this project's machines), else Playwright's own browser.
- */
-function chromiumPath(): string | undefined {
-  const fromEnv = process.env['WM_CHROMIUM'];
-  if (fromEnv) return fromEnv;
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
-
-const executablePath = chromiumPath();
 
 export default defineConfig({
   testDir: 'e2e',
@@ -39,10 +27,7 @@ export default defineConfig({
   use: {
     baseURL: BASE_URL,
     trace: 'retain-on-failure',
-    launchOptions: {
-      ...(executablePath ? { executablePath } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [
     { name: 'chromium', testIgnore: ['dashboard.spec.ts', 'soak/**'], use: { ...devices['Desktop Chrome'], baseURL: BASE_URL } },
@@ -53,27 +38,18 @@ export default defineConfig({
     { name: 'dashboard', testMatch: ['dashboard.spec.ts'], dependencies: ['chromium'], use: { ...devices['Desktop Chrome'], baseURL: BASE_URL } },
   ],
   webServer: {
-    // Fresh state, and a private copy of the built static files: `wrangler dev` reloads when its
-    // assets directory changes, and a reload drops requests in flight, so a `npm run build` run
-    // elsewhere during the tests must not touch the directory this server serves.
-    command: [
-      `test -d dist/public/_wm || { echo 'dist/public is missing: run npm run build first' >&2; exit 1; }`,
-      `rm -rf ${STATE_DIR}`,
-      `mkdir -p ${STATE_DIR}`,
-      `cp -R dist/public ${STATE_DIR}/public`,
-      `exec ./node_modules/.bin/wrangler dev --ip 127.0.0.1 --port ${PORT} --persist-to ${STATE_DIR}/data ` +
+    // Fresh state and a private copy of the built static files (see serverCommand).
+    command: serverCommand(
+      STATE_DIR,
+      `./node_modules/.bin/wrangler dev --ip 127.0.0.1 --port ${PORT} --persist-to ${STATE_DIR}/data ` +
         `--assets ${STATE_DIR}/public --show-interactive-dev-session=false`,
-    ].join(' && '),
+    ),
     url: `${BASE_URL}/_wm/health`,
     reuseExistingServer: false,
     timeout: 60_000,
     // WM_E2E_SERVER_LOG=1 shows wrangler's request log next to the test output.
     stdout: process.env['WM_E2E_SERVER_LOG'] ? 'pipe' : 'ignore',
     stderr: 'pipe',
-    env: {
-      WRANGLER_SEND_METRICS: 'false',
-      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      WRANGLER_HIDE_BANNER: 'true',
-    },
+    env: SERVER_ENV,
   },
 });

@@ -1,16 +1,14 @@
 // The Chromium part of `npm run test:soak` (e2e/soak/*.spec.ts): minutes long, so not in `npm test`.
-// Same browser setup as playwright.config.ts; the server is e2e/soak/worker.mjs (the worker in
-// workerd, no file watching: an edit elsewhere in the tree must not restart it mid-soak) on
-// WM_SOAK_PORT (default 8789) with fresh state. Run through `npm run test:soak`, or alone with
+// Same browser setup as playwright.config.ts (e2e/support/browser.ts); the server is
+// e2e/soak/worker.mjs (the worker in workerd, no file watching: an edit elsewhere in the tree must
+// not restart it mid-soak) on WM_SOAK_PORT (default 8789) with fresh state. Run through `npm run test:soak`, or alone with
 // `npm run build && npx playwright test -c playwright.soak.config.ts`.
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions, SERVER_ENV, serverCommand } from './e2e/support/browser';
 
 const PORT = Number(process.env['WM_SOAK_PORT'] ?? 8789);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const STATE_DIR = `.wrangler/soak-browser-state-${PORT}`;
-const fromEnv = process.env['WM_CHROMIUM'];
-const executablePath = fromEnv || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
   testDir: 'e2e/soak',
@@ -28,25 +26,16 @@ export default defineConfig({
   use: {
     baseURL: BASE_URL,
     trace: 'retain-on-failure',
-    launchOptions: {
-      ...(executablePath ? { executablePath } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], baseURL: BASE_URL } }],
   webServer: {
-    command: [
-      `test -d dist/public/_wm || { echo 'dist/public is missing: run npm run build first' >&2; exit 1; }`,
-      `rm -rf ${STATE_DIR}`,
-      `mkdir -p ${STATE_DIR}`,
-      `cp -R dist/public ${STATE_DIR}/public`,
-      `exec node e2e/soak/worker.mjs --port=${PORT} --state=${STATE_DIR}`,
-    ].join(' && '),
+    command: serverCommand(STATE_DIR, `node e2e/soak/worker.mjs --port=${PORT} --state=${STATE_DIR}`),
     url: `${BASE_URL}/_wm/health`,
     reuseExistingServer: false,
     timeout: 90_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' },
+    env: SERVER_ENV,
   },
 });

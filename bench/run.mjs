@@ -40,95 +40,91 @@ function section(/** @type {string} */ title, /** @type {string[]} */ lines) {
   console.log(`\n## ${title}\n\n${lines.join('\n')}`);
 }
 
-if (only === '' || only === 'sizes') {
-  const { measureSizes, formatSizes } = await import('./sizes.mjs');
+/**
+ * Runs one part of the benchmark when --only allows it and prints its section. `measure` returns
+ * the section's title and lines, and `failure` when Waymark itself failed; a part that throws gets
+ * a FAILED section titled `short` (with the stack, or only the message when `stack` is false).
+ * @param {string} name
+ * @param {string} short
+ * @param {() => Promise<{ title: string, lines: string[], failure?: string }>} measure
+ */
+async function part(name, short, measure, stack = true) {
+  if (only !== '' && only !== name) return;
   try {
+    const { title, lines, failure } = await measure();
+    if (failure) {
+      failed = true;
+      lines.push('', `FAILED: ${failure}`);
+    }
+    section(title, lines);
+  } catch (err) {
+    failed = true;
+    const error = /** @type {Error} */ (err);
+    section(short, [`FAILED: ${stack ? (error.stack ?? err) : error.message}`]);
+  }
+}
+
+/** The numeric options among `keys` (each read as `--<prefix><key>`) that are set above zero. */
+const numericArgs = (/** @type {string[]} */ keys, prefix = '') =>
+  Object.fromEntries(keys.filter((k) => Number(args[prefix + k]) > 0).map((k) => [k, Number(args[prefix + k])]));
+
+await part(
+  'sizes',
+  'Bundle size',
+  async () => {
+    const { measureSizes, formatSizes } = await import('./sizes.mjs');
     const rows = await measureSizes(snippet, progress);
-    section('Bundle size (bytes; gzip -9 and brotli q11 by node:zlib; ratio = peer gzip / Waymark gzip)', formatSizes(rows));
-  } catch (err) {
-    failed = true;
-    section('Bundle size', [`FAILED: ${/** @type {Error} */ (err).message}`]);
-  }
-}
+    return { title: 'Bundle size (bytes; gzip -9 and brotli q11 by node:zlib; ratio = peer gzip / Waymark gzip)', lines: formatSizes(rows) };
+  },
+  false,
+);
 
-if (only === '' || only === 'main') {
+await part('main', 'Main-thread cost per page load', async () => {
   const { measureMainThread, formatMainThread, mainThreadFailed } = await import('./mainthread.mjs');
-  try {
-    const result = await measureMainThread(snippet, progress, Number(args.loads) > 0 ? { loads: Number(args.loads) } : {});
-    chromium = result.chromium;
-    const lines = formatMainThread(result);
-    if (mainThreadFailed(result)) {
-      failed = true;
-      lines.push('', "FAILED: Waymark's page did not load or did not send its page view on every load");
-    }
-    section(
+  const result = await measureMainThread(snippet, progress, numericArgs(['loads']));
+  chromium = result.chromium;
+  return {
+    title:
       `Main-thread cost per page load (Chromium ${result.chromium} headless, CDP Performance.getMetrics; ` +
-        `${result.loads} cold loads each; read ${result.idleMs / 1000} s after the page view was sent, ` +
-        `at most ${(result.sendMs + result.idleMs) / 1000} s after load; ×wm = median / Waymark's median)`,
-      lines,
-    );
-  } catch (err) {
-    failed = true;
-    section('Main-thread cost per page load', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
-  }
-}
+      `${result.loads} cold loads each; read ${result.idleMs / 1000} s after the page view was sent, ` +
+      `at most ${(result.sendMs + result.idleMs) / 1000} s after load; ×wm = median / Waymark's median)`,
+    lines: formatMainThread(result),
+    failure: mainThreadFailed(result) ? "Waymark's page did not load or did not send its page view on every load" : undefined,
+  };
+});
 
-if (only === '' || only === 'load') {
+await part('load', 'Collect endpoint', async () => {
   const { measureCollect, formatCollect, collectFailed } = await import('./collect.mjs');
-  try {
-    const numeric = ['requests', 'seconds', 'concurrency', 'visitors'].filter((k) => Number(args[k]) > 0);
-    const result = await measureCollect(progress, Object.fromEntries(numeric.map((k) => [k, Number(args[k])])));
-    const lines = formatCollect(result);
-    if (collectFailed(result)) {
-      failed = true;
-      lines.push('', 'FAILED: valid requests got errors (see the samples above)');
-    }
-    section('Collect endpoint over loopback (wrangler unstable_startWorker, local workerd)', lines);
-  } catch (err) {
-    failed = true;
-    section('Collect endpoint', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
-  }
-}
+  const result = await measureCollect(progress, numericArgs(['requests', 'seconds', 'concurrency', 'visitors']));
+  return {
+    title: 'Collect endpoint over loopback (wrangler unstable_startWorker, local workerd)',
+    lines: formatCollect(result),
+    failure: collectFailed(result) ? 'valid requests got errors (see the samples above)' : undefined,
+  };
+});
 
-if (only === '' || only === 'proxy') {
+await part('proxy', 'Proxy mode', async () => {
   const { measureProxy, formatProxy, proxyFailed } = await import('./proxy.mjs');
-  try {
-    const numeric = ['requests', 'seconds', 'concurrency'].filter((k) => Number(args[`proxy-${k}`]) > 0);
-    const result = await measureProxy(progress, Object.fromEntries(numeric.map((k) => [k, Number(args[`proxy-${k}`])])));
-    const lines = formatProxy(result);
-    if (proxyFailed(result)) {
-      failed = true;
-      lines.push('', 'FAILED: proxied pages were wrong or got errors (see the samples above)');
-    }
-    section('Proxy mode: HTMLRewriter personalization vs pass-through (loopback origin, local workerd)', lines);
-  } catch (err) {
-    failed = true;
-    section('Proxy mode', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
-  }
-}
+  const result = await measureProxy(progress, numericArgs(['requests', 'seconds', 'concurrency'], 'proxy-'));
+  return {
+    title: 'Proxy mode: HTMLRewriter personalization vs pass-through (loopback origin, local workerd)',
+    lines: formatProxy(result),
+    failure: proxyFailed(result) ? 'proxied pages were wrong or got errors (see the samples above)' : undefined,
+  };
+});
 
-if (only === '' || only === 'rules') {
+await part('rules', 'Rules engine', async () => {
   const { measureRules, formatRules } = await import('./rules.mjs');
-  try {
-    section('Rules engine: segment evaluations per second (pure evaluator, plain Node)', formatRules(await measureRules(progress)));
-  } catch (err) {
-    failed = true;
-    section('Rules engine', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
-  }
-}
+  return { title: 'Rules engine: segment evaluations per second (pure evaluator, plain Node)', lines: formatRules(await measureRules(progress)) };
+});
 
-if (only === '' || only === 'funnel') {
+await part('funnel', 'Journey analytics funnel', async () => {
   const { measureFunnel, formatFunnel } = await import('./funnel.mjs');
-  try {
-    section(
-      'Journey analytics: a 5-step funnel over 1,000,000 stored events (local workerd, SQLite Durable Object)',
-      formatFunnel(await measureFunnel(progress)),
-    );
-  } catch (err) {
-    failed = true;
-    section('Journey analytics funnel', [`FAILED: ${/** @type {Error} */ (err).stack ?? err}`]);
-  }
-}
+  return {
+    title: 'Journey analytics: a 5-step funnel over 1,000,000 stored events (local workerd, SQLite Durable Object)',
+    lines: formatFunnel(await measureFunnel(progress)),
+  };
+});
 
 if ('write' in args) {
   const file = 'bench/RESULTS.md';

@@ -1,7 +1,18 @@
 // Declarative capture: data-wm-track clicks, data-wm-pref choices (zero-party) and data-wm-form
 // submits, which must never carry passwords, hidden inputs or card details.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { eventsOf, flushWithSentinel, hasTrack, waitForProfile } from './support/waymark';
+
+/**
+ * Waits for the page's `form_submit`, checks it names `form`, and returns the visitor's profile
+ * and the submitted field names as JSON (for not-toContain checks).
+ */
+async function formSubmitted(page: Page, form: string) {
+  const profile = await waitForProfile(page.request, (p) => hasTrack(p, 'form_submit'), 'form_submit should arrive');
+  const [submit] = eventsOf(profile, 'track', 'form_submit');
+  expect(submit!.props?.['form']).toBe(form);
+  return { profile, fields: JSON.stringify(submit!.props?.['fields'] ?? null) };
+}
 
 test('data-wm-track click arrives with its data-wm-props', async ({ page }) => {
   await page.goto('/product/ridgeline-trail-runner');
@@ -46,10 +57,7 @@ test('newsletter form submit arrives without the password or hidden fields', asy
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await expect(page.getByText('Thanks! Check your inbox to confirm.')).toBeVisible();
 
-  const profile = await waitForProfile(page.request, (p) => hasTrack(p, 'form_submit'), 'form_submit should arrive');
-  const [submit] = eventsOf(profile, 'track', 'form_submit');
-  expect(submit!.props?.['form']).toBe('newsletter');
-  const fields = JSON.stringify(submit!.props?.['fields'] ?? null);
+  const { profile, fields } = await formSubmitted(page, 'newsletter');
   expect(fields, 'the email field is captured').toContain('email');
   expect(fields).not.toContain('password');
   expect(fields).not.toContain('promo_token');
@@ -78,10 +86,7 @@ test('card details, passwords and hidden inputs never leave the page (forms fixt
   await page.getByRole('button', { name: 'Pay now' }).click();
   await expect(page.getByText('Submitted.')).toBeVisible();
 
-  const profile = await waitForProfile(page.request, (p) => hasTrack(p, 'form_submit'), 'form_submit should arrive');
-  const [submit] = eventsOf(profile, 'track', 'form_submit');
-  expect(submit!.props?.['form']).toBe('checkout');
-  const fields = JSON.stringify(submit!.props?.['fields'] ?? null);
+  const { profile, fields } = await formSubmitted(page, 'checkout');
   expect(fields).toContain('plan');
   const stored = stringsIn(profile);
   for (const [field, value] of Object.entries(secrets)) {

@@ -4,7 +4,7 @@
  * record. Both exports show one merged profile with both histories, and device 1's cart
  * personalizes device 2's next page (proxy mode: in the HTML the worker serves).
  */
-import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { VISITOR_COOKIE } from '../protocol/limits';
 import { eventsOf, flushWithSentinel, ORIGIN, pathOf, readProfile, waitForProfile } from './support/waymark';
 
@@ -26,6 +26,17 @@ async function twoDevices(browser: Browser, run: (one: BrowserContext, two: Brow
     await Promise.all([one.close(), two.close()]);
   }
 }
+
+/** One page per device, each opened at its path, then `wm('identify', user)` on both. */
+async function browseAndIdentify(one: BrowserContext, two: BrowserContext, paths: [string, string], user: string): Promise<[Page, Page]> {
+  const pages: [Page, Page] = [await one.newPage(), await two.newPage()];
+  for (const [i, p] of pages.entries()) await p.goto(paths[i]!);
+  for (const p of pages) await p.evaluate((u) => window.wm('identify', u), user);
+  return pages;
+}
+
+/** The merged profile, read from `page`'s device once both devices are linked to it. */
+const waitForBothLinked = (page: Page) => waitForProfile(page.request, (p) => (p.linkedVisitors?.length ?? 0) === 2, 'both linked');
 
 /**
  * The marketer finds the user in the dashboard (by user id: one row per browser, from analytics)
@@ -115,12 +126,8 @@ test('two devices that identify as one user share one profile; device 1’s cart
 test('identify is idempotent: calling it again on both devices adds no duplicate data', async ({ browser }) => {
   await twoDevices(browser, async (one, two) => {
     const user = userId();
-    const p1 = await one.newPage();
-    const p2 = await two.newPage();
-    await p1.goto('/category/running');
-    await p2.goto('/category/hiking');
-    for (const p of [p1, p2]) await p.evaluate((u) => window.wm('identify', u), user);
-    const first = await waitForProfile(p1.request, (p) => (p.linkedVisitors?.length ?? 0) === 2, 'both linked');
+    const [p1, p2] = await browseAndIdentify(one, two, ['/category/running', '/category/hiking'], user);
+    const first = await waitForBothLinked(p1);
     const pageViews = eventsOf(first, 'page').length;
 
     // Again on both devices (a re-login, a reload that identifies again).
@@ -137,12 +144,8 @@ test('identify is idempotent: calling it again on both devices adds no duplicate
 test('erasing on one device erases the shared profile; the other device starts over', async ({ browser }) => {
   await twoDevices(browser, async (one, two) => {
     const user = userId();
-    const p1 = await one.newPage();
-    const p2 = await two.newPage();
-    await p1.goto('/product/stormline-shell');
-    await p2.goto('/category/running');
-    for (const p of [p1, p2]) await p.evaluate((u) => window.wm('identify', u), user);
-    const before = await waitForProfile(p2.request, (p) => (p.linkedVisitors?.length ?? 0) === 2, 'both linked');
+    const [p1, p2] = await browseAndIdentify(one, two, ['/product/stormline-shell', '/category/running'], user);
+    const before = await waitForBothLinked(p2);
 
     const erased = p1.waitForResponse((r) => r.url().includes('/_wm/me') && r.request().method() === 'DELETE');
     await p1.getByRole('button', { name: 'Erase my data' }).click();

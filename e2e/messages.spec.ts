@@ -5,7 +5,7 @@
 // and the fixture pages are served untouched (as a site that only routes /_wm/ to the worker).
 import { mkdirSync } from 'node:fs';
 import { serveFixturesUntouched } from './support/waymark';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test as base, type Locator, type Page } from '@playwright/test';
 import type { Batch, CollectResponse, MessageDecision, WireEvent } from '../protocol/wire';
 
 const PAGE = '/fixtures/messages.html';
@@ -47,7 +47,7 @@ async function fakeEdge(page: Page, decisions: MessageDecision[]): Promise<Edge>
   return edge;
 }
 
-/** Collects page errors and script dialogs (alert from an XSS); every test ends with none. */
+/** Collects page errors and script dialogs (alert from an XSS). */
 function watch(page: Page): { errors: string[]; dialogs: string[] } {
   const out = { errors: [] as string[], dialogs: [] as string[] };
   page.on('pageerror', (e) => out.errors.push(e.message));
@@ -57,6 +57,15 @@ function watch(page: Page): { errors: string[]; dialogs: string[] } {
   });
   return out;
 }
+
+/** Every test's page is watched from the start, and every test ends with no page error and no dialog. */
+const test = base.extend({
+  page: async ({ page }, use) => {
+    const watched = watch(page);
+    await use(page);
+    expect(watched).toEqual({ errors: [], dialogs: [] });
+  },
+});
 
 /** When each message host was added (performance.now()), recorded from before any page script runs. */
 async function recordHosts(page: Page): Promise<void> {
@@ -90,7 +99,6 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 test('a banner shows on load, is recorded, closes, and is not shown again in this session', async ({ page }) => {
-  const w = watch(page);
   const banner = message('spring-banner', {
     type: 'banner',
     title: 'Free shipping this week',
@@ -122,11 +130,9 @@ test('a banner shows on load, is recorded, closes, and is not shown again in thi
   await ready(page);
   await page.waitForTimeout(500);
   await expect(host(page, 'spring-banner')).toHaveCount(0);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('a toast shows after its seconds on the page, bottom right', async ({ page }) => {
-  const w = watch(page);
   await recordHosts(page);
   const toast = message('toast-time', {
     type: 'toast',
@@ -147,11 +153,9 @@ test('a toast shows after its seconds on the page, bottom right', async ({ page 
   expect(view.width - (box.x + box.width)).toBeLessThan(40);
   expect(view.height - (box.y + box.height)).toBeLessThan(40);
   await shot(page, 'toast');
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('a modal shows once the page is scrolled to its percent', async ({ page }) => {
-  const w = watch(page);
   const modal = message('scroll-modal', {
     type: 'modal',
     trigger: { on: 'scroll', percent: 50 },
@@ -170,11 +174,9 @@ test('a modal shows once the page is scrolled to its percent', async ({ page }) 
   await expect(dialog).toBeVisible();
   await expect(dialog).toHaveAttribute('aria-modal', 'true');
   await shot(page, 'modal');
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('exit intent: the pointer leaving through the top of the window shows the message', async ({ page }) => {
-  const w = watch(page);
   await fakeEdge(page, [message('exit-modal', { type: 'modal', trigger: { on: 'exit' }, title: 'Before you go', body: 'Your cart is saved for 7 days.' })]);
   await page.goto(PAGE);
   await ready(page);
@@ -191,11 +193,9 @@ test('exit intent: the pointer leaving through the top of the window shows the m
     document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 300, clientY: -1, relatedTarget: null })),
   );
   await expect(page.getByRole('dialog', { name: 'Before you go' })).toBeVisible();
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('event trigger: a data-wm-track click, or the page calling wm("track", name)', async ({ page }) => {
-  const w = watch(page);
   const edge = await fakeEdge(page, [
     message('cart-toast', { trigger: { on: 'event', name: 'add_to_cart' }, title: 'Added to your cart', body: 'Free returns for 60 days.' }),
     message('custom-inline', {
@@ -225,11 +225,9 @@ test('event trigger: a data-wm-track click, or the page calling wm("track", name
   await expect.poll(() => edge.events.some((e) => e.type === 'track' && e.name === 'quiz_done')).toBe(true);
   await inline.scrollIntoViewIfNeeded();
   await shot(page, 'inline');
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('a survey answer is sent as a zero-party pref, then survey_answer, then thanks', async ({ page }) => {
-  const w = watch(page);
   const survey = message('sport-survey', {
     type: 'survey',
     title: 'What are you training for?',
@@ -261,11 +259,9 @@ test('a survey answer is sent as a zero-party pref, then survey_answer, then tha
   // Closes by itself; an answer is not a dismissal.
   await expect(host(page, 'sport-survey')).toHaveCount(0, { timeout: 5_000 });
   expect(tracked(edge, 'message_dismiss')).toEqual([]);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('modal: focus moves in and is trapped, Esc closes, focus returns', async ({ page }) => {
-  const w = watch(page);
   const edge = await fakeEdge(page, [
     message('offer', {
       type: 'modal',
@@ -298,11 +294,9 @@ test('modal: focus moves in and is trapped, Esc closes, focus returns', async ({
   await expect(host(page, 'offer')).toHaveCount(0);
   await expect(opener).toBeFocused();
   await expect.poll(() => tracked(edge, 'message_dismiss')).toEqual([{ message: 'offer', variant: 'v1' }]);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('one overlay at a time, the highest priority first; the others wait their turn; inline is independent', async ({ page }) => {
-  const w = watch(page);
   await fakeEdge(page, [
     message('low-toast', { type: 'toast', priority: 1 }),
     message('top-modal', { type: 'modal', priority: 10 }),
@@ -324,11 +318,9 @@ test('one overlay at a time, the highest priority first; the others wait their t
   await page.getByRole('region', { name: 'Title mid-banner' }).getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('status', { name: 'Title low-toast' })).toBeVisible();
   await expect(host(page, 'mid-banner')).toHaveCount(0);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('CTA: unsafe hrefs are not rendered; a safe one is recorded as message_click', async ({ page }) => {
-  const w = watch(page);
   const bad = ['javascript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/', '/\\evil.example'];
   const edge = await fakeEdge(page, [
     ...bad.map((href, i) => message(`bad-${i}`, { type: 'inline', target: '#inline-here', cta: { text: `Bad ${i}`, href } })),
@@ -354,11 +346,9 @@ test('CTA: unsafe hrefs are not rendered; a safe one is recorded as message_clic
   await page.getByRole('dialog').getByRole('link', { name: 'Go' }).click();
   await nav;
   await expect.poll(() => tracked(edge, 'message_click')).toEqual([{ message: 'safe', variant: 'v1' }]);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('decision text is text: markup shows literally and never runs', async ({ page }) => {
-  const w = watch(page);
   const evil = '<img src=x onerror=alert(1)>';
   await fakeEdge(page, [message('xss', { type: 'modal', title: evil, body: `${evil}<script>alert(2)</script>`, cta: { text: evil, href: '/ok' } })]);
   await page.goto(PAGE);
@@ -368,11 +358,9 @@ test('decision text is text: markup shows literally and never runs', async ({ pa
   await expect(dialog.getByRole('link', { name: evil })).toBeVisible();
   await expect(dialog.locator('img, script')).toHaveCount(0);
   await page.waitForTimeout(500);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('under a strict CSP (no inline styles, no eval) every type is styled and shown without a violation', async ({ page }) => {
-  const w = watch(page);
   await page.addInitScript(() => {
     const v: string[] = [];
     (window as unknown as { __csp: string[] }).__csp = v;
@@ -401,11 +389,9 @@ test('under a strict CSP (no inline styles, no eval) every type is styled and sh
   // Control: the policy is enforced, and an inline style would be reported.
   await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<p style="color: red">inline</p>'));
   await expect.poll(async () => (await csp()).length).toBe(1);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('prefers-reduced-motion: reduce shows messages without animation', async ({ page }) => {
-  const w = watch(page);
   await fakeEdge(page, [message('motion', { type: 'modal' })]);
   const animation = () => page.getByRole('dialog').evaluate((e) => getComputedStyle(e).animationName);
 
@@ -419,11 +405,9 @@ test('prefers-reduced-motion: reduce shows messages without animation', async ({
   await expect(page.getByRole('dialog')).toBeVisible();
   expect(await animation()).toBe('none');
   expect(await page.getByRole('dialog').evaluate((e) => getComputedStyle(e.parentElement!).animationName)).toBe('none');
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });
 
 test('personalization declined (analytics allowed): messages in collect responses are not shown', async ({ page }) => {
-  const w = watch(page);
   await page.addInitScript(() => localStorage.setItem('wm_consent', JSON.stringify({ analytics: true, personalization: false })));
   const edge = await fakeEdge(page, [message('declined', { type: 'banner' })]);
   const ui = page.waitForResponse((r) => new URL(r.url()).pathname === '/_wm/wm-ui.js');
@@ -432,5 +416,4 @@ test('personalization declined (analytics allowed): messages in collect response
   await page.waitForTimeout(800);
   await expect(page.locator('[data-wm-message]')).toHaveCount(0);
   expect(tracked(edge, 'message_impression')).toEqual([]);
-  expect(w).toEqual({ errors: [], dialogs: [] });
 });

@@ -1,8 +1,11 @@
-// The committed demo pages are exactly what the layout and catalogue produce, so they cannot drift.
+// The committed demo pages and e2e fixtures are exactly what e2e/demo-pages and e2e/fixture-pages
+// produce, so they cannot drift.
 // A unit test (vitest, plain Node), not a Playwright spec: playwright.config.ts runs *.spec.ts only.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error a plain .mjs script with no declaration file (it runs in Node without a build)
 import { stalePages } from './build.mjs';
+// @ts-expect-error as above
+import { fixturePages } from '../fixture-pages/pages.mjs';
 // @ts-expect-error as above
 import { demoPages } from './pages.mjs';
 
@@ -22,7 +25,19 @@ describe('demo shop pages', () => {
     ]);
   });
 
-  it('e2e/demo holds exactly the generated pages (run npm run demo:pages after editing e2e/demo-pages)', () => {
+  it('generates every e2e fixture', () => {
+    expect([...(fixturePages() as Map<string, string>).keys()].sort()).toEqual([
+      'forms.html',
+      'messages-csp.html',
+      'messages.html',
+      'opt-in.html',
+      'slots-csp.html',
+      'slots-proxied.html',
+      'slots.html',
+    ]);
+  });
+
+  it('e2e/demo and e2e/fixtures hold exactly the generated pages (run npm run demo:pages after editing e2e/demo-pages or e2e/fixture-pages)', () => {
     expect(stalePages()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // The one layout of the demo shop: <head> with the Waymark tag, the site header and footer, and
-// the pieces pages share (product art and cards). The fixtures' head (e2e/fixtures) is the same
-// <head> without the shop's script.
+// the pieces pages share (product art and cards). The e2e fixtures (e2e/fixture-pages) use the
+// same <head> with their own script.
 import { CATEGORIES } from './catalogue.mjs';
 
 const NAV = [
@@ -17,6 +17,27 @@ const LOGO =
 const current = (href, active) => (href === active ? ' aria-current="page"' : '');
 
 /**
+ * The <head> of every demo page and e2e fixture: the Waymark stub and tag, the shop's stylesheet
+ * and one deferred `script` of the page's own. `description` is optional (fixtures have none);
+ * `before` goes first in <head> (a fixture's Content-Security-Policy); `tag` adds attributes to
+ * the Waymark script tag.
+ */
+export function head({ title, description, tag = '', script, before = '' }) {
+  const describe = description === undefined ? '' : `  <meta name="description" content="${description}">\n`;
+  return `<head>
+${before}  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${title}</title>
+${describe}  <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/assets/shop.css">
+  <script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>
+  <script async src="/_wm/wm.js" data-site="demo"${tag}></script>
+  <script defer src="${script}"></script>
+</head>
+`;
+}
+
+/**
  * A whole page. `active` is the header link marked as the current page (a nav path or '/cart');
  * `tag` adds attributes to the Waymark script tag; `main` is the page's own content, indented
  * four spaces, ending in a newline.
@@ -25,18 +46,7 @@ export function page({ title, description, active, tag = '', main }) {
   const nav = NAV.map(([href, label]) => `        <a href="${href}"${current(href, active)}>${label}</a>\n`).join('');
   return `<!doctype html>
 <html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${title}</title>
-  <meta name="description" content="${description}">
-  <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="/assets/shop.css">
-  <script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>
-  <script async src="/_wm/wm.js" data-site="demo"${tag}></script>
-  <script defer src="/assets/shop.js"></script>
-</head>
-<body>
+${head({ title, description, tag, script: '/assets/shop.js' })}<body>
   <header class="site-header">
     <div class="bar">
       <a class="logo" href="/">${LOGO}<span>Waymark Outfitters</span></a>
