@@ -8,6 +8,7 @@ import type { SiteConfig } from '../api';
 import { BarChart } from '../charts/bar';
 import { fmtDuration, fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
+import { DataTable, num } from '../charts/table';
 import {
   frameState,
   isRangeId,
@@ -157,6 +158,8 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
   );
 }
 
+const FUNNEL_COLUMNS = ['Step', num('Visitors'), num('From start'), num('From previous'), num('Drop-off'), num('Median time from previous')];
+
 function FunnelResult({ data }: { data: FunnelReport }) {
   const steps = data.steps.map((s) => ({ ...s, label: stepName(s.step) }));
   const bars = steps.map((s, i) => {
@@ -176,47 +179,20 @@ function FunnelResult({ data }: { data: FunnelReport }) {
   return (
     <>
       <BarChart bars={bars} summary={summary} valueLegend="Visitors who reached the step" ghostLegend="Visitors of the step before (the gap is the drop-off)" />
-      <div class="table-scroll">
-        <table class="table report-table funnel-table">
-          <caption class="sr-only">Funnel steps</caption>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col" class="num">
-                Visitors
-              </th>
-              <th scope="col" class="num">
-                From start
-              </th>
-              <th scope="col" class="num">
-                From previous
-              </th>
-              <th scope="col" class="num">
-                Drop-off
-              </th>
-              <th scope="col" class="num">
-                Median time from previous
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {steps.map((s, i) => (
-              <tr key={i}>
-                <th scope="row">
-                  <span class="muted">{i + 1}.</span> {s.label} <StepKind step={s.step} />
-                </th>
-                <td class="num">{fmtInt(s.visitors)}</td>
-                <td class="num">{fmtPct(s.conversionFromStart)}</td>
-                <td class="num">{i === 0 ? '–' : fmtPct(s.conversionFromPrevious)}</td>
-                <td class="num">
-                  {i === 0 ? '–' : `${fmtInt(s.dropOff)} (${fmtPct(data.steps[i - 1]!.visitors ? s.dropOff / data.steps[i - 1]!.visitors : 0)})`}
-                </td>
-                <td class="num">{i === 0 ? '–' : fmtDuration(s.medianMsFromPrevious)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="table report-table funnel-table" caption="Funnel steps" columns={FUNNEL_COLUMNS}>
+        {steps.map((s, i) => (
+          <tr key={i}>
+            <th scope="row">
+              <span class="muted">{i + 1}.</span> {s.label} <StepKind step={s.step} />
+            </th>
+            <td class="num">{fmtInt(s.visitors)}</td>
+            <td class="num">{fmtPct(s.conversionFromStart)}</td>
+            <td class="num">{i === 0 ? '–' : fmtPct(s.conversionFromPrevious)}</td>
+            <td class="num">{i === 0 ? '–' : `${fmtInt(s.dropOff)} (${fmtPct(data.steps[i - 1]!.visitors ? s.dropOff / data.steps[i - 1]!.visitors : 0)})`}</td>
+            <td class="num">{i === 0 ? '–' : fmtDuration(s.medianMsFromPrevious)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -7,6 +7,7 @@ import type { PathsQuery, PathsReport, PathStep } from '../../../protocol/analyt
 import type { SiteConfig } from '../api';
 import { fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
+import { barCol, DataTable, num } from '../charts/table';
 import { Meter } from '../charts/meter';
 import {
   frameState,
@@ -94,74 +95,63 @@ function Chip({ step, anchor }: { step: PathStep | string; anchor?: boolean }) {
   return <span class={`chip ${anchor ? 'anchor' : kind}`}>{text}</span>;
 }
 
+const PATHS_COLUMNS = [num('#'), 'Path', num('Sessions'), barCol('Share')];
+
 function PathsTable({ data, anchor }: { data: PathsReport; anchor: string }) {
   const top = Math.max(...data.paths.map((p) => p.share), 0);
   return (
-    <div class="table-scroll">
-      <table class="table report-table paths-table">
-        <caption class="sr-only">
+    <DataTable
+      class="table report-table paths-table"
+      caption={
+        <>
           Top paths {data.direction === 'next' ? 'after' : 'before'} {anchor}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="num">
-              #
-            </th>
-            <th scope="col">Path</th>
-            <th scope="col" class="num">
-              Sessions
-            </th>
-            <th scope="col" class="bar-col">
-              Share
-            </th>
+        </>
+      }
+      columns={PATHS_COLUMNS}
+    >
+      {data.paths.map((p, i) => {
+        // Read in time order: for "previous", steps[0] is the one right before the anchor.
+        const steps = data.direction === 'next' ? p.steps : [...p.steps].reverse();
+        const ended = p.steps.length < data.depth;
+        const seq =
+          data.direction === 'next'
+            ? [
+                <Chip key="a" step={anchor} anchor />,
+                ...steps.map((s, j) => <Chip key={j} step={s} />),
+                ...(ended ? [<Chip key="e" step="session ended" />] : []),
+              ]
+            : [
+                ...(ended ? [<Chip key="e" step="session began" />] : []),
+                ...steps.map((s, j) => <Chip key={j} step={s} />),
+                <Chip key="a" step={anchor} anchor />,
+              ];
+        return (
+          <tr key={i}>
+            <td class="num muted">{i + 1}</td>
+            <td>
+              <span class="path-seq">
+                {seq.map((c, j) => (
+                  <Fragment key={j}>
+                    {j ? (
+                      <span class="arrow" aria-label="then">
+                        →
+                      </span>
+                    ) : null}
+                    {c}
+                  </Fragment>
+                ))}
+              </span>
+            </td>
+            <td class="num">{fmtInt(p.sessions)}</td>
+            <td class="bar-col">
+              <span class="meter-cell">
+                <Meter share={top ? p.share / top : 0} />
+                <span class="num">{fmtPct(p.share)}</span>
+              </span>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {data.paths.map((p, i) => {
-            // Read in time order: for "previous", steps[0] is the one right before the anchor.
-            const steps = data.direction === 'next' ? p.steps : [...p.steps].reverse();
-            const ended = p.steps.length < data.depth;
-            const seq =
-              data.direction === 'next'
-                ? [
-                    <Chip key="a" step={anchor} anchor />,
-                    ...steps.map((s, j) => <Chip key={j} step={s} />),
-                    ...(ended ? [<Chip key="e" step="session ended" />] : []),
-                  ]
-                : [
-                    ...(ended ? [<Chip key="e" step="session began" />] : []),
-                    ...steps.map((s, j) => <Chip key={j} step={s} />),
-                    <Chip key="a" step={anchor} anchor />,
-                  ];
-            return (
-              <tr key={i}>
-                <td class="num muted">{i + 1}</td>
-                <td>
-                  <span class="path-seq">
-                    {seq.map((c, j) => (
-                      <Fragment key={j}>
-                        {j ? (
-                          <span class="arrow" aria-label="then">
-                            →
-                          </span>
-                        ) : null}
-                        {c}
-                      </Fragment>
-                    ))}
-                  </span>
-                </td>
-                <td class="num">{fmtInt(p.sessions)}</td>
-                <td class="bar-col">
-                  <span class="meter-cell">
-                    <Meter share={top ? p.share / top : 0} />
-                    <span class="num">{fmtPct(p.share)}</span>
-                  </span>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
