@@ -21,8 +21,8 @@ import {
   stepName,
   SuggestionLists,
   toStep,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
   type StepDraft,
@@ -58,25 +58,25 @@ const isInputs = (v: unknown): v is Inputs =>
   WINDOWS.some((w) => w.id === v['window']);
 
 export function FunnelReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-funnel:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('funnel', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const parsed = inputs.steps.map(toStep);
   const steps = parsed.flatMap((p) => ('step' in p ? [p.step] : []));
   const complete = steps.length === inputs.steps.length;
-  const query: FunnelQuery = { steps, window: inputs.window, from: rangeFrom(inputs.range) };
-  const report = useReport<FunnelReport>(complete ? JSON.stringify(query) : null, () => reportsApi.funnel(site.id, query));
+  const query: FunnelQuery | null = complete ? { steps, window: inputs.window, from: rangeFrom(inputs.range) } : null;
+  const report = useQueryReport(query, (q) => reportsApi.funnel(site.id, q));
 
-  const setStep = (i: number, d: StepDraft) => setInputs({ ...inputs, steps: inputs.steps.map((s, j) => (j === i ? d : s)) });
+  const setStep = (i: number, d: StepDraft) => set({ steps: inputs.steps.map((s, j) => (j === i ? d : s)) });
   const move = (i: number, by: -1 | 1) => {
     const next = [...inputs.steps];
     const [s] = next.splice(i, 1);
     next.splice(i + by, 0, s!);
-    setInputs({ ...inputs, steps: next });
+    set({ steps: next });
   };
-  const remove = (i: number) => setInputs({ ...inputs, steps: inputs.steps.filter((_, j) => j !== i) });
-  const add = () => setInputs({ ...inputs, steps: [...inputs.steps, { kind: 'event', value: '' }] });
+  const remove = (i: number) => set({ steps: inputs.steps.filter((_, j) => j !== i) });
+  const add = () => set({ steps: [...inputs.steps, { kind: 'event', value: '' }] });
 
-  const data = complete ? report.data : null;
+  const data = report.data;
   const first = data?.steps[0]?.visitors ?? 0;
   const last = data?.steps[data.steps.length - 1];
   return (
@@ -126,13 +126,13 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
           <button type="button" class="btn" onClick={add} disabled={inputs.steps.length >= MAX_STEPS}>
             Add a step
           </button>
-          <RangeField id="funnel-range" value={inputs.range} onChange={(range) => setInputs({ ...inputs, range })} />
+          <RangeField id="funnel-range" value={inputs.range} onChange={(range) => set({ range })} />
           <InlineSelect
             id="funnel-window"
             label="Conversion window"
             value={inputs.window}
             options={WINDOWS.map((w) => [w.id, w.label] as const)}
-            onChange={(window) => setInputs({ ...inputs, window })}
+            onChange={(window) => set({ window })}
           />
         </div>
         <p class="hint">

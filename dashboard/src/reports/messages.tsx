@@ -10,7 +10,7 @@ import { ChartFrame } from '../charts/frame';
 import { Meter } from '../charts/meter';
 import { IntervalChart, type Interval } from '../charts/interval';
 import { DataTable, num } from '../charts/table';
-import { isRangeId, isRecord, RangeField, rangeFrom, useReport, usePersisted, type RangeId } from './common';
+import { isRangeId, isRecord, RangeField, rangeFrom, useQueryReport, useReportInputs, type RangeId } from './common';
 import { reportsApi } from './api';
 import { banditView, statisticText, verdict } from './model';
 
@@ -27,12 +27,11 @@ const rateCi = (i: [number, number]) => `${(i[0] * 100).toFixed(1)}–${fmtPct(i
 const ppCi = (i: [number, number]) => `${fmtPp(i[0]).replace(' pp', '')} to ${fmtPp(i[1])}`;
 
 export function MessagesReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-messages:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('messages', site, DEFAULTS, isInputs);
   const configured = site.messages as Json[];
   const query: MessagesQuery = { ...(inputs.message ? { message: inputs.message } : {}), from: rangeFrom(inputs.range) };
-  const report = useReport<MessagesReport>(JSON.stringify(query), () => reportsApi.messages(site.id, query));
+  const report = useQueryReport(query, (q) => reportsApi.messages(site.id, q));
   const data = report.data;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
   const stat = data ? statisticText(data.statistic) : null;
   const segmentNames = new Map((site.segments as Json[]).map((s) => [String(s['id']), String(s['name'] ?? s['id'])]));
   return (

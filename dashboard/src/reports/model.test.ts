@@ -2,7 +2,22 @@
 // the message verdicts, checked in Node.
 import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../api';
-import { ago, banditView, configEvents, isStepDraft, rangeFrom, regroup, statisticText, stepName, stepPhrase, stepText, toStep, verdict } from './model';
+import {
+  ago,
+  banditView,
+  configEvents,
+  inputsKey,
+  isStepDraft,
+  queryKey,
+  rangeFrom,
+  regroup,
+  statisticText,
+  stepName,
+  stepPhrase,
+  stepText,
+  toStep,
+  verdict,
+} from './model';
 
 describe('steps', () => {
   it('turns drafts into query steps, or says what is missing', () => {
@@ -142,5 +157,17 @@ describe('bandit view', () => {
     expect(ago(-5_000)).toBe('just now');
     expect(ago(3 * 3_600_000)).toBe('3 h ago');
     expect(ago(3 * 86_400_000)).toBe('3 d ago');
+  });
+});
+
+describe('report keys', () => {
+  it('remembers inputs per report and site under the keys earlier versions used', () => {
+    expect(inputsKey('funnel', 'shop')).toBe('wm-report-funnel:shop');
+  });
+
+  it('keys a query by its JSON, and an incomplete one (null) by nothing', () => {
+    expect(queryKey(null)).toBeNull();
+    expect(queryKey({ steps: [], from: 0 })).toBe('{"steps":[],"from":0}');
+    expect(queryKey({ from: 0 })).not.toBe(queryKey({ from: 60_000 }));
   });
 });

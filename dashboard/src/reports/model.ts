@@ -27,6 +27,12 @@ export function rangeFrom(id: RangeId, now = Date.now()): number {
   return Math.floor((now - ms) / 60_000) * 60_000;
 }
 
+/** Where a report's inputs are remembered: one localStorage entry per report and site. */
+export const inputsKey = (report: string, siteId: string): string => `wm-report-${report}:${siteId}`;
+
+/** What useReport keys a query by: null (nothing runs) while the inputs are incomplete. */
+export const queryKey = (query: unknown): string | null => (query === null ? null : JSON.stringify(query));
+
 /** A step as the form holds it (the value may still be empty or invalid while typing). */
 export type StepDraft = { kind: 'event' | 'page'; value: string };
 export const isStepDraft = (v: unknown): v is StepDraft => isRecord(v) && (v['kind'] === 'event' || v['kind'] === 'page') && typeof v['value'] === 'string';

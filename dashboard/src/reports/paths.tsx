@@ -21,8 +21,8 @@ import {
   stepText,
   SuggestionLists,
   toStep,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
   type StepDraft,
@@ -46,15 +46,14 @@ const isInputs = (v: unknown): v is Inputs =>
   isRangeId(v['range']);
 
 export function PathsReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-paths:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('paths', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const parsed = toStep(inputs.anchor);
   const query: PathsQuery | null =
     'step' in parsed ? { anchor: parsed.step, direction: inputs.direction, depth: inputs.depth, limit: inputs.limit, from: rangeFrom(inputs.range) } : null;
-  const report = useReport<PathsReport>(query ? JSON.stringify(query) : null, () => reportsApi.paths(site.id, query!));
-  const data = query ? report.data : null;
+  const report = useQueryReport(query, (q) => reportsApi.paths(site.id, q));
+  const data = report.data;
   const problem = 'problem' in parsed ? parsed.problem : undefined;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
   const anchorLabel = 'step' in parsed ? stepText(parsed.step) : '';
   return (
     <>

@@ -2,7 +2,7 @@
  * Traffic by first touch: visitors, page views and conversions (for a goal event) per source,
  * source / medium, or campaign, as bars and a table.
  */
-import type { SourcesQuery, SourcesReport } from '../../../protocol/analytics';
+import type { SourcesQuery } from '../../../protocol/analytics';
 import type { SiteConfig } from '../api';
 import { BarChart } from '../charts/bar';
 import { fmtInt, fmtPct } from '../charts/format';
@@ -17,8 +17,8 @@ import {
   RangeField,
   rangeFrom,
   SuggestionLists,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
 } from './common';
@@ -43,13 +43,12 @@ const isInputs = (v: unknown): v is Inputs =>
 const rowLabel = (r: Row) => [r.source, r.medium, r.campaign].filter((x) => x !== null).join(' / ');
 
 export function SourcesReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-sources:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('sources', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const goal = inputs.goal.trim();
   const query: SourcesQuery = { ...(goal ? { goal } : {}), limit: LIMIT, from: rangeFrom(inputs.range) };
-  const report = useReport<SourcesReport>(JSON.stringify(query), () => reportsApi.sources(site.id, query));
+  const report = useQueryReport(query, (q) => reportsApi.sources(site.id, q));
   const data = report.data;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
   const rows = data ? regroup(data.rows, inputs.groupBy) : [];
   return (
     <>
