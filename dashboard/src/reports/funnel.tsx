@@ -14,6 +14,7 @@ import {
   isRangeId,
   isRecord,
   isStepDraft,
+  problemOf,
   InlineSelect,
   RangeField,
   rangeFrom,
@@ -87,7 +88,7 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
         <ol class="step-list">
           {inputs.steps.map((d, i) => {
             const p = parsed[i]!;
-            const problem = 'problem' in p ? p.problem : undefined;
+            const problem = problemOf(p);
             return (
               <li key={i} class={`step-row${problem ? ' invalid' : ''}`}>
                 <span class="step-n" aria-hidden="true">

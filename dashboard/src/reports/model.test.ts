@@ -8,6 +8,7 @@ import {
   configEvents,
   inputsKey,
   isStepDraft,
+  problemOf,
   queryKey,
   rangeFrom,
   regroup,
@@ -26,6 +27,8 @@ describe('steps', () => {
     expect(toStep({ kind: 'event', value: '  ' })).toEqual({ problem: 'Enter an event name.' });
     expect(toStep({ kind: 'page', value: 'cart' })).toHaveProperty('problem');
     expect(toStep({ kind: 'page', value: '/cart?x=1' })).toHaveProperty('problem');
+    expect(problemOf(toStep({ kind: 'event', value: '' }))).toBe('Enter an event name.');
+    expect(problemOf(toStep({ kind: 'event', value: 'buy' }))).toBeUndefined();
     expect(isStepDraft({ kind: 'page', value: '/' })).toBe(true);
     expect(isStepDraft({ kind: 'click', value: '/' })).toBe(false);
   });

@@ -47,6 +47,9 @@ export function toStep(d: StepDraft): { step: Step } | { problem: string } {
   return { step: { page: v } };
 }
 
+/** The reason toStep gave, for the field's error line; undefined when the step is complete. */
+export const problemOf = (parsed: ReturnType<typeof toStep>): string | undefined => ('problem' in parsed ? parsed.problem : undefined);
+
 /** How a step reads: "add_to_cart", or "page /cart" ("any page" for /*). */
 export function stepText(s: Step | PathStep): string {
   if ('event' in s) return s.event;

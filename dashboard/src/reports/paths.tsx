@@ -14,6 +14,7 @@ import {
   isRangeId,
   isRecord,
   isStepDraft,
+  problemOf,
   InlineSelect,
   RangeField,
   rangeFrom,
@@ -53,7 +54,7 @@ export function PathsReportView({ site }: { site: SiteConfig }) {
     'step' in parsed ? { anchor: parsed.step, direction: inputs.direction, depth: inputs.depth, limit: inputs.limit, from: rangeFrom(inputs.range) } : null;
   const report = useQueryReport(query, (q) => reportsApi.paths(site.id, q));
   const data = report.data;
-  const problem = 'problem' in parsed ? parsed.problem : undefined;
+  const problem = problemOf(parsed);
   const anchorLabel = 'step' in parsed ? stepText(parsed.step) : '';
   return (
     <>

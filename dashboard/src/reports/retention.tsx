@@ -13,6 +13,7 @@ import {
   isRangeId,
   isRecord,
   isStepDraft,
+  problemOf,
   InlineSelect,
   RangeField,
   rangeFrom,
@@ -54,8 +55,8 @@ export function RetentionReportView({ site }: { site: SiteConfig }) {
       : null;
   const report = useQueryReport(query, (q) => reportsApi.retention(site.id, q));
   const data = report.data;
-  const cohortProblem = 'problem' in cohort ? cohort.problem : undefined;
-  const backProblem = 'problem' in back ? back.problem : undefined;
+  const cohortProblem = problemOf(cohort);
+  const backProblem = problemOf(back);
   return (
     <>
       <section class="card report-form" aria-labelledby="retention-form-h">
