@@ -1,6 +1,7 @@
 /** Overview: live visitors, events per minute, the last 24 hours and top pages, refreshed while visible. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type OverviewReport } from './api';
+import { DataTable, num } from './charts/table';
 import type { ListProps } from './site-state';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 
@@ -140,28 +141,15 @@ export function Overview({ site }: ListProps) {
             <section class="card">
               <h2>Top pages, 24 h</h2>
               {data.topPages.length ? (
-                <table class="table compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">Page</th>
-                      <th scope="col" class="num">
-                        Views
-                      </th>
-                      <th scope="col" class="num">
-                        Visitors
-                      </th>
+                <DataTable class="table compact" scroll={false} columns={['Page', num('Views'), num('Visitors')]}>
+                  {data.topPages.map((p) => (
+                    <tr key={p.path}>
+                      <td class="path">{p.path}</td>
+                      <td class="num">{int.format(p.views)}</td>
+                      <td class="num">{int.format(p.visitors)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {data.topPages.map((p) => (
-                      <tr key={p.path}>
-                        <td class="path">{p.path}</td>
-                        <td class="num">{int.format(p.views)}</td>
-                        <td class="num">{int.format(p.visitors)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </DataTable>
               ) : (
                 <p class="muted">No page views in the last 24 hours.</p>
               )}

@@ -1,4 +1,5 @@
 /** A small area chart over time (events per minute on the live screen). */
+import { ValueGrid } from './axis';
 import { fmtInt, linear, ticks } from './format';
 import { Readout, useActivePoint, useChartBox } from './frame';
 
@@ -23,14 +24,7 @@ export function AreaChart({ points, summary, height = 140, formatX }: Props) {
   return (
     <div class="chart-box" ref={ref}>
       <svg class="chart-svg" width={width} height={height} role="img" aria-label={summary} {...focusProps}>
-        {tk.map((v) => (
-          <g key={v} class="tick">
-            <line x1={M.left} x2={width - M.right} y1={y(v)} y2={y(v)} />
-            <text x={M.left - 6} y={y(v)} dy="0.32em" text-anchor="end">
-              {fmtInt(v)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={tk} y={y} left={M.left} right={width - M.right} labelGap={6} format={fmtInt} />
         <path class="area" d={area} />
         <path class="line" d={line} />
         {points.map((p, i) => (

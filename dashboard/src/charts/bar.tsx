@@ -3,6 +3,7 @@
  * lighter "ghost" bar behind it (for a funnel: the visitors of the step before, so the drop-off is
  * the visible gap) and a short note above it.
  */
+import { ValueGrid } from './axis';
 import { clip, fmtInt, linear, ticks } from './format';
 import { Readout, useActivePoint, useChartBox } from './frame';
 
@@ -62,14 +63,7 @@ export function BarChart({ bars, summary, height = 260, formatTick = fmtInt, gho
         </p>
       ) : null}
       <svg class="chart-svg" width={width} height={height} role="img" aria-label={summary} {...focusProps}>
-        {t.map((v) => (
-          <g key={v} class="tick">
-            <line x1={M.left} x2={width - M.right} y1={y(v)} y2={y(v)} />
-            <text x={M.left - 8} y={y(v)} dy="0.32em" text-anchor="end">
-              {formatTick(v)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={t} y={y} left={M.left} right={width - M.right} labelGap={8} format={formatTick} />
         {bars.map((b, i) => {
           const cx = M.left + band * i + band / 2;
           const x = cx - barW / 2;

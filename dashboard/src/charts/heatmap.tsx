@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { heat } from './format';
+import { DataTable } from './table';
 
 export type HeatCell = { share: number; text: string; sub?: string; title: string } | null;
 
@@ -18,49 +19,33 @@ type Props = {
 
 export function HeatTable({ caption, corner, columns, extraColumns = [], rows }: Props) {
   return (
-    <div class="table-scroll">
-      <table class="table heat-table">
-        <caption class="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{corner}</th>
-            {extraColumns.map((c) => (
-              <th scope="col" key={c} class="num">
-                {c}
-              </th>
-            ))}
-            {columns.map((c) => (
-              <th scope="col" key={c} class="num">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key}>
-              <th scope="row">{r.head}</th>
-              {(r.extra ?? []).map((e, i) => (
-                <td key={i} class="num">
-                  {e}
-                </td>
-              ))}
-              {r.cells.map((c, i) =>
-                c ? (
-                  <td key={i} class="heat num" style={{ background: heat(c.share) }} title={c.title}>
-                    <span class="heat-main">{c.text}</span>
-                    {c.sub ? <span class="heat-sub">{c.sub}</span> : null}
-                  </td>
-                ) : (
-                  <td key={i} class="heat none num">
-                    <span class="sr-only">not yet</span>
-                  </td>
-                ),
-              )}
-            </tr>
+    <DataTable
+      class="table heat-table"
+      caption={caption}
+      columns={[corner, ...[...extraColumns, ...columns].map((c, i) => ({ label: c, class: 'num', key: `${i}:${c}` }))]}
+    >
+      {rows.map((r) => (
+        <tr key={r.key}>
+          <th scope="row">{r.head}</th>
+          {(r.extra ?? []).map((e, i) => (
+            <td key={i} class="num">
+              {e}
+            </td>
           ))}
-        </tbody>
-      </table>
-    </div>
+          {r.cells.map((c, i) =>
+            c ? (
+              <td key={i} class="heat num" style={{ background: heat(c.share) }} title={c.title}>
+                <span class="heat-main">{c.text}</span>
+                {c.sub ? <span class="heat-sub">{c.sub}</span> : null}
+              </td>
+            ) : (
+              <td key={i} class="heat none num">
+                <span class="sr-only">not yet</span>
+              </td>
+            ),
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SiteConfig } from '../api';
 import { reportsApi } from './api';
-import { configEvents, RANGES, isRangeId, type RangeId, type StepDraft } from './model';
+import { configEvents, inputsKey, queryKey, RANGES, isRangeId, type RangeId, type StepDraft } from './model';
 
 export * from './model';
 
@@ -82,6 +82,29 @@ export function usePersisted<T>(key: string, initial: T, valid: (v: unknown) => 
     }
   };
   return [value, set];
+}
+
+/**
+ * A report's inputs, remembered per site (see usePersisted), and a setter taking only the fields
+ * that change.
+ */
+export function useReportInputs<T extends object>(
+  report: string,
+  site: SiteConfig,
+  defaults: T,
+  valid: (v: unknown) => v is T,
+): [T, (patch: Partial<T>) => void] {
+  const [inputs, setInputs] = usePersisted<T>(inputsKey(report, site.id), defaults, valid);
+  return [inputs, (patch) => setInputs({ ...inputs, ...patch })];
+}
+
+/**
+ * useReport keyed by the query itself. `query === null` (incomplete inputs) runs nothing and
+ * shows no data, so an answer to earlier inputs never stands for the current, unfinished ones.
+ */
+export function useQueryReport<Q, R>(query: Q | null, run: (query: Q) => Promise<R>): Report<R> {
+  const report = useReport<R>(queryKey(query), () => run(query!));
+  return query === null ? { ...report, data: null } : report;
 }
 
 export function RangeSelect({ id, value, onChange }: { id: string; value: RangeId; onChange: (v: RangeId) => void }) {

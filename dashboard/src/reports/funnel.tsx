@@ -8,11 +8,13 @@ import type { SiteConfig } from '../api';
 import { BarChart } from '../charts/bar';
 import { fmtDuration, fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
+import { DataTable, num } from '../charts/table';
 import {
   frameState,
   isRangeId,
   isRecord,
   isStepDraft,
+  problemOf,
   InlineSelect,
   RangeField,
   rangeFrom,
@@ -20,8 +22,8 @@ import {
   stepName,
   SuggestionLists,
   toStep,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
   type StepDraft,
@@ -57,25 +59,25 @@ const isInputs = (v: unknown): v is Inputs =>
   WINDOWS.some((w) => w.id === v['window']);
 
 export function FunnelReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-funnel:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('funnel', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const parsed = inputs.steps.map(toStep);
   const steps = parsed.flatMap((p) => ('step' in p ? [p.step] : []));
   const complete = steps.length === inputs.steps.length;
-  const query: FunnelQuery = { steps, window: inputs.window, from: rangeFrom(inputs.range) };
-  const report = useReport<FunnelReport>(complete ? JSON.stringify(query) : null, () => reportsApi.funnel(site.id, query));
+  const query: FunnelQuery | null = complete ? { steps, window: inputs.window, from: rangeFrom(inputs.range) } : null;
+  const report = useQueryReport(query, (q) => reportsApi.funnel(site.id, q));
 
-  const setStep = (i: number, d: StepDraft) => setInputs({ ...inputs, steps: inputs.steps.map((s, j) => (j === i ? d : s)) });
+  const setStep = (i: number, d: StepDraft) => set({ steps: inputs.steps.map((s, j) => (j === i ? d : s)) });
   const move = (i: number, by: -1 | 1) => {
     const next = [...inputs.steps];
     const [s] = next.splice(i, 1);
     next.splice(i + by, 0, s!);
-    setInputs({ ...inputs, steps: next });
+    set({ steps: next });
   };
-  const remove = (i: number) => setInputs({ ...inputs, steps: inputs.steps.filter((_, j) => j !== i) });
-  const add = () => setInputs({ ...inputs, steps: [...inputs.steps, { kind: 'event', value: '' }] });
+  const remove = (i: number) => set({ steps: inputs.steps.filter((_, j) => j !== i) });
+  const add = () => set({ steps: [...inputs.steps, { kind: 'event', value: '' }] });
 
-  const data = complete ? report.data : null;
+  const data = report.data;
   const first = data?.steps[0]?.visitors ?? 0;
   const last = data?.steps[data.steps.length - 1];
   return (
@@ -86,7 +88,7 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
         <ol class="step-list">
           {inputs.steps.map((d, i) => {
             const p = parsed[i]!;
-            const problem = 'problem' in p ? p.problem : undefined;
+            const problem = problemOf(p);
             return (
               <li key={i} class={`step-row${problem ? ' invalid' : ''}`}>
                 <span class="step-n" aria-hidden="true">
@@ -125,13 +127,13 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
           <button type="button" class="btn" onClick={add} disabled={inputs.steps.length >= MAX_STEPS}>
             Add a step
           </button>
-          <RangeField id="funnel-range" value={inputs.range} onChange={(range) => setInputs({ ...inputs, range })} />
+          <RangeField id="funnel-range" value={inputs.range} onChange={(range) => set({ range })} />
           <InlineSelect
             id="funnel-window"
             label="Conversion window"
             value={inputs.window}
             options={WINDOWS.map((w) => [w.id, w.label] as const)}
-            onChange={(window) => setInputs({ ...inputs, window })}
+            onChange={(window) => set({ window })}
           />
         </div>
         <p class="hint">
@@ -157,6 +159,8 @@ export function FunnelReportView({ site }: { site: SiteConfig }) {
   );
 }
 
+const FUNNEL_COLUMNS = ['Step', num('Visitors'), num('From start'), num('From previous'), num('Drop-off'), num('Median time from previous')];
+
 function FunnelResult({ data }: { data: FunnelReport }) {
   const steps = data.steps.map((s) => ({ ...s, label: stepName(s.step) }));
   const bars = steps.map((s, i) => {
@@ -176,47 +180,20 @@ function FunnelResult({ data }: { data: FunnelReport }) {
   return (
     <>
       <BarChart bars={bars} summary={summary} valueLegend="Visitors who reached the step" ghostLegend="Visitors of the step before (the gap is the drop-off)" />
-      <div class="table-scroll">
-        <table class="table report-table funnel-table">
-          <caption class="sr-only">Funnel steps</caption>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col" class="num">
-                Visitors
-              </th>
-              <th scope="col" class="num">
-                From start
-              </th>
-              <th scope="col" class="num">
-                From previous
-              </th>
-              <th scope="col" class="num">
-                Drop-off
-              </th>
-              <th scope="col" class="num">
-                Median time from previous
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {steps.map((s, i) => (
-              <tr key={i}>
-                <th scope="row">
-                  <span class="muted">{i + 1}.</span> {s.label} <StepKind step={s.step} />
-                </th>
-                <td class="num">{fmtInt(s.visitors)}</td>
-                <td class="num">{fmtPct(s.conversionFromStart)}</td>
-                <td class="num">{i === 0 ? '–' : fmtPct(s.conversionFromPrevious)}</td>
-                <td class="num">
-                  {i === 0 ? '–' : `${fmtInt(s.dropOff)} (${fmtPct(data.steps[i - 1]!.visitors ? s.dropOff / data.steps[i - 1]!.visitors : 0)})`}
-                </td>
-                <td class="num">{i === 0 ? '–' : fmtDuration(s.medianMsFromPrevious)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="table report-table funnel-table" caption="Funnel steps" columns={FUNNEL_COLUMNS}>
+        {steps.map((s, i) => (
+          <tr key={i}>
+            <th scope="row">
+              <span class="muted">{i + 1}.</span> {s.label} <StepKind step={s.step} />
+            </th>
+            <td class="num">{fmtInt(s.visitors)}</td>
+            <td class="num">{fmtPct(s.conversionFromStart)}</td>
+            <td class="num">{i === 0 ? '–' : fmtPct(s.conversionFromPrevious)}</td>
+            <td class="num">{i === 0 ? '–' : `${fmtInt(s.dropOff)} (${fmtPct(data.steps[i - 1]!.visitors ? s.dropOff / data.steps[i - 1]!.visitors : 0)})`}</td>
+            <td class="num">{i === 0 ? '–' : fmtDuration(s.medianMsFromPrevious)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

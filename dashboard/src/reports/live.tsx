@@ -8,6 +8,7 @@ import type { SiteConfig } from '../api';
 import { AreaChart } from '../charts/area';
 import { fmtInt, fmtTime } from '../charts/format';
 import { ChartFrame, ReportError } from '../charts/frame';
+import { DataTable } from '../charts/table';
 import { Loading } from '../ui';
 import { reportsApi } from './api';
 
@@ -148,39 +149,30 @@ export function LiveReportView({ site }: { site: SiteConfig }) {
             <p>{events.length ? 'Clear the filter to see every event.' : 'Events appear here within a few seconds of a visit.'}</p>
           </div>
         ) : (
-          <div class="table-scroll live-scroll">
-            <table class="table report-table live-table">
-              <caption class="sr-only">Newest events first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Page</th>
-                  <th scope="col">Visitor</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((e) => (
-                  <tr key={e.seq} class={fresh.has(e.seq) ? 'fresh' : undefined}>
-                    <td class="nowrap">
-                      <time dateTime={new Date(e.ts).toISOString()} title={fmtTime(e.ts)}>
-                        {new Date(e.ts).toLocaleTimeString('en-US', { hour12: false })}
-                      </time>
-                    </td>
-                    <td>
-                      <span class={`pill type-${e.type}`}>{e.name}</span>
-                    </td>
-                    <td class="path-cell">{e.path}</td>
-                    <td>
-                      <code title={e.visitorId}>{e.visitorId.slice(0, 8)}</code>
-                    </td>
-                    <td class="props-cell">{propsText(e.props)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            class="table report-table live-table"
+            scroll="table-scroll live-scroll"
+            caption="Newest events first"
+            columns={['Time', 'Event', 'Page', 'Visitor', 'Details']}
+          >
+            {shown.map((e) => (
+              <tr key={e.seq} class={fresh.has(e.seq) ? 'fresh' : undefined}>
+                <td class="nowrap">
+                  <time dateTime={new Date(e.ts).toISOString()} title={fmtTime(e.ts)}>
+                    {new Date(e.ts).toLocaleTimeString('en-US', { hour12: false })}
+                  </time>
+                </td>
+                <td>
+                  <span class={`pill type-${e.type}`}>{e.name}</span>
+                </td>
+                <td class="path-cell">{e.path}</td>
+                <td>
+                  <code title={e.visitorId}>{e.visitorId.slice(0, 8)}</code>
+                </td>
+                <td class="props-cell">{propsText(e.props)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

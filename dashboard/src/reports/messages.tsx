@@ -9,7 +9,8 @@ import { fmtInt, fmtPct, fmtPp, fmtSignedPct, fmtTime } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
 import { Meter } from '../charts/meter';
 import { IntervalChart, type Interval } from '../charts/interval';
-import { isRangeId, isRecord, RangeField, rangeFrom, useReport, usePersisted, type RangeId } from './common';
+import { DataTable, num } from '../charts/table';
+import { isRangeId, isRecord, RangeField, rangeFrom, useQueryReport, useReportInputs, type RangeId } from './common';
 import { reportsApi } from './api';
 import { banditView, statisticText, verdict } from './model';
 
@@ -26,12 +27,11 @@ const rateCi = (i: [number, number]) => `${(i[0] * 100).toFixed(1)}–${fmtPct(i
 const ppCi = (i: [number, number]) => `${fmtPp(i[0]).replace(' pp', '')} to ${fmtPp(i[1])}`;
 
 export function MessagesReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-messages:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('messages', site, DEFAULTS, isInputs);
   const configured = site.messages as Json[];
   const query: MessagesQuery = { ...(inputs.message ? { message: inputs.message } : {}), from: rangeFrom(inputs.range) };
-  const report = useReport<MessagesReport>(JSON.stringify(query), () => reportsApi.messages(site.id, query));
+  const report = useQueryReport(query, (q) => reportsApi.messages(site.id, q));
   const data = report.data;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
   const stat = data ? statisticText(data.statistic) : null;
   const segmentNames = new Map((site.segments as Json[]).map((s) => [String(s['id']), String(s['name'] ?? s['id'])]));
   return (
@@ -91,6 +91,17 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
     </>
   );
 }
+
+const VARIANT_COLUMNS = [
+  'Variant',
+  num('Exposed'),
+  num('Converted'),
+  num('Conversion rate'),
+  num('95% interval'),
+  num('Lift over holdout'),
+  { label: '95% interval', class: 'num', key: 'lift-interval' },
+  'Verdict',
+];
 
 function MessageResult({
   m,
@@ -228,87 +239,58 @@ function MessageResult({
           )}
         </div>
       </div>
-      <div class="table-scroll">
-        <table class="table report-table messages-table">
-          <caption class="sr-only">Results of {name} per variant</caption>
-          <thead>
-            <tr>
-              <th scope="col">Variant</th>
-              <th scope="col" class="num">
-                Exposed
-              </th>
-              <th scope="col" class="num">
-                Converted
-              </th>
-              <th scope="col" class="num">
-                Conversion rate
-              </th>
-              <th scope="col" class="num">
-                95% interval
-              </th>
-              <th scope="col" class="num">
-                Lift over holdout
-              </th>
-              <th scope="col" class="num">
-                95% interval
-              </th>
-              <th scope="col">Verdict</th>
+      <DataTable class="table report-table messages-table" caption={<>Results of {name} per variant</>} columns={VARIANT_COLUMNS}>
+        {m.variants.map((v) => {
+          const verdictOf = v.lift ? verdict(v.lift.interval) : null;
+          return (
+            <tr key={v.variant} class={verdictOf ? `verdict-${verdictOf}` : undefined}>
+              <th scope="row">{v.variant}</th>
+              <td class="num">{fmtInt(v.exposed)}</td>
+              <td class="num">{fmtInt(v.converted)}</td>
+              <td class="num">{fmtPct(v.rate)}</td>
+              <td class="num">{rateCi(v.interval)}</td>
+              <td class="num">
+                {v.lift ? (
+                  <>
+                    {fmtPp(v.lift.absolute)}
+                    {v.lift.relative !== null ? <span class="cell-sub">{fmtSignedPct(v.lift.relative)} relative</span> : null}
+                  </>
+                ) : (
+                  <span class="muted">no holdout</span>
+                )}
+              </td>
+              <td class="num">{v.lift ? ppCi(v.lift.interval) : '–'}</td>
+              <td>
+                {!v.lift ? (
+                  <span class="muted">–</span>
+                ) : verdictOf === 'win' ? (
+                  <span class="badge win" title="The lift interval is above zero: better than the holdout">
+                    Better
+                  </span>
+                ) : verdictOf === 'loss' ? (
+                  <span class="badge loss" title="The lift interval is below zero: worse than the holdout">
+                    Worse
+                  </span>
+                ) : (
+                  <span class="muted">Not significant</span>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {m.variants.map((v) => {
-              const verdictOf = v.lift ? verdict(v.lift.interval) : null;
-              return (
-                <tr key={v.variant} class={verdictOf ? `verdict-${verdictOf}` : undefined}>
-                  <th scope="row">{v.variant}</th>
-                  <td class="num">{fmtInt(v.exposed)}</td>
-                  <td class="num">{fmtInt(v.converted)}</td>
-                  <td class="num">{fmtPct(v.rate)}</td>
-                  <td class="num">{rateCi(v.interval)}</td>
-                  <td class="num">
-                    {v.lift ? (
-                      <>
-                        {fmtPp(v.lift.absolute)}
-                        {v.lift.relative !== null ? <span class="cell-sub">{fmtSignedPct(v.lift.relative)} relative</span> : null}
-                      </>
-                    ) : (
-                      <span class="muted">no holdout</span>
-                    )}
-                  </td>
-                  <td class="num">{v.lift ? ppCi(v.lift.interval) : '–'}</td>
-                  <td>
-                    {!v.lift ? (
-                      <span class="muted">–</span>
-                    ) : verdictOf === 'win' ? (
-                      <span class="badge win" title="The lift interval is above zero: better than the holdout">
-                        Better
-                      </span>
-                    ) : verdictOf === 'loss' ? (
-                      <span class="badge loss" title="The lift interval is below zero: worse than the holdout">
-                        Worse
-                      </span>
-                    ) : (
-                      <span class="muted">Not significant</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-            {m.holdout ? (
-              <tr class="holdout-row">
-                <th scope="row">holdout</th>
-                <td class="num">{fmtInt(m.holdout.exposed)}</td>
-                <td class="num">{fmtInt(m.holdout.converted)}</td>
-                <td class="num">{fmtPct(m.holdout.rate)}</td>
-                <td class="num">{rateCi(m.holdout.interval)}</td>
-                <td class="num muted">reference</td>
-                <td class="num">–</td>
-                <td class="muted">saw nothing</td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+        {m.holdout ? (
+          <tr class="holdout-row">
+            <th scope="row">holdout</th>
+            <td class="num">{fmtInt(m.holdout.exposed)}</td>
+            <td class="num">{fmtInt(m.holdout.converted)}</td>
+            <td class="num">{fmtPct(m.holdout.rate)}</td>
+            <td class="num">{rateCi(m.holdout.interval)}</td>
+            <td class="num muted">reference</td>
+            <td class="num">–</td>
+            <td class="muted">saw nothing</td>
+          </tr>
+        ) : null}
+      </DataTable>
       {m.bandit ? <BanditSplit bandit={m.bandit} name={name} segmentNames={segmentNames} /> : null}
     </ChartFrame>
   );
@@ -334,41 +316,30 @@ function BanditSplit({ bandit, name, segmentNames }: { bandit: NonNullable<Messa
           </>
         )}
       </p>
-      <div class="table-scroll">
-        <table class="table report-table bandit-table">
-          <caption class="sr-only">Share of the non-holdout traffic of {name} per segment and variant, as the bandit splits it now</caption>
-          <thead>
-            <tr>
-              <th scope="col">Segment</th>
-              {variants.map((v) => (
-                <th scope="col" key={v}>
-                  {v}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {view.rows.map((r) => (
-              <tr key={r.segment}>
-                <th scope="row">
-                  {r.label}
-                  {r.note ? <span class="cell-sub">{r.note}</span> : null}
-                </th>
-                {r.cells.map((c) => (
-                  <td key={c.variant} class="bar-col">
-                    <span class="meter-cell">
-                      <strong class="num">{fmtPct(c.share, 0)}</strong>
-                      <Meter share={c.share} {...(c.leads ? {} : { tone: 'muted' as const })} />
-                    </span>
-                    {c.best ? <span class="cell-sub">{c.best}</span> : null}
-                    {c.posterior ? <span class="cell-sub">{c.posterior}</span> : null}
-                  </td>
-                ))}
-              </tr>
+      <DataTable
+        class="table report-table bandit-table"
+        caption={<>Share of the non-holdout traffic of {name} per segment and variant, as the bandit splits it now</>}
+        columns={['Segment', ...variants.map((v) => ({ label: v, key: `v:${v}` }))]}
+      >
+        {view.rows.map((r) => (
+          <tr key={r.segment}>
+            <th scope="row">
+              {r.label}
+              {r.note ? <span class="cell-sub">{r.note}</span> : null}
+            </th>
+            {r.cells.map((c) => (
+              <td key={c.variant} class="bar-col">
+                <span class="meter-cell">
+                  <strong class="num">{fmtPct(c.share, 0)}</strong>
+                  <Meter share={c.share} {...(c.leads ? {} : { tone: 'muted' as const })} />
+                </span>
+                {c.best ? <span class="cell-sub">{c.best}</span> : null}
+                {c.posterior ? <span class="cell-sub">{c.posterior}</span> : null}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

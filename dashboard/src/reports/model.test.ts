@@ -2,7 +2,23 @@
 // the message verdicts, checked in Node.
 import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../api';
-import { ago, banditView, configEvents, isStepDraft, rangeFrom, regroup, statisticText, stepName, stepPhrase, stepText, toStep, verdict } from './model';
+import {
+  ago,
+  banditView,
+  configEvents,
+  inputsKey,
+  isStepDraft,
+  problemOf,
+  queryKey,
+  rangeFrom,
+  regroup,
+  statisticText,
+  stepName,
+  stepPhrase,
+  stepText,
+  toStep,
+  verdict,
+} from './model';
 
 describe('steps', () => {
   it('turns drafts into query steps, or says what is missing', () => {
@@ -11,6 +27,8 @@ describe('steps', () => {
     expect(toStep({ kind: 'event', value: '  ' })).toEqual({ problem: 'Enter an event name.' });
     expect(toStep({ kind: 'page', value: 'cart' })).toHaveProperty('problem');
     expect(toStep({ kind: 'page', value: '/cart?x=1' })).toHaveProperty('problem');
+    expect(problemOf(toStep({ kind: 'event', value: '' }))).toBe('Enter an event name.');
+    expect(problemOf(toStep({ kind: 'event', value: 'buy' }))).toBeUndefined();
     expect(isStepDraft({ kind: 'page', value: '/' })).toBe(true);
     expect(isStepDraft({ kind: 'click', value: '/' })).toBe(false);
   });
@@ -142,5 +160,17 @@ describe('bandit view', () => {
     expect(ago(-5_000)).toBe('just now');
     expect(ago(3 * 3_600_000)).toBe('3 h ago');
     expect(ago(3 * 86_400_000)).toBe('3 d ago');
+  });
+});
+
+describe('report keys', () => {
+  it('remembers inputs per report and site under the keys earlier versions used', () => {
+    expect(inputsKey('funnel', 'shop')).toBe('wm-report-funnel:shop');
+  });
+
+  it('keys a query by its JSON, and an incomplete one (null) by nothing', () => {
+    expect(queryKey(null)).toBeNull();
+    expect(queryKey({ steps: [], from: 0 })).toBe('{"steps":[],"from":0}');
+    expect(queryKey({ from: 0 })).not.toBe(queryKey({ from: 60_000 }));
   });
 });

@@ -27,6 +27,12 @@ export function rangeFrom(id: RangeId, now = Date.now()): number {
   return Math.floor((now - ms) / 60_000) * 60_000;
 }
 
+/** Where a report's inputs are remembered: one localStorage entry per report and site. */
+export const inputsKey = (report: string, siteId: string): string => `wm-report-${report}:${siteId}`;
+
+/** What useReport keys a query by: null (nothing runs) while the inputs are incomplete. */
+export const queryKey = (query: unknown): string | null => (query === null ? null : JSON.stringify(query));
+
 /** A step as the form holds it (the value may still be empty or invalid while typing). */
 export type StepDraft = { kind: 'event' | 'page'; value: string };
 export const isStepDraft = (v: unknown): v is StepDraft => isRecord(v) && (v['kind'] === 'event' || v['kind'] === 'page') && typeof v['value'] === 'string';
@@ -40,6 +46,9 @@ export function toStep(d: StepDraft): { step: Step } | { problem: string } {
   if (/[?#\s]/.test(v)) return { problem: 'A page path has no spaces, query string or “#”.' };
   return { step: { page: v } };
 }
+
+/** The reason toStep gave, for the field's error line; undefined when the step is complete. */
+export const problemOf = (parsed: ReturnType<typeof toStep>): string | undefined => ('problem' in parsed ? parsed.problem : undefined);
 
 /** How a step reads: "add_to_cart", or "page /cart" ("any page" for /*). */
 export function stepText(s: Step | PathStep): string {

@@ -7,12 +7,14 @@ import type { PathsQuery, PathsReport, PathStep } from '../../../protocol/analyt
 import type { SiteConfig } from '../api';
 import { fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
+import { barCol, DataTable, num } from '../charts/table';
 import { Meter } from '../charts/meter';
 import {
   frameState,
   isRangeId,
   isRecord,
   isStepDraft,
+  problemOf,
   InlineSelect,
   RangeField,
   rangeFrom,
@@ -20,8 +22,8 @@ import {
   stepText,
   SuggestionLists,
   toStep,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
   type StepDraft,
@@ -45,15 +47,14 @@ const isInputs = (v: unknown): v is Inputs =>
   isRangeId(v['range']);
 
 export function PathsReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-paths:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('paths', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const parsed = toStep(inputs.anchor);
   const query: PathsQuery | null =
     'step' in parsed ? { anchor: parsed.step, direction: inputs.direction, depth: inputs.depth, limit: inputs.limit, from: rangeFrom(inputs.range) } : null;
-  const report = useReport<PathsReport>(query ? JSON.stringify(query) : null, () => reportsApi.paths(site.id, query!));
-  const data = query ? report.data : null;
-  const problem = 'problem' in parsed ? parsed.problem : undefined;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
+  const report = useQueryReport(query, (q) => reportsApi.paths(site.id, q));
+  const data = report.data;
+  const problem = problemOf(parsed);
   const anchorLabel = 'step' in parsed ? stepText(parsed.step) : '';
   return (
     <>
@@ -94,74 +95,63 @@ function Chip({ step, anchor }: { step: PathStep | string; anchor?: boolean }) {
   return <span class={`chip ${anchor ? 'anchor' : kind}`}>{text}</span>;
 }
 
+const PATHS_COLUMNS = [num('#'), 'Path', num('Sessions'), barCol('Share')];
+
 function PathsTable({ data, anchor }: { data: PathsReport; anchor: string }) {
   const top = Math.max(...data.paths.map((p) => p.share), 0);
   return (
-    <div class="table-scroll">
-      <table class="table report-table paths-table">
-        <caption class="sr-only">
+    <DataTable
+      class="table report-table paths-table"
+      caption={
+        <>
           Top paths {data.direction === 'next' ? 'after' : 'before'} {anchor}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="num">
-              #
-            </th>
-            <th scope="col">Path</th>
-            <th scope="col" class="num">
-              Sessions
-            </th>
-            <th scope="col" class="bar-col">
-              Share
-            </th>
+        </>
+      }
+      columns={PATHS_COLUMNS}
+    >
+      {data.paths.map((p, i) => {
+        // Read in time order: for "previous", steps[0] is the one right before the anchor.
+        const steps = data.direction === 'next' ? p.steps : [...p.steps].reverse();
+        const ended = p.steps.length < data.depth;
+        const seq =
+          data.direction === 'next'
+            ? [
+                <Chip key="a" step={anchor} anchor />,
+                ...steps.map((s, j) => <Chip key={j} step={s} />),
+                ...(ended ? [<Chip key="e" step="session ended" />] : []),
+              ]
+            : [
+                ...(ended ? [<Chip key="e" step="session began" />] : []),
+                ...steps.map((s, j) => <Chip key={j} step={s} />),
+                <Chip key="a" step={anchor} anchor />,
+              ];
+        return (
+          <tr key={i}>
+            <td class="num muted">{i + 1}</td>
+            <td>
+              <span class="path-seq">
+                {seq.map((c, j) => (
+                  <Fragment key={j}>
+                    {j ? (
+                      <span class="arrow" aria-label="then">
+                        →
+                      </span>
+                    ) : null}
+                    {c}
+                  </Fragment>
+                ))}
+              </span>
+            </td>
+            <td class="num">{fmtInt(p.sessions)}</td>
+            <td class="bar-col">
+              <span class="meter-cell">
+                <Meter share={top ? p.share / top : 0} />
+                <span class="num">{fmtPct(p.share)}</span>
+              </span>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {data.paths.map((p, i) => {
-            // Read in time order: for "previous", steps[0] is the one right before the anchor.
-            const steps = data.direction === 'next' ? p.steps : [...p.steps].reverse();
-            const ended = p.steps.length < data.depth;
-            const seq =
-              data.direction === 'next'
-                ? [
-                    <Chip key="a" step={anchor} anchor />,
-                    ...steps.map((s, j) => <Chip key={j} step={s} />),
-                    ...(ended ? [<Chip key="e" step="session ended" />] : []),
-                  ]
-                : [
-                    ...(ended ? [<Chip key="e" step="session began" />] : []),
-                    ...steps.map((s, j) => <Chip key={j} step={s} />),
-                    <Chip key="a" step={anchor} anchor />,
-                  ];
-            return (
-              <tr key={i}>
-                <td class="num muted">{i + 1}</td>
-                <td>
-                  <span class="path-seq">
-                    {seq.map((c, j) => (
-                      <Fragment key={j}>
-                        {j ? (
-                          <span class="arrow" aria-label="then">
-                            →
-                          </span>
-                        ) : null}
-                        {c}
-                      </Fragment>
-                    ))}
-                  </span>
-                </td>
-                <td class="num">{fmtInt(p.sessions)}</td>
-                <td class="bar-col">
-                  <span class="meter-cell">
-                    <Meter share={top ? p.share / top : 0} />
-                    <span class="num">{fmtPct(p.share)}</span>
-                  </span>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -13,6 +13,7 @@ import {
   isRangeId,
   isRecord,
   isStepDraft,
+  problemOf,
   InlineSelect,
   RangeField,
   rangeFrom,
@@ -20,8 +21,8 @@ import {
   stepPhrase,
   SuggestionLists,
   toStep,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
   type StepDraft,
@@ -44,7 +45,7 @@ const isInputs = (v: unknown): v is Inputs =>
   isRangeId(v['range']);
 
 export function RetentionReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-retention:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('retention', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const cohort = toStep(inputs.cohort);
   const back = toStep(inputs.back);
@@ -52,11 +53,10 @@ export function RetentionReportView({ site }: { site: SiteConfig }) {
     'step' in cohort && 'step' in back
       ? { cohortEvent: cohort.step, returnEvent: back.step, period: inputs.period, periods: inputs.periods, from: rangeFrom(inputs.range) }
       : null;
-  const report = useReport<RetentionReport>(query ? JSON.stringify(query) : null, () => reportsApi.retention(site.id, query!));
-  const data = query ? report.data : null;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
-  const cohortProblem = 'problem' in cohort ? cohort.problem : undefined;
-  const backProblem = 'problem' in back ? back.problem : undefined;
+  const report = useQueryReport(query, (q) => reportsApi.retention(site.id, q));
+  const data = report.data;
+  const cohortProblem = problemOf(cohort);
+  const backProblem = problemOf(back);
   return (
     <>
       <section class="card report-form" aria-labelledby="retention-form-h">

@@ -2,12 +2,13 @@
  * Traffic by first touch: visitors, page views and conversions (for a goal event) per source,
  * source / medium, or campaign, as bars and a table.
  */
-import type { SourcesQuery, SourcesReport } from '../../../protocol/analytics';
+import type { SourcesQuery } from '../../../protocol/analytics';
 import type { SiteConfig } from '../api';
 import { BarChart } from '../charts/bar';
 import { fmtInt, fmtPct } from '../charts/format';
 import { ChartFrame } from '../charts/frame';
 import { Meter } from '../charts/meter';
+import { barCol, DataTable, num } from '../charts/table';
 import {
   frameState,
   isRangeId,
@@ -16,8 +17,8 @@ import {
   RangeField,
   rangeFrom,
   SuggestionLists,
-  useReport,
-  usePersisted,
+  useQueryReport,
+  useReportInputs,
   useSuggestions,
   type RangeId,
 } from './common';
@@ -42,13 +43,12 @@ const isInputs = (v: unknown): v is Inputs =>
 const rowLabel = (r: Row) => [r.source, r.medium, r.campaign].filter((x) => x !== null).join(' / ');
 
 export function SourcesReportView({ site }: { site: SiteConfig }) {
-  const [inputs, setInputs] = usePersisted<Inputs>(`wm-report-sources:${site.id}`, DEFAULTS, isInputs);
+  const [inputs, set] = useReportInputs('sources', site, DEFAULTS, isInputs);
   const suggestions = useSuggestions(site);
   const goal = inputs.goal.trim();
   const query: SourcesQuery = { ...(goal ? { goal } : {}), limit: LIMIT, from: rangeFrom(inputs.range) };
-  const report = useReport<SourcesReport>(JSON.stringify(query), () => reportsApi.sources(site.id, query));
+  const report = useQueryReport(query, (q) => reportsApi.sources(site.id, q));
   const data = report.data;
-  const set = (patch: Partial<Inputs>) => setInputs({ ...inputs, ...patch });
   const rows = data ? regroup(data.rows, inputs.groupBy) : [];
   return (
     <>
@@ -96,6 +96,8 @@ export function SourcesReportView({ site }: { site: SiteConfig }) {
   );
 }
 
+const SOURCE_COLUMNS = ['Source', 'Medium', 'Campaign', num('Visitors'), num('Page views'), num('Conversions'), barCol('Conversion rate')];
+
 function SourcesResult({ rows, goal }: { rows: Row[]; goal: string | null }) {
   const top = rows.slice(0, 12);
   const bars = top.map((r) => ({
@@ -113,52 +115,28 @@ function SourcesResult({ rows, goal }: { rows: Row[]; goal: string | null }) {
         valueLegend="Visitors"
       />
       {goal ? <p class="hint chart-foot">Above each bar: the share of its visitors who did “{goal}”.</p> : null}
-      <div class="table-scroll">
-        <table class="table report-table sources-table">
-          <caption class="sr-only">Visitors, page views and conversions by source</caption>
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col">Medium</th>
-              <th scope="col">Campaign</th>
-              <th scope="col" class="num">
-                Visitors
-              </th>
-              <th scope="col" class="num">
-                Page views
-              </th>
-              <th scope="col" class="num">
-                Conversions
-              </th>
-              <th scope="col" class="bar-col">
-                Conversion rate
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.source}</th>
-                <td>{r.medium ?? <span class="muted">all</span>}</td>
-                <td>{r.campaign ?? <span class="muted">all</span>}</td>
-                <td class="num">{fmtInt(r.visitors)}</td>
-                <td class="num">{fmtInt(r.pageViews)}</td>
-                <td class="num">{goal ? fmtInt(r.conversions) : '–'}</td>
-                <td class="bar-col">
-                  {goal ? (
-                    <span class="meter-cell">
-                      <Meter share={maxRate ? (r.visitors ? r.conversions / r.visitors : 0) / maxRate : 0} />
-                      <span class="num">{fmtPct(r.visitors ? r.conversions / r.visitors : 0)}</span>
-                    </span>
-                  ) : (
-                    <span class="muted">pick a goal</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="table report-table sources-table" caption="Visitors, page views and conversions by source" columns={SOURCE_COLUMNS}>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.source}</th>
+            <td>{r.medium ?? <span class="muted">all</span>}</td>
+            <td>{r.campaign ?? <span class="muted">all</span>}</td>
+            <td class="num">{fmtInt(r.visitors)}</td>
+            <td class="num">{fmtInt(r.pageViews)}</td>
+            <td class="num">{goal ? fmtInt(r.conversions) : '–'}</td>
+            <td class="bar-col">
+              {goal ? (
+                <span class="meter-cell">
+                  <Meter share={maxRate ? (r.visitors ? r.conversions / r.visitors : 0) / maxRate : 0} />
+                  <span class="num">{fmtPct(r.visitors ? r.conversions / r.visitors : 0)}</span>
+                </span>
+              ) : (
+                <span class="muted">pick a goal</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
