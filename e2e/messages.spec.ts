@@ -88,8 +88,11 @@ const ready = (page: Page) => page.waitForFunction(() => 'wmUi' in window);
 const host = (page: Page, id: string): Locator => page.locator(`[data-wm-message="${id}"]`);
 
 /** The track events named `name` sent so far. */
-const tracked = (edge: Edge, name: string) =>
-  edge.events.filter((e): e is Extract<WireEvent, { type: 'track' }> => e.type === 'track' && e.name === name).map((e) => e.props);
+// By event id, as the edge stores them: a batch cut short by a navigation is resent from the outbox
+// on the next page, and the fake edge (unlike the real one) would otherwise count it twice.
+const tracked = (edge: Edge, name: string) => [
+  ...new Map(edge.events.filter((e): e is Extract<WireEvent, { type: 'track' }> => e.type === 'track' && e.name === name).map((e) => [e.id, e.props])).values(),
+];
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
