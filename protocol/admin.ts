@@ -74,23 +74,29 @@ export type AuditEntry = {
 };
 export type AuditResponse = { entries: AuditEntry[] };
 
-/** One attempt of a webhook delivery, newest first; times as ISO strings. */
 export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
-export type DeliveryLogEntry = {
-  seq: number;
+/**
+ * One attempt of a webhook delivery, with its times as `Time`: epoch milliseconds where a visitor
+ * profile reports it to the AdminStore, ISO strings where the admin API returns it.
+ */
+export type DeliveryRecord<Time> = {
   webhook: string;
+  /** The delivery (one queued call); its attempts share it. */
   delivery: string;
   visitor: string;
   journey: string;
   step: string;
   attempt: number;
-  at: string;
+  at: Time;
   outcome: DeliveryOutcome;
   statusCode: number | null;
   durationMs: number;
   error: string | null;
-  nextAt: string | null;
+  /** When the next attempt is due (outcome `retry`). */
+  nextAt: Time | null;
 };
+/** As the admin API returns the log, newest first. */
+export type DeliveryLogEntry = DeliveryRecord<string> & { seq: number };
 export type DeliveriesResponse = { deliveries: DeliveryLogEntry[] };
 
 /** GET /sites/:site/identify-key: the key the site's server signs user ids with (edge/src/identity/signed.ts). */

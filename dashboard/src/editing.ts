@@ -44,24 +44,12 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     }
   };
 
-  /** Writes `body` as the item `id` on top of the version the form was loaded at. */
-  const save = async (id: string, body: Json, localError?: ApiError) => {
-    setNotice('');
-    if (localError) {
-      setError(localError);
-      return false;
-    }
+  /** One write to the admin API: busy while it runs; true when it succeeded, else the error is shown. */
+  const write = async (run: () => Promise<void>): Promise<boolean> => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.putItem(props.site.config.id, collection, id, body, base.version);
-      props.onSaved(r.site);
-      const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
-      setBase({ version: r.version, item: stored });
-      setItem(stored ? structuredClone(stored) : body);
-      const message = `Saved (site version ${r.version}). Visitors see it within a few seconds.`;
-      setNotice(message);
-      if (isNew) flash = { id, message };
+      await run();
       return true;
     } catch (e) {
       setError(e);
@@ -71,20 +59,30 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     }
   };
 
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  /** Writes `body` as the item `id` on top of the version the form was loaded at. */
+  const save = async (id: string, body: Json, localError?: ApiError) => {
+    setNotice('');
+    if (localError) {
+      setError(localError);
+      return false;
+    }
+    return write(async () => {
+      const r = await api.putItem(props.site.config.id, collection, id, body, base.version);
+      props.onSaved(r.site);
+      const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
+      setBase({ version: r.version, item: stored });
+      setItem(stored ? structuredClone(stored) : body);
+      const message = `Saved (site version ${r.version}). Visitors see it within a few seconds.`;
+      setNotice(message);
+      if (isNew) flash = { id, message };
+    });
+  };
+
+  const remove = () =>
+    write(async () => {
       const r = await api.deleteItem(props.site.config.id, collection, props.id, base.version);
       props.onSaved(r.site);
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return { isNew, item, update, setItem, error, setError, issues, busy, notice, save, remove, reloadLatest, version: base.version };
 }

@@ -3,6 +3,7 @@ import { siteConfigSchema } from '../../../protocol/config/site';
 import { DEMO_SITE } from '../demo/seed';
 import type { Facts } from '../rules/evaluate';
 import { decideSlots, evaluateSegments, membershipChanges } from './decide';
+import { historyOf } from '../rules/memory-history';
 
 const site = siteConfigSchema.parse(DEMO_SITE);
 const render = (c: { type: string }) => `<rendered ${c.type}>`;
@@ -18,18 +19,7 @@ function facts(partial: Partial<Facts> & { events?: { name: string; ts: number }
     userId: null,
     returning: false,
     request: {},
-    history: {
-      count: (name, since) => events.filter((e) => e.name === name && (since === null || e.ts >= since)).length,
-      last: (name) => {
-        const times = events.filter((e) => e.name === name).map((e) => e.ts);
-        return times.length ? Math.max(...times) : null;
-      },
-      timesAfter: (ts) =>
-        events
-          .map((e) => e.ts)
-          .filter((t) => t > ts)
-          .sort((a, b) => a - b),
-    },
+    history: historyOf(events),
     ...rest,
   };
 }

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import cases from '../../../protocol/config/cases.json';
 import { conditionSchema } from '../../../protocol/config/conditions';
-import { deviceFromHeaders, evaluate, type EventHistory, type Facts } from './evaluate';
+import { deviceFromHeaders, evaluate, type Facts } from './evaluate';
+import { historyOf } from './memory-history';
 
 type CaseFacts = Partial<Omit<Facts, 'history'>> & { events?: { name: string; ts: number }[] };
-
-/** The in-memory history the golden cases use; the Durable Object answers the same from SQLite. */
-function historyOf(events: { name: string; ts: number }[]): EventHistory {
-  return {
-    count: (name, since) => events.filter((e) => e.name === name && (since === null || e.ts >= since)).length,
-    last: (name) => {
-      const times = events.filter((e) => e.name === name).map((e) => e.ts);
-      return times.length ? Math.max(...times) : null;
-    },
-    timesAfter: (ts) =>
-      events
-        .map((e) => e.ts)
-        .filter((t) => t > ts)
-        .sort((a, b) => a - b),
-  };
-}
 
 function facts(partial: CaseFacts): Facts {
   const merged = { ...(cases.defaults as CaseFacts), ...partial } as Required<CaseFacts>;
