@@ -311,8 +311,9 @@ test('under a strict CSP (no inline styles, no eval): slots are hidden, filled a
     'trail',
     '<h2>Trail runners</h2><p><img src="/assets/favicon.svg" alt="" width="16" height="16"> <a href="/category/running">Shop</a></p>',
   );
-  // Slow enough that the CSSOM hiding happens.
-  await fakeEdge(page, { delay: 150, collect: [hero], decide: [hero] });
+  // Slower than wm-ui.js takes to load even on a busy machine, so the CSSOM hiding surely happens
+  // (a decision already in when wm-ui.js starts is applied without hiding).
+  await fakeEdge(page, { delay: 1_000, collect: [hero], decide: [hero] });
   await page.goto(SLOTS_CSP);
   await expect(page.locator(HERO)).toHaveAttribute('data-wm-filled', 'trail');
   await expect(page.locator(`${HERO} h2`)).toHaveText('Trail runners');
