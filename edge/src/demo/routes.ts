@@ -16,5 +16,5 @@ demoRoutes.post(DEMO_SEED_PATH, async (c) => {
   // Not part of any deployment: without WM_DEMO the path does not exist.
   if (!isDemo(c.env)) return c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies ErrorResponse, 404);
   c.header('Cache-Control', 'no-store');
-  return c.json(await seedDemo(c.env));
+  return c.json(await seedDemo(c.env, new URL(c.req.url).origin));
 });

@@ -9,6 +9,17 @@ import { DEMO_SITE } from './seed';
 /** Who the audit log names for seeded versions. */
 export const SEED_AUTHOR = 'demo-seed';
 
-export function seedDemo(env: Env): Promise<SeedResult> {
-  return adminStore(env).seedSite(DEMO_SITE, SEED_AUTHOR);
+/**
+ * Seeds the demo site. `origin` is the server being seeded: the demo webhook then points at that
+ * server's own sink, so every version of the demo config delivers to it, whatever its port.
+ */
+export function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
+  const site = origin ? { ...DEMO_SITE, webhooks: DEMO_SITE.webhooks?.map((hook) => ({ ...hook, url: sinkOn(origin, hook.url) })) } : DEMO_SITE;
+  return adminStore(env).seedSite(site, SEED_AUTHOR);
+}
+
+/** The same sink path and query on `origin`. */
+function sinkOn(origin: string, url: string): string {
+  const parsed = new URL(url);
+  return `${new URL(origin).origin}${parsed.pathname}${parsed.search}`;
 }

@@ -156,8 +156,8 @@ export const DEMO_SITE: SiteConfigInput = {
       ],
     },
   ],
-  // The demo's own receiver (webhooks/demo-sink.ts, only with WM_DEMO) on npm start's port; it
-  // checks the signature with this secret. A local-demo secret, never for a deployment.
+  // The demo's own receiver (webhooks/demo-sink.ts, only with WM_DEMO) on npm start's port (the
+  // seed route moves it to the seeded server's port); it checks the signature with this secret. A local-demo secret, never for a deployment.
   webhooks: [
     {
       id: 'demo-crm',
