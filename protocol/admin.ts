@@ -56,6 +56,16 @@ export type SitesResponse = { sites: SiteSummary[] };
  * `Config` lets a client read it as a looser shape (the dashboard keeps unknown fields).
  */
 export type SiteResponse<Config = SiteConfig> = { site: Config; version: number };
+/**
+ * A webhook secret the edge generated (PUT of a new webhook without one, or the rotate route):
+ * shown in this one response, never again. `previousSecretExpiresAt`: during a rotation, when
+ * the old secret stops signing (null when there is no overlap).
+ */
+export type IssuedSecret = { webhook: string; secret: string; previousSecretExpiresAt: string | null };
+/** A write that issued a webhook secret. */
+export type SecretIssuedResponse<Config = SiteConfig> = SiteResponse<Config> & { issuedSecret: IssuedSecret };
+/** POST /sites/:site/webhooks/:id/rotate-secret: the version edited, and how long the old secret keeps signing (0 to 168 hours, default 24). */
+export type RotateSecretBody = { baseVersion: number; overlapHours?: number };
 export type ItemResponse<Item = SiteConfig[Collection][number]> = { item: Item; version: number };
 
 export type AuditAction = 'create' | 'update' | 'delete';

@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { fromBase64Url } from './password';
+import { guardedFetch } from '../net/guarded-fetch';
 
 export const ACCESS_HEADER = 'cf-access-jwt-assertion';
 export const ACCESS_COOKIE = 'CF_Authorization';
@@ -136,7 +137,7 @@ const jwksCache = new Map<string, CachedJwks>();
 
 async function fetchJwks(certsUrl: string): Promise<Map<string, CryptoKey> | null> {
   try {
-    const res = await fetch(certsUrl, { headers: { accept: 'application/json' } });
+    const res = await guardedFetch(certsUrl, { headers: { accept: 'application/json' } });
     if (!res.ok) {
       console.error(`Access certs ${certsUrl} answered ${res.status}`);
       return null;

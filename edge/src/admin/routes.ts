@@ -10,14 +10,17 @@ import { adminStore, type WriteResult } from './admin-store';
 import { login, loginOptions, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
 import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
-import { redactSecrets, redactWebhook } from '../webhooks/secret';
+import { DEFAULT_ROTATION_OVERLAP_HOURS, MAX_ROTATION_OVERLAP_HOURS, redactSecrets, redactWebhook, rotatedWebhook } from '../webhooks/secret';
+import { generateSecret } from '../net/standard-webhooks';
 import { slugSchema } from '../../../protocol/config/personalization';
 import type {
   AdminErrorBody,
   AuditResponse,
   DeliveriesResponse,
   IdentifyKeyResponse,
+  IssuedSecret,
   ItemResponse,
+  SecretIssuedResponse,
   SessionResponse,
   SiteResponse,
   SitesResponse,
@@ -50,9 +53,12 @@ function collectionParam(c: AdminContext): Collection {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number): Promise<Response> {
+async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number, issued?: IssuedSecret): Promise<Response> {
   const result: WriteResult = await adminStore(c.env).write(site, change, baseVersion, c.get('session').user);
   c.header('Cache-Control', 'no-store');
+  if (result.ok && issued) {
+    return c.json({ site: redactSecrets(result.config), version: result.config.version, issuedSecret: issued } satisfies SecretIssuedResponse);
+  }
   if (result.ok) return c.json({ site: redactSecrets(result.config), version: result.config.version } satisfies SiteResponse);
   const { ok: _ok, status, ...body } = result;
   return c.json(body satisfies ErrorResponse & AdminErrorBody, status);
@@ -145,6 +151,29 @@ adminApi.get('/sites/:site/webhooks/:id/deliveries', async (c) => {
   return c.json({ deliveries: await adminStore(c.env).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100) } satisfies DeliveriesResponse);
 });
 
+// Rotates a webhook's secret (webhooks/secret.ts): a new edge-generated secret signs from now on,
+// the old one too until the overlap ends (Standard Webhooks: both signatures are sent). The new
+// secret is in this response only.
+adminApi.post('/sites/:site/webhooks/:id/rotate-secret', async (c) => {
+  const site = siteParam(c);
+  const id = c.req.param('id');
+  const body = await readJson(c);
+  if (!isRecord(body)) throw new HttpError(400, 'body must be an object', { issues: [{ path: '(root)', message: 'expected an object' }] });
+  const overlap = body.overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS;
+  if (typeof overlap !== 'number' || !Number.isInteger(overlap) || overlap < 0 || overlap > MAX_ROTATION_OVERLAP_HOURS) {
+    const message = `must be a whole number of hours from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`;
+    throw new HttpError(400, `overlapHours: ${message}`, { issues: [{ path: 'overlapHours', message }] });
+  }
+  const baseVersion = baseVersionOf(c, body);
+  const config = await adminStore(c.env).getSite(site);
+  if (!config) throw new HttpError(404, `unknown site "${site}"`);
+  const webhook = config.webhooks.find((w) => w.id === id);
+  if (!webhook) throw new HttpError(404, `no webhook "${id}" in site "${site}"`);
+  const next = rotatedWebhook(webhook, generateSecret(), Date.now(), overlap);
+  const issued = { webhook: id, secret: next.secret, previousSecretExpiresAt: next.rotation?.expiresAt ?? null };
+  return write(c, site, { kind: 'put-item', collection: 'webhooks', id, item: next }, baseVersion, issued);
+});
+
 adminApi.get('/sites/:site/:collection/:id', async (c) => {
   const site = siteParam(c);
   const collection = collectionParam(c);
@@ -161,7 +190,17 @@ adminApi.put('/sites/:site/:collection/:id', async (c) => {
   const body = await readJson(c);
   if (!isRecord(body)) throw new HttpError(400, 'body must be an object', { issues: [{ path: '(root)', message: 'expected an object' }] });
   const { baseVersion: _base, ...item } = body;
-  return write(c, site, { kind: 'put-item', collection, id: c.req.param('id'), item }, baseVersionOf(c, body));
+  const id = c.req.param('id');
+  // A new webhook without a secret gets one the edge generates, shown in this response only.
+  if (collection === 'webhooks' && item.secret === undefined && !(await adminStore(c.env).getSite(site))?.webhooks.some((w) => w.id === id)) {
+    const secret = generateSecret();
+    return write(c, site, { kind: 'put-item', collection, id, item: { ...item, secret } }, baseVersionOf(c, body), {
+      webhook: id,
+      secret,
+      previousSecretExpiresAt: null,
+    });
+  }
+  return write(c, site, { kind: 'put-item', collection, id, item }, baseVersionOf(c, body));
 });
 
 adminApi.delete('/sites/:site/:collection/:id', async (c) => {

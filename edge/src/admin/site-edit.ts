@@ -10,7 +10,7 @@ import { formatIssues } from '../ingest/batch';
 import { messageSchema } from '../../../protocol/config/messages';
 import { journeySchema, journeysUsing } from '../../../protocol/config/journeys';
 import { webhookSchema } from '../../../protocol/config/webhooks';
-import { keepSecrets } from '../webhooks/secret';
+import { keepSecrets, secretIssues } from '../webhooks/secret';
 import { COLLECTIONS, type AuditAction, type Collection, type Issue } from '../../../protocol/admin';
 
 export { COLLECTIONS };
@@ -113,7 +113,10 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
     const { id, ...rest } = change.config;
     if (id !== undefined && id !== siteId) return invalid('id does not match the URL', [{ path: 'id', message: `must be "${siteId}" (the site in the URL)` }]);
     // Webhook secrets are write-only: one left out keeps the stored secret of the same webhook.
-    const result = validate(keepSecrets({ ...rest, id: siteId, version }, current));
+    const candidate = keepSecrets({ ...rest, id: siteId, version }, current);
+    const refused = secretIssues(candidate, current, (i) => `webhooks.${i}.`);
+    if (refused.length > 0) return invalid('the site config is not valid', refused);
+    const result = validate(candidate);
     if (!result.ok) return result;
     const changed = changedFields(current, result.config);
     return {
@@ -167,6 +170,10 @@ export function applyChange(siteId: string, current: SiteConfig | null, change: 
   }
   // Webhook secrets are write-only: an update that leaves the secret out keeps the stored one.
   const input = collection === 'webhooks' ? (keepSecrets({ webhooks: [{ ...change.item, id }] }, site).webhooks as unknown[])[0] : change.item;
+  if (collection === 'webhooks') {
+    const refused = secretIssues({ webhooks: [input] }, site, () => '');
+    if (refused.length > 0) return invalid(`the ${noun} is not valid`, refused);
+  }
   const parsedItem = ITEM_SCHEMAS[collection].safeParse({ ...(isRecord(input) ? input : {}), id });
   if (!parsedItem.success) return invalid(`the ${noun} is not valid`, formatIssues(parsedItem.error));
   const items: unknown[] = [...list];

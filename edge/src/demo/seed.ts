@@ -8,7 +8,7 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: the seed step (seed-demo.ts) replaces an older stored demo config.
-  version: 6,
+  version: 7,
   // npm start (8787), the e2e server (8788), spare ports for side-by-side runs (8789-8795, WM_E2E_PORT).
   origins: [8787, 8788, 8789, 8790, 8791, 8792, 8793, 8794, 8795].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
@@ -164,7 +164,8 @@ export const DEMO_SITE: SiteConfigInput = {
       name: 'Demo CRM (local sink)',
       url: 'http://127.0.0.1:8787/_wm/demo/webhook-sink?webhook=demo-crm',
       format: 'crm',
-      secret: 'demo-only-webhook-secret-0123456789',
+      // whsec_ + base64 of the 35 bytes "waymark-demo-only-webhook-secret-01" (Standard Webhooks format).
+      secret: 'whsec_d2F5bWFyay1kZW1vLW9ubHktd2ViaG9vay1zZWNyZXQtMDE=',
       enabled: true,
     },
   ],

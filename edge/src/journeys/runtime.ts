@@ -28,8 +28,12 @@ export type JourneyHost = {
   facts: () => Facts;
   /** Records one attempt in the site-level delivery log (AdminStore); failures are only logged. */
   logAttempt: (attempt: DeliveryAttempt) => Promise<void>;
+  /** The fetch behind the guarded fetch (net/guarded-fetch.ts). */
   fetcher: typeof fetch;
-  allowLocalHttp: boolean;
+  /** The local demo's sink on http://127.0.0.1 may be sent to (WM_DEMO only). */
+  allowLocalDemo: boolean;
+  /** Disables a webhook whose receiver answered 410 Gone (through the admin write path); failures are only logged. */
+  disableWebhook: (webhook: string, reason: string) => Promise<void>;
 };
 
 export class JourneyRuntime {
@@ -144,7 +148,7 @@ export class JourneyRuntime {
         ? { status: null, error: `webhook "${row.webhook}" is no longer configured`, durationMs: 0 }
         : !webhook.enabled
           ? { status: null, error: `webhook "${row.webhook}" is disabled`, durationMs: 0 }
-          : await attemptDelivery(webhook, event, attempt, { now, fetcher: this.host.fetcher, allowLocalHttp: this.host.allowLocalHttp });
+          : await attemptDelivery(webhook, event, attempt, { now, fetcher: this.host.fetcher, allowLocalDemo: this.host.allowLocalDemo });
       const gone = !webhook || !webhook.enabled;
       const outcome = gone ? ({ kind: 'dead', reason: result.error ?? '' } as const) : afterAttempt(attempt, result, now());
       const status = outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'dead' ? 'dead' : 'pending';
@@ -166,6 +170,8 @@ export class JourneyRuntime {
         error,
         nextAt,
       });
+      // 410 Gone: the receiver wants no more; the endpoint is switched off for every visitor.
+      if (outcome.kind === 'dead' && 'disable' in outcome && outcome.disable) await this.host.disableWebhook(row.webhook, outcome.reason);
     }
   }
 }

@@ -1,6 +1,7 @@
 /** The object's journey runtime (journeys/runtime.ts), wired to its store and the site's webhook log. */
 import { adminStore } from '../admin/admin-store';
 import { JourneyRuntime } from '../journeys/runtime';
+import { disableWebhook } from '../webhooks/disable';
 import { profileFacts } from './decisions';
 import type { ProfileStore } from './store/profile-store';
 
@@ -18,8 +19,16 @@ export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
         console.error('webhook log: could not record the attempt in the site log', e);
       }
     },
-    // Late-bound, so the runtime's current fetch is used.
+    disableWebhook: async (webhook, reason) => {
+      try {
+        if (!(await disableWebhook(adminStore(env), store.meta('site') ?? '', webhook, reason))) console.error(`webhook ${webhook}: could not disable it`);
+      } catch (e) {
+        // Its next deliveries get 410 again and retry the switch.
+        console.error(`webhook ${webhook}: could not disable it`, e);
+      }
+    },
+    // Late-bound, so the runtime's current fetch is used (the guarded fetch wraps it: net/guarded-fetch.ts).
     fetcher: (input, init) => fetch(input, init),
-    allowLocalHttp: env.WM_DEMO === '1',
+    allowLocalDemo: env.WM_DEMO === '1',
   });
 }

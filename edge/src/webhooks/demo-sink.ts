@@ -1,8 +1,9 @@
 /**
  * A webhook receiver for the local demo and the e2e tests, only when WM_DEMO is set:
- * `POST /_wm/demo/webhook-sink?webhook=<id>[&site=<id>]` verifies the Waymark signature with that
- * webhook's secret (as any integrator would), records what arrived, and answers 204 (or 401 when
- * the signature is wrong). `GET` lists what it received, newest first. Records live in KV for an hour.
+ * `POST /_wm/demo/webhook-sink?webhook=<id>[&site=<id>]` verifies the Standard Webhooks headers with
+ * that webhook's active secrets (verifyWebhook, as any integrator would), notes whether the legacy
+ * `Waymark-Signature` checks out too, records what arrived, and answers 204 (or 401 when the
+ * signature is wrong). `GET` lists what it received, newest first. Records live in KV for an hour.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -13,6 +14,8 @@ import { HttpError } from '../http/errors';
 import { readBodyText } from '../http/body';
 import { isDemo, loadSite, type AppEnv } from '../http/site-context';
 import { SIGNATURE_HEADER, verifySignature } from './sign';
+import { verifyWebhook } from '../net/standard-webhooks';
+import { activeSecrets } from './secret';
 
 export const DEMO_SINK_PATH = '/demo/webhook-sink';
 const KEY_PREFIX = 'demo-webhook-sink:';
@@ -24,8 +27,14 @@ export type SinkRecord = {
   webhook: string;
   delivery: string | null;
   attempt: string | null;
+  /** The Standard Webhooks `webhook-id` and `webhook-timestamp` as received. */
+  webhookId: string | null;
+  webhookTimestamp: string | null;
+  /** Standard Webhooks verification (verifyWebhook). */
   verified: boolean;
   reason: string | null;
+  /** The legacy `Waymark-Signature` (sent for one release during the migration). */
+  legacyVerified: boolean;
   body: unknown;
 };
 
@@ -47,7 +56,9 @@ demoSink.post(DEMO_SINK_PATH, async (c) => {
   const webhook = site.webhooks.find((w) => w.id === q.data.webhook);
   if (!webhook) throw new HttpError(404, `no webhook "${q.data.webhook}" in site "${site.id}"`);
   const text = await readBodyText(c.req.raw, MAX_BODY);
-  const verdict = await verifySignature(webhook.secret, text, c.req.header(SIGNATURE_HEADER) ?? null, Date.now());
+  const now = Date.now();
+  const verdict = await verifyWebhook(activeSecrets(webhook, now), c.req.raw.headers, text, now);
+  const legacy = await verifySignature(webhook.secret, text, c.req.header(SIGNATURE_HEADER) ?? null, now);
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -60,8 +71,11 @@ demoSink.post(DEMO_SINK_PATH, async (c) => {
     webhook: webhook.id,
     delivery: c.req.header('waymark-delivery') ?? null,
     attempt: c.req.header('waymark-attempt') ?? null,
+    webhookId: c.req.header('webhook-id') ?? null,
+    webhookTimestamp: c.req.header('webhook-timestamp') ?? null,
     verified: verdict.ok,
     reason: verdict.ok ? null : verdict.reason,
+    legacyVerified: legacy.ok,
     body,
   };
   // Zero-padded time first: KV lists keys in order.

@@ -1,7 +1,8 @@
 /**
- * Webhook signatures, Stripe-style: `Waymark-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
- * "<t>.<body>">`. The timestamp inside the signed text lets receivers refuse replays. WebCrypto
- * only, so the same code runs in workerd and in Node tests.
+ * The pre-Standard-Webhooks signature, Stripe-style: `Waymark-Signature: t=<unix seconds>,v1=<hex
+ * HMAC-SHA256 of "<t>.<body>">`, keyed with the secret string's UTF-8 bytes. Deprecated: sent
+ * alongside the Standard Webhooks headers (net/standard-webhooks.ts) for one release so receivers
+ * can switch, then removed. WebCrypto only, so the same code runs in workerd and in Node tests.
  */
 export const SIGNATURE_HEADER = 'Waymark-Signature';
 /** Receivers should refuse signatures older than this (replay window). */
