@@ -9,7 +9,8 @@ import { verifySignature } from '../src/webhooks/sign';
 import { BASE, ORIGIN, makeEvent, post, visitorCookie } from './helpers';
 import { cartJourney, HOOK_URL, journeySite } from './journey-fixtures';
 
-const SECRET = 'journey-test-secret-0123456789';
+// A Standard Webhooks secret (whsec_ + base64 of 32 bytes); signing is tested in edge/test/webhooks.test.ts.
+const SECRET = 'whsec_am91cm5leS10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWI=';
 const site = (overrides: Partial<SiteConfigInput> = {}) => journeySite('jt', SECRET, overrides);
 
 const page = (path: string) => makeEvent({ type: 'page', name: undefined, props: undefined, url: `${ORIGIN}${path}`, ref: '' });
@@ -208,7 +209,7 @@ describe('webhook deliveries', () => {
     expect(await journeys(v.cookie, siteId)).toMatchObject([{ id: 'cart', runs: 1 }]);
   });
 
-  it('retries with backoff (1 min, 5 min, …) and dead-letters after 6 attempts, each attempt logged', async () => {
+  it('retries with backoff (5 s, 5 min, …) and dead-letters after 10 attempts, each attempt logged', async () => {
     const sent = receiver(503);
     const siteId = await site({ journeys: [webhookNow] });
     const before = Date.now();
@@ -218,28 +219,29 @@ describe('webhook deliveries', () => {
       state.storage.sql.exec<{ status: string; attempts: number; next_at: number }>('SELECT status, attempts, next_at FROM webhook_outbox').one(),
     );
     expect(outbox).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(outbox.next_at - before).toBeGreaterThanOrEqual(60_000);
+    expect(outbox.next_at - before).toBeGreaterThanOrEqual(5_000);
     expect(outbox.next_at - before).toBeLessThan(5 * 60_000);
-    for (let i = 2; i <= 6; i++) {
+    for (let i = 2; i <= 10; i++) {
       await timePasses(v.stub);
       await logged(siteId, i);
     }
-    expect(sent).toHaveLength(6);
-    expect(sent.map((s) => s.headers.get('waymark-attempt'))).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(sent).toHaveLength(10);
+    expect(sent.map((s) => s.headers.get('waymark-attempt'))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     // One delivery id across retries: receivers deduplicate on it.
     expect(new Set(sent.map((s) => s.headers.get('waymark-delivery'))).size).toBe(1);
+    expect(new Set(sent.map((s) => s.headers.get('webhook-id'))).size).toBe(1);
     const status = await runInDurableObject(
       v.stub,
       (_i, state) => state.storage.sql.exec<{ status: string }>('SELECT status FROM webhook_outbox').one().status,
     );
     expect(status).toBe('dead');
     const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
-    expect(log.map((l) => l.outcome)).toEqual(['dead', 'retry', 'retry', 'retry', 'retry', 'retry']);
-    expect(log[0]?.error).toMatch(/HTTP 503; gave up after 6 attempts/);
+    expect(log.map((l) => l.outcome)).toEqual(['dead', ...Array<string>(9).fill('retry')]);
+    expect(log[0]?.error).toMatch(/HTTP 503; gave up after 10 attempts/);
     // Nothing more is scheduled for it.
     await runInDurableObject(v.stub, (_i, state) => state.storage.sql.exec('UPDATE webhook_outbox SET next_at = 0'));
     await runDurableObjectAlarm(v.stub);
-    expect(sent).toHaveLength(6);
+    expect(sent).toHaveLength(10);
   });
 
   it('a refusal (401) is dead-lettered at once; a network error is retried', async () => {
@@ -303,7 +305,7 @@ describe('admin API: journeys and webhooks', () => {
     res = await call(s, 'PUT', `/sites/${id}/webhooks/crm?version=${version}`, { name: 'CRM', url: HOOK_URL, format: 'crm', secret: SECRET });
     const created = await res.json<Body>();
     expect(res.status).toBe(200);
-    expect(created.site?.webhooks[0]).toEqual({ id: 'crm', name: 'CRM', url: HOOK_URL, format: 'crm', enabled: true, secretSet: true });
+    expect(created.site?.webhooks[0]).toEqual({ id: 'crm', name: 'CRM', url: HOOK_URL, format: 'crm', enabled: true, secretSet: true, secretKind: 'whsec' });
     version = created.version;
     res = await call(s, 'GET', `/sites/${id}/webhooks/crm`);
     expect(JSON.stringify(await res.json())).not.toContain(SECRET);
@@ -365,14 +367,18 @@ describe('demo webhook sink', () => {
     const hook = demo?.webhooks.find((w) => w.id === 'demo-crm');
     expect(hook).toBeDefined();
     const body = JSON.stringify({ hello: 'sink' });
-    const { signPayload } = await import('../src/webhooks/sign');
+    const { signWebhook } = await import('../src/net/standard-webhooks');
     const good = await SELF.fetch(`${BASE}/_wm/demo/webhook-sink?webhook=demo-crm`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'waymark-signature': await signPayload(hook?.secret ?? '', body, Date.now()) },
+      headers: { 'content-type': 'application/json', ...(await signWebhook([hook?.secret ?? ''], 'msg_sink', body, Date.now())) },
       body,
     });
     expect(good.status).toBe(204);
-    const bad = await SELF.fetch(`${BASE}/_wm/demo/webhook-sink?webhook=demo-crm`, { method: 'POST', headers: { 'waymark-signature': 't=1,v1=00' }, body });
+    const bad = await SELF.fetch(`${BASE}/_wm/demo/webhook-sink?webhook=demo-crm`, {
+      method: 'POST',
+      headers: { 'webhook-id': 'msg_sink', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+      body,
+    });
     expect(bad.status).toBe(401);
     const { received } = await (await SELF.fetch(`${BASE}/_wm/demo/webhook-sink`)).json<{ received: { verified: boolean; body: unknown }[] }>();
     expect(received.slice(0, 2)).toMatchObject([{ verified: false }, { verified: true, body: { hello: 'sink' } }]);
