@@ -10,7 +10,18 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import type { ProfileExport } from '../protocol/wire';
 import { ORIGIN, waitForProfile } from './support/waymark';
 
-type SinkRecord = { webhook: string; verified: boolean; reason: string | null; delivery: string | null; body: Record<string, unknown> };
+type SinkRecord = {
+  webhook: string;
+  /** Standard Webhooks verification by the sink (edge/src/net/standard-webhooks.ts verifyWebhook). */
+  verified: boolean;
+  reason: string | null;
+  /** The legacy Waymark-Signature, still sent during the migration release. */
+  legacyVerified: boolean;
+  delivery: string | null;
+  webhookId: string | null;
+  webhookTimestamp: string | null;
+  body: Record<string, unknown>;
+};
 
 async function adminLogin(request: APIRequestContext): Promise<string> {
   const res = await request.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' }, headers: { origin: ORIGIN } });
@@ -49,14 +60,17 @@ test('cart abandonment: the reminder shows and the CRM webhook arrives signed', 
   );
 
   // The sink got the CRM-style payload for this visitor (the sink is shared by parallel tests),
-  // and its signature checked out with the webhook's secret.
+  // and its Standard Webhooks signature (and the legacy one) checked out with the webhook's secret.
   const ownRecord = async () =>
     ((await (await page.request.get('/_wm/demo/webhook-sink')).json()) as { received: SinkRecord[] }).received.find(
       (r) => r.webhook === 'demo-crm' && (r.body['contact'] as { anonymous_id?: string } | undefined)?.anonymous_id === profile.visitorId,
     );
   await expect.poll(async () => (await ownRecord()) !== undefined, { timeout: 15_000 }).toBe(true);
   const record = await ownRecord();
-  expect(record).toMatchObject({ verified: true, reason: null });
+  expect(record).toMatchObject({ verified: true, reason: null, legacyVerified: true });
+  // webhook-id is the delivery id (the same on every retry); webhook-timestamp is unix seconds.
+  expect(record?.webhookId).toBe(record?.delivery);
+  expect(record?.webhookTimestamp).toMatch(/^\d{10}$/);
   expect(record?.body).toMatchObject({
     event: 'waymark_journey_step',
     contact: { anonymous_id: profile.visitorId },
@@ -96,4 +110,46 @@ test('cart abandonment: the reminder shows and the CRM webhook arrives signed', 
   await expect(history).toContainText('webhook "demo-crm" queued');
   await expect(back.locator('section.card', { has: back.getByRole('heading', { name: 'Identity' }) })).toContainText('Anonymous');
   await back.screenshot({ path: 'e2e/artifacts/dashboard-profile-journeys.png', fullPage: true });
+});
+
+test('webhook secrets: issued by the edge and shown once on creation; Rotate secret shows the new one and when the old one expires', async ({ page }) => {
+  const id = `e2e-hook-${Date.now().toString(36)}`;
+  await adminLogin(page.request);
+  await page.goto('/_wm/dashboard/#/s/demo/webhooks/new');
+  await expect(page.getByText('A secret is generated when you save, and shown once.')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('E2E hook');
+  await page.getByLabel('Id', { exact: true }).fill(id);
+  // An unsafe URL is refused with the guard's reason before anything is sent.
+  await page.getByLabel('URL').fill('https://169.254.169.254/latest/meta-data/');
+  await page.getByRole('button', { name: 'Save webhook' }).click();
+  await expect(page.getByText(/link-local address, not a public internet host/)).toBeVisible();
+  await page.getByLabel('URL').fill('https://hooks.example.com/e2e');
+  await page.getByRole('button', { name: 'Save webhook' }).click();
+
+  const issued = page.getByRole('textbox', { name: 'New signing secret' });
+  await expect(issued).toHaveValue(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  const first = await issued.inputValue();
+  await expect(page.getByText('Only this secret signs from now on.')).toBeVisible();
+
+  // Rotate with the default 24 h overlap: a different secret, and when the old one stops.
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await expect(issued).not.toHaveValue(first);
+  await expect(issued).toHaveValue(/^whsec_/);
+  await expect(page.getByText(/The old secret also signs until .+; after that only the new one does\./)).toBeVisible();
+  await expect(page.getByText(/Rotation in progress: the previous secret also signs until/)).toBeVisible();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: 'e2e/artifacts/dashboard-webhook-rotated.png', fullPage: true });
+
+  // Shown once: a reload shows neither secret, and the API never returns one.
+  await page.reload();
+  await expect(page.getByText(/A secret is set\. It is never shown again\./)).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'New signing secret' })).toHaveCount(0);
+  const site = await (await page.request.get('/_wm/admin/api/sites/demo')).text();
+  expect(site).not.toContain('whsec_');
+
+  // Clean up: the demo site keeps only its own webhook.
+  const version = ((await (await page.request.get('/_wm/admin/api/sites/demo')).json()) as { version: number }).version;
+  const csrf = await adminLogin(page.request);
+  const del = await page.request.delete(`/_wm/admin/api/sites/demo/webhooks/${id}?version=${version}`, { headers: { origin: ORIGIN, 'x-wm-csrf': csrf } });
+  expect(del.status()).toBe(200);
 });

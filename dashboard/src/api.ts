@@ -9,6 +9,7 @@ import type {
   DeliveriesResponse,
   IdentifyKeyResponse,
   Issue,
+  IssuedSecret,
   LoginOptions,
   ProfileResponse,
   SessionResponse,
@@ -79,7 +80,7 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
 export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountReport } from '../../protocol/analytics';
 export type { ProfileExport, StoredEvent } from '../../protocol/wire';
 
-export type { AuditEntry, DeliveryLogEntry, Issue, LoginOptions, SiteSummary } from '../../protocol/admin';
+export type { AuditEntry, DeliveryLogEntry, Issue, IssuedSecret, LoginOptions, SiteSummary } from '../../protocol/admin';
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
 export type Json = Record<string, any>;
 export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
@@ -95,8 +96,12 @@ export const api = {
   logout: () => call<void>('POST', '/logout'),
   sites: () => call<SitesResponse>('GET', '/sites'),
   site: (site: string) => call<SiteResponse<SiteConfig>>('GET', `/sites/${encodeURIComponent(site)}`),
+  /** A new webhook saved without a secret comes back with `issuedSecret`, shown once. */
   putItem: (site: string, collection: Collection, id: string, item: Json, baseVersion: number) =>
-    call<SiteResponse<SiteConfig>>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, { ...item, baseVersion }),
+    call<SiteResponse<SiteConfig> & { issuedSecret?: IssuedSecret }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, {
+      ...item,
+      baseVersion,
+    }),
   putSite: (site: string, config: Json) => call<SiteResponse<SiteConfig>>('PUT', `/sites/${encodeURIComponent(site)}`, config),
   audit: (site: string, limit = 200) => call<AuditResponse>('GET', `/sites/${encodeURIComponent(site)}/audit?limit=${limit}`),
   profile: (site: string, visitorId: string) => call<ProfileResponse>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
@@ -105,6 +110,13 @@ export const api = {
   overview: (site: string, minutes = 30) => call<OverviewReport>('GET', `/sites/${encodeURIComponent(site)}/analytics/overview?minutes=${minutes}`),
   segmentCount: (site: string, condition: unknown) =>
     call<SegmentCountReport>('POST', `/sites/${encodeURIComponent(site)}/analytics/segment-count`, { condition }),
+  /** A new edge-generated webhook secret (shown once); the old one signs too for `overlapHours`. */
+  rotateSecret: (site: string, webhook: string, baseVersion: number, overlapHours: number) =>
+    call<SiteResponse<SiteConfig> & { issuedSecret: IssuedSecret }>(
+      'POST',
+      `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/rotate-secret`,
+      { baseVersion, overlapHours },
+    ),
   deliveries: (site: string, webhook: string, limit = 100) =>
     call<DeliveriesResponse>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
   /** The key the site's server signs user ids with (edge/src/identity/signed.ts). */

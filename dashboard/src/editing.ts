@@ -59,8 +59,8 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     }
   };
 
-  /** Writes `body` as the item `id` on top of the version the form was loaded at. */
-  const save = async (id: string, body: Json, localError?: ApiError) => {
+  /** Writes `body` as the item `id` on top of the version the form was loaded at; `onResponse` sees the API's answer. */
+  const save = async (id: string, body: Json, localError?: ApiError, onResponse?: (r: Awaited<ReturnType<typeof api.putItem>>) => void) => {
     setNotice('');
     if (localError) {
       setError(localError);
@@ -69,6 +69,7 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     return write(async () => {
       const r = await api.putItem(props.site.config.id, collection, id, body, base.version);
       props.onSaved(r.site);
+      onResponse?.(r);
       const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
       setBase({ version: r.version, item: stored });
       setItem(stored ? structuredClone(stored) : body);
