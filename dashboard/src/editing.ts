@@ -30,7 +30,7 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     setNotice('');
   };
 
-  const reloadLatest = async () => {
+  const reloadLatest = async (message = 'Reloaded the latest version.') => {
     setError(null);
     try {
       const r = await api.site(props.site.config.id);
@@ -38,7 +38,7 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
       const fresh = isNew ? blank() : find(r.site);
       setBase({ version: r.version, item: fresh });
       setItem(fresh ? structuredClone(fresh) : undefined);
-      setNotice('Reloaded the latest version.');
+      setNotice(message);
     } catch (e) {
       setError(e);
     }

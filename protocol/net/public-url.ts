@@ -187,7 +187,7 @@ export function checkPublicUrl(raw: string): UrlVerdict {
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'no credentials in the URL' };
   if (!ALLOWED_PORTS.includes(url.port)) return { ok: false, reason: `port ${url.port} is not allowed (only the default 443, or 8443)` };
   const why = blockedHost(url.hostname);
-  if (why) return { ok: false, reason: `the host is ${why}, not a public internet host` };
+  if (why) return { ok: false, reason: `${url.hostname} is not a public internet host: ${why}` };
   return { ok: true, url };
 }
 

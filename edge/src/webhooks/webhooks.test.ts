@@ -132,7 +132,7 @@ describe('one delivery attempt', () => {
   it('refuses at send time a URL the guard refuses (a hand-written config), without a request', async () => {
     const { sent, fetcher } = receiver(() => new Response(null, { status: 204 }));
     const result = await attemptDelivery({ ...hook, url: 'https://169.254.169.254/latest' }, event, 1, { now, fetcher, allowLocalDemo: false });
-    expect(result).toMatchObject({ status: null, refused: true, error: /not sent: the host is link-local/ });
+    expect(result).toMatchObject({ status: null, refused: true, error: /not sent: 169\.254\.169\.254 is not a public internet host: link-local address/ });
     const demo = { ...hook, url: 'http://127.0.0.1:8787/_wm/demo/webhook-sink?webhook=crm' };
     expect(await attemptDelivery(demo, event, 1, { now, fetcher, allowLocalDemo: false })).toMatchObject({ refused: true, error: /WM_DEMO/ });
     expect(sent).toEqual([]);
