@@ -30,7 +30,8 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     setNotice('');
   };
 
-  const reloadLatest = async (message = 'Reloaded the latest version.') => {
+  /** Reloads the site and the item (after a conflict, or a write made outside the form), saying `message`. */
+  const reloadWith = async (message: string) => {
     setError(null);
     try {
       const r = await api.site(props.site.config.id);
@@ -43,6 +44,7 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
       setError(e);
     }
   };
+  const reloadLatest = () => reloadWith('Reloaded the latest version.');
 
   /** One write to the admin API: busy while it runs; true when it succeeded, else the error is shown. */
   const write = async (run: () => Promise<void>): Promise<boolean> => {
@@ -85,7 +87,7 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
       props.onSaved(r.site);
     });
 
-  return { isNew, item, update, setItem, error, setError, issues, busy, notice, save, remove, reloadLatest, version: base.version };
+  return { isNew, item, update, setItem, error, setError, issues, busy, notice, save, remove, reloadLatest, reloadWith, version: base.version };
 }
 
 /** A client-side refusal shaped like the API's, so the same field errors show. */

@@ -131,7 +131,7 @@ export function WebhookEditor(props: EditorProps) {
       const r = await api.rotateSecret(siteId, String(w['id']), ed.version, Number(overlap));
       setIssued(r.issuedSecret);
       // The site moved on a version: the form continues from the stored webhook.
-      await ed.reloadLatest(`Secret rotated (site version ${r.version}).`);
+      await ed.reloadWith(`Secret rotated (site version ${r.version}).`);
     } catch (e) {
       setRotateError(e);
     } finally {
