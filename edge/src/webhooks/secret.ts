@@ -60,9 +60,17 @@ export function secretIssues(candidate: Record<string, unknown>, current: SiteCo
   const stored = new Map((current?.webhooks ?? []).map((w) => [w.id, w]));
   const issues: Issue[] = [];
   candidate.webhooks.forEach((w: unknown, index) => {
-    if (!isRecord(w) || typeof w.secret !== 'string') return;
+    if (!isRecord(w)) return;
     const before = typeof w.id === 'string' ? stored.get(w.id) : undefined;
     const path = pathOf(index);
+    if (w.secret === undefined && !before) {
+      issues.push({
+        path: `${path}secret`,
+        message: 'required: create the webhook with PUT …/webhooks/:id and no secret (the edge issues one), or send a whsec_ secret',
+      });
+      return;
+    }
+    if (typeof w.secret !== 'string') return;
     if (w.secret !== before?.secret) {
       const issue = whsecIssue(w.secret);
       if (issue) issues.push({ path: `${path}secret`, message: issue });

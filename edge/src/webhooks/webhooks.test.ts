@@ -183,6 +183,9 @@ describe('webhook config, secrets and payloads', () => {
     expect(secretIssues({ webhooks: [{ id: 'crm', secret: 'legacy-secret-0123456789' }] }, current, path)).toEqual([]);
     expect(secretIssues({ webhooks: [{ id: 'crm', secret: 'another-legacy-secret-xyz' }] }, current, path)).toMatchObject([{ path: 'webhooks.0.secret' }]);
     expect(secretIssues({ webhooks: [{ id: 'new', secret: generateSecret() }] }, current, path)).toEqual([]);
+    expect(secretIssues({ webhooks: [{ id: 'new', name: 'x' }] }, current, path)).toMatchObject([
+      { path: 'webhooks.0.secret', message: /the edge issues one/ },
+    ]);
     const smuggled = { id: 'crm', secret: generateSecret(), rotation: { previousSecret: generateSecret(), expiresAt: new Date(NOW).toISOString() } };
     expect(secretIssues({ webhooks: [smuggled] }, current, path)).toMatchObject([{ path: 'webhooks.0.rotation.previousSecret' }]);
     const honest = { ...smuggled, rotation: { ...smuggled.rotation, previousSecret: 'legacy-secret-0123456789' } };
