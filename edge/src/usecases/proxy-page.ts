@@ -23,6 +23,7 @@ import type { PageFacts } from '../personalize/decide-request';
 import { isRewritable, pageAsksOptIn, rewritePage } from '../personalize/rewrite';
 import { hostIndex } from '../proxy/host-index';
 import { proxiedLocation } from '../proxy/redirect';
+import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../admin/sessions';
 
 export const SNIPPET_SRC = `${WM_PREFIX}/wm.js`;
 
@@ -139,13 +140,16 @@ async function fetchUpstream(env: Env, request: Request, upstream: string, url: 
   }
 }
 
-/** The site's own cookies go to its origin; Waymark's visitor token never does. */
+/** Cookies that are Waymark's own: the visitor token, and the admin session (Path=/ on https). */
+const WAYMARK_COOKIES = [VISITOR_COOKIE, SESSION_COOKIE, HOST_SESSION_COOKIE];
+
+/** The site's own cookies go to its origin; Waymark's visitor token and admin session never do. */
 export function withoutVisitorCookie(header: string | null): string {
   if (!header) return '';
   return header
     .split(';')
     .map((pair) => pair.trim())
-    .filter((pair) => pair && !pair.startsWith(`${VISITOR_COOKIE}=`))
+    .filter((pair) => pair && !WAYMARK_COOKIES.some((name) => pair.startsWith(`${name}=`)))
     .join('; ');
 }
 
