@@ -51,7 +51,8 @@ test('the dashboard is served with a strict CSP', async ({ request }) => {
   const csp = res.headers()['content-security-policy'] ?? '';
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("style-src 'self'");
-  expect(csp).toContain("frame-ancestors 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(res.headers()['x-frame-options']).toBe('DENY');
   expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
   expect(res.headers()['x-content-type-options']).toBe('nosniff');
   // The site's own pages (previewed in a frame) are not given the dashboard's policy.

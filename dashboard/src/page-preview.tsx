@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Json } from './api';
+import { safeReturnTo } from '../../protocol/return-to';
 
 export const DEVICES = { desktop: { width: 1280, height: 800, label: 'Desktop' }, mobile: { width: 390, height: 760, label: 'Mobile' } } as const;
 export type Device = keyof typeof DEVICES;
@@ -37,10 +38,6 @@ function notShown(d: Json): string {
   if (d['type'] === 'inline' && !d['target']) return 'Inline messages need a CSS selector to go into.';
   if (d['type'] === 'survey' && !d['survey']['options'].length) return 'Add at least one answer option to see the survey.';
   return '';
-}
-
-function pathOk(p: string): boolean {
-  return /^\/[^\s]*$/.test(p) && !p.startsWith('//');
 }
 
 export function PagePreview({ draft }: { draft: Json }) {
@@ -84,8 +81,9 @@ export function PagePreview({ draft }: { draft: Json }) {
   const why = notShown(draft);
   const go = (e: Event) => {
     e.preventDefault();
-    const p = pathInput.trim() || '/';
-    if (!pathOk(p)) {
+    // Only a path on this origin: `/\evil.com` or `/%2f%2fevil.com` would frame another site.
+    const p = safeReturnTo(pathInput.trim() || '/');
+    if (p === null) {
       setPathError('A path on your site, starting with /, like /category/running');
       return;
     }

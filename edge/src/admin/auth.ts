@@ -1,8 +1,13 @@
 /**
- * Admin sessions: login against WM_ADMIN_PASSWORD_HASH with lockout, the `wm_admin` cookie
- * (HttpOnly, SameSite=Strict, Secure on https, Path=/_wm/admin), and the checks every other admin
- * route runs: a live session (401), and for writes the CSRF header (403) and a same-origin Origin
- * (403).
+ * Admin sessions: login against WM_ADMIN_PASSWORD_HASH with lockout, the session cookie, and the
+ * checks every other admin route runs: a live session (401), and for writes the CSRF header (403)
+ * and a same-origin Origin (403).
+ *
+ * The cookie (HttpOnly, SameSite=Strict) is `__Host-wm_admin` on https: Secure, Path=/, no Domain,
+ * so no sibling subdomain and no plain-http page can set or shadow it. On local http dev (wrangler
+ * dev) browsers refuse that prefix, so it is the plain `wm_admin` on Path=/_wm/admin there. Each
+ * scheme reads only its own name. Every login makes a new session id and ends the one the request
+ * carried (no fixation: a planted id never becomes a signed-in one).
  *
  * With Cloudflare Access configured (admin/access.ts), `POST /login` with `{}` and a valid Access
  * token makes the same session for the token's email, so CSRF and everything else stay as they
@@ -16,13 +21,12 @@ import { HttpError } from '../http/errors';
 import { formatIssues } from '../ingest/batch';
 import { accessConfig, accessIdentity, type AccessConfig } from './access';
 import { adminStore } from './admin-store';
-import { SESSION_TTL_MS, type NewSession, type SessionInfo } from './sessions';
+import { COOKIE_PATH, HOST_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, type NewSession, type SessionInfo } from './sessions';
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
 import { accessLoginBodySchema, loginBodySchema, type LoginOptions } from '../../../protocol/admin';
 
-export const SESSION_COOKIE = 'wm_admin';
-export const COOKIE_PATH = '/_wm/admin';
+export { COOKIE_PATH, HOST_SESSION_COOKIE, SESSION_COOKIE } from './sessions';
 export const CSRF_HEADER = 'X-WM-CSRF';
 
 export type AdminSession = SessionInfo & { sessionId: string };
@@ -73,24 +77,40 @@ export async function loginOptions(c: AdminContext): Promise<LoginOptions> {
   return { password, access: who.ok ? { email: who.email, reason: null } : { email: null, reason: who.reason } };
 }
 
+type SessionCookie = { name: string; path: string; secure: boolean };
+
+/** The session cookie's name and scope for a request URL: `__Host-` on https, plain on http dev. */
+export function sessionCookieFor(requestUrl: string): SessionCookie {
+  const secure = new URL(requestUrl).protocol === 'https:';
+  return secure ? { name: HOST_SESSION_COOKIE, path: '/', secure } : { name: SESSION_COOKIE, path: COOKIE_PATH, secure };
+}
+
+/** The session id the request carries under this scheme's cookie name (the other name is ignored). */
+export function sessionIdOf(c: AdminContext): string | undefined {
+  return getCookie(c, sessionCookieFor(c.req.url).name) || undefined;
+}
+
+/** A fresh session for `user`; the session the request came with (if any) ends first. */
+async function startSession(c: AdminContext, user?: string): Promise<NewSession> {
+  const store = adminStore(c.env);
+  const previous = sessionIdOf(c);
+  if (previous) await store.endSession(previous);
+  const session = await store.createSession(user);
+  writeSessionCookie(c, session);
+  return session;
+}
+
 async function accessLogin(c: AdminContext, access: AccessConfig | null): Promise<NewSession> {
   if (!access) throw new HttpError(400, 'send {"password": "…"}', { issues: [{ path: 'password', message: 'required' }] });
   const who = await accessIdentity(c.req.raw.headers, access);
   if (!who) throw new HttpError(401, 'no Cloudflare Access token on this request: open the dashboard through Cloudflare Access');
   if (!who.ok) throw new HttpError(401, who.reason);
-  const session = await adminStore(c.env).createSession(who.email);
-  writeSessionCookie(c, session);
-  return session;
+  return startSession(c, who.email);
 }
 
 function writeSessionCookie(c: AdminContext, session: NewSession): void {
-  setCookie(c, SESSION_COOKIE, session.sessionId, {
-    path: COOKIE_PATH,
-    httpOnly: true,
-    sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
-    maxAge: Math.floor(SESSION_TTL_MS / 1000),
-  });
+  const { name, path, secure } = sessionCookieFor(c.req.url);
+  setCookie(c, name, session.sessionId, { path, httpOnly: true, sameSite: 'Strict', secure, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
 }
 
 /** POST /login: lockout first (even the right password is refused while locked), then the password. */
@@ -117,19 +137,18 @@ export async function login(c: AdminContext): Promise<NewSession> {
     throw new HttpError(401, 'wrong password');
   }
   await store.loginSucceeded(client);
-  const session = await store.createSession();
-  writeSessionCookie(c, session);
-  return session;
+  return startSession(c);
 }
 
 export async function logout(c: AdminContext): Promise<void> {
   await adminStore(c.env).endSession(c.get('session').sessionId);
-  deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict', secure: new URL(c.req.url).protocol === 'https:' });
+  const { name, path, secure } = sessionCookieFor(c.req.url);
+  deleteCookie(c, name, { path, httpOnly: true, sameSite: 'Strict', secure });
 }
 
 /** Every admin route but /login: a live session, and for writes CSRF header + same origin. */
 export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
-  const sessionId = getCookie(c, SESSION_COOKIE);
+  const sessionId = sessionIdOf(c);
   const session = sessionId ? await adminStore(c.env).session(sessionId) : null;
   if (!sessionId || !session) throw new HttpError(401, 'log in first (POST /_wm/admin/api/login)');
   const access = accessOf(c.env);

@@ -32,6 +32,14 @@ import { visitorSecret } from '../http/site-context';
 
 export const ADMIN_API_PREFIX = '/_wm/admin/api';
 
+/** JSON answers need no sources at all; `frame-ancestors 'none'` and DENY keep them out of frames. */
+export const ADMIN_RESPONSE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
 export const adminApi = new Hono<AdminEnv>();
 
 function siteParam(c: AdminContext): string {
@@ -64,8 +72,9 @@ async function write(c: AdminContext, site: string, change: SiteChange, baseVers
   return c.json(body satisfies ErrorResponse & AdminErrorBody, status);
 }
 
+// Every admin answer, errors included: never cached, never framed (clickjacking), never sniffed.
 adminApi.use('*', async (c, next) => {
-  c.header('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(ADMIN_RESPONSE_HEADERS)) c.header(name, value);
   await next();
 });
 

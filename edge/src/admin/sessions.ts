@@ -8,6 +8,12 @@ import { toBase64Url } from './password';
 export const ADMIN_USER = 'admin';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
+/** The session cookie: plain on local http dev, `__Host-` on https (admin/auth.ts says why). */
+export const SESSION_COOKIE = 'wm_admin';
+export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+/** The plain (http) cookie's path; the `__Host-` one must be Path=/. */
+export const COOKIE_PATH = '/_wm/admin';
+
 export type NewSession = { sessionId: string; csrfToken: string; user: string; expiresAt: number };
 export type SessionInfo = { user: string; csrfToken: string; expiresAt: number };
 

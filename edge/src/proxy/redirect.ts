@@ -25,5 +25,7 @@ export function proxiedLocation(location: string, upstream: string, requestUrl: 
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return location;
   if (target.host !== origin.host) return location;
-  return new URL(target.pathname + target.search + target.hash, request.origin).href;
+  // Absolute, never `new URL(path, origin)`: an upstream path like `//evil.com/x` would turn into
+  // the host evil.com; spelled out after our origin it stays a path on the proxied host.
+  return `${request.origin}${target.pathname}${target.search}${target.hash}`;
 }

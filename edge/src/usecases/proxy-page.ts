@@ -23,6 +23,8 @@ import type { PageFacts } from '../personalize/decide-request';
 import { isRewritable, pageAsksOptIn, rewritePage } from '../personalize/rewrite';
 import { hostIndex } from '../proxy/host-index';
 import { proxiedLocation } from '../proxy/redirect';
+import { privateIfSetsCookie, upstreamHeaders } from '../proxy/forwarding';
+import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../admin/sessions';
 
 export const SNIPPET_SRC = `${WM_PREFIX}/wm.js`;
 
@@ -58,7 +60,7 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
   const looksLikePage = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
   const early = looksLikePage ? personalization(input, site, consent) : undefined;
   const upstream = await fetchUpstream(env, request, site.proxy.upstream, url, looksLikePage);
-  if (!isRewritable(request.method, upstream)) return { response: keepOnSite(upstream, site.proxy.upstream, url), personalized: false };
+  if (!isRewritable(request.method, upstream)) return { response: privateIfSetsCookie(keepOnSite(upstream, site.proxy.upstream, url)), personalized: false };
 
   const { decisions, mayMint } = await (early ?? personalization(input, site, consent));
   let source = upstream;
@@ -126,26 +128,29 @@ async function fetchUpstream(env: Env, request: Request, upstream: string, url: 
   if (page) for (const name of ['if-none-match', 'if-modified-since']) headers.delete(name);
   if (upstream === 'assets') return staticFile(env, request, url, headers);
   const target = new URL(url.pathname + url.search, upstream);
-  const cookie = withoutVisitorCookie(headers.get('cookie'));
-  if (cookie) headers.set('cookie', cookie);
-  else headers.delete('cookie');
-  headers.set('x-forwarded-host', url.host);
-  headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+  // The visitor's forwarding and override headers stay here; the real host and scheme go (proxy/forwarding.ts).
+  const sent = upstreamHeaders(headers, url);
+  const cookie = withoutVisitorCookie(sent.get('cookie'));
+  if (cookie) sent.set('cookie', cookie);
+  else sent.delete('cookie');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   try {
-    return await fetch(target, { method: request.method, headers, body: hasBody ? request.body : null, redirect: 'manual' });
+    return await fetch(target, { method: request.method, headers: sent, body: hasBody ? request.body : null, redirect: 'manual' });
   } catch (err) {
     throw new HttpError(502, `upstream ${target.origin} did not answer: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-/** The site's own cookies go to its origin; Waymark's visitor token never does. */
+/** Cookies that are Waymark's own: the visitor token, and the admin session (Path=/ on https). */
+const WAYMARK_COOKIES = [VISITOR_COOKIE, SESSION_COOKIE, HOST_SESSION_COOKIE];
+
+/** The site's own cookies go to its origin; Waymark's visitor token and admin session never do. */
 export function withoutVisitorCookie(header: string | null): string {
   if (!header) return '';
   return header
     .split(';')
     .map((pair) => pair.trim())
-    .filter((pair) => pair && !pair.startsWith(`${VISITOR_COOKIE}=`))
+    .filter((pair) => pair && !WAYMARK_COOKIES.some((name) => pair.startsWith(`${name}=`)))
     .join('; ');
 }
 
