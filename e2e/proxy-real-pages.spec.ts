@@ -71,20 +71,24 @@ test.afterAll(async () => {
   await new Promise((resolve) => upstream.close(resolve));
 });
 
-/** The page through the worker as `cookie`'s visitor, read as bytes in Node (no browser decoding). */
-function proxiedBytes(name: string, cookie: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+/**
+ * The page through the worker as `cookie`'s visitor, read as bytes in Node (no browser decoding).
+ * A dropped connection (a busy local workerd) is tried again, twice at most.
+ */
+function proxiedBytes(name: string, cookie: string, tries = 3): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const req = httpRequest(
       { host: '127.0.0.1', port: PORT, path: `/${name}`, headers: { host: `${HOSTNAME}:${PORT}`, accept: 'text/html', cookie } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('error', reject);
       },
     );
     req.on('error', reject);
     req.end();
-  });
+  }).catch((err: unknown) => (tries > 1 ? proxiedBytes(name, cookie, tries - 1) : Promise.reject(err)));
 }
 
 const count = (haystack: Buffer, needle: string) => {
