@@ -7,8 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
+// wm.js went from 2,560 to 2,600 B with Trusted Types support (issue #11): loading wm-ui.js under
+// `require-trusted-types-for 'script'` needs a policy (createPolicy + createScriptURL: 2,554 -> 2,595 B),
+// and no behaviour-preserving cut of that size was found in the rest of the core.
 const BUDGETS: [file: string, bytes: number][] = [
-  ['dist/snippet/wm.js', 2560],
+  ['dist/snippet/wm.js', 2600],
   ['dist/snippet/wm-ui.js', 6144],
 ];
 

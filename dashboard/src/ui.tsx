@@ -1,7 +1,8 @@
 /** Shared pieces: labelled fields with their API errors, banners, empty and loading states. */
 import type { ComponentChildren } from 'preact';
-import { useId } from 'preact/hooks';
+import { useId, useMemo } from 'preact/hooks';
 import { ApiError, issuesAt, type Issue } from './api';
+import { trustedHtml } from './trusted';
 
 export function FieldErrors({ issues, path, local }: { issues: Issue[]; path: string; local?: string | undefined }) {
   const list = issuesAt(issues, path);
@@ -116,7 +117,9 @@ export function PageHeader({ title, children, sub }: { title: string; sub?: stri
 /** Marketer content in a document that can run nothing: sandbox="" (no scripts, opaque origin). */
 export function Preview({ html, title, class: cls }: { html: string; title: string; class?: string }) {
   const doc = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/_wm/dashboard/preview.css"></head><body>${html}</body></html>`;
-  return <iframe class={`preview${cls ? ' ' + cls : ''}`} sandbox="" srcdoc={doc} title={title} />;
+  // One TrustedHTML per document: a new object every render would reload the frame every render.
+  const trusted = useMemo(() => trustedHtml(doc), [doc]);
+  return <iframe class={`preview${cls ? ' ' + cls : ''}`} sandbox="" srcdoc={trusted} title={title} />;
 }
 
 export { num, toNum } from './item-model';

@@ -10,19 +10,23 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixturePages } from '../fixture-pages/pages.mjs';
+import { realWorldPages } from '../fixture-pages/real-pages.mjs';
 import { demoPages } from './pages.mjs';
 
 const E2E_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every generated page, keyed by its path under e2e/ (demo/… and fixtures/…). */
+/**
+ * Every generated page, keyed by its path under e2e/ (demo/… and fixtures/…): text (written as
+ * UTF-8), or bytes for the saved pages in other charsets (fixture-pages/real-pages.mjs).
+ */
 export function generatedPages() {
   const prefixed = (folder, pages) => [...pages].map(([path, html]) => [`${folder}/${path}`, html]);
-  return new Map([...prefixed('demo', demoPages()), ...prefixed('fixtures', fixturePages())]);
+  return new Map([...prefixed('demo', demoPages()), ...prefixed('fixtures', fixturePages()), ...prefixed('fixtures', realWorldPages())]);
 }
 
 const committed = (path) => {
   try {
-    return readFileSync(join(E2E_DIR, path), 'utf8');
+    return readFileSync(join(E2E_DIR, path));
   } catch {
     return undefined;
   }
@@ -30,7 +34,7 @@ const committed = (path) => {
 
 /** The pages (paths under e2e/) whose committed file is missing or differs from the generated one. */
 export function stalePages() {
-  return [...generatedPages()].filter(([path, html]) => committed(path) !== html).map(([path]) => path);
+  return [...generatedPages()].filter(([path, html]) => !committed(path)?.equals(Buffer.from(html))).map(([path]) => path);
 }
 
 function main() {

@@ -53,4 +53,19 @@ describe('site config', () => {
     expect(originAllowed(site, 'null')).toBe(false);
     expect(originAllowed(site, undefined)).toBe(true);
   });
+
+  it('counts a proxied hostname as an allowed origin: https, or the request’s own origin on that host', () => {
+    const site = siteConfigSchema.parse({ ...DEMO_SITE, origins: [], proxy: { upstream: 'https://origin.shop.example', hostnames: ['shop.example.com'] } });
+    expect(originAllowed(site, 'https://shop.example.com')).toBe(true);
+    expect(originAllowed(site, 'https://SHOP.example.com')).toBe(true);
+    // http or another port only when it is the origin the request itself reached (local dev, an http site).
+    expect(originAllowed(site, 'http://shop.example.com')).toBe(false);
+    expect(originAllowed(site, 'http://shop.example.com', 'http://shop.example.com/_wm/e')).toBe(true);
+    expect(originAllowed(site, 'http://shop.example.com:8787', 'http://shop.example.com:8787/_wm/e')).toBe(true);
+    expect(originAllowed(site, 'http://shop.example.com:8787', 'http://127.0.0.1:8787/_wm/e')).toBe(false);
+    // Neither a look-alike nor the upstream, nor another host's own origin.
+    expect(originAllowed(site, 'https://shop.example.com.evil.example')).toBe(false);
+    expect(originAllowed(site, 'https://origin.shop.example')).toBe(false);
+    expect(originAllowed(site, 'https://evil.example', 'https://evil.example/_wm/e')).toBe(false);
+  });
 });

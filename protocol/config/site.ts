@@ -8,6 +8,7 @@ import { proxySchema, segmentSchema, slotSchema } from './personalization';
 import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from './messages';
 import { journeyReferenceIssues, journeySchema } from './journeys';
 import { webhookSchema } from './webhooks';
+import { claimedHostnames } from './hostnames';
 
 /** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
 export const originSchema = z
@@ -78,8 +79,21 @@ export type SiteConfigInput = z.input<typeof siteConfigSchema>;
 /**
  * Requests without an Origin header come from non-browser clients (server-side tracking,
  * tests, curl); browsers always send Origin on POST and DELETE, so those are checked.
+ *
+ * Allowed: the site's `origins`; `https://<hostname>` for each of its `proxy.hostnames` (its
+ * pages are served there, so its snippet sends from there; listing them twice is not asked of
+ * anyone, and forgetting to used to refuse every batch with 403); and a request's own origin
+ * when the request reached a hostname the site claims (`requestUrl`: the URL the worker was asked
+ * for, never a forwarding header): the page and its snippet share that origin, whatever its
+ * scheme or port (http in local development, or a site still served over http).
  */
-export function originAllowed(site: SiteConfig, origin: string | null | undefined): boolean {
+export function originAllowed(site: SiteConfig, origin: string | null | undefined, requestUrl?: string): boolean {
   if (origin === null || origin === undefined) return true;
-  return site.origins.includes(origin.toLowerCase());
+  const asked = origin.toLowerCase();
+  if (site.origins.includes(asked)) return true;
+  const hostnames = claimedHostnames(site);
+  if (hostnames.some((hostname) => asked === `https://${hostname}`)) return true;
+  if (!requestUrl) return false;
+  const own = new URL(requestUrl);
+  return asked === own.origin && hostnames.includes(own.hostname);
 }

@@ -16,7 +16,7 @@ import { choice, choose, decide, type State } from './consent';
 import { handlers, last, type Handler } from './decisions';
 import * as E from './events';
 import { forget, getVid, session } from './identity';
-import { mem, persist, wipe } from './outbox';
+import { DB, mem, persist, wipe } from './outbox';
 import { watchRoutes } from './pageviews';
 import { noop } from './storage';
 import { beacon, schedule, setup } from './transport';
@@ -107,11 +107,22 @@ function boot(): void {
   // It talks to us through wm('on', 'decision', …) only. An empty script runs nothing when
   // inserted; setting src then loads it (async, as every inserted script). `d` is decisions (a
   // collect response), an Event or 0 (boot).
+  // Under Trusted Types (`require-trusted-types-for 'script'`) a script's src takes a
+  // TrustedScriptURL: our policy "waymark" (sites list it in `trusted-types`) makes one of this
+  // URL only; it is created once (loadUi runs once), here, and never exposed. `String` returns its
+  // first argument. No API (a ReferenceError), or a CSP that refuses the name: the plain string.
   let ui: string | 0 = origin + WM_PREFIX + '/wm-ui.js';
+  const trustedUrl = (url: string) => {
+    try {
+      return trustedTypes!.createPolicy(DB, { createScriptURL: String }).createScriptURL(url);
+    } catch {
+      return url;
+    }
+  };
   const loadUi = (d: unknown) =>
     ui &&
     ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) &&
-    ((document.head.appendChild(document.createElement('script')).src = ui), (ui = 0));
+    ((document.head.appendChild(document.createElement('script')).src = trustedUrl(ui)), (ui = 0));
   handlers.push(loadUi);
   for (const a of queued) wm(...a);
 

@@ -9,7 +9,8 @@ import { createStore, promisifyRequest } from 'idb-keyval';
 import type { WireEvent } from '../../protocol/wire';
 import { noop } from './storage';
 
-const DB = 'waymark';
+/** Our name: the IndexedDB database's, and the Trusted Types policy's (index.ts). */
+export const DB = 'waymark';
 // createStore opens nothing until first used, so a visitor without consent never gets a database.
 const idb = createStore(DB, 'outbox');
 

@@ -12,10 +12,16 @@
  * load a no-op, and the stub is idempotent (`window.wm=window.wm||…`).
  */
 import type { Decision, SlotDecision } from '../../../protocol/wire';
+import { asciiJson, asciiSafeDecisions, asciiSafeHtml } from './ascii-safe';
 
 export type RewriteOptions = {
-  /** Where the injected tag loads the snippet from, e.g. '/_wm/wm.js'. */
+  /**
+   * Where the injected tag loads the snippet from: an absolute URL on the proxied origin
+   * (proxy-page.ts), so a page's `<base href>` cannot send it elsewhere; '/_wm/wm.js' in tests.
+   */
   snippetSrc: string;
+  /** Where the UI chunk loads from, absolute for the same reason; default '/_wm/wm-ui.js'. */
+  uiSrc?: string;
   /** The site id for the tag's data-site. */
   site: string;
   /** The site's policy; an opt-in site's injected tag says so (data-consent="opt-in"). */
@@ -73,7 +79,7 @@ const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g,
 export function decisionsBlock(decisions: readonly Decision[], uiScript = ''): string {
   const messages = decisions.filter((d) => d.kind === 'message');
   if (messages.length === 0) return '';
-  const json = JSON.stringify(messages)
+  const json = asciiJson(JSON.stringify(messages))
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
@@ -168,9 +174,11 @@ function selectorsFor(decision: SlotDecision): string[] {
 /** Set on <html> of every page the worker rewrote. */
 export const PROXIED_ATTRIBUTE = 'data-wm-proxied';
 
-export function rewritePage(response: Response, decisions: readonly Decision[], options: RewriteOptions): Response {
+export function rewritePage(response: Response, pageDecisions: readonly Decision[], options: RewriteOptions): Response {
+  // Everything inserted is ASCII, so it reads the same under the page's charset, whatever it is.
+  const decisions = asciiSafeDecisions(pageDecisions);
   const nonce = scriptNonce(response.headers.get('content-security-policy'));
-  const tag = snippetTag(options, nonce);
+  const tag = asciiSafeHtml(snippetTag(options, nonce));
   let done = false; // the page already has the snippet, or we injected it
   const inject = (insert: (html: string) => void) => {
     if (done) return;
@@ -197,7 +205,7 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
     .onDocument({ end: (end) => inject((html) => end.append(html, { html: true })) });
 
   // The UI chunk comes with its data, so the messages show without waiting for wm.js to ask.
-  const uiTag = `<script${nonceAttribute(nonce)} async src="${escapeAttr(UI_SRC)}"></script>`;
+  const uiTag = asciiSafeHtml(`<script${nonceAttribute(nonce)} async src="${escapeAttr(options.uiSrc ?? UI_SRC)}"></script>`);
   const block = decisionsBlock(decisions, uiTag) || (options.preview ? uiTag : '');
   if (block) {
     let placed = false;

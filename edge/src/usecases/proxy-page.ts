@@ -73,8 +73,18 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
     if (!scan.optIn) mintedToken = await mintVisitor(env, site);
   }
   const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
-  const page = rewritePage(source, decisions, { snippetSrc: SNIPPET_SRC, site: site.id, consentPolicy: site.consentPolicy, preview });
+  const page = rewritePage(source, decisions, { ...snippetUrls(url), site: site.id, consentPolicy: site.consentPolicy, preview });
   return { response: page, personalized: true, ...(mintedToken ? { mintedToken } : {}) };
+}
+
+/**
+ * The snippet's URLs, absolute on the origin the visitor asked for (the request URL, never a
+ * forwarding header): a page's `<base href="https://elsewhere.example/">` would otherwise send a
+ * relative `/_wm/wm.js` to that other host (or block it as mixed content), and the snippet derives
+ * its endpoints and wm-ui.js from its own src.
+ */
+export function snippetUrls(url: URL): { snippetSrc: string; uiSrc: string } {
+  return { snippetSrc: new URL(SNIPPET_SRC, url.origin).href, uiSrc: new URL(`${WM_PREFIX}/wm-ui.js`, url.origin).href };
 }
 
 /**

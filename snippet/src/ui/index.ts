@@ -26,6 +26,7 @@ import { personalize } from './consent';
 import { messages } from './messages-ui';
 import { insertable, plan, SLOT, valid } from './slots';
 import { PREVIEW, preview } from './preview';
+import { trusted } from './trusted';
 
 /** The longest a slot stays hidden waiting for fresh decisions. */
 const HIDE_MS = 300;
@@ -104,7 +105,7 @@ function start(tries = 0): void {
       const was = filled.get(el) || (el.getAttribute('data-wm-filled') == d.segment ? [undefined, d.html] : undefined);
       filled.set(el, [was ? was[0] : el.innerHTML, d.html]);
       // Unchanged content is left alone (no churn, focus and media state kept).
-      if (!was || was[1] != d.html) el.innerHTML = d.html;
+      if (!was || was[1] != d.html) el.innerHTML = trusted(d.html);
       el.setAttribute('data-wm-filled', d.segment);
       show(el);
     });
@@ -121,7 +122,7 @@ function start(tries = 0): void {
       // Gone with an SPA view, or filled by the worker with a default we never saw.
       if (!el.isConnected || own == null) return;
       el.removeAttribute('data-wm-filled');
-      el.innerHTML = own;
+      el.innerHTML = trusted(own);
     });
     sweep(document);
     // Our own insertions need no second look from the observer below.

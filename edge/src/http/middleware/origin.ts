@@ -1,6 +1,7 @@
 /**
  * Browser origins, per site: a request from an origin the site did not allow is refused (403);
- * an allowed one gets its CORS headers echoed.
+ * an allowed one gets its CORS headers echoed. Allowed: the site's `origins` and its proxied
+ * hostnames (protocol/config/site.ts originAllowed), the one rule every browser route uses.
  *
  * Not `hono/cors`: it cannot refuse (it only leaves the header out), and its preflight answer
  * differs from ours (methods joined without spaces, an extra `Vary: Access-Control-Request-Headers`),
@@ -15,7 +16,7 @@ import type { EnvWith } from '../app-env';
 export const allowedOrigin = createMiddleware<EnvWith<'site'>>(async (c, next) => {
   const site = c.var.site;
   const origin = c.req.header('origin');
-  if (!originAllowed(site, origin)) throw new HttpError(403, `origin ${origin} is not allowed for site "${site.id}"`);
+  if (!originAllowed(site, origin, c.req.url)) throw new HttpError(403, `origin ${origin} is not allowed for site "${site.id}"`);
   if (origin) {
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin', { append: true });
