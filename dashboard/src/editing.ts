@@ -59,15 +59,20 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     }
   };
 
-  /** Writes `body` as the item `id` on top of the version the form was loaded at. */
-  const save = async (id: string, body: Json, localError?: ApiError) => {
+  /**
+   * Writes `body` as the item `id` on top of the version the form was loaded at. `before` runs a
+   * write the item needs first (e.g. the Everyone segment a slot variant targets) and returns the
+   * site version it left.
+   */
+  const save = async (id: string, body: Json, localError?: ApiError, before?: (version: number) => Promise<number>) => {
     setNotice('');
     if (localError) {
       setError(localError);
       return false;
     }
     return write(async () => {
-      const r = await api.putItem(props.site.config.id, collection, id, body, base.version);
+      const version = before ? await before(base.version) : base.version;
+      const r = await api.putItem(props.site.config.id, collection, id, body, version);
       props.onSaved(r.site);
       const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
       setBase({ version: r.version, item: stored });
