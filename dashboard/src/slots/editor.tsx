@@ -102,7 +102,7 @@ export function SlotEditor(props: EditorProps) {
             <div class="variant-body">
               <div class="variant-fields">
                 <div class="grid-3">
-                  <Field label="Show to" path={`${path}.segment`} issues={issues} hint="Everyone: every visitor, e.g. an A/B test without a segment">
+                  <Field label="Segment" path={`${path}.segment`} issues={issues} hint="Everyone: every visitor (an A/B test without a segment)">
                     {(id, invalid) => (
                       <select id={id} value={v['segment'] ?? ''} aria-invalid={invalid} onChange={(e) => setVariant(i, { segment: e.currentTarget.value })}>
                         <option value="">Choose a segment…</option>

@@ -220,17 +220,19 @@ export function rewritePage(response: Response, decisions: readonly Decision[], 
       .onDocument({ end: (end) => void (placed || end.append(block, { html: true })) });
   }
 
-  // Registered before the fills: it decides, element by element, whether they may fill it.
-  const guard = guardTargets(rewriter);
-  rewriter = guard.rewriter;
-  for (const decision of decisions) {
-    if (decision.kind !== 'slot') continue;
-    for (const selector of selectorsFor(decision)) {
-      try {
-        rewriter = rewriter.on(selector, fill(decision, guard.safe));
-      } catch (err) {
-        // A selector HTMLRewriter cannot parse costs that selector only, never the page.
-        console.error(`slot ${decision.id}: selector ${JSON.stringify(selector)} refused by HTMLRewriter`, err);
+  const slots = decisions.filter((d): d is SlotDecision => d.kind === 'slot');
+  if (slots.length) {
+    // Registered before the fills: it decides, element by element, whether they may fill it.
+    const guard = guardTargets(rewriter);
+    rewriter = guard.rewriter;
+    for (const decision of slots) {
+      for (const selector of selectorsFor(decision)) {
+        try {
+          rewriter = rewriter.on(selector, fill(decision, guard.safe));
+        } catch (err) {
+          // A selector HTMLRewriter cannot parse costs that selector only, never the page.
+          console.error(`slot ${decision.id}: selector ${JSON.stringify(selector)} refused by HTMLRewriter`, err);
+        }
       }
     }
   }
