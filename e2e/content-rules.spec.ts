@@ -57,10 +57,10 @@ test('safe targets, content hosts and Everyone in the slot, message and settings
   // Settings → Content hosts allows it.
   await page.goto(`/_wm/dashboard/#/s/${site}/settings`);
   await page.getByRole('button', { name: 'Add a content host' }).click();
-  await page.getByLabel('Content host 1').fill('https://cdn.example');
+  await page.getByLabel('Content host 1', { exact: true }).fill('https://cdn.example');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(fieldErrors(page, 'Content host 1')).toContainText('a hostname only');
-  await page.getByLabel('Content host 1').fill('cdn.example');
+  await page.getByLabel('Content host 1', { exact: true }).fill('cdn.example');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
 

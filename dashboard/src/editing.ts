@@ -72,6 +72,8 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     }
     return write(async () => {
       const version = before ? await before(base.version) : base.version;
+      // That write stands even if this one fails: a retry starts from its version.
+      if (version !== base.version) setBase((b) => ({ ...b, version }));
       const r = await api.putItem(props.site.config.id, collection, id, body, version);
       props.onSaved(r.site);
       const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
