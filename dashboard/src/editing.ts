@@ -61,15 +61,28 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
     }
   };
 
-  /** Writes `body` as the item `id` on top of the version the form was loaded at; `onResponse` sees the API's answer. */
-  const save = async (id: string, body: Json, localError?: ApiError, onResponse?: (r: Awaited<ReturnType<typeof api.putItem>>) => void) => {
+  /**
+   * Writes `body` as the item `id` on top of the version the form was loaded at; `onResponse` sees
+   * the API's answer. `before` runs a write the item needs first (e.g. the Everyone segment a slot
+   * variant targets) and returns the site version it left.
+   */
+  const save = async (
+    id: string,
+    body: Json,
+    localError?: ApiError,
+    onResponse?: (r: Awaited<ReturnType<typeof api.putItem>>) => void,
+    before?: (version: number) => Promise<number>,
+  ) => {
     setNotice('');
     if (localError) {
       setError(localError);
       return false;
     }
     return write(async () => {
-      const r = await api.putItem(props.site.config.id, collection, id, body, base.version);
+      const version = before ? await before(base.version) : base.version;
+      // That write stands even if this one fails: a retry starts from its version.
+      if (version !== base.version) setBase((b) => ({ ...b, version }));
+      const r = await api.putItem(props.site.config.id, collection, id, body, version);
       props.onSaved(r.site);
       onResponse?.(r);
       const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);

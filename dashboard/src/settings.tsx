@@ -1,5 +1,5 @@
 /**
- * Settings: the site's name, allowed origins, consent policy, message fatigue, proxy mode, and the
+ * Settings: the site's name, allowed origins, content hosts, consent policy, message fatigue, proxy mode, and the
  * install snippet. Saved as the whole config (PUT /sites/:site) on top of the version it was loaded at.
  */
 import { useState } from 'preact/hooks';
@@ -29,6 +29,8 @@ type Form = {
   proxy: boolean;
   upstream: string;
   hostnames: string[];
+  /** content.allowedHosts: hosts images and links in content may use besides the site's own. */
+  allowedHosts: string[];
   signedIdentify: boolean;
 };
 
@@ -42,6 +44,7 @@ function formOf(c: Json): Form {
     proxy: !!c['proxy'],
     upstream: c['proxy']?.['upstream'] ?? '',
     hostnames: [...((c['proxy']?.['hostnames'] as string[] | undefined) ?? [])],
+    allowedHosts: [...((c['content']?.['allowedHosts'] as string[] | undefined) ?? [])],
     signedIdentify: c['identity']?.['requireSignedUserId'] === true,
   };
 }
@@ -73,6 +76,17 @@ function check(f: Form): Issue[] {
       hosts.add(v);
     });
   }
+  const allowed = new Set<string>();
+  f.allowedHosts.forEach((h, i) => {
+    const v = h.trim().toLowerCase();
+    const path = `content.allowedHosts.${i}`;
+    if (!v) out.push({ path, message: 'empty: enter a hostname or remove this row' });
+    else if (v.includes('://') || v.includes('/') || v.includes(':'))
+      out.push({ path, message: 'a hostname only, like cdn.shop.example: no https://, port or path' });
+    else if (!HOSTNAME.test(v)) out.push({ path, message: 'must be a hostname like cdn.shop.example' });
+    else if (allowed.has(v)) out.push({ path, message: 'listed twice' });
+    allowed.add(v);
+  });
   return out;
 }
 
@@ -173,6 +187,9 @@ export function Settings({ site, onSaved }: ListProps) {
     const hostnames = form.hostnames.map((h) => h.trim().toLowerCase());
     if (form.proxy) body['proxy'] = { upstream: form.upstream.trim(), ...(hostnames.length ? { hostnames } : {}) };
     else delete body['proxy'];
+    const allowedHosts = form.allowedHosts.map((h) => h.trim().toLowerCase());
+    if (allowedHosts.length) body['content'] = { allowedHosts };
+    else delete body['content'];
     setBusy(true);
     setError(null);
     try {
@@ -263,6 +280,45 @@ export function Settings({ site, onSaved }: ListProps) {
           Add an origin
         </button>
         <FieldErrors issues={issues.filter((i) => i.path === 'origins')} path="origins" />
+      </section>
+
+      <section class="card" aria-labelledby="content-hosts">
+        <h2 id="content-hosts">Content hosts</h2>
+        <p class="hint block">
+          Images and links in slot variants and messages may point only to this site: a path like <code>/sale</code>, or a URL on one of its origins or proxy
+          hostnames. To use another host (an image CDN, a partner’s page), list it here, like <code>cdn.shop.example</code>. Content pointing anywhere else is
+          refused when saved and never shown, so no content can carry a hidden third-party pixel.
+        </p>
+        {!form.allowedHosts.length ? <p class="muted">No other hosts: content uses this site’s own URLs only.</p> : null}
+        <ul class="origin-list">
+          {form.allowedHosts.map((h, i) => (
+            <li key={i}>
+              <Field label={`Content host ${i + 1}`} path={`content.allowedHosts.${i}`} issues={issues} class="grow">
+                {(id, invalid) => (
+                  <input
+                    id={id}
+                    value={h}
+                    placeholder="cdn.shop.example"
+                    aria-invalid={invalid}
+                    onInput={(e) => set({ allowedHosts: form.allowedHosts.map((x, j) => (j === i ? e.currentTarget.value : x)) })}
+                  />
+                )}
+              </Field>
+              <button
+                type="button"
+                class="btn ghost small"
+                aria-label={`Remove content host ${i + 1}`}
+                onClick={() => set({ allowedHosts: form.allowedHosts.filter((_, j) => j !== i) })}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" class="btn small" onClick={() => set({ allowedHosts: [...form.allowedHosts, ''] })}>
+          Add a content host
+        </button>
+        <FieldErrors issues={issues.filter((i) => i.path === 'content.allowedHosts' || i.path === 'content')} path="content.allowedHosts" />
       </section>
 
       <section class="card">

@@ -70,6 +70,40 @@ const checkoutField = ([id, label, attributes]) =>
         <select id="${id}" name="plan"><option value="basic">Basic</option><option value="pro">Pro</option></select></div>\n`
     : `      <div class="field"><label for="${id}">${label}</label><input id="${id}" ${attributes}></div>\n`;
 
+// Every element a slot must never fill (protocol/content/targets.ts), each a target twice over:
+// class "t" (reached by selectors) and data-wm-slot="js". No Waymark tag: proxy mode injects its
+// own, e2e/safe-targets.spec.ts adds one in snippet mode. #ok is the one ordinary slot.
+const T = 'class="t" data-wm-slot="js"';
+const SAFE_TARGETS = `<!doctype html>
+<html lang="en" ${T}>
+<head ${T}>
+  <meta charset="utf-8">
+  <title ${T}>Fixture: safe targets</title>
+  <style ${T}>.t { outline: 0 }</style>
+  <script ${T}>window.__ran = (window.__ran || 0) + 1</script>
+  <noscript ${T}><p ${T}>no script</p></noscript>
+  <template ${T}><div ${T}>in a template in head</div></template>
+  <meta ${T} name="x" content="y">
+</head>
+<body ${T}>
+  <div id="ok" data-wm-slot="ok">Default ok</div>
+  <script ${T}>window.__ran = (window.__ran || 0) + 1</script>
+  <style ${T}>.t { outline: 0 }</style>
+  <textarea ${T}>raw text</textarea>
+  <title ${T}>a title in body</title>
+  <noscript ${T}><div ${T}>noscript</div></noscript>
+  <template ${T}><div ${T}>template</div></template>
+  <iframe ${T} title="empty"></iframe>
+  <object ${T} data="/fixtures/none.bin" type="application/x-none"><div ${T}>object fallback</div></object>
+  <embed ${T} src="/fixtures/none.bin" type="application/x-none">
+  <xmp ${T}>xmp</xmp>
+  <noembed ${T}>noembed</noembed>
+  <noframes ${T}>noframes</noframes>
+  <svg ${T} width="10" height="10"><script ${T}>window.__ran = (window.__ran || 0) + 1</script><style ${T}>circle { fill: red }</style><foreignObject ${T} width="10" height="10"><div ${T}>html in svg</div></foreignObject><text ${T}>svg text</text></svg>
+  <math ${T}><mi ${T}>x</mi><annotation-xml ${T} encoding="text/html"><div ${T}>html in math</div></annotation-xml></math>
+  <plaintext ${T}>everything after this is text: <div ${T}>not an element</div>
+`;
+
 /** Every fixture page, keyed by its file name under e2e/fixtures/. */
 export function fixturePages() {
   return new Map([
@@ -131,6 +165,7 @@ ${PANELS.map(([title, text]) => `    <section class="panel"><h2>${title}</h2><p>
 `,
       }),
     ],
+    ['safe-targets.html', SAFE_TARGETS],
     ['slots-csp.html', fixture({ title: 'slots under a strict CSP', csp: true, main: DEFAULT_HERO + DEFAULT_PROMO })],
     [
       'slots-proxied.html',

@@ -36,7 +36,7 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 describe('rewritePage (HTMLRewriter adapter)', () => {
   it('fills the slot of a decision, marks it and keeps every other default', async () => {
     const out = await rewritePage(html(PAGE), [slot('hero', 'trail-runners', '<h1>Dirt, roots and rock</h1>')], OPTIONS).text();
-    expect(out).toContain('<section data-wm-slot="hero" data-wm-filled="trail-runners"><h1>Dirt, roots and rock</h1></section>');
+    expect(out).toContain('<section data-wm-slot="hero" data-wm-filled="trail-runners" v-pre="" ngnonbindable=""><h1>Dirt, roots and rock</h1></section>');
     expect(out).not.toContain('Default hero');
     expect(out).toContain('<p>Default promo</p>');
     expect(out).toContain('Default banner');
@@ -44,14 +44,14 @@ describe('rewritePage (HTMLRewriter adapter)', () => {
 
   it('also fills the decision’s selector, and keeps defaults when there are no decisions', async () => {
     const filled = await rewritePage(html(PAGE), [slot('banner', 'hikers', '<b>Pack light</b>', '#banner')], OPTIONS).text();
-    expect(filled).toContain('<div id="banner" data-wm-filled="hikers"><b>Pack light</b></div>');
+    expect(filled).toContain('<div id="banner" data-wm-filled="hikers" v-pre="" ngnonbindable=""><b>Pack light</b></div>');
     const untouched = await rewritePage(html(PAGE), [], OPTIONS).text();
     expect(untouched.replace(/<script[^]*?<\/script>/g, '')).toBe(marked(PAGE));
   });
 
   it('never lets a bad selector or slot id break the page', async () => {
     const out = await rewritePage(html(PAGE), [slot('Bad Id"]', 'x', '<i>x</i>'), slot('hero', 'x', '<i>ok</i>', 'div[[')], OPTIONS).text();
-    expect(out).toContain('<section data-wm-slot="hero" data-wm-filled="x"><i>ok</i></section>');
+    expect(out).toContain('<section data-wm-slot="hero" data-wm-filled="x" v-pre="" ngnonbindable=""><i>ok</i></section>');
     expect(out).toContain('Default banner');
   });
 

@@ -58,6 +58,8 @@ export const leafSchema = z.union([
   z.strictObject({ geo: z.enum(['country', 'region']), test: comparisonSchema }),
   z.strictObject({ visitor: z.enum(['new', 'returning']) }),
   z.strictObject({ identified: z.boolean() }),
+  /** Every visitor: "show to everyone" content, and A/B tests without a segment. */
+  z.strictObject({ everyone: z.literal(true) }),
 ]);
 export type Leaf = z.infer<typeof leafSchema>;
 

@@ -17,6 +17,7 @@ function subject(leaf: Condition): string {
     const value = (leaf as Record<string, unknown>)[key];
     if (value !== undefined) return String(value);
   }
+  if ('everyone' in leaf) return 'everyone';
   return 'identified' in leaf ? (leaf.identified ? 'identified' : 'anonymous') : '';
 }
 
@@ -33,6 +34,11 @@ describe('describeCondition on every golden case', () => {
 });
 
 describe('describeCondition', () => {
+  it('says "everyone" for the condition every visitor matches', () => {
+    expect(describeCondition({ everyone: true })).toBe('everyone');
+    expect(describeCondition({ all: [{ everyone: true }, { device: 'mobile' }] })).toBe('everyone and on mobile');
+  });
+
   it('reads a tree as one sentence, with groups in parentheses', () => {
     expect(
       describeCondition({

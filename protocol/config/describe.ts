@@ -58,6 +58,7 @@ export function describeCondition(condition: Condition | Node | undefined): stri
   if ('device' in c) return `on ${c['device']}`;
   if ('geo' in c) return `${c['geo']} ${describeTest(c['test'])}`;
   if ('visitor' in c) return `${c['visitor']} visitor`;
+  if ('everyone' in c) return 'everyone';
   if ('identified' in c) return c['identified'] ? 'identified' : 'anonymous';
   return JSON.stringify(c);
 }

@@ -8,6 +8,7 @@ import { conditionSchema } from './conditions';
 import { hostnamesSchema } from './hostnames';
 import { sanitizeHtml } from '../content/sanitize';
 import { MAX_URL, SAFE_URL } from '../content/url';
+import { selectorProblem } from '../content/targets';
 
 /** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');
@@ -54,13 +55,17 @@ export type Segment = z.infer<typeof segmentSchema>;
 /**
  * A CSS selector marketers may target in addition to data-wm-slot: simple selectors only (tags,
  * ids, classes, attributes, descendant/child combinators), which HTMLRewriter and the browser
- * both understand.
+ * both understand, and never one that names an unsafe target (protocol/content/targets.ts).
  */
 export const selectorSchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[a-zA-Z0-9_\-#.\[\]=" >:*]+$/, 'must be a simple CSS selector (tags, #id, .class, [attr="value"], descendant or child)');
+  .regex(/^[a-zA-Z0-9_\-#.\[\]=" >:*]+$/, 'must be a simple CSS selector (tags, #id, .class, [attr="value"], descendant or child)')
+  .superRefine((selector, ctx) => {
+    const problem = selectorProblem(selector);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const slotSchema = z.strictObject({
   /** Matches data-wm-slot="id" on the page. */

@@ -8,7 +8,17 @@ import { proxySchema, segmentSchema, slotSchema } from './personalization';
 import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from './messages';
 import { journeyReferenceIssues, journeySchema } from './journeys';
 import { webhookSchema } from './webhooks';
-import { claimedHostnames } from './hostnames';
+import { claimedHostnames, hostnameSchema } from './hostnames';
+import { contentHostIssues } from '../content/hosts';
+
+/** Hosts marketer content may use beyond the site's own (protocol/content/hosts.ts), e.g. an image CDN. */
+export const contentSettingsSchema = z.strictObject({
+  allowedHosts: z
+    .array(hostnameSchema)
+    .max(50, 'at most 50 hosts')
+    .refine((hosts) => new Set(hosts).size === hosts.length, 'a host is listed twice')
+    .default([]),
+});
 
 /** An origin is scheme://host[:port] with nothing after it, exactly as browsers send it. */
 export const originSchema = z
@@ -42,6 +52,8 @@ export const siteConfigSchema = z
      * site server's signature ("<userId>.<sig>"); absent or false, identify is a claim as before.
      */
     identity: z.strictObject({ requireSignedUserId: z.boolean() }).optional(),
+    /** Content hosts: images and links in slots and messages may point to these besides the site's own. */
+    content: contentSettingsSchema.optional(),
   })
   .superRefine((site, ctx) => {
     // Every slot variant must name a segment that exists, and ids must be unique.
@@ -71,6 +83,8 @@ export const siteConfigSchema = z
     });
     // Journeys name segments, messages and webhooks that must exist; webhook and journey ids are unique.
     for (const issue of journeyReferenceIssues(site)) ctx.addIssue({ code: 'custom', ...issue });
+    // Images and links only to the site's own hosts and content.allowedHosts.
+    for (const issue of contentHostIssues(site)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type SiteConfig = z.output<typeof siteConfigSchema>;
 /** What a writer may send: defaults (empty segments and slots) filled in on parse. */

@@ -4,6 +4,7 @@ import { localIssues, useEditor } from '../editing';
 import { go } from '../routing';
 import type { EditorProps } from '../site-state';
 import { EditorTop, NameIdFields } from '../editor-parts';
+import { contentHostsHint } from '../content-hosts';
 import { useState } from 'preact/hooks';
 import { NotFound, Field, FieldErrors, num } from '../ui';
 import { draftDecision, PagePreview } from '../page-preview';
@@ -72,13 +73,20 @@ export function MessageEditor(props: EditorProps) {
               </Field>
             </div>
             {m['type'] === 'inline'
-              ? typed('Place it in (CSS selector)', 'target', m['target'], (target) => ed.update({ target }), { placeholder: '#promo' })
+              ? typed('Place it in (CSS selector)', 'target', m['target'], (target) => ed.update({ target }), {
+                  placeholder: '#promo',
+                  hint: 'An element in <body>; never script, style, textarea, title, iframe, svg or anything in <head>.',
+                })
               : null}
           </section>
           <section class="card">
             <h2>Audience and trigger</h2>
             <fieldset class="checks">
-              <legend>Segments (none checked = everyone)</legend>
+              <legend>Show to</legend>
+              <label class="check">
+                <input type="checkbox" checked={segs.length === 0} disabled={segs.length === 0} onChange={() => ed.update({ segments: [] })} />
+                <strong>Everyone</strong> (every visitor; checking a segment below limits it to that segment)
+              </label>
               {props.site.config.segments.map((s) => (
                 <label key={s['id']} class="check">
                   <input
@@ -121,7 +129,10 @@ export function MessageEditor(props: EditorProps) {
             {typed('Body', 'body', m['body'], (body) => ed.update({ body }), { rows: 3 })}
             <div class="grid-2">
               {typed('Button text', 'cta.text', m['cta']?.['text'], (text) => ed.update({ cta: { ...(m['cta'] ?? {}), text } }))}
-              {typed('Button link', 'cta.href', m['cta']?.['href'], (href) => ed.update({ cta: { ...(m['cta'] ?? {}), href } }), { placeholder: '/cart' })}
+              {typed('Button link', 'cta.href', m['cta']?.['href'], (href) => ed.update({ cta: { ...(m['cta'] ?? {}), href } }), {
+                placeholder: '/cart',
+                hint: contentHostsHint(props.site.config),
+              })}
             </div>
             {m['type'] === 'survey' ? (
               <fieldset class="sub-form">

@@ -6,8 +6,9 @@
 import type { Issue, Json } from '../api';
 import { dropBlank, idIssues, itemId } from '../item-model';
 
-export type LeafKind = 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified';
+export type LeafKind = 'everyone' | 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified';
 export const LEAF_KINDS: { kind: LeafKind; label: string }[] = [
+  { kind: 'everyone', label: 'Everyone (every visitor)' },
   { kind: 'pref', label: 'Preference (zero-party)' },
   { kind: 'trait', label: 'Trait' },
   { kind: 'event', label: 'Event count' },
@@ -23,6 +24,7 @@ export type Row = { kind: LeafKind; key: string; op: string; value: string; min:
 export type Model = { combinator: 'all' | 'any'; rows: Row[] };
 
 export const OPS: Record<LeafKind, string[]> = {
+  everyone: [],
   pref: ['eq', 'neq', 'in', 'nin', 'exists', 'missing'],
   trait: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'missing'],
   page: ['eq', 'starts_with', 'contains'],
@@ -81,6 +83,7 @@ function rowOf(c: Json): Row | null {
   }
   if (keys === 'device') return { ...base, kind: 'device', op: '', value: String(c['device']) };
   if (keys === 'visitor') return { ...base, kind: 'visitor', op: '', value: String(c['visitor']) };
+  if (keys === 'everyone' && c['everyone'] === true) return { ...base, kind: 'everyone', op: '', value: '' };
   if (keys === 'identified') return { ...base, kind: 'identified', op: '', value: String(c['identified']) };
   return null;
 }
@@ -122,6 +125,8 @@ const int = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
 export function leafOf(r: Row): Json {
   switch (r.kind) {
+    case 'everyone':
+      return { everyone: true };
     case 'pref':
       return { pref: r.key.trim(), test: testOf(r.op, r.value, false) };
     case 'trait':

@@ -1,10 +1,12 @@
 /** The slot editor: name, id and selector, then each variant with a sandboxed preview of what the edge renders. */
-import { type Json } from '../api';
+import { api, type Json } from '../api';
 import { localIssues, useEditor } from '../editing';
 import { go } from '../routing';
 import type { EditorProps } from '../site-state';
 import { EditorTop, NameIdFields } from '../editor-parts';
 import { Empty, NotFound, Field, FieldErrors, num, Preview } from '../ui';
+import { contentHostsHint } from '../content-hosts';
+import { EVERYONE_SEGMENT, everyoneChoice, otherSegments } from '../segments/everyone';
 import { blankContent, blankSlot, CONTENT_TYPES, contentTypeLabel, newVariant, previewHtml, slotDraft } from './model';
 
 export function SlotEditor(props: EditorProps) {
@@ -14,14 +16,30 @@ export function SlotEditor(props: EditorProps) {
   const item = ed.item;
   const issues = ed.issues;
   const variants = (item['variants'] ?? []) as Json[];
-  const segments = props.site.config.segments;
+  const segments = otherSegments(props.site.config.segments);
+  const everyone = everyoneChoice(props.site.config.segments);
+  const hostsHint = contentHostsHint(props.site.config);
   const setVariant = (i: number, patch: Json) => ed.update({ variants: variants.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
   const setContent = (i: number, patch: Json) => setVariant(i, { content: { ...variants[i]!['content'], ...patch } });
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const { id, body, issues: local } = slotDraft(item, { isNew: ed.isNew, existing: props.site.config.slots });
-    const ok = await ed.save(id, body, localIssues(local));
+    // "Everyone" on a site without that segment yet: it is created first, in the same save.
+    const addEveryone = everyone?.create && variants.some((v) => v['segment'] === everyone.id);
+    const ok = await ed.save(
+      id,
+      body,
+      localIssues(local),
+      undefined,
+      addEveryone
+        ? async (version) => {
+            const r = await api.putItem(siteId, 'segments', EVERYONE_SEGMENT.id, { ...EVERYONE_SEGMENT }, version);
+            props.onSaved(r.site);
+            return r.version;
+          }
+        : undefined,
+    );
     if (ok && ed.isNew) go(siteId, 'slots', id);
   };
   const slotId = String(item['id'] || 'your-slot-id');
@@ -32,7 +50,12 @@ export function SlotEditor(props: EditorProps) {
       <section class="card">
         <div class="grid-3">
           <NameIdFields ed={ed} idHint={ed.isNew ? 'The value of data-wm-slot; cannot change later.' : 'Ids cannot change.'} />
-          <Field label="CSS selector (optional)" path="selector" issues={issues} hint="Also fill elements matching this, e.g. #promo or .hero h1">
+          <Field
+            label="CSS selector (optional)"
+            path="selector"
+            issues={issues}
+            hint="Also fill elements matching this, e.g. #promo or .hero h1. Never script, style, textarea, title, iframe, svg or anything in <head>: those are refused, and skipped on the page."
+          >
             {(id, invalid) => (
               <input
                 id={id}
@@ -80,10 +103,11 @@ export function SlotEditor(props: EditorProps) {
             <div class="variant-body">
               <div class="variant-fields">
                 <div class="grid-3">
-                  <Field label="Segment" path={`${path}.segment`} issues={issues}>
+                  <Field label="Segment" path={`${path}.segment`} issues={issues} hint="Everyone: every visitor (an A/B test without a segment)">
                     {(id, invalid) => (
                       <select id={id} value={v['segment'] ?? ''} aria-invalid={invalid} onChange={(e) => setVariant(i, { segment: e.currentTarget.value })}>
                         <option value="">Choose a segment…</option>
+                        {everyone ? <option value={everyone.id}>Everyone (every visitor)</option> : null}
                         {segments.map((s) => (
                           <option key={s['id']} value={s['id']}>
                             {s['name']}
@@ -121,7 +145,7 @@ export function SlotEditor(props: EditorProps) {
                     label="HTML"
                     path={`${path}.content.html`}
                     issues={issues}
-                    hint="Limited HTML: headings, paragraphs, lists, links, images. Scripts, styles and event handlers are removed."
+                    hint={`Limited HTML: headings, paragraphs, lists, links, images. Scripts, styles and event handlers are removed. ${hostsHint}`}
                   >
                     {(id, invalid) => (
                       <textarea
@@ -156,7 +180,7 @@ export function SlotEditor(props: EditorProps) {
                         <input id={id} value={c['text'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { text: e.currentTarget.value })} />
                       )}
                     </Field>
-                    <Field label="Link URL" path={`${path}.content.href`} issues={issues}>
+                    <Field label="Link URL" path={`${path}.content.href`} issues={issues} hint={hostsHint}>
                       {(id, invalid) => (
                         <input
                           id={id}
@@ -171,7 +195,7 @@ export function SlotEditor(props: EditorProps) {
                 ) : null}
                 {c['type'] === 'image' ? (
                   <div class="grid-3">
-                    <Field label="Image URL" path={`${path}.content.src`} issues={issues}>
+                    <Field label="Image URL" path={`${path}.content.src`} issues={issues} hint={hostsHint}>
                       {(id, invalid) => (
                         <input id={id} value={c['src'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { src: e.currentTarget.value })} />
                       )}
@@ -181,7 +205,7 @@ export function SlotEditor(props: EditorProps) {
                         <input id={id} value={c['alt'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { alt: e.currentTarget.value })} />
                       )}
                     </Field>
-                    <Field label="Link URL (optional)" path={`${path}.content.href`} issues={issues}>
+                    <Field label="Link URL (optional)" path={`${path}.content.href`} issues={issues} hint={hostsHint}>
                       {(id) => (
                         <input
                           id={id}

@@ -13,6 +13,8 @@
  */
 import type { Decision, SlotDecision } from '../../../protocol/wire';
 import { asciiJson, asciiSafeDecisions, asciiSafeHtml } from './ascii-safe';
+import { selectorProblem } from '../../../protocol/content/targets';
+import { guardTargets } from './target-guard';
 
 export type RewriteOptions = {
   /**
@@ -151,19 +153,26 @@ export async function pageAsksOptIn(response: Response, maxBytes = OPT_IN_SCAN_B
   return { optIn: tagOptIn ?? !ended, response: new Response(body, response) };
 }
 
-function fill(decision: SlotDecision): HTMLRewriterElementContentHandlers {
+/** Attributes on a filled element that tell client template engines (Vue, Angular) to leave its content alone. */
+export const NON_BINDABLE = ['v-pre', 'ngNonBindable'] as const;
+
+function fill(decision: SlotDecision, safeTarget: () => boolean): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
+      // Never script, raw text, head, foreign content or the document frame (protocol/content/targets.ts).
+      if (!safeTarget()) return;
       // The html was sanitized by the edge (protocol/content/sanitize.ts); nothing else is inserted as HTML.
       el.setInnerContent(decision.html, { html: true });
       el.setAttribute('data-wm-filled', decision.segment);
+      for (const name of NON_BINDABLE) el.setAttribute(name, '');
     },
   };
 }
 
 function selectorsFor(decision: SlotDecision): string[] {
   const selectors = SLOT_ID.test(decision.id) ? [`[data-wm-slot="${decision.id}"]`] : [];
-  if (decision.selector) selectors.push(decision.selector);
+  // A selector refused on write (a config written by hand) is not used at all.
+  if (decision.selector && selectorProblem(decision.selector) === null) selectors.push(decision.selector);
   return selectors;
 }
 
@@ -219,14 +228,19 @@ export function rewritePage(response: Response, pageDecisions: readonly Decision
       .onDocument({ end: (end) => void (placed || end.append(block, { html: true })) });
   }
 
-  for (const decision of decisions) {
-    if (decision.kind !== 'slot') continue;
-    for (const selector of selectorsFor(decision)) {
-      try {
-        rewriter = rewriter.on(selector, fill(decision));
-      } catch (err) {
-        // A selector HTMLRewriter cannot parse costs that selector only, never the page.
-        console.error(`slot ${decision.id}: selector ${JSON.stringify(selector)} refused by HTMLRewriter`, err);
+  const slots = decisions.filter((d): d is SlotDecision => d.kind === 'slot');
+  if (slots.length) {
+    // Registered before the fills: it decides, element by element, whether they may fill it.
+    const guard = guardTargets(rewriter);
+    rewriter = guard.rewriter;
+    for (const decision of slots) {
+      for (const selector of selectorsFor(decision)) {
+        try {
+          rewriter = rewriter.on(selector, fill(decision, guard.safe));
+        } catch (err) {
+          // A selector HTMLRewriter cannot parse costs that selector only, never the page.
+          console.error(`slot ${decision.id}: selector ${JSON.stringify(selector)} refused by HTMLRewriter`, err);
+        }
       }
     }
   }

@@ -8,12 +8,13 @@ import type { Message } from '../../../protocol/config/messages';
 import { renderContent } from '../../../protocol/content/render';
 import { selectMessages } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
+import { allowedContent } from '../personalize/allowed-content';
 import type { Facts, RequestFacts } from '../rules/evaluate';
 import type { DecisionContext, ProfileHost } from './context';
 import type { ProfileStore } from './store/profile-store';
 
 /** The parts of a site's config a decision reads. */
-export type Rules = Pick<SiteConfig, 'segments' | 'slots' | 'messages' | 'messageFatigue'>;
+export type Rules = Pick<SiteConfig, 'segments' | 'slots' | 'messages' | 'messageFatigue'> & Partial<Pick<SiteConfig, 'origins' | 'proxy' | 'content'>>;
 
 export function profileFacts(store: ProfileStore, request: RequestFacts, now: number): Facts {
   return {
@@ -45,10 +46,12 @@ export function decideNow(host: ProfileHost, rules: Rules, context: Omit<Decisio
   // A visitor who said no to personalization keeps their segments (analytics) but sees defaults.
   const personalize = facts.consent ? facts.consent.personalization : context.personalize;
   if (!personalize) return [];
-  const slots = decideSlots(rules.slots, rules.segments, outcomes, renderContent);
-  if (rules.messages.length === 0) return slots;
+  // Only content the site's rules allow (hosts, targets), even if the stored config was hand-written.
+  const allowed = allowedContent(rules);
+  const slots = decideSlots(allowed.slots, rules.segments, outcomes, renderContent);
+  if (allowed.messages.length === 0) return slots;
   const selected = selectMessages({
-    messages: rules.messages,
+    messages: allowed.messages,
     inSegments: new Set(outcomes.filter((o) => o.matched).map((o) => o.id)),
     segmentNames: new Map(rules.segments.map((s) => [s.id, s.name])),
     visitorId: store.meta('visitor_id') ?? '',

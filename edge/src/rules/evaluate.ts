@@ -142,6 +142,7 @@ function leaf(l: Leaf, f: Facts): Outcome {
     const is = f.returning ? 'returning' : 'new';
     return { matched: is === l.visitor, why: `${l.visitor} visitor (is ${is})` };
   }
+  if ('everyone' in l) return { matched: true, why: 'everyone' };
   const identified = f.userId !== null;
   return { matched: identified === l.identified, why: `${l.identified ? 'identified' : 'anonymous'} (is ${identified ? 'identified' : 'anonymous'})` };
 }

@@ -24,7 +24,7 @@ import { json, ls } from '../storage';
 import { load, save, usable, wipe } from './cache';
 import { personalize } from './consent';
 import { messages } from './messages-ui';
-import { insertable, plan, SLOT, valid } from './slots';
+import { insertable, NON_BINDABLE, plan, SLOT, valid } from './slots';
 import { PREVIEW, preview } from './preview';
 import { trusted } from './trusted';
 
@@ -107,6 +107,7 @@ function start(tries = 0): void {
       // Unchanged content is left alone (no churn, focus and media state kept).
       if (!was || was[1] != d.html) el.innerHTML = trusted(d.html);
       el.setAttribute('data-wm-filled', d.segment);
+      for (const a of NON_BINDABLE) el.setAttribute(a, '');
       show(el);
     });
     if (waiting) for (const el of within(root, SLOT)) if (!want.has(el) && insertable(el)) hide(el);
@@ -122,6 +123,7 @@ function start(tries = 0): void {
       // Gone with an SPA view, or filled by the worker with a default we never saw.
       if (!el.isConnected || own == null) return;
       el.removeAttribute('data-wm-filled');
+      for (const a of NON_BINDABLE) el.removeAttribute(a);
       el.innerHTML = trusted(own);
     });
     sweep(document);

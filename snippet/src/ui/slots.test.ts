@@ -61,16 +61,23 @@ describe('plan: which element gets which decision', () => {
 });
 
 describe('insertable', () => {
+  // As Element.closest: the element itself or an ancestor (type selectors match HTML names in any case).
   const el = (localName: string, closest: string | null = null) => ({
     localName,
-    closest: (s: string) => (closest && s.split(',').includes(closest) ? {} : null),
+    closest: (s: string) => (s.split(',').some((x) => x === localName.toLowerCase() || x === closest) ? {} : null),
   });
   it('accepts ordinary elements', () => {
     for (const n of ['div', 'section', 'aside', 'span', 'p', 'a', 'li']) expect(insertable(el(n))).toBe(true);
   });
   it('refuses the document frame, raw-text and embedding elements', () => {
-    for (const n of ['html', 'head', 'body', 'script', 'style', 'template', 'iframe', 'object', 'embed', 'noscript', 'textarea', 'title', 'SCRIPT'])
-      expect(insertable(el(n)), n).toBe(false);
+    const names = 'html head body script style template iframe object embed noscript textarea title xmp plaintext noembed noframes svg math SCRIPT';
+    for (const n of names.split(' ')) expect(insertable(el(n)), n).toBe(false);
+  });
+  it('refuses anything inside svg or math (their script, style and foreignObject too)', () => {
+    for (const n of ['script', 'style', 'foreignObject', 'div', 'text']) {
+      expect(insertable(el(n, 'svg')), n).toBe(false);
+      expect(insertable(el(n, 'math')), n).toBe(false);
+    }
   });
   it('refuses anything in <head> or inside content already filled', () => {
     expect(insertable(el('meta', 'head'))).toBe(false);

@@ -3,6 +3,7 @@
  * is tested in Node: snippet/src/ui/slots.test.ts.
  */
 import type { SlotDecision } from '../../../protocol/wire';
+import { NEVER_INSIDE } from '../../../protocol/content/targets';
 
 /** Slot ids are slugs (the edge's slugSchema), so they go into a selector without escaping. */
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -29,13 +30,17 @@ export function valid(list: unknown): SlotDecision[] {
 }
 
 /**
- * Elements that must never receive decision HTML even if a selector matches them: the document
- * frame, raw-text and embedding elements, anything in <head>, and anything inside content we
- * already filled (a decision whose HTML holds a slot must not fill itself forever).
+ * Elements that must never receive decision HTML even if a selector matches them: the rule of
+ * protocol/content/targets.ts (raw text, code, inert and foreign content, anything in <head>, and
+ * <html> and <body> themselves), plus anything inside content we already filled (a decision whose
+ * HTML holds a slot must not fill itself forever).
  */
-const NEVER = /^(html|head|body|script|style|template|iframe|frame|object|embed|noscript|textarea|title|xmp|plaintext)$/i;
+const NEVER = `${NEVER_INSIDE},[data-wm-filled] *`;
 export type Candidate = { localName: string; closest(selector: string): unknown };
-export const insertable = (el: Candidate): boolean => !NEVER.test(el.localName) && !el.closest('head,[data-wm-filled] *');
+export const insertable = (el: Candidate): boolean => !/^(html|body)$/i.test(el.localName) && !el.closest(NEVER);
+
+/** Set on a filled element so client template engines (Vue, Angular) leave its content alone. */
+export const NON_BINDABLE = ['v-pre', 'ngNonBindable'];
 
 /**
  * Which element gets which decision. `find(selector)` lists the elements in scope matching a
