@@ -44,7 +44,7 @@ async function flush(): Promise<void> {
 async function send(): Promise<void> {
   const env = envelope();
   const [events, dropped] = await pending();
-  const part = env && batch(events, { ...env, dropped: dropped || undefined });
+  const part = env && batch(events, { ...env, dropped });
   let r: Response | undefined;
   let res: CollectResponse | undefined | false;
   if (part)
