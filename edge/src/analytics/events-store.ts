@@ -1,5 +1,5 @@
 /**
- * The analytics store's tables (events, visitors, exposures, erased, meta): schema, migrations and
+ * The analytics store's tables (events, visitors, exposures, erased, meta, outbox_drops): schema, migrations and
  * every write. The one module that writes them; reports.ts and segment-count.ts only read them.
  * Events are deduplicated by (visitor, event id): queue delivery is at least once.
  */
