@@ -7,15 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
-// wm.js was 2,560 B until issue #11 points 8 and 9, which the core itself must do (they concern the
-// outbox every page writes to, and cannot wait for wm-ui.js): a bounded outbox that drops the
-// oldest, counts the drops and reports them (~150 B), one flush per origin by Web Locks with a
-// localStorage-lease fallback (~70 B), the memory outbox when IndexedDB is missing, blocked or
-// full (~50 B), the beacon leaving out what another tab sent (~25 B) and wm('reset') (~45 B). The
-// savings looked for first (terser options, shorter forms of the same logic) gave under 10 B.
-// Measured 2,923 B; the budget leaves ~13 B.
+// wm.js was 2,560 B until issue #11 points 8 and 9, which the core itself must do (they concern
+// the outbox every page writes to, and cannot wait for wm-ui.js): a bounded outbox that drops the
+// oldest, counts the drops (also those of the memory queue while consent is pending) and reports
+// them (~175 B), one flush per origin by Web Locks with a localStorage-lease fallback (~70 B),
+// the memory outbox when IndexedDB is missing, blocked or full (~50 B), the beacon leaving out
+// what another tab sent (~25 B) and wm('reset') (~45 B). The savings looked for first (terser
+// options, shorter forms of the same logic) gave under 10 B. Measured 2,948 B; ~12 B to spare.
 const BUDGETS: [file: string, bytes: number][] = [
-  ['dist/snippet/wm.js', 2936],
+  ['dist/snippet/wm.js', 2960],
   ['dist/snippet/wm-ui.js', 6144],
 ];
 

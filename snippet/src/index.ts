@@ -17,7 +17,7 @@ import { choice, choose, decide, type State } from './consent';
 import { handlers, last, type Handler } from './decisions';
 import * as E from './events';
 import { forget, getVid, session } from './identity';
-import { add, mem, persist, wipe } from './outbox';
+import { add, keep, wipe } from './outbox';
 import { watchRoutes } from './pageviews';
 import { noop } from './storage';
 import { beacon, schedule, setup } from './transport';
@@ -83,7 +83,7 @@ function boot(): void {
       if (builders[c as string]) ev(c as Entry['type'], builders[c as string]!(a, b));
       else if (c == 'consent') {
         if ((state = choose(a)) < 0) return stop();
-        mem.forEach(persist);
+        keep();
         ev('consent', { consent: choice });
       } else if (c == 'on' && a == 'decision')
         // Not checked for being a function: the catch below takes what calling it throws.

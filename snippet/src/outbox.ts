@@ -84,6 +84,19 @@ export function add(e: Entry, store: boolean): void {
 }
 
 /**
+ * Consent given: what was held in memory goes to IndexedDB, with the count of what memory had to
+ * drop meanwhile (so a flush reports it).
+ */
+export function keep(): void {
+  mem.forEach(persist);
+  const n = lost;
+  if (ok && n) {
+    lost = 0;
+    void write((s) => count(s, n));
+  }
+}
+
+/**
  * What to send next: the oldest events (a batch's worth; this page's puts are queued before this
  * read) and the count of dropped events not yet reported, from IndexedDB or from memory.
  */

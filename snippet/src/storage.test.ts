@@ -118,3 +118,18 @@ describe('exclusive with Web Locks', () => {
     ]);
   });
 });
+
+describe('exclusive where Web Locks refuse (opaque origin: SecurityError)', () => {
+  it('flushes without the lock rather than throwing into the page', async () => {
+    Object.assign(globalThis, {
+      navigator: { locks: { request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) } },
+    });
+    const a = running();
+    const p = exclusive(a.f);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(a.runs()).toBe(1);
+    a.finish();
+    expect(await p).toBeUndefined();
+  });
+});

@@ -37,7 +37,8 @@ export const LEASE_MS = 3e4;
  * flush runs (such a tab has no shared outbox to guard).
  */
 export function exclusive(f: () => Promise<unknown>, now = Date.now()): Promise<unknown> | 1 {
-  if (navigator.locks) return navigator.locks.request(LEASE, { ifAvailable: true }, (l) => (l ? f() : 1));
+  // Refused (an opaque origin such as a sandboxed iframe: SecurityError): flush without it.
+  if (navigator.locks) return navigator.locks.request(LEASE, { ifAvailable: true }, (l) => (l ? f() : 1)).catch(f);
   if (+ls(LEASE)! > now) return 1;
   ls(LEASE, now + LEASE_MS + '');
   return f().finally(() => ls(LEASE, ''));
