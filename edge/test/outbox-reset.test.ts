@@ -19,7 +19,7 @@ const API = `${BASE}/_wm/admin/api`;
 async function login(): Promise<{ cookie: string; csrf: string }> {
   const res = await SELF.fetch(`${API}/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE, 'cf-connecting-ip': '203.0.113.77' },
+    headers: { 'content-type': 'application/json', origin: BASE, 'cf-connecting-ip': '198.51.100.211' },
     body: JSON.stringify({ password: 'waymark-demo' }),
   });
   expect(res.status).toBe(200);
