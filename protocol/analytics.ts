@@ -305,6 +305,12 @@ export type OverviewReport = {
   topPages: { path: string; views: number; visitors: number }[];
   /** Visitors in the store (all time). */
   totalVisitors: number;
+  /**
+   * Events that browsers' outboxes dropped in the last 24 hours (by the time the edge heard of
+   * it): each outbox holds at most 10,000 events and drops the oldest when full, then reports
+   * how many with its next batch (snippet/src/outbox.ts).
+   */
+  outboxDropped: number;
 };
 
 export const streamQuerySchema = z.strictObject({

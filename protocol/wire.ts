@@ -119,6 +119,13 @@ export const eventSchema = z.discriminatedUnion('type', [
 export type WireEvent = z.infer<typeof eventSchema>;
 
 /**
+ * Largest `dropped` count one batch may report: far above what one browser's outbox (10,000
+ * events, snippet/src/outbox.ts) can drop between two flushes, small enough that one forged
+ * batch cannot make the dashboard's figure meaningless.
+ */
+export const MAX_OUTBOX_DROPS_REPORT = 1_000_000;
+
+/**
  * The envelope. `events` is validated one by one (a bad event is rejected with its reason, the
  * good ones in the same batch are kept), so the envelope schema only checks it is an array.
  */
@@ -129,6 +136,23 @@ export const batchSchema = z.strictObject({
   /** Present only once the visitor made an explicit choice (wm('consent', …)). */
   consent: consentSchema.optional(),
   events: z.array(z.unknown()).min(1, 'no events').max(MAX_BATCH_EVENTS, `more than ${MAX_BATCH_EVENTS} events`),
+  /**
+   * Events the browser's outbox dropped (oldest first, when full) since its last report. The edge
+   * records the count once per batch, with the batch's first stored event (a resent batch is all
+   * duplicates, so it is never counted twice); the dashboard shows it.
+   */
+  dropped: z
+    .number()
+    .int('must be an integer')
+    .nonnegative('must be 0 or more')
+    .max(MAX_OUTBOX_DROPS_REPORT, `more than ${MAX_OUTBOX_DROPS_REPORT}`)
+    .optional(),
+  /**
+   * `wm('reset')` (sign-out on a shared device): the id of the reset marker this batch starts
+   * with. Its events go to a new anonymous visitor (derived from this id, so a resent batch finds
+   * the same one), whatever token or cookie came with it; the response carries the new token.
+   */
+  reset: eventIdSchema.optional(),
 });
 export type Batch = Omit<z.infer<typeof batchSchema>, 'events'> & { events: WireEvent[] };
 

@@ -7,11 +7,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
-// wm.js went from 2,560 to 2,600 B with Trusted Types support (issue #11): loading wm-ui.js under
-// `require-trusted-types-for 'script'` needs a policy (createPolicy + createScriptURL: 2,554 -> 2,595 B),
-// and no behaviour-preserving cut of that size was found in the rest of the core.
+// wm.js was 2,560 B until issue #11, whose points 7, 8 and 9 the core itself must do (they concern
+// the outbox every page writes to and the loading of wm-ui.js, and cannot wait for wm-ui.js):
+// - a bounded outbox that drops the oldest, counts the drops (also those of the memory queue while
+//   consent is pending) and reports them (~175 B);
+// - one flush per origin by Web Locks with a localStorage-lease fallback (~70 B);
+// - the memory outbox when IndexedDB is missing, blocked or full (~50 B);
+// - the beacon leaving out what another tab sent (~25 B) and wm('reset') (~45 B);
+// - a Trusted Types policy for loading wm-ui.js under `require-trusted-types-for 'script'` (~40 B).
+// Measured 2,989 B. Issue #14 asks for 2,560 B again with every feature kept: that work is open.
 const BUDGETS: [file: string, bytes: number][] = [
-  ['dist/snippet/wm.js', 2600],
+  ['dist/snippet/wm.js', 3000],
   ['dist/snippet/wm-ui.js', 6144],
 ];
 

@@ -127,6 +127,12 @@ export function Overview({ site }: ListProps) {
         </Empty>
       ) : (
         <>
+          {data.outboxDropped > 0 ? (
+            <p class="banner warn" role="status" data-testid="outbox-dropped">
+              {int.format(data.outboxDropped)} {data.outboxDropped === 1 ? 'event was' : 'events were'} lost in visitors' browsers in the last 24 hours: their
+              offline outbox was full (it keeps the newest 10,000 events and drops the oldest), and each browser reported how many it dropped.
+            </p>
+          ) : null}
           <div class="stats">
             <Stat label="Live visitors" value={data.liveVisitors} hint="active in the last 5 minutes" />
             <Stat label="Visitors, 24 h" value={data.last24h.visitors} />
@@ -156,7 +162,8 @@ export function Overview({ site }: ListProps) {
             </section>
           </div>
           <p class="muted small">
-            {int.format(data.totalVisitors)} {data.totalVisitors === 1 ? 'visitor' : 'visitors'} stored in total.
+            {int.format(data.totalVisitors)} {data.totalVisitors === 1 ? 'visitor' : 'visitors'} stored in total. {int.format(data.outboxDropped)} events lost
+            in browsers' outboxes (full) in the last 24 hours.
           </p>
         </>
       )}

@@ -7,7 +7,8 @@
 //   fuzz     thousands of generated bad requests to every public endpoint: zero 5xx, reasons,
 //            valid events of mixed batches kept
 //   offline  Chromium, 100 offline/online cycles with navigations, reloads, injected 5xx and lost
-//            answers: every event in the profile exactly once (playwright.soak.config.ts)
+//            answers: every event in the profile exactly once; and 10 tabs × 200 events sharing
+//            one outbox through offline periods (playwright.soak.config.ts, e2e/soak/*.spec.ts)
 //
 // Options: --only=config,restart,fuzz,offline  --fuzz=5000  --seed=20261123  --cycles=100
 // Port: WM_SOAK_PORT (default 8789). Runs on dist/ as built (`npm run test:soak` builds first).

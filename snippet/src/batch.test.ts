@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_EVENTS, MAX_BODY_BYTES } from '../../protocol/limits';
 import type { WireEvent } from '../../protocol/wire';
-import { backoff, batch, permanent, type Envelope } from './batch';
+import { backoff, batch, permanent, type Entry, type Envelope } from './batch';
 
 const env: Envelope = { site: 'demo', vid: 'v'.repeat(200), consent: { analytics: true, personalization: false } };
 const ev = (i: number, pad = 0): WireEvent => ({
@@ -46,6 +46,43 @@ describe('batch', () => {
   it('sends an event too large for any batch alone (the edge refuses it: 413, dropped)', () => {
     const parts = all([ev(0), ev(1, 20_000), ev(2)]);
     expect(parts.map((p) => p[0])).toEqual([['id000000'], ['id000001'], ['id000002']]);
+  });
+});
+
+describe("batch around wm('reset') markers", () => {
+  const reset = (i: number): Entry => ({ id: `id${String(i).padStart(6, '0')}`, ts: 1, sid: 'session02', url: 'https://shop.example/', type: 'reset' });
+  /** Every batch, as the flush loop takes them: [ids, envelope's reset, event ids]. */
+  const split = (entries: Entry[]) => {
+    const out: [string[], string | undefined, string[]][] = [];
+    for (let rest = entries, p; (p = batch(rest, env)); rest = rest.slice(p[0].length)) {
+      const body = JSON.parse(p[1]) as { reset?: string; events: WireEvent[] };
+      out.push([p[0], body.reset, body.events.map((e) => e.id)]);
+    }
+    return out;
+  };
+
+  it('never puts events from before and after a reset in one batch; the marker names the later one and is acknowledged with it', () => {
+    expect(split([ev(1), ev(2), reset(3), ev(4), ev(5)])).toEqual([
+      [['id000001', 'id000002'], undefined, ['id000001', 'id000002']],
+      [['id000003', 'id000004', 'id000005'], 'id000003', ['id000004', 'id000005']],
+    ]);
+  });
+
+  it('two resets in a row: the later one names the batch, both are acknowledged with it', () => {
+    expect(split([ev(1), reset(2), reset(3), ev(4)])).toEqual([
+      [['id000001'], undefined, ['id000001']],
+      [['id000002', 'id000003', 'id000004'], 'id000003', ['id000004']],
+    ]);
+  });
+
+  it('a reset with nothing after it waits for the next event (a batch needs one)', () => {
+    expect(batch([reset(1)], env)).toBeUndefined();
+    expect(split([ev(1), reset(2)])).toEqual([[['id000001'], undefined, ['id000001']]]);
+  });
+
+  it('carries the dropped count in the envelope, and never a reset marker among the events', () => {
+    const [, body] = batch([reset(1), ev(2)], { ...env, dropped: 7 })!;
+    expect(JSON.parse(body)).toMatchObject({ dropped: 7, reset: 'id000001', events: [{ id: 'id000002', type: 'track' }] });
   });
 });
 

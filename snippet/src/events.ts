@@ -3,7 +3,8 @@
  * location/document. Long free text and URLs are cut by the edge; names are cut here.
  */
 import { MAX_NAME_LENGTH } from '../../protocol/limits';
-import type { PrefValue, Props, WireEvent } from '../../protocol/wire';
+import type { PrefValue, Props } from '../../protocol/wire';
+import type { Entry } from './batch';
 import { plain, str } from './clip';
 import { uid, type Session } from './identity';
 
@@ -26,9 +27,10 @@ export const setPrefs = (p: unknown): Fields => {
 export const page = (p?: unknown): Fields => ({ props: plain<Props>(p), ref: document.referrer, title: document.title });
 
 /** The complete event, or undefined when the fields make no valid event. */
-export function make(type: WireEvent['type'], fields: Fields, s: Session): WireEvent | undefined {
+export function make<T extends Entry['type']>(type: T, fields: Fields, s: Session): Extract<Entry, { type: T }> | undefined {
   // Page events carry the session's UTM (undefined: JSON drops the key, the schema allows that).
   return (
-    (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields, utm: type == 'page' ? s.u : undefined } as WireEvent)
+    (fields || undefined) &&
+    ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields, utm: type == 'page' ? s.u : undefined } as Extract<Entry, { type: T }>)
   );
 }

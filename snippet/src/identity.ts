@@ -38,8 +38,13 @@ export function session(persist: boolean): Session {
   return (mem = s);
 }
 
-/** Consent withdrawn: forget the visitor token and the session. */
-export function forget(): void {
-  ls(VID, '');
+/**
+ * Consent withdrawn: forget the visitor token and the session. `wm('reset')` (`keepVid`): the
+ * session only; the token goes when the edge answers the reset with a new one (events queued
+ * before the reset still go with the old one).
+ */
+export function forget(keepVid?: unknown): void {
+  keepVid || ls(VID, '');
   ls(SID, '');
+  mem = undefined;
 }

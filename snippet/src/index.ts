@@ -5,18 +5,19 @@
  *   <script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>
  *   <script async src="/_wm/wm.js" data-site="demo"></script>
  *
+ * Commands: wm('page' | 'track' | 'identify' | 'prefs' | 'consent' | 'reset' | 'on', …): README.
  * Attributes: data-site (required), data-consent="opt-in", data-spa="hash", data-endpoint
  * (origin; default: the script's own origin). The debug build (wm.debug.js) logs ignored, dropped
  * and refused events to the console; the production build has no logging code at all.
  */
 import { COLLECT_PATH, WM_PREFIX } from '../../protocol/limits';
-import type { WireEvent } from '../../protocol/wire';
+import type { Entry } from './batch';
 import { capture } from './capture';
 import { choice, choose, decide, type State } from './consent';
 import { handlers, last, type Handler } from './decisions';
 import * as E from './events';
 import { forget, getVid, session } from './identity';
-import { DB, mem, persist, wipe } from './outbox';
+import { add, DB, keep, wipe } from './outbox';
 import { watchRoutes } from './pageviews';
 import { noop } from './storage';
 import { beacon, schedule, setup } from './transport';
@@ -52,33 +53,37 @@ function boot(): void {
   /** No consent: drop what is held and forget what is stored. */
   const stop = () => (wipe(), forget());
 
-  function ev(type: WireEvent['type'], fields: E.Fields): void {
+  function ev(type: Entry['type'], fields: E.Fields): void {
     const e = state < 0 ? 0 : E.make(type, fields, session(state > 0));
     if (!e) {
       if (DEBUG) log('dropped', type, state);
       return;
     }
-    mem.push(e);
-    if (state > 0) persist(e);
+    add(e, state > 0);
     // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
     // go now (the first one also sends what earlier pages left), other events within a second.
     schedule(type == 'page' ? 0 : 1e3);
   }
 
-  /** Commands that are one event of the same type (no prototype: "toString" is not a command). */
+  /**
+   * Commands that are one outbox entry of the same type (no prototype: "toString" is not a
+   * command). `reset` (sign-out on a shared device) starts a new session now and leaves a marker:
+   * the edge gives the events after it a new visitor, unlinked from the user (batch.ts).
+   */
   const builders = {
     __proto__: null,
     page: E.page,
     track: E.track,
     identify: E.identify,
     prefs: E.setPrefs,
+    reset: () => (forget(1), {}),
   } as unknown as Record<string, (a?: unknown, b?: unknown) => E.Fields>;
   const wm: Wm = (c, a, b) => {
     try {
-      if (builders[c as string]) ev(c as WireEvent['type'], builders[c as string]!(a, b));
+      if (builders[c as string]) ev(c as Entry['type'], builders[c as string]!(a, b));
       else if (c == 'consent') {
         if ((state = choose(a)) < 0) return stop();
-        mem.forEach(persist);
+        keep();
         ev('consent', { consent: choice });
       } else if (c == 'on' && a == 'decision')
         // Not checked for being a function: the catch below takes what calling it throws.

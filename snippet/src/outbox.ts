@@ -3,42 +3,122 @@
  * other) and kept in memory for the beacon on page exit, which cannot wait for IndexedDB.
  * A flush sends what IndexedDB holds: this page's events plus whatever earlier pages or other
  * tabs left (offline, reloads, a beacon that never arrived). Event ids start with their time, so
- * IndexedDB's key order is their order. Without IndexedDB we run on memory only.
+ * IndexedDB's key order is their order.
+ *
+ * Bounded: at most MAX_OUTBOX events wait (in IndexedDB, and in memory). When full, the oldest
+ * goes first, and every event dropped that way is counted (IndexedDB key 0, or `lost` in memory)
+ * and reported to the edge with the next batch (`dropped`), which shows it on the dashboard.
+ *
+ * Storage that is missing, blocked or full (private modes, QuotaExceededError): the first failure
+ * switches this page to the memory outbox, quietly (nothing reaches the page).
  */
 import { createStore, promisifyRequest } from 'idb-keyval';
-import type { WireEvent } from '../../protocol/wire';
-import { noop } from './storage';
+import { MAX_BATCH_EVENTS } from '../../protocol/limits';
+import type { Entry } from './batch';
+import { ls } from './storage';
+
+/**
+ * 10,000 events: hours of an offline session (a busy page makes a few events a minute). Events
+ * are at most 8 KiB and typically 300-600 B, so about 5 MB, within every browser's quota.
+ */
+export const MAX_OUTBOX = 1e4;
+/** Key of the dropped-events counter: numbers sort before every string key, so never among events. */
+const DROPS = 0;
+/** localStorage: the newest id any tab had acknowledged (the beacon skips older events). */
+const SENT = 'wm_sent';
 
 /** Our name: the IndexedDB database's, and the Trusted Types policy's (index.ts). */
 export const DB = 'waymark';
 // createStore opens nothing until first used, so a visitor without consent never gets a database.
 const idb = createStore(DB, 'outbox');
 
-export let mem: WireEvent[] = [];
+export let mem: Entry[] = [];
+/** Events dropped from the memory outbox that were never stored, not yet reported. */
+let lost = 0;
+/** IndexedDB works; its first failure turns it off for this page. */
+let ok: unknown = 1;
 
-/** Never throws: indexedDB missing throws synchronously, blocked storage rejects. */
-const io = <T>(f: () => T | PromiseLike<T>): Promise<T | void> => Promise.resolve().then(f).catch(noop);
+/** Never throws: indexedDB missing throws synchronously, blocked or full storage rejects. */
+const io = <T>(f: () => T | PromiseLike<T>): Promise<T | void> =>
+  Promise.resolve()
+    .then(f)
+    .catch(() => {
+      ok = 0;
+    });
+
+/** One readwrite transaction, resolved when it commits (a full disk fails it here). */
+const write = (f: (s: IDBObjectStore) => unknown) => io(() => ok && idb('readwrite', (s) => (f(s), promisifyRequest(s.transaction))));
+
+/** Event ids only: every string key, not the counter. */
+const events = () => IDBKeyRange.lowerBound('');
+
+/** Adds `n` (negative: reported) to the stored dropped-events counter, in the caller's transaction. */
+function count(s: IDBObjectStore, n: number): void {
+  const r = s.get(DROPS);
+  r.onsuccess = () => s.put((r.result || 0) + n, DROPS);
+}
 
 /**
- * Queues one readwrite request; nothing waits for it (transactions on one database run in the
- * order they were made, so a later read sees it). idb-keyval's set/delMany would also bundle its
- * default store.
+ * Writes one event to IndexedDB (only once consent allows storing anything); past the bound,
+ * the oldest events go, counted, in the same transaction (so tabs never count one drop twice).
  */
-const write = (f: (s: IDBObjectStore) => unknown) => io(() => idb('readwrite', f));
-
-/** Writes one event to IndexedDB (only once consent allows storing anything). */
-export const persist = (e: WireEvent): unknown => write((s) => s.put(e, e.id));
+export const persist = (e: Entry): unknown =>
+  write((s) => {
+    s.put(e, e.id);
+    const n = s.count(events());
+    n.onsuccess = () => {
+      const over = n.result - MAX_OUTBOX;
+      if (over > 0) {
+        const k = s.getAllKeys(events(), over);
+        k.onsuccess = () => (k.result.forEach((key) => s.delete(key)), count(s, over));
+      }
+    };
+  });
 
 /**
- * What to send: everything IndexedDB holds (this page's puts are queued before this read), or
- * the memory copy when IndexedDB is unusable.
+ * Queues an event: in memory always; in IndexedDB too when `store` (consent given). Memory
+ * keeps the bound as well; a drop there loses an event only when IndexedDB does not hold it.
  */
-export const pending = (): Promise<WireEvent[]> => io(() => idb('readonly', (s) => promisifyRequest<WireEvent[]>(s.getAll()))).then((all) => all || mem);
+export function add(e: Entry, store: boolean): void {
+  if (mem.push(e) > MAX_OUTBOX && mem.shift() && !(store && ok)) lost++;
+  if (store) persist(e);
+}
 
-/** Acknowledged (or refused for good): forget these ids. */
-export function ack(ids: string[]): void {
+/**
+ * Consent given: what was held in memory goes to IndexedDB, with the count of what memory had to
+ * drop meanwhile (so a flush reports it).
+ */
+export function keep(): void {
+  mem.forEach(persist);
+  const n = lost;
+  if (ok && n) {
+    lost = 0;
+    void write((s) => count(s, n));
+  }
+}
+
+/**
+ * What to send next: the oldest events (a batch's worth; this page's puts are queued before this
+ * read) and the count of dropped events not yet reported, from IndexedDB or from memory.
+ */
+export const pending = (): Promise<[Entry[], number?]> =>
+  io(
+    () => ok && idb('readonly', (s) => Promise.all([promisifyRequest<Entry[]>(s.getAll(events(), MAX_BATCH_EVENTS)), promisifyRequest<number>(s.get(DROPS))])),
+  ).then((r) => (r as [Entry[], number] | 0 | void) || [mem, lost]);
+
+/** The in-memory events no flush has sent yet, for the beacon. */
+export const unsent = (): Entry[] => (ok ? mem.filter((e) => e.id > (ls(SENT) || '')) : mem);
+
+/**
+ * Acknowledged (or refused for good): forget these ids (sorted, as every batch is) and the
+ * dropped events they reported. Resolves once IndexedDB has committed, so the next sender (maybe
+ * another tab) cannot read them again.
+ */
+export function ack(ids: string[], dropped = 0): Promise<unknown> {
   mem = mem.filter((e) => !ids.includes(e.id));
-  void write((s) => ids.forEach((i) => s.delete(i)));
+  if (ok) ls(SENT, ids[ids.length - 1]!);
+  else lost -= dropped;
+  return write((s) => (ids.forEach((i) => s.delete(i)), dropped && count(s, -dropped)));
 }
 
 /**
@@ -48,5 +128,6 @@ export function ack(ids: string[]): void {
  */
 export function wipe(): void {
   mem = [];
+  lost = 0;
   void io(() => indexedDB.deleteDatabase(DB));
 }

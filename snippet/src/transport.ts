@@ -1,19 +1,20 @@
 /**
- * Sending the outbox: one flush at a time per tab, batches in order, acknowledged ids removed,
- * transient failures retried with backoff, and a beacon of the in-memory outbox on page exit.
+ * Sending the outbox: one flush at a time per origin (all tabs share the outbox: storage.ts
+ * `exclusive`), batches in order, acknowledged ids removed, transient failures retried with
+ * backoff, and a beacon of the in-memory outbox on page exit.
  * String bodies go as text/plain;charset=UTF-8: a CORS "simple request", no preflight to lose.
  */
 import type { CollectResponse } from '../../protocol/wire';
 import { backoff, batch, permanent, type Envelope } from './batch';
 import { dispatch } from './decisions';
 import { setVid } from './identity';
-import { ack, mem, pending } from './outbox';
+import { ack, pending, unsent } from './outbox';
+import { exclusive } from './storage';
 
 let url: string;
 /** Returns false while nothing may be sent (no consent). */
 let envelope: () => Envelope | false;
 
-let busy: unknown;
 let tries = 0;
 let timer: ReturnType<typeof setTimeout> | 0 = 0;
 
@@ -30,14 +31,20 @@ export function schedule(ms: number): void {
   }
 }
 
-/** Sends one batch; on success the next flush (right away) sends the next one. */
+/**
+ * One flush at a time per origin: when another one (this tab's or another tab's) is running,
+ * come back in a second (it may have read the outbox before this tab's latest put).
+ */
 async function flush(): Promise<void> {
   timer = 0;
+  if (await exclusive(send)) schedule(1e3);
+}
+
+/** Sends one batch; on success the next flush (right away) sends the next one. */
+async function send(): Promise<void> {
   const env = envelope();
-  // One flush at a time: come back when the running one is done.
-  if (busy) return schedule(1e3);
-  busy = 1;
-  const part = env && batch(await pending(), env);
+  const [events, dropped] = await pending();
+  const part = env && batch(events, { ...env, dropped });
   let r: Response | undefined;
   let res: CollectResponse | undefined | false;
   if (part)
@@ -47,14 +54,15 @@ async function flush(): Promise<void> {
     } catch {
       /* offline, blocked, or a 2xx that is not JSON: retry */
     }
-  busy = 0;
   if (!part) return;
   // A 2xx answers every event: accepted, duplicate, or rejected for good (or none stored for
   // lack of consent); a permanent 4xx would fail again. Either way nothing here needs resending.
   if (DEBUG && r && !r.ok) console.debug('[wm] batch refused', r.status, await r.text());
   if (DEBUG && res && res.rejected[0]) console.debug('[wm] events refused', res.rejected);
   if (res || (r && permanent(r.status))) {
-    ack(part[0]);
+    // Committed before the lock is released: the next sender never reads these again. The
+    // dropped count is settled only when the edge took the batch (a refused one recorded nothing).
+    await ack(part[0], res ? dropped : 0);
     schedule(0);
   } else schedule(backoff(tries++));
   if (res) {
@@ -67,10 +75,12 @@ async function flush(): Promise<void> {
 /**
  * Page is hidden or going away: beacon the in-memory outbox without waiting on IndexedDB. One
  * batch: the browser allows a page 64 KiB of such requests in flight anyway, and whatever is not
- * sent stays in the outbox for the next page. If events arrive twice the edge counts each id once.
+ * sent stays in the outbox for the next page. Events a flush (maybe another tab's) has already
+ * sent are left out; if one still arrives twice the edge counts each id once. No `dropped`
+ * count: only a flush reports it, so it is never reported twice.
  */
 export function beacon(): void {
   const env = envelope();
-  const part = env && batch(mem, env);
+  const part = env && batch(unsent(), env);
   if (part) navigator.sendBeacon(url, part[1]);
 }

@@ -1,5 +1,5 @@
 /**
- * The analytics store's tables (events, visitors, exposures, erased, meta): schema, migrations and
+ * The analytics store's tables (events, visitors, exposures, erased, meta, outbox_drops): schema, migrations and
  * every write. The one module that writes them; reports.ts and segment-count.ts only read them.
  * Events are deduplicated by (visitor, event id): queue delivery is at least once.
  */
@@ -64,6 +64,12 @@ CREATE TABLE erased (visitor TEXT PRIMARY KEY, at INTEGER NOT NULL);
   `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `,
+  // 3: events browsers' outboxes dropped when full (snippet/src/outbox.ts), one row per reporting
+  // batch, keyed by its first stored event id (a queue redelivery is not counted twice).
+  `
+CREATE TABLE outbox_drops (batch TEXT PRIMARY KEY, at INTEGER NOT NULL, dropped INTEGER NOT NULL);
+CREATE INDEX outbox_drops_by_at ON outbox_drops (at);
+`,
 ];
 
 export type IngestSummary = { stored: number; duplicates: number; erased: number; dropped: number };
@@ -88,6 +94,7 @@ export class EventsStore {
     for (const m of batch) {
       this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('site', ?)", m.site);
       if (m.kind === 'events' && m.snapshot && m.snapshot.exposures.length > 0) exposures = true;
+      if (m.kind === 'events') this.recordOutboxDrops(m);
       if (m.kind === 'erase') {
         this.erase(m.visitorId, m.at);
         summary.erased++;
@@ -120,6 +127,16 @@ export class EventsStore {
       )
       .toArray()
       .map((r) => ({ ...r, exposed: Number(r.exposed), converted: Number(r.converted) }));
+  }
+
+  /**
+   * A batch's report of events its browser dropped: counted even when the visitor is erased (a
+   * count of lost events, nothing about them), once per batch.
+   */
+  private recordOutboxDrops(m: EventsMessage): void {
+    const first = m.events[0];
+    if (!m.outboxDropped || !first) return;
+    this.sql.exec('INSERT OR IGNORE INTO outbox_drops (batch, at, dropped) VALUES (?, ?, ?)', first.id, m.receivedAt, m.outboxDropped);
   }
 
   private isErased(visitor: string): boolean {

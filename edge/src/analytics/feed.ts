@@ -17,6 +17,8 @@ export type EventsMessage = {
   receivedAt: number;
   events: WireEvent[];
   snapshot: VisitorSnapshot | null;
+  /** Events the browser's outbox dropped (full) and reported with this batch. */
+  outboxDropped?: number;
 };
 /** DELETE /_wm/me: the visitor's analytics rows go too, and later deliveries for them are dropped. */
 export type EraseMessage = { kind: 'erase'; site: string; visitorId: string; at: number };

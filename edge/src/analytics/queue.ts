@@ -10,9 +10,19 @@ export function analyticsStub(env: Env, site: string) {
   return env.ANALYTICS.get(env.ANALYTICS.idFromName(site));
 }
 
-/** After a stored batch: its accepted events (nothing else) and the visitor's snapshot. */
-export function analyticsEvents(site: string, visitorId: string, receivedAt: number, events: WireEvent[], snapshot: VisitorSnapshot | null): AnalyticsMessage {
-  return { kind: 'events', site, visitorId, receivedAt, events, snapshot };
+/**
+ * After a stored batch: its accepted events (nothing else), the visitor's snapshot, and the count
+ * of events the browser's outbox dropped that the batch reported (protocol/wire.ts `dropped`).
+ */
+export function analyticsEvents(
+  site: string,
+  visitorId: string,
+  receivedAt: number,
+  events: WireEvent[],
+  snapshot: VisitorSnapshot | null,
+  outboxDropped?: number,
+): AnalyticsMessage {
+  return { kind: 'events', site, visitorId, receivedAt, events, snapshot, ...(outboxDropped ? { outboxDropped } : {}) };
 }
 
 export function analyticsErase(site: string, visitorId: string, at: number): AnalyticsMessage {

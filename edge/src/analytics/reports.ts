@@ -311,6 +311,7 @@ export function overview(sql: SqlStorage, minutes: number, now: number): Overvie
       .toArray()
       .map((r) => ({ path: r.path, views: num(r.views), visitors: num(r.visitors) })),
     totalVisitors: num(sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM visitors').one().n),
+    outboxDropped: num(sql.exec<{ n: number }>('SELECT COALESCE(SUM(dropped), 0) AS n FROM outbox_drops WHERE at >= ?', day).one().n),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newVisitorId, signVisitorToken, verifyVisitorToken } from './token';
+import { newVisitorId, resetVisitorId, signVisitorToken, verifyVisitorToken } from './token';
 
 const secret = 'x'.repeat(40);
 
@@ -31,5 +31,16 @@ describe('visitor tokens', () => {
     for (const bad of [undefined, null, '', '.', 'abc', 'a.b.c', 'x'.repeat(500), `${'a'.repeat(22)}.`]) {
       expect(await verifyVisitorToken(secret, 'shop', bad)).toBeNull();
     }
+  });
+
+  it('derives the visitor of a reset from site and marker id: the same for a resent batch, unrelated otherwise', async () => {
+    const id = await resetVisitorId(secret, 'shop', 'reset-0001');
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await resetVisitorId(secret, 'shop', 'reset-0001')).toBe(id);
+    expect(await resetVisitorId(secret, 'shop', 'reset-0002')).not.toBe(id);
+    expect(await resetVisitorId(secret, 'other', 'reset-0001')).not.toBe(id);
+    expect(await resetVisitorId('y'.repeat(40), 'shop', 'reset-0001')).not.toBe(id);
+    // A usable visitor id: it signs and verifies like a random one.
+    expect(await verifyVisitorToken(secret, 'shop', await signVisitorToken(secret, 'shop', id))).toBe(id);
   });
 });

@@ -44,6 +44,17 @@ export function newVisitorId(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
+/**
+ * The visitor a `wm('reset')` starts (usecases/collect.ts): 128 bits of HMAC over the site and
+ * the reset marker's id, so a resent reset batch lands in the same new profile (and is deduped
+ * there) instead of minting another. Unguessable without the secret; someone who knows the
+ * marker id has seen the browser's traffic, token included.
+ */
+export async function resetVisitorId(secret: string, site: string, resetId: string): Promise<string> {
+  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`reset|${site}|${resetId}`));
+  return base64url(new Uint8Array(mac).slice(0, 16));
+}
+
 export async function signVisitorToken(secret: string, site: string, id: string): Promise<string> {
   return `${id}.${await signature(secret, site, id)}`;
 }

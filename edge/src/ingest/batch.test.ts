@@ -104,4 +104,26 @@ describe('parseBatch', () => {
     );
     expect(result).toMatchObject({ ok: true, batch: { rejected: [] } });
   });
+
+  it('reads the outbox drop count and the reset marker id from the envelope', () => {
+    const result = parseBatch(body([event(1)], { dropped: 12, reset: 'reset-0001' }));
+    expect(result).toMatchObject({ ok: true, batch: { dropped: 12, reset: 'reset-0001' } });
+    expect(parseBatch(body([event(1)]))).toMatchObject({ ok: true, batch: { dropped: undefined, reset: undefined } });
+  });
+
+  it('refuses a drop count that is negative, fractional, a string or absurd, and a malformed reset id, with the field named', () => {
+    for (const [extra, path] of [
+      [{ dropped: -1 }, 'dropped'],
+      [{ dropped: 1.5 }, 'dropped'],
+      [{ dropped: '3' }, 'dropped'],
+      [{ dropped: 1e9 }, 'dropped'],
+      [{ reset: 'short' }, 'reset'],
+      [{ reset: '../../x' }, 'reset'],
+      [{ reset: 7 }, 'reset'],
+    ] as const) {
+      const result = parseBatch(body([event(1)], extra));
+      expect(result.ok, JSON.stringify(extra)).toBe(false);
+      expect(!result.ok && result.issues?.map((i) => i.path)).toEqual([path]);
+    }
+  });
 });

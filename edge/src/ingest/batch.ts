@@ -11,6 +11,10 @@ export type ParsedBatch = {
   site: string;
   vid?: string;
   consent?: ConsentState;
+  /** Events the browser's outbox dropped since its last report (protocol/wire.ts). */
+  dropped?: number;
+  /** `wm('reset')`: the reset marker's id; the batch belongs to a new visitor (usecases/collect.ts). */
+  reset?: string;
   events: WireEvent[];
   rejected: RejectedEvent[];
 };
@@ -63,6 +67,6 @@ export function parseBatch(text: string): BatchResult {
   if (events.length === 0) {
     return { ok: false, error: 'every event in the batch was rejected', rejected };
   }
-  const { site, vid, consent } = envelope.data;
-  return { ok: true, batch: { site, vid, consent, events, rejected } };
+  const { site, vid, consent, dropped, reset } = envelope.data;
+  return { ok: true, batch: { site, vid, consent, dropped, reset, events, rejected } };
 }

@@ -11,7 +11,7 @@ import { HttpError } from '../http/errors';
 import { isDemo, visitorSecret } from '../http/site-context';
 import type { RequestConsent } from '../consent/policy';
 import { checkIdentifies, identifyKey } from '../identity/signed';
-import { newVisitorId, signVisitorToken } from '../identity/token';
+import { newVisitorId, resetVisitorId, signVisitorToken } from '../identity/token';
 import type { ParsedBatch } from '../ingest/batch';
 import type { PageFacts } from '../personalize/decide-request';
 import type { DecisionContext, IngestResult, RateLimited } from '../profile/visitor-profile';
@@ -67,10 +67,13 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
     const body: CollectResponse = { accepted: [], duplicates: [], rejected: batch.rejected, notStored: 'consent', decisions: [] };
     return { kind: 'not-stored', body, declined: consent.basis === 'explicit-denial' };
   }
-  const known = input.visitor.id;
+  // wm('reset') (sign-out on a shared device): this batch and the ones after it belong to a new
+  // anonymous visitor, unlinked from whoever signed in before, whatever token or cookie came with
+  // it. Events queued before the reset came in earlier batches (the snippet never mixes them).
+  const known = batch.reset ? await resetVisitorId(visitorSecret(env), site.id, batch.reset) : input.visitor.id;
   // A new visitor means a new Durable Object: limit how many one client address may create.
   const ip = input.clientIp;
-  if (!known && ipLimited(ip) && !(await env.NEW_VISITOR_LIMIT.limit({ key: ip })).success) {
+  if ((!input.visitor.id || batch.reset) && ipLimited(ip) && !(await env.NEW_VISITOR_LIMIT.limit({ key: ip })).success) {
     const { limit, periodSeconds } = NEW_VISITORS_PER_IP;
     return { kind: 'rate-limited', retryAfterSeconds: periodSeconds, reason: `more than ${limit} new visitors from one address in ${periodSeconds} s` };
   }
@@ -103,6 +106,8 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
       receivedAt,
       batch.events.filter((e) => ids.has(e.id)),
       analytics ?? null,
+      // Reported once: a resent batch stores nothing new and never gets here.
+      batch.dropped,
     );
     input.waitUntil(env.ANALYTICS_QUEUE.send(message).catch((err: unknown) => console.error('analytics: queue send failed', err)));
   }
