@@ -54,7 +54,7 @@ const page = (c: Case, inSlot: string | number[], injected = '', proxied = false
     c.text,
     `</title>${injected}</head><body><p>`,
     c.text,
-    `</p><section data-wm-slot="hero"${proxied ? ' data-wm-filled="trail"' : ''}>`,
+    `</p><section data-wm-slot="hero"${proxied ? ' data-wm-filled="trail" v-pre="" ngnonbindable=""' : ''}>`,
     typeof inSlot === 'string' ? inSlot : inSlot,
     '</section><footer>',
     c.text,
