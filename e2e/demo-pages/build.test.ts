@@ -31,6 +31,7 @@ describe('demo shop pages', () => {
       'messages-csp.html',
       'messages.html',
       'opt-in.html',
+      'safe-targets.html',
       'slots-csp.html',
       'slots-proxied.html',
       'slots.html',
