@@ -116,7 +116,7 @@ function expectOnlyOurChanges(page: Buffer, out: Buffer): string {
   const outCloser = withoutOurs.lastIndexOf(rest);
   expect(outCloser + rest.length, 'bytes after the slot').toBe(withoutOurs.length);
   const opened = withoutOurs.subarray(outStart, outCloser).toString('latin1');
-  expect(opened).toMatch(new RegExp(`^${marker} data-wm-filled="${SEGMENT}">`));
+  expect(opened).toMatch(new RegExp(`^${marker} data-wm-filled="${SEGMENT}" v-pre="" ngnonbindable="">`));
   const inserted = opened.slice(opened.indexOf('>') + 1);
   expect(inserted, 'inserted HTML is ASCII').toMatch(/^[\x00-\x7f]*$/);
   return inserted;
