@@ -3,7 +3,8 @@
  * its writes start from. KV `site:<id>` is only the edge's copy of each site's newest row. The only
  * module that runs SQL on that table.
  */
-import { siteConfigSchema, type SiteConfig } from '../../../protocol/config/site';
+import type { SiteConfig } from '../../../protocol/config/site';
+import { readStoredConfig } from '../../../protocol/config/stored';
 import type { MigratedSql } from '../storage/migrations';
 
 export type SiteSummary = { id: string; name: string; version: number };
@@ -31,7 +32,13 @@ export class SiteVersions {
   /** The site's newest version, or null when AdminStore never wrote it. */
   latest(id: string): SiteConfig | null {
     const row = this.db.sql.exec<{ config: string }>('SELECT config FROM site_versions WHERE site = ? ORDER BY version DESC LIMIT 1', id).toArray()[0];
-    return row ? siteConfigSchema.parse(JSON.parse(row.config)) : null;
+    if (!row) return null;
+    // Written under older rules, it may hold items a newer rule refuses: they are left out (and the
+    // next write stores it without them), as the edge leaves them out (protocol/config/stored.ts).
+    const read = readStoredConfig(JSON.parse(row.config));
+    if (!read.ok) throw new Error(`site ${id}: stored version is invalid: ${read.issues.join('; ')}`);
+    if (read.leftOut.length > 0) console.error(`site ${id}: left out of the stored config, as it breaks a rule:`, read.leftOut);
+    return read.config;
   }
 
   /** Every site's newest version. */

@@ -5,6 +5,7 @@
  * copy per version, which visitor objects load by the version a request names (getVersion).
  */
 import { siteConfigSchema, type SiteConfig, type SiteConfigInput } from '../../../protocol/config/site';
+import { readStoredConfig } from '../../../protocol/config/stored';
 
 export const CACHE_MS = 5_000;
 const siteKey = (id: string) => `site:${id}`;
@@ -34,9 +35,9 @@ export class SiteStore {
       this.cache.set(id, { config: null, fetchedAt: this.now() });
       return null;
     }
-    const parsed = siteConfigSchema.safeParse(raw);
+    const parsed = readStored(id, raw);
     if (!parsed.success) {
-      console.error(`site ${id}: stored config is invalid, keeping the last good one`, parsed.error.issues);
+      console.error(`site ${id}: stored config is invalid, keeping the last good one`, parsed.issues);
       if (cached?.config) {
         this.cache.set(id, { config: cached.config, fetchedAt: this.now() });
         return cached.config;
@@ -53,9 +54,9 @@ export class SiteStore {
    * Null when neither exists or validates.
    */
   async getVersion(id: string, version: number): Promise<SiteConfig | null> {
-    const exact = siteConfigSchema.safeParse(await this.kv.get(versionKey(id, version), 'json'));
+    const exact = readStored(id, await this.kv.get(versionKey(id, version), 'json'));
     if (exact.success && exact.data.id === id) return exact.data;
-    const latest = siteConfigSchema.safeParse(await this.kv.get(siteKey(id), 'json'));
+    const latest = readStored(id, await this.kv.get(siteKey(id), 'json'));
     if (latest.success && latest.data.id === id && latest.data.version >= version) return latest.data;
     return null;
   }
@@ -70,4 +71,16 @@ export class SiteStore {
     this.cache.set(valid.id, { config: valid, fetchedAt: this.now() });
     return valid;
   }
+}
+
+/**
+ * A stored config through protocol/config/stored.ts: items that break a rule added since it was
+ * written (or written by hand) are left out and logged, so the rest of the site keeps serving.
+ */
+function readStored(id: string, raw: unknown): { success: true; data: SiteConfig } | { success: false; issues: string[] } {
+  if (raw === null) return { success: false, issues: ['missing'] };
+  const read = readStoredConfig(raw);
+  if (!read.ok) return { success: false, issues: read.issues };
+  if (read.leftOut.length > 0) console.error(`site ${id}: left out of the stored config, as it breaks a rule:`, read.leftOut);
+  return { success: true, data: read.config };
 }
