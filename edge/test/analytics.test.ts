@@ -23,32 +23,17 @@ import type { BanditTable } from '../src/analytics/bandit';
 import type { AnalyticsMessage, ExposureSnapshot } from '../src/analytics/feed';
 import { wilson } from '../src/analytics/stats';
 import { SiteStore } from '../src/config/site-store';
-import { BASE, ORIGIN, makeEvent, me, post } from './helpers';
+import { adminCall, adminLogin, BASE, ORIGIN, makeEvent, me, post, type AdminSession } from './helpers';
 
 const API = `${BASE}/_wm/admin/api`;
 let clients = 0;
 let sites = 0;
 const freshSite = () => `an-${Date.now().toString(36)}-${++sites}`;
 
-type Session = { cookie: string; csrf: string };
-async function login(): Promise<Session> {
-  const res = await SELF.fetch(`${API}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE, 'cf-connecting-ip': `203.0.113.${++clients}` },
-    body: JSON.stringify({ password: 'waymark-demo' }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken } = await res.json<{ csrfToken: string }>();
-  const cookie = res.headers.get('set-cookie')?.match(/wm_admin=([^;]+)/)?.[1];
-  if (!cookie) throw new Error('no session cookie');
-  return { cookie: `wm_admin=${cookie}`, csrf: csrfToken };
-}
+type Session = AdminSession;
+const login = (): Promise<Session> => adminLogin(`203.0.113.${++clients}`);
 
-function call(s: Session, method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { origin: BASE, cookie: s.cookie, 'x-wm-csrf': s.csrf };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return SELF.fetch(`${API}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-}
+const call = adminCall;
 
 async function report<T>(s: Session, site: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const res = await call(s, method, `/sites/${site}/analytics${path}`, body);

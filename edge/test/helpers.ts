@@ -45,3 +45,32 @@ export function me(init: { cookie?: string; token?: string; method?: string; sit
   if (init.origin) headers.origin = init.origin;
   return SELF.fetch(`${BASE}/_wm/me?site=${init.site ?? 'demo'}`, { method: init.method ?? 'GET', headers });
 }
+
+export const ADMIN_API = `${BASE}/_wm/admin/api`;
+export type AdminSession = { cookie: string; csrf: string };
+
+/**
+ * Signs in to the admin API with the demo password from `clientIp` (each test file uses its own
+ * addresses, so the per-address login lockout of one never meets another's).
+ */
+export async function adminLogin(clientIp: string): Promise<AdminSession> {
+  const res = await SELF.fetch(`${ADMIN_API}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BASE, 'cf-connecting-ip': clientIp },
+    body: JSON.stringify({ password: 'waymark-demo' }),
+  });
+  if (res.status !== 200) throw new Error(`admin login answered ${res.status}`);
+  const { csrfToken } = await res.json<{ csrfToken: string }>();
+  const cookie = res.headers.get('set-cookie')?.match(/wm_admin=([^;]+)/)?.[1];
+  if (!cookie) throw new Error('no session cookie');
+  return { cookie: `wm_admin=${cookie}`, csrf: csrfToken };
+}
+
+/** An admin API call with the session's cookie, CSRF token and the site's Origin. */
+export function adminCall(s: AdminSession, method: string, path: string, body?: unknown): Promise<Response> {
+  return SELF.fetch(`${ADMIN_API}${path}`, {
+    method,
+    headers: { origin: BASE, cookie: s.cookie, 'x-wm-csrf': s.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}

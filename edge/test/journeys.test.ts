@@ -6,7 +6,7 @@ import { adminStore } from '../src/admin/admin-store';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import type { JourneyInput } from '../../protocol/config/journeys';
 import { verifySignature } from '../src/webhooks/sign';
-import { BASE, ORIGIN, makeEvent, post, visitorCookie } from './helpers';
+import { adminCall, adminLogin, BASE, ORIGIN, makeEvent, post, visitorCookie, type AdminSession } from './helpers';
 import { cartJourney, HOOK_URL, journeySite } from './journey-fixtures';
 
 // A Standard Webhooks secret (whsec_ + base64 of 32 bytes); signing is tested in edge/test/webhooks.test.ts.
@@ -271,23 +271,9 @@ describe('webhook deliveries', () => {
 describe('admin API: journeys and webhooks', () => {
   const API = `${BASE}/_wm/admin/api`;
   let ip = 0;
-  async function login() {
-    const res = await SELF.fetch(`${API}/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: BASE, 'cf-connecting-ip': `203.0.113.${++ip}` },
-      body: JSON.stringify({ password: 'waymark-demo' }),
-    });
-    expect(res.status).toBe(200);
-    const { csrfToken } = await res.json<{ csrfToken: string }>();
-    return { cookie: `wm_admin=${res.headers.get('set-cookie')?.match(/wm_admin=([^;]+)/)?.[1] ?? ''}`, csrf: csrfToken };
-  }
-  type S = Awaited<ReturnType<typeof login>>;
-  const call = (s: S, method: string, path: string, body?: unknown) =>
-    SELF.fetch(`${API}${path}`, {
-      method,
-      headers: { origin: BASE, cookie: s.cookie, 'x-wm-csrf': s.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+  const login = () => adminLogin(`203.0.113.${++ip}`);
+  type S = AdminSession;
+  const call = adminCall;
   type Body = {
     site?: { webhooks: Record<string, unknown>[]; version: number };
     item?: Record<string, unknown>;

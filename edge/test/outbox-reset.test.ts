@@ -12,22 +12,11 @@ import type { CollectResponse, PrefValue, ProfileExport, PropValue } from '../..
 import type { AnalyticsMessage } from '../src/analytics/feed';
 import { visitorSecret } from '../src/http/site-context';
 import { resetVisitorId } from '../src/identity/token';
-import { BASE, ORIGIN, makeEvent, me, visitorCookie } from './helpers';
+import { adminLogin, BASE, ORIGIN, makeEvent, me, visitorCookie } from './helpers';
 
 const API = `${BASE}/_wm/admin/api`;
 
-async function login(): Promise<{ cookie: string; csrf: string }> {
-  const res = await SELF.fetch(`${API}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE, 'cf-connecting-ip': '198.51.100.211' },
-    body: JSON.stringify({ password: 'waymark-demo' }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken } = await res.json<{ csrfToken: string }>();
-  const cookie = res.headers.get('set-cookie')?.match(/wm_admin=([^;]+)/)?.[1];
-  if (!cookie) throw new Error('no session cookie');
-  return { cookie: `wm_admin=${cookie}`, csrf: csrfToken };
-}
+const login = () => adminLogin('198.51.100.211');
 
 async function overview(site: string): Promise<OverviewReport> {
   const s = await login();
