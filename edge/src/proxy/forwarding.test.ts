@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { privateIfSetsCookie, SPOOFABLE_REQUEST_HEADERS, upstreamHeaders } from './forwarding';
+import { privateIfSetsCookie, SPOOFABLE_REQUEST_HEADERS, upstreamHeaders, withoutOurSetCookies } from './forwarding';
 
 describe('upstreamHeaders', () => {
   it('drops every forwarding and override header the visitor sent and states the real host and scheme', () => {
@@ -47,5 +47,23 @@ describe('privateIfSetsCookie', () => {
     expect(privateIfSetsCookie(publicCss)).toBe(publicCss);
     const privateOne = response({ 'set-cookie': 'a=1', 'cache-control': 'private, max-age=0' });
     expect(privateIfSetsCookie(privateOne)).toBe(privateOne);
+  });
+});
+
+describe('withoutOurSetCookies', () => {
+  const OURS = ['wm_vid', 'wm_admin', '__Host-wm_admin'];
+  it("drops an upstream Set-Cookie of a Waymark cookie and keeps the site's own", () => {
+    const headers = new Headers({ 'content-type': 'text/html' });
+    headers.append('set-cookie', '__Host-wm_admin=planted; Path=/; Secure; HttpOnly');
+    headers.append('set-cookie', 'cart=42; Path=/');
+    headers.append('set-cookie', 'wm_vid=forged; Path=/');
+    headers.append('set-cookie', 'wm_vidx=theirs; Path=/');
+    const out = withoutOurSetCookies(new Response('page', { headers }), OURS);
+    expect(out.headers.getSetCookie()).toEqual(['cart=42; Path=/', 'wm_vidx=theirs; Path=/']);
+    expect(out.headers.get('content-type')).toBe('text/html');
+  });
+  it('leaves an answer without such cookies as it is', () => {
+    const plain = new Response('x', { headers: { 'set-cookie': 'cart=1' } });
+    expect(withoutOurSetCookies(plain, OURS)).toBe(plain);
   });
 });

@@ -88,3 +88,18 @@ export function privateIfSetsCookie(response: Response): Response {
   for (const name of SHARED_CACHE_HEADERS) out.headers.delete(name);
   return out;
 }
+
+/**
+ * The upstream's answer without any Set-Cookie of a cookie that is Waymark's (`names`): an origin
+ * must not plant or overwrite the visitor token or the admin session (session fixation through the
+ * proxied host). Its own cookies pass as they came.
+ */
+export function withoutOurSetCookies(response: Response, names: readonly string[]): Response {
+  const all = response.headers.getSetCookie();
+  const ours = (line: string) => names.includes(line.slice(0, line.indexOf('=')).trim());
+  if (!all.some(ours)) return response;
+  const out = new Response(response.body, response);
+  out.headers.delete('set-cookie');
+  for (const line of all) if (!ours(line)) out.headers.append('set-cookie', line);
+  return out;
+}

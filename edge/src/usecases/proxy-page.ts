@@ -23,7 +23,7 @@ import type { PageFacts } from '../personalize/decide-request';
 import { isRewritable, pageAsksOptIn, rewritePage } from '../personalize/rewrite';
 import { hostIndex } from '../proxy/host-index';
 import { proxiedLocation } from '../proxy/redirect';
-import { privateIfSetsCookie, upstreamHeaders } from '../proxy/forwarding';
+import { privateIfSetsCookie, upstreamHeaders, withoutOurSetCookies } from '../proxy/forwarding';
 import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../admin/sessions';
 
 export const SNIPPET_SRC = `${WM_PREFIX}/wm.js`;
@@ -145,7 +145,8 @@ async function fetchUpstream(env: Env, request: Request, upstream: string, url: 
   else sent.delete('cookie');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   try {
-    return await fetch(target, { method: request.method, headers: sent, body: hasBody ? request.body : null, redirect: 'manual' });
+    const answer = await fetch(target, { method: request.method, headers: sent, body: hasBody ? request.body : null, redirect: 'manual' });
+    return withoutOurSetCookies(answer, WAYMARK_COOKIES);
   } catch (err) {
     throw new HttpError(502, `upstream ${target.origin} did not answer: ${err instanceof Error ? err.message : String(err)}`);
   }
