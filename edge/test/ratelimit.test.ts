@@ -1,6 +1,6 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CollectResponse, ErrorResponse, ProfileExport, WireEvent } from '../../protocol/wire';
 import type { DecisionContext } from '../src/profile/visitor-profile';
 import { visitorStub } from '../src/profile/stub';
@@ -9,6 +9,10 @@ import { newVisitorId } from '../src/identity/token';
 import { SiteStore } from '../src/config/site-store';
 import { DEMO_SITE } from '../src/demo/seed';
 import { makeEvent, me, post } from './helpers';
+
+// These tests send a limit's worth of requests one after another (up to ~200): a few seconds on
+// an idle machine, more on a loaded CI runner. A longer timeout, not a timing assertion.
+vi.setConfig({ testTimeout: 30_000 });
 
 const { capacity } = VISITOR_BATCHES;
 
