@@ -271,7 +271,14 @@ test('reports show what the visitors did: funnel, paths, retention, sources, mes
   await expect(page.locator('.live-table tbody tr').first()).toBeVisible();
   await expect(page.locator('.live-table')).toContainText('purchase');
   await page.getByLabel('Filter events by name or path').fill(START);
-  await expect(page.locator('.live-table tbody tr')).toHaveCount(4);
+  // The stream holds the site's newest events, and parallel specs (the outbox tabs) add hundreds to
+  // the demo site: this spec's 4 starts may not all still be among them, but only starts show.
+  const live = page.locator('.live-table tbody tr');
+  await expect(live.first()).toContainText(START);
+  const shown = await live.allInnerTexts();
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.length).toBeLessThanOrEqual(4);
+  for (const row of shown) expect(row).toContain(START);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByRole('button', { name: 'Resume' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByText('Paused: new events are not fetched.')).toBeVisible();
