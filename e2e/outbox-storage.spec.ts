@@ -29,6 +29,20 @@ const BREAKS: { name: string; script: string }[] = [
     script: `IDBObjectStore.prototype.put = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };`,
   },
   {
+    // The page view flushes at once: its read must not start before the refused put is seen.
+    name: 'every write refused, behind a slow open (a busy disk)',
+    script: `IDBObjectStore.prototype.put = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+      const open = IDBFactory.prototype.open;
+      IDBFactory.prototype.open = function (...args) {
+        const real = open.apply(this, args);
+        const slow = { get result() { return real.result; }, get error() { return real.error; } };
+        real.onupgradeneeded = (e) => slow.onupgradeneeded && slow.onupgradeneeded(e);
+        real.onsuccess = () => setTimeout(() => slow.onsuccess && slow.onsuccess(), 300);
+        real.onerror = () => slow.onerror && slow.onerror();
+        return slow;
+      };`,
+  },
+  {
     name: 'IndexedDB and localStorage both blocked',
     script: `Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('blocked', 'SecurityError'); }, configurable: true });
       Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); }, configurable: true });`,

@@ -100,11 +100,13 @@ export function keep(): void {
 /**
  * What to send next: the oldest events (a batch's worth; this page's puts are queued before this
  * read) and the count of dropped events not yet reported, from IndexedDB or from memory.
+ * Storage can fail while the read is under way (a put refused once a slow open completes): the
+ * read then misses this page's events, so memory answers.
  */
 export const pending = (): Promise<[Entry[], number?]> =>
   io(
     () => ok && idb('readonly', (s) => Promise.all([promisifyRequest<Entry[]>(s.getAll(events(), MAX_BATCH_EVENTS)), promisifyRequest<number>(s.get(DROPS))])),
-  ).then((r) => (r as [Entry[], number] | 0 | void) || [mem, lost]);
+  ).then((r) => (ok && (r as [Entry[], number])) || [mem, lost]);
 
 /** The in-memory events no flush has sent yet, for the beacon. */
 export const unsent = (): Entry[] => (ok ? mem.filter((e) => e.id > (ls(SENT) || '')) : mem);
