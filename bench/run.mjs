@@ -2,9 +2,10 @@
 // collect-endpoint load beside the health route, then proxy mode's added latency beside plain
 // pass-through. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
 //
-//   node bench/run.mjs [--only=sizes|main|load|proxy|rules|funnel] [--snippet=path] [--write] [--loads=10]
+//   node bench/run.mjs [--only=sizes|main|load|proxy|growthbook|rules|funnel] [--snippet=path] [--write] [--loads=10]
 //                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200]
 //                      [--proxy-requests=400] [--proxy-seconds=6] [--proxy-concurrency=8]
+//                      [--growthbook-requests=400] [--growthbook-seconds=6] [--growthbook-concurrency=8]
 //
 // Progress goes to stderr, results to stdout. Exit code 1 only when Waymark itself fails (snippet
 // missing, worker not starting, errors on valid requests); an unavailable peer is reported, not fatal.
@@ -21,8 +22,8 @@ const args = Object.fromEntries(
   }),
 );
 const only = args.only ?? '';
-if (!['', 'sizes', 'main', 'load', 'proxy', 'rules', 'funnel'].includes(only)) {
-  console.error(`--only must be sizes, main, load, proxy, rules or funnel (got "${only}")`);
+if (!['', 'sizes', 'main', 'load', 'proxy', 'growthbook', 'rules', 'funnel'].includes(only)) {
+  console.error(`--only must be sizes, main, load, proxy, growthbook, rules or funnel (got "${only}")`);
   process.exit(2);
 }
 const snippet = args.snippet || process.env.WM_SNIPPET || 'dist/snippet/wm.js';
@@ -113,6 +114,16 @@ await part('proxy', 'Proxy mode', async () => {
   };
 });
 
+await part('growthbook', 'GrowthBook edge side by side', async () => {
+  const { measureGrowthbook, formatGrowthbook, growthbookFailed } = await import('./growthbook.mjs');
+  const result = await measureGrowthbook(progress, numericArgs(['requests', 'seconds', 'concurrency'], 'growthbook-'));
+  return {
+    title: "Proxy mode beside GrowthBook's edge app: the same hero change on the same pages (loopback origin, local workerd)",
+    lines: formatGrowthbook(result),
+    failure: growthbookFailed(result) ? "Waymark's pages were wrong or got errors (see the samples above)" : undefined,
+  };
+});
+
 await part('rules', 'Rules engine', async () => {
   const { measureRules, formatRules } = await import('./rules.mjs');
   return { title: 'Rules engine: segment evaluations per second (pure evaluator, plain Node)', lines: formatRules(await measureRules(progress)) };
@@ -139,7 +150,7 @@ process.exit(failed ? 1 : 0);
 function resultsMarkdown() {
   const cpu = cpus();
   const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
-  const skipped = ['sizes', 'main', 'load', 'proxy', 'rules', 'funnel'].filter((p) => only && only !== p);
+  const skipped = ['sizes', 'main', 'load', 'proxy', 'growthbook', 'rules', 'funnel'].filter((p) => only && only !== p);
   return [
     '# Benchmark results',
     '',
