@@ -47,6 +47,12 @@ const PASS = 'worker pass-through';
 const WAYMARK = 'Waymark proxy, returning (slot filled)';
 const GROWTHBOOK = 'GrowthBook edge';
 
+/**
+ * A request that has not finished by then is an error. On a heavily loaded machine a local workerd
+ * request was seen to hang until undici's 300 s headers timeout, stalling its whole round.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** The hero element of makePage's pages, and its inner HTML. */
 const HERO = /<section class="hero"([^>]*)>([\s\S]*?)<\/section>/;
 const CARD = '<article class="card"';
@@ -233,7 +239,11 @@ function heroVariantHtml(demoSite) {
  */
 export async function measureGrowthbook(progress, options = {}) {
   const o = { ...GROWTHBOOK_DEFAULTS, ...options };
-  const version = JSON.parse(await readFile('node_modules/@growthbook/edge-cloudflare/package.json', 'utf8').catch(() => '{}')).version ?? '?';
+  // Not installed (or not resolvable): the run goes on with Waymark's cells only.
+  const version = await readFile('node_modules/@growthbook/edge-cloudflare/package.json', 'utf8').then(
+    (text) => String(JSON.parse(text).version),
+    () => undefined,
+  );
   const { DEMO_SITE } = await loadDemoSite();
   const heroHtml = heroVariantHtml(DEMO_SITE);
   const { server: originServer, origin: upstream, pages } = await startOrigin();
@@ -261,6 +271,7 @@ export async function measureGrowthbook(progress, options = {}) {
     /** @type {string | undefined} */
     let unavailable;
     try {
+      if (!version) throw new Error('@growthbook/edge-cloudflare is not installed (npm ci)');
       t0 = performance.now();
       const plain = (/** @type {string} */ value) => ({ type: /** @type {const} */ ('plain_text'), value });
       const growthbook = await unstable_startWorker({
@@ -283,7 +294,10 @@ export async function measureGrowthbook(progress, options = {}) {
       growthbookBase = (await growthbook.url).origin;
       progress(`growthbook: GrowthBook's edge app ${version} ready at ${growthbookBase} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (err) {
-      unavailable = /** @type {Error} */ (err).message.split('\n')[0];
+      // wrangler wraps the reason (a bundling error, a missing module) in `cause`.
+      const error = /** @type {Error & { cause?: unknown }} */ (err);
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      unavailable = `${error.message}${cause}`.split('\n')[0];
       progress(`growthbook: GrowthBook's edge app unavailable (${unavailable})`);
     }
     const result = await drive({ waymarkBase, growthbookBase, pages, heroHtml, o, progress });
@@ -434,7 +448,7 @@ async function once(m, bytes, cell) {
   const t0 = performance.now();
   let problem;
   try {
-    const res = await fetch(m.url(bytes), { headers: m.headers });
+    const res = await fetch(m.url(bytes), { headers: m.headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     cell.ttfbs.push(performance.now() - t0);
     const raw = Buffer.from(await res.arrayBuffer());
     cell.latencies.push(performance.now() - t0);
@@ -443,7 +457,10 @@ async function once(m, bytes, cell) {
     problem = res.status === 200 ? m.check(body, bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;
   } catch (err) {
     const error = /** @type {Error & { cause?: { message?: string } }} */ (err);
-    problem = `network: ${error.message}${error.cause?.message ? ` (${error.cause.message})` : ''}`;
+    problem =
+      error.name === 'TimeoutError'
+        ? `no complete answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+        : `network: ${error.message}${error.cause?.message ? ` (${error.cause.message})` : ''}`;
   }
   cell.requests++;
   if (problem) {
@@ -508,7 +525,7 @@ export function formatGrowthbook(r) {
     '',
     ...ratios,
     '',
-    `GrowthBook: @growthbook/edge-cloudflare ${r.version}` +
+    `GrowthBook: @growthbook/edge-cloudflare${r.version ? ` ${r.version}` : ''}` +
       (r.unavailable
         ? ` unavailable (${r.unavailable})`
         : `; features endpoint served ${r.features.served} time(s)` +
