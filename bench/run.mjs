@@ -1,6 +1,6 @@
 // `npm run bench`: snippet size beside the peers, main-thread cost of loading each in Chromium,
 // collect-endpoint load beside the health route, then proxy mode's added latency beside plain
-// pass-through. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
+// pass-through, and beside GrowthBook's edge app making the same change. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
 //
 //   node bench/run.mjs [--only=sizes|main|load|proxy|growthbook|rules|funnel] [--snippet=path] [--write] [--loads=10]
 //                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200]
