@@ -480,7 +480,8 @@ export function formatGrowthbook(r) {
   const ratios = [];
   for (const size of SIZES) {
     const pass = r.cells.find((c) => c.bytes === size.bytes && c.mode === PASS);
-    const passCpu = cpuPerRequest(pass);
+    // A pass-through cell with errors gives no baseline: nothing is "added" over it.
+    const passCpu = pass && !pass.errors ? cpuPerRequest(pass) : null;
     /** CPU ms per request a cell adds over pass-through; null when unmeasured or the cell failed. */
     const added = (/** @type {Cell | undefined} */ c) => {
       const cpu = cpuPerRequest(c);
@@ -517,7 +518,7 @@ export function formatGrowthbook(r) {
     ratios.push(
       `${size.label}: Waymark's added CPU / GrowthBook's = ` +
         (w == null || g == null || g <= 0
-          ? `n/a (${!growthbook ? 'GrowthBook not run' : growthbook.errors ? 'GrowthBook FAILED' : waymark?.errors ? 'Waymark FAILED' : 'CPU not measured'})`
+          ? `n/a (${!growthbook ? 'GrowthBook not run' : growthbook.errors ? 'GrowthBook FAILED' : waymark?.errors ? 'Waymark FAILED' : pass?.errors ? 'pass-through FAILED' : 'CPU not measured'})`
           : `${w.toFixed(2)} / ${g.toFixed(2)} ms = ${(w / g).toFixed(3)} (goal ≤ 0.100: ${w / g <= 0.1 ? 'met' : 'NOT met'})`),
     );
   }
