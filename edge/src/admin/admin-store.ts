@@ -63,14 +63,15 @@ export class AdminStore extends DurableObject<Env> {
   // ---- proxy hostnames ------------------------------------------------------------------
 
   /**
-   * Before a site's write: the 409 for a hostname another site holds, else the KV entries for the
-   * hostnames it gains. One claim at a time, so two sites' claims are checked one after the other.
+   * Before a site's write: the 409 for a hostname another site holds or has reserved, else the
+   * reservations and KV entries for the hostnames it gains. One claim at a time, so two sites'
+   * claims are checked one after the other.
    */
   async claimHostnames(siteId: string, before: SiteConfig | null, next: SiteConfig): Promise<EditFailure | null> {
     return this.serialized(async () => {
       const taken = await hostnameConflict(this.db.sql, this.env.CONFIG, siteId, before, next, (id) => siteAdmin(this.env, id).getSite(id));
       if (taken) return taken;
-      await indexAddedHostnames(this.env.CONFIG, siteId, before, next);
+      await indexAddedHostnames(this.db.sql, this.env.CONFIG, siteId, before, next);
       return null;
     });
   }

@@ -1,5 +1,5 @@
 /** The SQLite schemas of AdminStore and SiteAdmin: the migrations of every table; each table's SQL lives in its own module. */
-import { HOSTNAMES_MIGRATION } from '../proxy/host-index';
+import { HOSTNAME_RESERVATIONS_MIGRATION, HOSTNAMES_MIGRATION } from '../proxy/host-index';
 import { AUDIT_TABLE } from './audit';
 import { SITE_META_TABLE } from './legacy-move';
 import { SITE_DIRECTORY_MIGRATION } from './site-directory';
@@ -38,6 +38,8 @@ CREATE INDEX audit_by_site ON audit (site, seq);
   // 5: the list of sites (site-directory.ts); versions, audit and delivery log move to each site's
   // SiteAdmin (legacy-move.ts), sessions to their own objects (sessions.ts).
   SITE_DIRECTORY_MIGRATION,
+  // 6: a hostname claim holds from its check until the site's write is published (proxy/host-index.ts).
+  HOSTNAME_RESERVATIONS_MIGRATION,
 ];
 
 /** SiteAdmin (one per site): its versions, audit log and webhook delivery log. Append-only too. */
