@@ -55,7 +55,6 @@ export class SiteAdmin extends DurableObject<Env> {
     if (this.meta.moved()) return;
     const admin = adminStore(this.env);
     const legacy = await admin.legacySite(site);
-    if (this.meta.moved()) return;
     this.ctx.storage.transactionSync(() => {
       this.versions.insertRows(legacy.versions);
       this.auditLog.insertRows(legacy.audit);
