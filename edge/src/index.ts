@@ -4,6 +4,8 @@ import { consumeAnalytics } from './analytics/queue';
 
 export { VisitorProfile } from './profile/visitor-profile';
 export { AdminStore } from './admin/admin-store';
+export { SiteAdmin } from './admin/site-admin';
+export { AdminSession } from './admin/session-object';
 export { SiteAnalytics } from './analytics/site-analytics';
 
 // fetch: the app; queue: journey-analytics batches into each site's store (analytics/queue.ts).

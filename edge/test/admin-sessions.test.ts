@@ -1,9 +1,13 @@
 // Admin sessions (issue #11 point 6): the __Host- cookie on https, a new session id at every
 // login (fixation), frame-ancestors 'none' on every admin answer, and CSRF + Origin on every
 // state-changing route of the admin router, found by enumerating it.
-import { SELF } from 'cloudflare:test';
+import { SELF, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { sessionObject } from '../src/admin/objects';
+import { toBase64Url } from '../src/admin/password';
 import { adminApi, ADMIN_API_PREFIX } from '../src/admin/routes';
+import type { SessionInfo } from '../src/admin/sessions';
 import { BASE } from './helpers';
 
 const PASSWORD = 'waymark-demo';
@@ -60,6 +64,38 @@ describe('admin session cookie', () => {
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^__Host-wm_admin=;.*Max-Age=0.*Path=\/(;|$)/i);
     expect(await sessionStatus(HTTPS, `__Host-wm_admin=${s.id}`)).toBe(401);
+  });
+});
+
+describe('session storage (issue #14 point 5)', () => {
+  const objectOf = async (sessionId: string) =>
+    sessionObject(env, toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(sessionId)))));
+  const storedIn = (stub: Awaited<ReturnType<typeof objectOf>>) =>
+    runInDurableObject(stub, async (_instance, state) => ({ record: await state.storage.get<SessionInfo>('session'), alarm: await state.storage.getAlarm() }));
+
+  it('each session lives in its own object, named by the SHA-256 of its id; its expiry alarm erases it', async () => {
+    const s = await login(BASE);
+    const stub = await objectOf(s.id);
+    const { record, alarm } = await storedIn(stub);
+    expect(record).toMatchObject({ user: 'admin', csrfToken: s.csrf });
+    expect(alarm).toBe(record?.expiresAt);
+    expect(await sessionStatus(BASE, `wm_admin=${s.id}`)).toBe(200);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await storedIn(stub)).toEqual({ record: undefined, alarm: null });
+    expect(await sessionStatus(BASE, `wm_admin=${s.id}`)).toBe(401);
+  });
+
+  it('logout erases the session’s object; a made-up id of the right shape finds an empty one', async () => {
+    const s = await login(BASE);
+    const out = await SELF.fetch(`${BASE}${ADMIN_API_PREFIX}/logout`, {
+      method: 'POST',
+      headers: { cookie: `wm_admin=${s.id}`, 'x-wm-csrf': s.csrf, origin: BASE },
+    });
+    expect(out.status).toBe(204);
+    expect(await storedIn(await objectOf(s.id))).toEqual({ record: undefined, alarm: null });
+    const madeUp = 'B'.repeat(43);
+    expect(await sessionStatus(BASE, `wm_admin=${madeUp}`)).toBe(401);
+    expect(await storedIn(await objectOf(madeUp))).toEqual({ record: undefined, alarm: null });
   });
 });
 

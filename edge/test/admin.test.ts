@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CollectResponse, SlotDecision } from '../../protocol/wire';
 import type { AuditEntry } from '../src/admin/audit';
-import { adminStore } from '../src/admin/admin-store';
+import { siteAdmin } from '../src/admin/objects';
 import { ADMIN_MIGRATIONS } from '../src/admin/schema';
 import { DEMO_SITE } from '../src/demo/seed';
 import { applyMigrations } from '../src/storage/migrations';
@@ -358,9 +358,9 @@ describe('admin API: sites, segments, slots, messages', () => {
   });
 });
 
-describe('AdminStore: the single writer of site configs', () => {
+describe("SiteAdmin: the single writer of its site's config", () => {
   const versionsOf = (site: string) =>
-    runInDurableObject(adminStore(env), (_instance, state) =>
+    runInDurableObject(siteAdmin(env, site), (_instance, state) =>
       state.storage.sql
         .exec<{ version: number }>('SELECT version FROM site_versions WHERE site = ? ORDER BY version', site)
         .toArray()

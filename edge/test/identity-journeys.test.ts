@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CollectResponse, ProfileExport, PropValue } from '../../protocol/wire';
-import { adminStore } from '../src/admin/admin-store';
+import { siteAdmin } from '../src/admin/objects';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import { goldenRecordName } from '../src/identity/stitch';
 import type { JourneyInput } from '../../protocol/config/journeys';
@@ -50,7 +50,7 @@ function receiver(...statuses: number[]): Sent[] {
 /** A delivery queued on ingest is due at once and its alarm fires by itself: wait for `n` attempts in the site's log. */
 async function logged(siteId: string, n: number) {
   for (let i = 0; i < 200; i++) {
-    if ((await adminStore(env).webhookDeliveries(siteId, 'crm')).length >= n) return;
+    if ((await siteAdmin(env, siteId).webhookDeliveries(siteId, 'crm')).length >= n) return;
     await scheduler.wait(10);
   }
   throw new Error(`the delivery log of ${siteId} never reached ${n} attempts`);

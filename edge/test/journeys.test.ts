@@ -2,7 +2,7 @@ import { SELF, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CollectResponse, ProfileExport } from '../../protocol/wire';
-import { adminStore } from '../src/admin/admin-store';
+import { siteAdmin } from '../src/admin/objects';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import type { JourneyInput } from '../../protocol/config/journeys';
 import { verifySignature } from '../src/webhooks/sign';
@@ -64,7 +64,7 @@ afterEach(() => vi.restoreAllMocks());
  */
 async function logged(siteId: string, n: number) {
   for (let i = 0; i < 200; i++) {
-    const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
+    const log = await siteAdmin(env, siteId).webhookDeliveries(siteId, 'crm');
     if (log.length >= n) return log;
     await scheduler.wait(10);
   }
@@ -104,7 +104,7 @@ describe('journeys in the visitor profile', () => {
       step: 'crm',
       visitor: { id: first.vid },
     });
-    const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
+    const log = await siteAdmin(env, siteId).webhookDeliveries(siteId, 'crm');
     expect(log).toMatchObject([{ outcome: 'delivered', statusCode: 204, attempt: 1, journey: 'cart', step: 'crm' }]);
   });
 
@@ -235,7 +235,7 @@ describe('webhook deliveries', () => {
       (_i, state) => state.storage.sql.exec<{ status: string }>('SELECT status FROM webhook_outbox').one().status,
     );
     expect(status).toBe('dead');
-    const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
+    const log = await siteAdmin(env, siteId).webhookDeliveries(siteId, 'crm');
     expect(log.map((l) => l.outcome)).toEqual(['dead', ...Array<string>(9).fill('retry')]);
     expect(log[0]?.error).toMatch(/HTTP 503; gave up after 10 attempts/);
     // Nothing more is scheduled for it.
@@ -299,7 +299,7 @@ describe('admin API: journeys and webhooks', () => {
     res = await call(s, 'PUT', `/sites/${id}/webhooks/crm?version=${version}`, { name: 'CRM 2', url: HOOK_URL, format: 'crm', enabled: true, secretSet: true });
     expect(res.status).toBe(200);
     version = (await res.json<Body>()).version;
-    const stored = await adminStore(env).getSite(id);
+    const stored = await siteAdmin(env, id).getSite(id);
     expect(stored?.webhooks[0]).toMatchObject({ name: 'CRM 2', secret: SECRET });
     expect(JSON.stringify(await (await call(s, 'GET', `/sites/${id}`)).json())).not.toContain(SECRET);
 
@@ -349,7 +349,7 @@ describe('admin API: journeys and webhooks', () => {
 
 describe('demo webhook sink', () => {
   it('records payloads and checks their signature', async () => {
-    const demo = await adminStore(env).getSite('demo');
+    const demo = await siteAdmin(env, 'demo').getSite('demo');
     const hook = demo?.webhooks.find((w) => w.id === 'demo-crm');
     expect(hook).toBeDefined();
     const body = JSON.stringify({ hello: 'sink' });

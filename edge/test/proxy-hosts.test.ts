@@ -3,7 +3,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { adminStore } from '../src/admin/admin-store';
+import { siteAdmin } from '../src/admin/objects';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import { DEMO_SITE } from '../src/demo/seed';
 import worker from '../src/index';
@@ -20,7 +20,7 @@ const config = (id: string, hostnames?: string[], overrides: Partial<SiteConfigI
 
 /** A write through the AdminStore, as the admin API makes it. */
 async function write(id: string, body: unknown, version: number) {
-  return adminStore(env).write(id, { kind: 'put-site', config: body }, version, 'test');
+  return siteAdmin(env, id).write(id, { kind: 'put-site', config: body }, version, 'test');
 }
 
 async function createSite(hostnames?: string[]): Promise<{ id: string; version: number }> {

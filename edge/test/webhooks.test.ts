@@ -11,7 +11,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { CollectResponse } from '../../protocol/wire';
 import type { AuditResponse } from '../../protocol/admin';
 import type { JourneyInput } from '../../protocol/config/journeys';
-import { adminStore } from '../src/admin/admin-store';
+import { siteAdmin } from '../src/admin/objects';
 import { generateSecret, verifyWebhook } from '../src/net/standard-webhooks';
 import { verifySignature } from '../src/webhooks/sign';
 import { rotatedWebhook } from '../src/webhooks/secret';
@@ -44,7 +44,7 @@ async function addToCart(siteId: string) {
 /** The delivery is due at once, so the object's alarm sends it by itself: wait for `n` logged attempts. */
 async function logged(siteId: string, n: number) {
   for (let i = 0; i < 200; i++) {
-    const log = await adminStore(env).webhookDeliveries(siteId, 'crm');
+    const log = await siteAdmin(env, siteId).webhookDeliveries(siteId, 'crm');
     if (log.length >= n) return log;
     await scheduler.wait(10);
   }
@@ -79,7 +79,7 @@ describe('admin API: webhook secrets', () => {
     const body = await res.json<Body>();
     expect(body.issuedSecret).toMatchObject({ webhook: 'crm', secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), previousSecretExpiresAt: null });
     expect(body.site?.webhooks[0]).toEqual({ id: 'crm', name: 'CRM', url: HOOK_URL, format: 'json', enabled: true, secretSet: true, secretKind: 'whsec' });
-    expect((await adminStore(env).getSite(site.id))?.webhooks[0]?.secret).toBe(body.issuedSecret?.secret);
+    expect((await siteAdmin(env, site.id).getSite(site.id))?.webhooks[0]?.secret).toBe(body.issuedSecret?.secret);
     // Never again: not on reads, not on the next write.
     for (const path of [`/sites/${site.id}`, `/sites/${site.id}/webhooks/crm`]) {
       expect(JSON.stringify(await (await call(s, 'GET', path)).json())).not.toContain('whsec_');
@@ -93,7 +93,7 @@ describe('admin API: webhook secrets', () => {
     const againBody = await again.json<Body>();
     expect(againBody.issuedSecret).toBeUndefined();
     expect(JSON.stringify(againBody)).not.toContain('whsec_');
-    expect((await adminStore(env).getSite(site.id))?.webhooks[0]?.secret).toBe(body.issuedSecret?.secret);
+    expect((await siteAdmin(env, site.id).getSite(site.id))?.webhooks[0]?.secret).toBe(body.issuedSecret?.secret);
   });
 
   it('refuses, per field, a new legacy secret, a short whsec_ secret and unsafe URLs', async () => {
@@ -137,7 +137,7 @@ describe('admin API: webhook secrets', () => {
     expect(expires).toBeLessThan(Date.now() + 24 * 3_600_000 + 1);
     expect(rotated.site?.webhooks[0]).toMatchObject({ secretSet: true, previousSecretExpiresAt: rotated.issuedSecret?.previousSecretExpiresAt });
     expect(JSON.stringify(rotated.site)).not.toContain('whsec_');
-    expect((await adminStore(env).getSite(site.id))?.webhooks[0]).toMatchObject({
+    expect((await siteAdmin(env, site.id).getSite(site.id))?.webhooks[0]).toMatchObject({
       secret: rotated.issuedSecret?.secret,
       rotation: { previousSecret: old, expiresAt: rotated.issuedSecret?.previousSecretExpiresAt },
     });
@@ -160,7 +160,7 @@ describe('admin API: webhook secrets', () => {
     // Overlap 0: the old secret stops at once.
     res = await call(s, 'POST', `/sites/${site.id}/webhooks/crm/rotate-secret`, { baseVersion: rotated.version, overlapHours: 0 });
     expect((await res.json<Body>()).issuedSecret?.previousSecretExpiresAt).toBeNull();
-    expect((await adminStore(env).getSite(site.id))?.webhooks[0]).not.toHaveProperty('rotation');
+    expect((await siteAdmin(env, site.id).getSite(site.id))?.webhooks[0]).not.toHaveProperty('rotation');
   });
 });
 
@@ -215,13 +215,13 @@ describe('deliveries', () => {
     const siteId = await journeySite('whg', generateSecret(), { journeys: [webhookNow] });
     const v = await addToCart(siteId);
     expect(await logged(siteId, 1)).toMatchObject([{ outcome: 'dead', statusCode: 410 }]);
-    let hook = (await adminStore(env).getSite(siteId))?.webhooks[0];
+    let hook = (await siteAdmin(env, siteId).getSite(siteId))?.webhooks[0];
     for (let i = 0; i < 100 && hook?.enabled !== false; i++) {
       await scheduler.wait(10);
-      hook = (await adminStore(env).getSite(siteId))?.webhooks[0];
+      hook = (await siteAdmin(env, siteId).getSite(siteId))?.webhooks[0];
     }
     expect(hook).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
-    const audit: AuditResponse = { entries: await adminStore(env).audit(siteId, 10) };
+    const audit: AuditResponse = { entries: await siteAdmin(env, siteId).audit(siteId, 10) };
     expect(audit.entries[0]).toMatchObject({ who: 'webhook-delivery', path: `sites/${siteId}/webhooks/crm`, action: 'update' });
     const status = await runInDurableObject(
       v.stub,
@@ -251,7 +251,7 @@ describe('deliveries', () => {
 
 describe('demo webhook sink', () => {
   it('verifies the Standard Webhooks headers with the webhook secret and records them', async () => {
-    const demo = await adminStore(env).getSite('demo');
+    const demo = await siteAdmin(env, 'demo').getSite('demo');
     const secret = demo?.webhooks.find((w) => w.id === 'demo-crm')?.secret ?? '';
     expect(secret).toMatch(/^whsec_/);
     const body = JSON.stringify({ hello: 'standard' });

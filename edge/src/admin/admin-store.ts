@@ -1,55 +1,39 @@
 /**
- * The AdminStore Durable Object (one instance, `idFromName('admin')`): the single writer of site
- * configs, plus admin sessions, login lockout, the audit log and the webhook delivery log. Each
- * table has its own module; this class only orders the steps of a write.
+ * The AdminStore Durable Object (one instance, `idFromName('admin')`): only what spans sites, kept
+ * small and reached by admin actions, never by a site's traffic. It holds the list of sites
+ * (site-directory.ts), the proxy hostname index (proxy/host-index.ts: a hostname belongs to one
+ * site) and login lockout (lockout.ts). Each site's config, versions, audit log and webhook delivery
+ * log live in that site's SiteAdmin (site-admin.ts); sessions in their own objects (sessions.ts).
  *
- * A config write starts from the site's newest row in `site_versions` (site-versions.ts), is
- * checked against the version the caller edited and validated (site-edit.ts), appended as a new
- * version, published to KV `site:<id>` (the edge's read path, config/site-store.ts) and audited.
+ * It still holds the rows of sites written before per-site objects, until each site's SiteAdmin
+ * takes them (legacy-move.ts).
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { SiteConfig, SiteConfigInput } from '../../../protocol/config/site';
-import { SiteStore } from '../config/site-store';
-import { DEMO_SITE } from '../demo/seed';
+import type { SiteConfig } from '../../../protocol/config/site';
 import { hostnameConflict, indexAddedHostnames, settleHostnames } from '../proxy/host-index';
 import { MigratedSql } from '../storage/migrations';
-import type { DeliveryAttempt, DeliveryLogEntry } from '../webhooks/log';
-import { AuditLog, type AuditEntry } from './audit';
+import { AuditLog } from './audit';
+import type { LegacySite } from './legacy-move';
 import { LoginLockout } from './lockout';
-import { ADMIN_USER, Sessions, type NewSession, type SessionInfo } from './sessions';
-import { applyChange, seedEdit, type Edit, type EditFailure, type SiteChange } from './site-edit';
+import { ADMIN_MIGRATIONS } from './schema';
+import { siteAdmin } from './objects';
+import { SiteDirectory } from './site-directory';
+import type { EditFailure } from './site-edit';
 import { SiteVersions, type SiteSummary } from './site-versions';
 import { WebhookLog } from './webhook-log';
-import { ADMIN_MIGRATIONS } from './schema';
-import { adoptedSite, unadoptedSiteIds } from './adopt';
-
-export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
-export type SeedResult = { seeded: boolean; version: number };
 
 export class AdminStore extends DurableObject<Env> {
   private readonly db = new MigratedSql(this.ctx.storage, ADMIN_MIGRATIONS);
-  private readonly sessions = new Sessions(this.db);
   private readonly lockout = new LoginLockout(this.db);
-  private readonly auditLog = new AuditLog(this.db);
-  private readonly versions = new SiteVersions(this.db);
-  private readonly webhookLog = new WebhookLog(this.db);
-  /** Config writes run one at a time: each awaits KV, and the next must start from its version. */
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly directory = new SiteDirectory(this.db);
+  // The rows written before per-site objects, read and dropped once per site.
+  private readonly legacyVersions = new SiteVersions(this.db);
+  private readonly legacyAudit = new AuditLog(this.db);
+  private readonly legacyWebhookLog = new WebhookLog(this.db);
+  /** Hostname claims run one at a time: each awaits KV, and the next must see its rows. */
+  private claims: Promise<unknown> = Promise.resolve();
 
-  // ---- sessions and login lockout -------------------------------------------------------
-
-  /** `user` is ADMIN_USER for a password login, the email for a Cloudflare Access one (admin/access.ts). */
-  async createSession(user: string = ADMIN_USER): Promise<NewSession> {
-    return this.sessions.create(user);
-  }
-
-  async session(sessionId: string): Promise<SessionInfo | null> {
-    return this.sessions.find(sessionId);
-  }
-
-  async endSession(sessionId: string): Promise<void> {
-    return this.sessions.end(sessionId);
-  }
+  // ---- login lockout --------------------------------------------------------------------
 
   /** Seconds until `client` may try again, or null when it may try now. */
   async lockedFor(client: string): Promise<number | null> {
@@ -64,97 +48,61 @@ export class AdminStore extends DurableObject<Env> {
     this.lockout.succeeded(client);
   }
 
-  // ---- site configs ---------------------------------------------------------------------
+  // ---- the list of sites ----------------------------------------------------------------
 
-  /** The site's newest version; a site put straight into KV is adopted once (adopt.ts). */
-  private async current(id: string): Promise<SiteConfig | null> {
-    return this.versions.latest(id) ?? (await adoptedSite(this.env.CONFIG, this.versions, id));
+  /** Every site a SiteAdmin wrote or adopted (sites.ts adds the ones only KV holds). */
+  async listedSites(): Promise<SiteSummary[]> {
+    return this.directory.list();
   }
 
-  async getSite(id: string): Promise<SiteConfig | null> {
-    return this.current(id);
+  /** A site found only in KV and adopted by its SiteAdmin (sites.ts). */
+  async listSite(site: SiteSummary): Promise<void> {
+    this.directory.record(site);
   }
 
-  async listSites(): Promise<SiteSummary[]> {
-    const known = this.versions.summaries();
-    for (const id of await unadoptedSiteIds(this.env.CONFIG, new Set(known.map((s) => s.id)))) {
-      const site = await adoptedSite(this.env.CONFIG, this.versions, id);
-      if (site) known.push({ id, name: site.name, version: site.version });
-    }
-    return known.sort((a, b) => a.id.localeCompare(b.id));
-  }
+  // ---- proxy hostnames ------------------------------------------------------------------
 
-  /** Check the version, validate, publish, audit: one write at a time. */
-  async write(siteId: string, change: SiteChange, baseVersion: number, who: string): Promise<WriteResult> {
+  /**
+   * Before a site's write: the 409 for a hostname another site holds or has reserved, else the
+   * reservations and KV entries for the hostnames it gains. One claim at a time, so two sites'
+   * claims are checked one after the other.
+   */
+  async claimHostnames(siteId: string, before: SiteConfig | null, next: SiteConfig): Promise<EditFailure | null> {
     return this.serialized(async () => {
-      const current = await this.current(siteId);
-      const floor = siteId === DEMO_SITE.id ? DEMO_SITE.version : 0;
-      const edit = applyChange(siteId, current, change, baseVersion, floor);
-      return edit.ok ? this.publish(siteId, current, edit, who) : edit;
+      const taken = await hostnameConflict(this.db.sql, this.env.CONFIG, siteId, before, next, (id) => siteAdmin(this.env, id).getSite(id));
+      if (taken) return taken;
+      await indexAddedHostnames(this.db.sql, this.env.CONFIG, siteId, before, next);
+      return null;
     });
   }
 
-  /**
-   * The development seed (demo/seed-demo.ts): writes `seed` at its own version when the site is
-   * missing or older, through the same publish and audit as an admin write.
-   */
-  async seedSite(seed: SiteConfigInput, who: string): Promise<SeedResult> {
+  /** After a site's write is published: record its hostname claims, release the dropped ones, list its new version. */
+  async settleSite(siteId: string, before: SiteConfig | null, written: SiteConfig): Promise<void> {
     return this.serialized(async () => {
-      const current = await this.current(seed.id);
-      const edit = seedEdit(current, seed);
-      if (!edit) return { seeded: false, version: current?.version ?? 0 };
-      const result = await this.publish(seed.id, current, edit, who);
-      if (!result.ok) throw new Error(`the seed of site "${seed.id}" was refused: ${result.error}`);
-      return { seeded: true, version: result.config.version };
+      this.directory.record({ id: siteId, name: written.name, version: written.version });
+      await settleHostnames(this.db.sql, this.env.CONFIG, siteId, before, written);
     });
   }
 
   private serialized<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(step);
-    this.writes = run.catch(() => undefined);
+    const run = this.claims.then(step);
+    this.claims = run.catch(() => undefined);
     return run;
   }
 
-  /** The new version row, then KV, then the hostname claims and the audit entry. */
-  private async publish(siteId: string, current: SiteConfig | null, edit: Edit, who: string): Promise<WriteResult> {
-    // A proxy hostname belongs to one site: refuse one another site holds; index the new ones.
-    const taken = await hostnameConflict(this.db.sql, this.env.CONFIG, siteId, current, edit.next, (id) => this.current(id));
-    if (taken) return taken;
-    await indexAddedHostnames(this.env.CONFIG, siteId, current, edit.next);
-    const now = Date.now();
-    this.versions.append(edit.next, now);
-    let written: SiteConfig;
-    try {
-      written = await new SiteStore(this.env.CONFIG).put(edit.next);
-    } catch (err) {
-      // Not published: take the version back, so the caller may retry with the same base version.
-      this.versions.discard(siteId, edit.next.version);
-      throw err;
-    }
-    await settleHostnames(this.db.sql, this.env.CONFIG, siteId, current, written);
-    this.auditLog.record(siteId, edit, written.version, who, now);
-    return { ok: true, config: written };
+  // ---- the move to per-site objects (legacy-move.ts) ------------------------------------
+
+  /** The rows this object still holds for `site` (none for a site written after the move). */
+  async legacySite(site: string): Promise<LegacySite> {
+    return { versions: this.legacyVersions.rowsOf(site), audit: this.legacyAudit.rowsOf(site), deliveries: this.legacyWebhookLog.rowsOf(site) };
   }
 
-  /** The site's audit log, newest first. */
-  async audit(siteId: string, limit = 100): Promise<AuditEntry[]> {
-    return this.auditLog.list(siteId, limit);
+  /** Once the site's SiteAdmin holds them. */
+  async dropLegacySite(site: string): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      this.legacyVersions.forget(site);
+      this.legacyAudit.forget(site);
+      this.legacyWebhookLog.forget(site);
+    });
   }
-
-  // ---- webhook delivery log -------------------------------------------------------------
-
-  /** One delivery attempt, reported by the visitor profile that made it. */
-  async recordWebhookAttempt(site: string, attempt: DeliveryAttempt): Promise<void> {
-    this.webhookLog.record(site, attempt);
-  }
-
-  /** A webhook's delivery attempts, newest first. */
-  async webhookDeliveries(site: string, webhook: string, limit = 100): Promise<DeliveryLogEntry[]> {
-    return this.webhookLog.list(site, webhook, limit);
-  }
-}
-
-/** The one AdminStore instance. */
-export function adminStore(env: Env): DurableObjectStub<AdminStore> {
-  return env.ADMIN.get(env.ADMIN.idFromName('admin'));
 }

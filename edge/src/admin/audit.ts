@@ -1,12 +1,35 @@
-/** The config audit log (AdminStore table `audit`): one row per accepted write. The only module that runs SQL on it. */
+/**
+ * The config audit log (table `audit`): one row per accepted write, in the site's SiteAdmin object;
+ * AdminStore keeps the rows written before per-site objects until it hands them over
+ * (legacy-move.ts). The only module that runs SQL on it.
+ */
 import type { MigratedSql } from '../storage/migrations';
 import type { AuditAction, AuditEntry } from '../../../protocol/admin';
 import type { Edit } from './site-edit';
 
 export type { AuditEntry };
 
-type AuditRow = {
+/** SiteAdmin migration 1: the table of AdminStore migration 1. */
+export const AUDIT_TABLE = `
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  site TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  action TEXT NOT NULL,
+  path TEXT NOT NULL,
+  before_version INTEGER NOT NULL,
+  after_version INTEGER NOT NULL,
+  changed TEXT NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX audit_by_site ON audit (site, seq);
+`;
+
+/** One stored entry, as moved between objects. */
+export type AuditRow = {
   seq: number;
+  site: string;
   at: number;
   who: string;
   action: string;
@@ -33,6 +56,36 @@ export class AuditLog {
       JSON.stringify(edit.changed),
       edit.summary,
     );
+  }
+
+  /** Every row of one site, oldest first (the move out of AdminStore). */
+  rowsOf(siteId: string): AuditRow[] {
+    return this.db.sql
+      .exec<AuditRow>('SELECT * FROM audit WHERE site = ? ORDER BY seq', siteId)
+      .toArray()
+      .map((r) => ({ ...r }));
+  }
+
+  /** Rows moved in from AdminStore, with their sequence numbers (new entries number on from them). */
+  insertRows(rows: readonly AuditRow[]): void {
+    for (const r of rows)
+      this.db.sql.exec(
+        'INSERT OR IGNORE INTO audit (seq, site, at, who, action, path, before_version, after_version, changed, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        r.seq,
+        r.site,
+        r.at,
+        r.who,
+        r.action,
+        r.path,
+        r.before_version,
+        r.after_version,
+        r.changed,
+        r.summary,
+      );
+  }
+
+  forget(siteId: string): void {
+    this.db.sql.exec('DELETE FROM audit WHERE site = ?', siteId);
   }
 
   /** The site's entries, newest first; `limit` is clamped to 1..1000. */

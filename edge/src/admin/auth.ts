@@ -20,8 +20,18 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HttpError } from '../http/errors';
 import { formatIssues } from '../ingest/batch';
 import { accessConfig, accessIdentity, type AccessConfig } from './access';
-import { adminStore } from './admin-store';
-import { COOKIE_PATH, HOST_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, type NewSession, type SessionInfo } from './sessions';
+import { adminStore } from './objects';
+import {
+  COOKIE_PATH,
+  createSession,
+  endSession,
+  findSession,
+  HOST_SESSION_COOKIE,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  type NewSession,
+  type SessionInfo,
+} from './sessions';
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
 import { accessLoginBodySchema, loginBodySchema, type LoginOptions } from '../../../protocol/admin';
@@ -92,10 +102,9 @@ export function sessionIdOf(c: AdminContext): string | undefined {
 
 /** A fresh session for `user`; the session the request came with (if any) ends first. */
 async function startSession(c: AdminContext, user?: string): Promise<NewSession> {
-  const store = adminStore(c.env);
   const previous = sessionIdOf(c);
-  if (previous) await store.endSession(previous);
-  const session = await store.createSession(user);
+  if (previous) await endSession(c.env, previous);
+  const session = await createSession(c.env, user);
   writeSessionCookie(c, session);
   return session;
 }
@@ -141,7 +150,7 @@ export async function login(c: AdminContext): Promise<NewSession> {
 }
 
 export async function logout(c: AdminContext): Promise<void> {
-  await adminStore(c.env).endSession(c.get('session').sessionId);
+  await endSession(c.env, c.get('session').sessionId);
   const { name, path, secure } = sessionCookieFor(c.req.url);
   deleteCookie(c, name, { path, httpOnly: true, sameSite: 'Strict', secure });
 }
@@ -149,7 +158,7 @@ export async function logout(c: AdminContext): Promise<void> {
 /** Every admin route but /login: a live session, and for writes CSRF header + same origin. */
 export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const sessionId = sessionIdOf(c);
-  const session = sessionId ? await adminStore(c.env).session(sessionId) : null;
+  const session = sessionId ? await findSession(c.env, sessionId) : null;
   if (!sessionId || !session) throw new HttpError(401, 'log in first (POST /_wm/admin/api/login)');
   const access = accessOf(c.env);
   if (access?.only) {

@@ -1,12 +1,14 @@
 /**
  * The admin API, mounted at /_wm/admin/api. Thin handlers: parse, authorize (auth.ts), call the
- * AdminStore Durable Object, map its result to a response.
+ * site's SiteAdmin Durable Object (or sites.ts for the list), map its result to a response.
  */
 import { Hono } from 'hono';
 import type { ErrorResponse } from '../../../protocol/wire';
 import { siteIdSchema } from '../../../protocol/wire';
 import { HttpError } from '../http/errors';
-import { adminStore, type WriteResult } from './admin-store';
+import { siteAdmin } from './objects';
+import type { WriteResult } from './site-admin';
+import { listSites } from './sites';
 import { login, loginOptions, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
 import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
@@ -62,7 +64,7 @@ function collectionParam(c: AdminContext): Collection {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number, issued?: IssuedSecret): Promise<Response> {
-  const result: WriteResult = await adminStore(c.env).write(site, change, baseVersion, c.get('session').user);
+  const result: WriteResult = await siteAdmin(c.env, site).write(site, change, baseVersion, c.get('session').user);
   c.header('Cache-Control', 'no-store');
   if (result.ok && issued) {
     return c.json({ site: redactSecrets(result.config), version: result.config.version, issuedSecret: issued } satisfies SecretIssuedResponse);
@@ -99,11 +101,11 @@ adminApi.get('/session', (c) => {
   return c.json({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() } satisfies SessionResponse);
 });
 
-adminApi.get('/sites', async (c) => c.json({ sites: await adminStore(c.env).listSites() } satisfies SitesResponse));
+adminApi.get('/sites', async (c) => c.json({ sites: await listSites(c.env) } satisfies SitesResponse));
 
 adminApi.get('/sites/:site', async (c) => {
   const site = siteParam(c);
-  const config = await adminStore(c.env).getSite(site);
+  const config = await siteAdmin(c.env, site).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   return c.json({ site: redactSecrets(config), version: config.version } satisfies SiteResponse);
 });
@@ -119,14 +121,14 @@ adminApi.put('/sites/:site', async (c) => {
 adminApi.get('/sites/:site/audit', async (c) => {
   const site = siteParam(c);
   const limit = Number(c.req.query('limit') ?? 100);
-  return c.json({ entries: await adminStore(c.env).audit(site, Number.isFinite(limit) ? limit : 100) } satisfies AuditResponse);
+  return c.json({ entries: await siteAdmin(c.env, site).audit(site, Number.isFinite(limit) ? limit : 100) } satisfies AuditResponse);
 });
 
 // The site's identify key (identity/signed.ts), for its server to sign user ids with. Derived
 // from WM_SECRET, so it is the same on every read and changes only with that secret.
 adminApi.get('/sites/:site/identify-key', async (c) => {
   const site = siteParam(c);
-  const config = await adminStore(c.env).getSite(site);
+  const config = await siteAdmin(c.env, site).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   return c.json({
     site,
@@ -138,7 +140,7 @@ adminApi.get('/sites/:site/identify-key', async (c) => {
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
 adminApi.get('/sites/:site/profiles/:visitorId', async (c) => {
   const site = siteParam(c);
-  if (!(await adminStore(c.env).getSite(site))) throw new HttpError(404, `unknown site "${site}"`);
+  if (!(await siteAdmin(c.env, site).getSite(site))) throw new HttpError(404, `unknown site "${site}"`);
   return readProfile(c, site);
 });
 
@@ -153,11 +155,13 @@ adminApi.get('/sites/:site/webhooks/:id/deliveries', async (c) => {
     throw new HttpError(400, `webhook id: ${id.error.issues[0]?.message ?? 'invalid'}`, {
       issues: [{ path: 'id', message: id.error.issues[0]?.message ?? 'invalid' }],
     });
-  const config = await adminStore(c.env).getSite(site);
+  const config = await siteAdmin(c.env, site).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   if (!config.webhooks.some((w) => w.id === id.data)) throw new HttpError(404, `no webhook "${id.data}" in site "${site}"`);
   const limit = Number(c.req.query('limit') ?? 100);
-  return c.json({ deliveries: await adminStore(c.env).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100) } satisfies DeliveriesResponse);
+  return c.json({
+    deliveries: await siteAdmin(c.env, site).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100),
+  } satisfies DeliveriesResponse);
 });
 
 // Rotates a webhook's secret (webhooks/secret.ts): a new edge-generated secret signs from now on,
@@ -174,7 +178,7 @@ adminApi.post('/sites/:site/webhooks/:id/rotate-secret', async (c) => {
     throw new HttpError(400, `overlapHours: ${message}`, { issues: [{ path: 'overlapHours', message }] });
   }
   const baseVersion = baseVersionOf(c, body);
-  const config = await adminStore(c.env).getSite(site);
+  const config = await siteAdmin(c.env, site).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   const webhook = config.webhooks.find((w) => w.id === id);
   if (!webhook) throw new HttpError(404, `no webhook "${id}" in site "${site}"`);
@@ -186,7 +190,7 @@ adminApi.post('/sites/:site/webhooks/:id/rotate-secret', async (c) => {
 adminApi.get('/sites/:site/:collection/:id', async (c) => {
   const site = siteParam(c);
   const collection = collectionParam(c);
-  const config = await adminStore(c.env).getSite(site);
+  const config = await siteAdmin(c.env, site).getSite(site);
   if (!config) throw new HttpError(404, `unknown site "${site}"`);
   const item = (config[collection] as readonly { id: string }[]).find((x) => x.id === c.req.param('id'));
   if (!item) throw new HttpError(404, `no ${collection.slice(0, -1)} "${c.req.param('id')}" in site "${site}"`);
@@ -201,7 +205,7 @@ adminApi.put('/sites/:site/:collection/:id', async (c) => {
   const { baseVersion: _base, ...item } = body;
   const id = c.req.param('id');
   // A new webhook without a secret gets one the edge generates, shown in this response only.
-  if (collection === 'webhooks' && item.secret === undefined && !(await adminStore(c.env).getSite(site))?.webhooks.some((w) => w.id === id)) {
+  if (collection === 'webhooks' && item.secret === undefined && !(await siteAdmin(c.env, site).getSite(site))?.webhooks.some((w) => w.id === id)) {
     const secret = generateSecret();
     return write(c, site, { kind: 'put-item', collection, id, item: { ...item, secret } }, baseVersionOf(c, body), {
       webhook: id,

@@ -1,6 +1,9 @@
-/** AdminStore's SQLite schema: the migrations of every table; each table's SQL lives in its own module. */
-import { HOSTNAMES_MIGRATION } from '../proxy/host-index';
-import { SITE_VERSIONS_MIGRATION } from './site-versions';
+/** The SQLite schemas of AdminStore and SiteAdmin: the migrations of every table; each table's SQL lives in its own module. */
+import { HOSTNAME_RESERVATIONS_MIGRATION, HOSTNAMES_MIGRATION } from '../proxy/host-index';
+import { AUDIT_TABLE } from './audit';
+import { SITE_META_TABLE } from './legacy-move';
+import { SITE_DIRECTORY_MIGRATION } from './site-directory';
+import { SITE_VERSIONS_MIGRATION, SITE_VERSIONS_TABLE } from './site-versions';
 import { WEBHOOK_LOG_MIGRATION } from './webhook-log';
 
 /** Append-only; never edit a shipped entry (storage/migrations.ts). */
@@ -32,4 +35,15 @@ CREATE INDEX audit_by_site ON audit (site, seq);
   HOSTNAMES_MIGRATION,
   // 4: every published config version (site-versions.ts).
   SITE_VERSIONS_MIGRATION,
+  // 5: the list of sites (site-directory.ts); versions, audit and delivery log move to each site's
+  // SiteAdmin (legacy-move.ts), sessions to their own objects (sessions.ts).
+  SITE_DIRECTORY_MIGRATION,
+  // 6: a hostname claim holds from its check until the site's write is published (proxy/host-index.ts).
+  HOSTNAME_RESERVATIONS_MIGRATION,
+];
+
+/** SiteAdmin (one per site): its versions, audit log and webhook delivery log. Append-only too. */
+export const SITE_ADMIN_MIGRATIONS: readonly string[] = [
+  // 1: the tables AdminStore held for every site, now one site's each (same columns, so rows move as they are).
+  [SITE_META_TABLE, SITE_VERSIONS_TABLE, AUDIT_TABLE, WEBHOOK_LOG_MIGRATION].join('\n'),
 ];

@@ -1,8 +1,9 @@
 /**
- * Admin sessions (AdminStore table `sessions`): kept by the SHA-256 of the session id, so a leaked
- * table holds no usable cookie. The only module that runs SQL on that table.
+ * Admin sessions, one AdminSession object each (session-object.ts), named by the SHA-256 of the
+ * session id: a lookup reaches only that session's object, never one shared by every site and user,
+ * and the stored names hold no usable cookie. The worker side: make, find and end a session.
  */
-import type { MigratedSql } from '../storage/migrations';
+import { sessionObject } from './objects';
 import { toBase64Url } from './password';
 
 export const ADMIN_USER = 'admin';
@@ -17,38 +18,30 @@ export const COOKIE_PATH = '/_wm/admin';
 export type NewSession = { sessionId: string; csrfToken: string; user: string; expiresAt: number };
 export type SessionInfo = { user: string; csrfToken: string; expiresAt: number };
 
+/** 32 random bytes in base64url: what every session id looks like. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
 const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 
 async function sha256(text: string): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 }
 
-export class Sessions {
-  constructor(private readonly db: MigratedSql) {}
+/** `user` is ADMIN_USER for a password login, the email for a Cloudflare Access one (admin/access.ts). */
+export async function createSession(env: Env, user: string = ADMIN_USER): Promise<NewSession> {
+  const sessionId = randomToken();
+  const session = { user, csrfToken: randomToken(), expiresAt: Date.now() + SESSION_TTL_MS };
+  await sessionObject(env, await sha256(sessionId)).start(session);
+  return { sessionId, ...session };
+}
 
-  /** Expired sessions are dropped on each new one. */
-  async create(user: string): Promise<NewSession> {
-    const now = Date.now();
-    const sessionId = randomToken();
-    const csrfToken = randomToken();
-    const expiresAt = now + SESSION_TTL_MS;
-    const idHash = await sha256(sessionId);
-    this.db.sql.exec('DELETE FROM sessions WHERE expires_at <= ?', now);
-    this.db.sql.exec('INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', idHash, user, csrfToken, now, expiresAt);
-    return { sessionId, csrfToken, user, expiresAt };
-  }
+/** The live session `sessionId` names, or null (a malformed id wakes no object). */
+export async function findSession(env: Env, sessionId: string): Promise<SessionInfo | null> {
+  if (!SESSION_ID.test(sessionId)) return null;
+  return sessionObject(env, await sha256(sessionId)).find();
+}
 
-  async find(sessionId: string): Promise<SessionInfo | null> {
-    const idHash = await sha256(sessionId);
-    const row = this.db.sql
-      .exec<{ user: string; csrf: string; expires_at: number }>('SELECT user, csrf, expires_at FROM sessions WHERE id_hash = ?', idHash)
-      .toArray()[0];
-    if (!row || row.expires_at <= Date.now()) return null;
-    return { user: row.user, csrfToken: row.csrf, expiresAt: row.expires_at };
-  }
-
-  async end(sessionId: string): Promise<void> {
-    const idHash = await sha256(sessionId);
-    this.db.sql.exec('DELETE FROM sessions WHERE id_hash = ?', idHash);
-  }
+export async function endSession(env: Env, sessionId: string): Promise<void> {
+  if (!SESSION_ID.test(sessionId)) return;
+  await sessionObject(env, await sha256(sessionId)).end();
 }

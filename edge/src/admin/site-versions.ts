@@ -1,13 +1,29 @@
 /**
- * Every config version AdminStore ever published (table `site_versions`, append-only): the source
- * its writes start from. KV `site:<id>` is only the edge's copy of each site's newest row. The only
- * module that runs SQL on that table.
+ * Every config version of a site (table `site_versions`, append-only): the source its writes start
+ * from. KV `site:<id>` is only the edge's copy of each site's newest row. The only module that runs
+ * SQL on that table, in the site's SiteAdmin object (site-admin.ts) and, for the rows written before
+ * per-site objects, in AdminStore, which hands them over once (legacy-move.ts).
  */
 import type { SiteConfig } from '../../../protocol/config/site';
 import { readStoredConfig } from '../../../protocol/config/stored';
 import type { MigratedSql } from '../storage/migrations';
 
 export type SiteSummary = { id: string; name: string; version: number };
+
+/** One stored version, as moved between objects. */
+export type VersionRow = { site: string; version: number; name: string; config: string; written_at: number };
+
+/** SiteAdmin migration 1: the table AdminStore migration 4 made, one site's rows in each object. */
+export const SITE_VERSIONS_TABLE = `
+CREATE TABLE site_versions (
+  site TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  written_at INTEGER NOT NULL,
+  PRIMARY KEY (site, version)
+);
+`;
 
 /**
  * AdminStore migration 4: the version history replaces migration 1's one-row-per-site `sites`
@@ -59,6 +75,32 @@ export class SiteVersions {
       JSON.stringify(config),
       at,
     );
+  }
+
+  /** Every row of one site, oldest first (the move out of AdminStore). */
+  rowsOf(site: string): VersionRow[] {
+    return this.db.sql
+      .exec<VersionRow>('SELECT site, version, name, config, written_at FROM site_versions WHERE site = ? ORDER BY version', site)
+      .toArray()
+      .map((r) => ({ ...r }));
+  }
+
+  /** Rows moved in from AdminStore, as they were. */
+  insertRows(rows: readonly VersionRow[]): void {
+    for (const r of rows)
+      this.db.sql.exec(
+        'INSERT OR IGNORE INTO site_versions (site, version, name, config, written_at) VALUES (?, ?, ?, ?, ?)',
+        r.site,
+        r.version,
+        r.name,
+        r.config,
+        r.written_at,
+      );
+  }
+
+  /** Drops one site's rows (AdminStore, once they live in the site's own object). */
+  forget(site: string): void {
+    this.db.sql.exec('DELETE FROM site_versions WHERE site = ?', site);
   }
 
   /** Takes back a version whose publish to KV failed, so the caller may retry from the same base. */

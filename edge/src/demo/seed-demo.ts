@@ -1,9 +1,10 @@
 /**
- * The development seed: the demo shop's site (seed.ts) written through AdminStore, so its version
+ * The development seed: the demo shop's site (seed.ts) written through its SiteAdmin, so its version
  * history and audit log hold it like any admin write. Never on a production request path: the
  * dev-only route POST /_wm/demo/seed (routes.ts) and the worker tests' setup file call it.
  */
-import { adminStore, type SeedResult } from '../admin/admin-store';
+import { siteAdmin } from '../admin/objects';
+import type { SeedResult } from '../admin/site-admin';
 import { DEMO_SITE } from './seed';
 
 /** Who the audit log names for seeded versions. */
@@ -15,7 +16,7 @@ export const SEED_AUTHOR = 'demo-seed';
  */
 export function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
   const site = origin ? { ...DEMO_SITE, webhooks: DEMO_SITE.webhooks?.map((hook) => ({ ...hook, url: sinkOn(origin, hook.url) })) } : DEMO_SITE;
-  return adminStore(env).seedSite(site, SEED_AUTHOR);
+  return siteAdmin(env, site.id).seedSite(site, SEED_AUTHOR);
 }
 
 /** The same sink path and query on `origin`. */

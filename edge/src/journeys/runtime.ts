@@ -26,7 +26,7 @@ export type JourneyHost = {
   visitorId: () => string;
   /** The profile's facts now (branch conditions); traits set by the run are overlaid. */
   facts: () => Facts;
-  /** Records one attempt in the site-level delivery log (AdminStore); failures are only logged. */
+  /** Records one attempt in the site-level delivery log (the site's SiteAdmin); failures are only logged. */
   logAttempt: (attempt: DeliveryAttempt) => Promise<void>;
   /** The fetch behind the guarded fetch (net/guarded-fetch.ts). */
   fetcher: typeof fetch;

@@ -1,5 +1,5 @@
 /** The object's journey runtime (journeys/runtime.ts), wired to its store and the site's webhook log. */
-import { adminStore } from '../admin/admin-store';
+import { siteAdmin } from '../admin/objects';
 import { JourneyRuntime } from '../journeys/runtime';
 import { disableWebhook } from '../webhooks/disable';
 import { profileFacts } from './decisions';
@@ -13,7 +13,8 @@ export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
     facts: () => profileFacts(store, {}, Date.now()),
     logAttempt: async (attempt) => {
       try {
-        await adminStore(env).recordWebhookAttempt(store.meta('site') ?? '', attempt);
+        const site = store.meta('site') ?? '';
+        await siteAdmin(env, site).recordWebhookAttempt(site, attempt);
       } catch (e) {
         // The visitor's own attempt log has it; the site-level copy is for the dashboard.
         console.error('webhook log: could not record the attempt in the site log', e);
@@ -21,7 +22,8 @@ export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
     },
     disableWebhook: async (webhook, reason) => {
       try {
-        if (!(await disableWebhook(adminStore(env), store.meta('site') ?? '', webhook, reason))) console.error(`webhook ${webhook}: could not disable it`);
+        const site = store.meta('site') ?? '';
+        if (!(await disableWebhook(siteAdmin(env, site), site, webhook, reason))) console.error(`webhook ${webhook}: could not disable it`);
       } catch (e) {
         // Its next deliveries get 410 again and retry the switch.
         console.error(`webhook ${webhook}: could not disable it`, e);

@@ -1,9 +1,10 @@
 /**
  * The hostname → site index of proxy mode, in KV as `host:<hostname>` → site id.
  *
- * Written only by the AdminStore (the single write path): a hostname is claimed by at most one
- * site, which its SQLite table `hostnames` decides (strongly consistent, unlike KV); KV is the
- * edge's read path. Read by routes/proxy.ts through HostIndex, with an in-isolate cache like
+ * Written only by the AdminStore, for each site's write (admin/site-admin.ts): a hostname is
+ * claimed by at most one site, which its SQLite table `hostnames` decides (strongly consistent,
+ * unlike KV); KV is the edge's read path. A claim is reserved (`pending_until`) from the check until
+ * the site's config is published, so a second site's claim in between is refused too. Read by routes/proxy.ts through HostIndex, with an in-isolate cache like
  * config/site-store.ts's. A stale entry is harmless: the proxy serves a site for a hostname only
  * when that site's config lists it.
  */
@@ -14,6 +15,12 @@ import { claimedHostnames, hostKey, hostnameChanges } from '../../../protocol/co
 
 /** AdminStore migration: which site holds each hostname. */
 export const HOSTNAMES_MIGRATION = `CREATE TABLE hostnames (hostname TEXT PRIMARY KEY, site TEXT NOT NULL);`;
+
+/** AdminStore migration: a claim checked but not yet published holds until then (at most PENDING_CLAIM_MS). */
+export const HOSTNAME_RESERVATIONS_MIGRATION = `ALTER TABLE hostnames ADD COLUMN pending_until INTEGER;`;
+
+/** A publish that never settles (a crash, a failed KV write) frees its reservation after this. */
+export const PENDING_CLAIM_MS = 60_000;
 
 /**
  * The 409 for the first hostname `next` adds that another site holds, or null. The holder is the
@@ -31,10 +38,11 @@ export async function hostnameConflict(
   const list = claimedHostnames(next);
   const { added } = hostnameChanges(claimedHostnames(before), list);
   for (const host of added) {
-    const row = sql.exec<{ site: string }>('SELECT site FROM hostnames WHERE hostname = ?', host).toArray()[0];
+    const row = sql.exec<{ site: string; pending_until: number | null }>('SELECT site, pending_until FROM hostnames WHERE hostname = ?', host).toArray()[0];
     const holder = row?.site ?? (await kv.get(hostKey(host)));
     if (!holder || holder === siteId) continue;
-    if (!claimedHostnames(await configOf(holder)).includes(host)) continue;
+    const reserved = row?.site === holder && (row.pending_until ?? 0) > Date.now();
+    if (!reserved && !claimedHostnames(await configOf(holder)).includes(host)) continue;
     return {
       ok: false,
       status: 409,
@@ -46,9 +54,17 @@ export async function hostnameConflict(
   return null;
 }
 
-/** Before the config is written: KV entries for the hostnames it gains (so the edge finds it). */
-export async function indexAddedHostnames(kv: KVNamespace, siteId: string, before: SiteConfig | null, next: SiteConfig): Promise<void> {
+/** Before the config is written: the reservations and KV entries for the hostnames it gains (so the edge finds it). */
+export async function indexAddedHostnames(sql: SqlStorage, kv: KVNamespace, siteId: string, before: SiteConfig | null, next: SiteConfig): Promise<void> {
   const { added } = hostnameChanges(claimedHostnames(before), claimedHostnames(next));
+  const until = Date.now() + PENDING_CLAIM_MS;
+  for (const host of added)
+    sql.exec(
+      'INSERT INTO hostnames (hostname, site, pending_until) VALUES (?, ?, ?) ON CONFLICT (hostname) DO UPDATE SET site = excluded.site, pending_until = excluded.pending_until',
+      host,
+      siteId,
+      until,
+    );
   await Promise.all(added.map((host) => kv.put(hostKey(host), siteId)));
 }
 
@@ -56,7 +72,11 @@ export async function indexAddedHostnames(kv: KVNamespace, siteId: string, befor
 export async function settleHostnames(sql: SqlStorage, kv: KVNamespace, siteId: string, before: SiteConfig | null, next: SiteConfig): Promise<void> {
   const { added, removed } = hostnameChanges(claimedHostnames(before), claimedHostnames(next));
   for (const host of added)
-    sql.exec('INSERT INTO hostnames (hostname, site) VALUES (?, ?) ON CONFLICT (hostname) DO UPDATE SET site = excluded.site', host, siteId);
+    sql.exec(
+      'INSERT INTO hostnames (hostname, site, pending_until) VALUES (?, ?, NULL) ON CONFLICT (hostname) DO UPDATE SET site = excluded.site, pending_until = NULL',
+      host,
+      siteId,
+    );
   for (const host of removed) sql.exec('DELETE FROM hostnames WHERE hostname = ? AND site = ?', host, siteId);
   await Promise.all(
     removed.map(async (host) => {

@@ -5,7 +5,7 @@
  * (author `webhook-delivery`), and the dashboard shows it (unticked "Enabled", with the reason) with
  * nothing new to keep in sync. Ticking "Enabled" again turns it back on.
  */
-import type { WriteResult } from '../admin/admin-store';
+import type { WriteResult } from '../admin/site-admin';
 import type { SiteChange } from '../admin/site-edit';
 import type { SiteConfig } from '../../../protocol/config/site';
 

@@ -1,7 +1,7 @@
 /**
  * The rows of the site-level delivery log: what a visitor profile reports for each webhook attempt
- * (journeys/runtime.ts) and what the admin API returns. The table and its SQL are AdminStore's
- * (admin/webhook-log.ts).
+ * (journeys/runtime.ts) and what the admin API returns. The table and its SQL are the site's
+ * SiteAdmin's (admin/webhook-log.ts).
  */
 import type { DeliveryOutcome, DeliveryRecord } from '../../../protocol/admin';
 
