@@ -148,11 +148,19 @@ export class EventsStore {
   /** The site's shard counts so far (kept by shard 0), after the site config named `configured`. */
   shardHistory(configured: number, extend: (history: number[], configured: number) => number[]): number[] {
     const raw = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'shards'").toArray()[0]?.value;
-    // Written below as a JSON array of counts.
-    const history = raw ? (JSON.parse(raw) as number[]) : [1];
+    // Written below as a JSON array of counts. Never asked before and empty: the site starts at the configured count.
+    const history = raw ? (JSON.parse(raw) as number[]) : this.isEmpty() ? [configured] : [1];
     const next = extend(history, configured);
     if (next.length !== history.length || !raw) this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', ?)", JSON.stringify(next));
     return next;
+  }
+
+  private isEmpty(): boolean {
+    return (
+      this.sql.exec('SELECT 1 FROM visitors LIMIT 1').toArray().length === 0 &&
+      this.sql.exec('SELECT 1 FROM erased LIMIT 1').toArray().length === 0 &&
+      this.sql.exec('SELECT 1 FROM events LIMIT 1').toArray().length === 0
+    );
   }
 
   private isRedirected(visitor: string): boolean {
@@ -250,20 +258,24 @@ export class EventsStore {
     const ts = Math.min(e.ts, receivedAt);
     const path = pathOf(e.url);
     const props = e.type === 'page' || e.type === 'track' ? (e.props ? JSON.stringify(e.props) : null) : null;
-    const { rowsWritten } = sql.exec(
-      'INSERT INTO events (seq, id, visitor, type, name, path, ts, received_at, session, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      this.nextSeq(),
-      e.id,
-      visitor,
-      e.type,
-      storedName(e),
-      path,
-      ts,
-      receivedAt,
-      e.sid,
-      props,
-    );
-    if (rowsWritten === 0) return false;
+    // RETURNING tells a stored row from a duplicate (rowsWritten also counts the AUTOINCREMENT bookkeeping row).
+    const inserted =
+      sql
+        .exec(
+          'INSERT INTO events (seq, id, visitor, type, name, path, ts, received_at, session, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq',
+          this.nextSeq(),
+          e.id,
+          visitor,
+          e.type,
+          storedName(e),
+          path,
+          ts,
+          receivedAt,
+          e.sid,
+          props,
+        )
+        .toArray().length > 0;
+    if (!inserted) return false;
     sql.exec('UPDATE visitors SET events = events + 1, first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?', ts, ts, visitor);
     sql.exec('UPDATE visitors SET last_url = ?, last_url_ts = ? WHERE id = ? AND (last_url_ts IS NULL OR last_url_ts <= ?)', e.url, ts, visitor, ts);
     switch (e.type) {

@@ -282,19 +282,28 @@ export function overviewReport(minutes: number, now: number, parts: OverviewPart
 
 // ---- stream, profiles, segment count ----
 
+/** An event as a shard sends it: props as the JSON text it stored (RPC types cannot carry `unknown`). */
+export type StreamPartEvent = Omit<StreamEvent, 'props'> & { props: string | null };
+/** A profile as a shard sends it: traits as the JSON text it stored. */
+export type ProfilePart = Omit<ProfileSummary, 'traits'> & { traits: string };
+
 /** Store order across shards (seq is unique per site); after `after` the first `limit`, else the latest `limit`. */
-export function streamReport(after: number | undefined, limit: number, parts: StreamEvent[][]): StreamReport {
+export function streamReport(after: number | undefined, limit: number, parts: StreamPartEvent[][]): StreamReport {
   const all = parts.flat().sort((a, b) => a.seq - b.seq);
-  const events = after === undefined ? all.slice(Math.max(0, all.length - limit)) : all.slice(0, limit);
+  const picked = after === undefined ? all.slice(Math.max(0, all.length - limit)) : all.slice(0, limit);
+  // Written by the store from validated props.
+  const events: StreamEvent[] = picked.map((e) => ({ ...e, props: e.props ? (JSON.parse(e.props) as Record<string, unknown>) : null }));
   return { events, cursor: events.length ? events[events.length - 1]!.seq : (after ?? 0) };
 }
 
-export function profilesReport(limit: number, parts: ProfileSummary[][]): { profiles: ProfileSummary[] } {
+export function profilesReport(limit: number, parts: ProfilePart[][]): { profiles: ProfileSummary[] } {
   return {
     profiles: parts
       .flat()
       .sort((a, b) => b.lastSeen - a.lastSeen || compareText(a.visitorId, b.visitorId))
-      .slice(0, limit),
+      .slice(0, limit)
+      // Written by the store from validated traits.
+      .map((p) => ({ ...p, traits: JSON.parse(p.traits) as Record<string, unknown> })),
   };
 }
 

@@ -29,10 +29,15 @@ export function analyticsErase(site: string, visitorId: string, at: number): Ana
 }
 
 export async function consumeAnalytics(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  await consumeAnalyticsWith(batch, (site) => new SiteShards(env, site));
+}
+
+/** The consumer, with `shardsOf` saying how a site's shards are reached (tests read the config fresh each time). */
+export async function consumeAnalyticsWith(batch: MessageBatch<unknown>, shardsOf: (site: string) => SiteShards): Promise<void> {
   const { bySite, unknown } = groupBySite(batch.messages);
   // Not ours (an older or foreign shape): retrying cannot help.
   for (const m of unknown) m.ack();
-  await Promise.all([...bySite.entries()].map(([site, messages]) => consumeSite(new SiteShards(env, site), messages)));
+  await Promise.all([...bySite.entries()].map(([site, messages]) => consumeSite(shardsOf(site), messages)));
 }
 
 /**

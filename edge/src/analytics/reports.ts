@@ -5,24 +5,22 @@
  * already-validated queries of protocol/analytics.ts. No Worker globals at runtime (SqlStorage is
  * a type only).
  */
-import type {
-  FunnelReport,
-  FunnelStepResult,
-  MessagesReport,
-  OverviewReport,
-  PathsReport,
-  PathStep,
-  ProfileSearchReport,
-  ProfileSummary,
-  RetentionReport,
-  SourcesReport,
-  Step,
-  StreamEvent,
-  StreamReport,
-} from '../../../protocol/analytics';
+import type { PathStep, Step } from '../../../protocol/analytics';
 import { DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../../../protocol/analytics';
 import { durationMs } from '../../../protocol/config/conditions';
-import type { ExposureRow, FunnelPart, GapBounds, GapSample, GapSlice, OverviewPart, PathsPart, RetentionPart, SourceRow } from './merge';
+import type {
+  ExposureRow,
+  FunnelPart,
+  GapBounds,
+  GapSample,
+  GapSlice,
+  OverviewPart,
+  PathsPart,
+  ProfilePart,
+  RetentionPart,
+  SourceRow,
+  StreamPartEvent,
+} from './merge';
 import { pathStep, stepSql } from './steps';
 
 type Range = { from?: number | undefined; to?: number | undefined };
@@ -313,7 +311,7 @@ type StreamRow = {
  * One shard's events in store order (`seq`, unique across a site's shards: events-store.ts), at
  * most `upTo`: after `after`, the first `limit`; without it, the latest `limit`.
  */
-export function streamPart(sql: SqlStorage, after: number | undefined, limit: number, upTo: number): StreamEvent[] {
+export function streamPart(sql: SqlStorage, after: number | undefined, limit: number, upTo: number): StreamPartEvent[] {
   const cols = 'seq, id, visitor, type, name, path, ts, received_at, props';
   const rows =
     after === undefined
@@ -323,20 +321,19 @@ export function streamPart(sql: SqlStorage, after: number | undefined, limit: nu
     seq: num(r.seq),
     id: r.id,
     visitorId: r.visitor,
-    type: r.type as StreamEvent['type'],
+    type: r.type as StreamPartEvent['type'],
     name: r.name,
     path: r.path ?? '/',
     ts: num(r.ts),
     receivedAt: num(r.received_at),
-    // Written by the store from validated props.
-    props: r.props ? (JSON.parse(r.props) as Record<string, unknown>) : null,
+    props: r.props,
   }));
 }
 
 type VisitorRow = { id: string; user_id: string | null; first_seen: number; last_seen: number; events: number; segments: string; traits: string };
 
 /** Newest first (last seen, then id): the merge keeps that order across shards. */
-export function searchProfiles(sql: SqlStorage, q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): ProfileSearchReport {
+export function profilesPart(sql: SqlStorage, q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): ProfilePart[] {
   const tests: string[] = [];
   const args: (string | number)[] = [];
   if (by === 'any' || by === 'user') {
@@ -360,16 +357,14 @@ export function searchProfiles(sql: SqlStorage, q: string, by: 'any' | 'user' | 
       limit,
     )
     .toArray();
-  return {
-    profiles: rows.map((r): ProfileSummary => ({
-      visitorId: r.id,
-      userId: r.user_id,
-      firstSeen: num(r.first_seen),
-      lastSeen: num(r.last_seen),
-      events: num(r.events),
-      // Both written by the store as JSON.
-      segments: JSON.parse(r.segments) as string[],
-      traits: JSON.parse(r.traits) as Record<string, unknown>,
-    })),
-  };
+  return rows.map((r): ProfilePart => ({
+    visitorId: r.id,
+    userId: r.user_id,
+    firstSeen: num(r.first_seen),
+    lastSeen: num(r.last_seen),
+    events: num(r.events),
+    // Written by the store as JSON.
+    segments: JSON.parse(r.segments) as string[],
+    traits: r.traits,
+  }));
 }

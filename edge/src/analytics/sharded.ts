@@ -17,6 +17,7 @@ import type {
 } from '../../../protocol/analytics';
 import { SEGMENT_COUNT_SAMPLE } from '../../../protocol/analytics';
 import type { Condition } from '../../../protocol/config/conditions';
+import type { SiteConfig } from '../../../protocol/config/site';
 import { SiteStore } from '../config/site-store';
 import { banditReport, type BanditTable } from './bandit';
 import { SEQ_SHARD_BITS, SEQ_UNITS_PER_MS } from './events-store';
@@ -50,19 +51,24 @@ const siteStores = new WeakMap<KVNamespace, SiteStore>();
  */
 export const STREAM_SETTLE_MS = 1_000;
 
-type Stub = DurableObjectStub<import('./site-analytics').SiteAnalytics>;
+type Stub = ReturnType<Env['ANALYTICS']['get']>;
+
+type ConfigReader = (site: string) => Promise<SiteConfig | null>;
 
 export class SiteShards {
+  /** `readConfig`: the site config (default: the isolate's cached SiteStore; tests read it fresh). */
   constructor(
     private readonly env: Env,
     readonly site: string,
+    private readonly readConfig?: ConfigReader,
   ) {}
 
   stub(shard: number): Stub {
     return this.env.ANALYTICS.get(this.env.ANALYTICS.idFromName(shardName(this.site, shard)));
   }
 
-  private config() {
+  private config(): Promise<SiteConfig | null> {
+    if (this.readConfig) return this.readConfig(this.site);
     let store = siteStores.get(this.env.CONFIG);
     if (!store) {
       store = new SiteStore(this.env.CONFIG);

@@ -8,13 +8,24 @@
  * plan (Analytics Engine for aggregates, R2 for raw events).
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { ProfileSummary, StreamEvent } from '../../../protocol/analytics';
 import type { Condition } from '../../../protocol/config/conditions';
 import { MigratedSql } from '../storage/migrations';
 import { ALL_SEGMENTS, buildBanditTable } from './bandit';
 import { ANALYTICS_MIGRATIONS, EventsStore, type ExposureCount, type IngestSummary } from './events-store';
 import type { AnalyticsMessage } from './feed';
-import type { ExposureRow, FunnelPart, GapBounds, GapSlice, OverviewPart, PathsPart, RetentionPart, SegmentPart, SourceRow } from './merge';
+import type {
+  ExposureRow,
+  FunnelPart,
+  GapBounds,
+  GapSlice,
+  OverviewPart,
+  PathsPart,
+  ProfilePart,
+  RetentionPart,
+  SegmentPart,
+  SourceRow,
+  StreamPartEvent,
+} from './merge';
 import { sumExposureCounts } from './merge';
 import {
   funnelGaps,
@@ -23,7 +34,7 @@ import {
   overviewPart,
   pathsPart,
   retentionPart,
-  searchProfiles,
+  profilesPart,
   sourcesPart,
   streamPart,
   type FunnelInput,
@@ -117,12 +128,12 @@ export class SiteAnalytics extends DurableObject<Env> {
     return overviewPart(this.sql, minutes, now);
   }
 
-  async streamPart(after: number | undefined, limit: number, upTo: number): Promise<StreamEvent[]> {
+  async streamPart(after: number | undefined, limit: number, upTo: number): Promise<StreamPartEvent[]> {
     return streamPart(this.sql, after, limit, upTo);
   }
 
-  async profilesPart(q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): Promise<ProfileSummary[]> {
-    return searchProfiles(this.sql, q, by, limit).profiles;
+  async profilesPart(q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): Promise<ProfilePart[]> {
+    return profilesPart(this.sql, q, by, limit);
   }
 
   /** `condition` was validated by the route with the rules schema. */
