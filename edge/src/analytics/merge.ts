@@ -37,37 +37,91 @@ const middleRanks = (count: number): [number, number] => [Math.floor((count + 1)
 
 export type MedianPlan = { median: number | null } | { lo: number; hi: number };
 
+/** Index of the first sample whose value is >= x (samples.length if none); values ascend with rank. */
+function firstAtLeast(samples: { value: number }[], x: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (samples[mid]!.value >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /**
- * Round one of the median of one step's gaps over all shards: exact when every shard sent all its
- * values, else a value range [lo, hi] certain to hold both middle values (from the samples' ranks:
- * a shard has at least r values <= a sample of rank r, and fewer than r values below it).
+ * One shard's values below `lo` and in [lo, hi], when its samples hold every value there: a run
+ * of consecutive ranks that starts below `lo` and ends above `hi` (each shard sends such a run
+ * around its own median, reports.ts), or all its values.
+ */
+function sliceFromSamples(p: GapSample, lo: number, hi: number): { below: number; values: number[] } | null {
+  const s = p.samples;
+  if (s.length === p.count) {
+    const start = firstAtLeast(s, lo);
+    return { below: start, values: s.slice(start, firstAtLeastAbove(s, hi)).map((x) => x.value) };
+  }
+  const start = firstAtLeast(s, lo);
+  const end = firstAtLeastAbove(s, hi);
+  // Needs a sample below lo and one above hi, with no rank missing from the one to the other.
+  if (start === 0 || end >= s.length) return null;
+  if (s[end]!.rank - s[start - 1]!.rank !== end - start + 1) return null;
+  return { below: s[start - 1]!.rank, values: s.slice(start, end).map((x) => x.value) };
+}
+
+/** Index of the first sample whose value is > x. */
+function firstAtLeastAbove(samples: { value: number }[], x: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (samples[mid]!.value > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The median of one step's gaps over all shards, from what each sent in round one: exact when
+ * every shard sent all its values or a run around the median wide enough; else a value range
+ * [lo, hi] certain to hold both middle values, for round two (from the samples' ranks: a shard
+ * has at least r values <= a sample of rank r, and fewer than r values below it).
  */
 export function planMedian(parts: GapSample[]): MedianPlan {
   const total = parts.reduce((n, p) => n + p.count, 0);
   if (total === 0) return { median: null };
   const [r1, r2] = middleRanks(total);
-  if (parts.every((p) => p.samples.length === p.count)) {
-    const all = parts.flatMap((p) => p.samples.map((x) => x.value)).sort((a, b) => a - b);
-    return { median: (all[r1 - 1]! + all[r2 - 1]!) / 2 };
-  }
-  // Most values below x that a shard can have (fewer than its first sample >= x), and fewest at or below x.
+  // Most values below x that the shards can have (fewer than each one's first sample >= x), and fewest at or below x.
   const mostBelow = (x: number) =>
     parts.reduce((n, p) => {
-      const first = p.samples.find((x2) => x2.value >= x);
-      return n + (first ? first.rank - 1 : p.count);
+      const i = firstAtLeast(p.samples, x);
+      return n + (i < p.samples.length ? p.samples[i]!.rank - 1 : p.count);
     }, 0);
   const leastAtOrBelow = (x: number) =>
     parts.reduce((n, p) => {
-      let rank = 0;
-      for (const sample of p.samples) if (sample.value <= x) rank = sample.rank;
-      return n + rank;
+      const i = firstAtLeastAbove(p.samples, x);
+      return n + (i > 0 ? p.samples[i - 1]!.rank : 0);
     }, 0);
   const candidates = [...new Set(parts.flatMap((p) => p.samples.map((x) => x.value)))].sort((a, b) => a - b);
-  // Each shard's smallest and largest value are samples: lo = the global minimum and hi = the maximum always qualify.
-  let lo = candidates[0]!;
-  for (const x of candidates) if (mostBelow(x) <= r1 - 1) lo = x;
-  let hi = candidates[candidates.length - 1]!;
-  for (let i = candidates.length - 1; i >= 0; i--) if (leastAtOrBelow(candidates[i]!) >= r2) hi = candidates[i]!;
+  // Both tests are monotonic in x, and each shard's smallest and largest value are samples: the
+  // global minimum always qualifies as lo and the maximum as hi.
+  let a = 0;
+  let b = candidates.length - 1;
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if (mostBelow(candidates[mid]!) <= r1 - 1) a = mid;
+    else b = mid - 1;
+  }
+  const lo = candidates[a]!;
+  a = 0;
+  b = candidates.length - 1;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (leastAtOrBelow(candidates[mid]!) >= r2) b = mid;
+    else a = mid + 1;
+  }
+  const hi = candidates[a]!;
+  const slices = parts.map((p) => sliceFromSamples(p, lo, hi));
+  if (slices.every((x) => x !== null)) return { median: medianFromSlices(total, slices) };
   return { lo, hi };
 }
 

@@ -39,6 +39,12 @@ export type FunnelInput = { steps: Step[]; window: string; from: number; to: num
 /** How many gap values a shard returns whole; above it, evenly spaced samples of them (merge.ts). */
 export const GAP_SAMPLE_ALL = 512;
 const GAP_SAMPLES = 128;
+/**
+ * And every value within this fraction of ranks either side of its own median: shards hold random
+ * visitors, so the overall median almost always falls inside every shard's run and the merge needs
+ * no second round (merge.ts `planMedian`).
+ */
+const GAP_MEDIAN_RUN = 0.02;
 
 /**
  * The per-step CTEs: a visitor enters at their first step-1 occurrence in [from, to); step k counts
@@ -73,7 +79,7 @@ function funnelSql(q: FunnelInput): { sql: string; args: (string | number)[]; la
 /**
  * One shard's funnel: visitors per step, and per later step its gaps from the previous step (all
  * of them up to GAP_SAMPLE_ALL, else about GAP_SAMPLES evenly spaced by rank, with the smallest and
- * the largest) so the merge can find the exact median across shards (merge.ts). Counts and
+ * the largest, and the run of ranks around its median, GAP_MEDIAN_RUN) so the merge can find the exact median across shards (merge.ts). Counts and
  * samples come out of SQL: a few hundred rows at most, however many visitors entered.
  */
 export function funnelPart(sql: SqlStorage, q: FunnelInput): FunnelPart {
@@ -87,7 +93,7 @@ export function funnelPart(sql: SqlStorage, q: FunnelInput): FunnelPart {
           : ''
       }
        SELECT 1 AS k, COUNT(*) AS c, NULL AS rn, NULL AS d FROM ${f.last}
-       ${f.steps > 1 ? `UNION ALL SELECT k, c, rn, d FROM r WHERE c <= ${GAP_SAMPLE_ALL} OR rn = 1 OR rn = c OR rn % ((c + ${GAP_SAMPLES - 1}) / ${GAP_SAMPLES}) = 0` : ''}
+       ${f.steps > 1 ? `UNION ALL SELECT k, c, rn, d FROM r WHERE c <= ${GAP_SAMPLE_ALL} OR rn = 1 OR rn = c OR rn % ((c + ${GAP_SAMPLES - 1}) / ${GAP_SAMPLES}) = 0 OR (rn >= c * ${0.5 - GAP_MEDIAN_RUN} - 2 AND rn <= c * ${0.5 + GAP_MEDIAN_RUN} + 2)` : ''}
        ORDER BY 1, 3`,
       ...f.args,
     )
