@@ -110,7 +110,14 @@ export async function measureFunnel(progress, options = {}) {
     /** Seeds `target` events into a site with `n` shards, then times the funnel 5 times. @param {number} n */
     const cell = async (n) => {
       const site = `bench-funnel-${n}`;
-      await call('PUT', `/sites/${site}`, { id: site, name: `Funnel bench, ${n} shards`, version: 0, origins: [], consentPolicy: 'opt-out', analyticsShards: n });
+      await call('PUT', `/sites/${site}`, {
+        id: site,
+        name: `Funnel bench, ${n} shards`,
+        version: 0,
+        origins: [],
+        consentPolicy: 'opt-out',
+        analyticsShards: n,
+      });
       let events = 0;
       let visitors = 0;
       let next = 0;
@@ -119,8 +126,8 @@ export async function measureFunnel(progress, options = {}) {
       let stopped = false;
       const seeder = async () => {
         // Chunks are handed out up front by an estimate of events per visitor (about 7.4 here), so parallel seeders stop near the target.
-      const visitorsNeeded = Math.ceil(target / 7.4);
-      while (next < visitorsNeeded && !stopped) {
+        const visitorsNeeded = Math.ceil(target / 7.4);
+        while (next < visitorsNeeded && !stopped) {
           if (performance.now() - seedStart > seedBudgetMs) {
             stopped = true;
             break;
@@ -149,7 +156,9 @@ export async function measureFunnel(progress, options = {}) {
       };
       await Promise.all(Array.from({ length: SEED_CONCURRENCY }, seeder));
       const seedSeconds = (performance.now() - seedStart) / 1000;
-      progress(`funnel: ${n} shard(s): ${events.toLocaleString('en-US')} events, ${visitors.toLocaleString('en-US')} visitors in ${seedSeconds.toFixed(0)} s${stopped ? ' (seeding time budget reached)' : ''}`);
+      progress(
+        `funnel: ${n} shard(s): ${events.toLocaleString('en-US')} events, ${visitors.toLocaleString('en-US')} visitors in ${seedSeconds.toFixed(0)} s${stopped ? ' (seeding time budget reached)' : ''}`,
+      );
       /** @type {number[]} */
       const times = [];
       /** @type {number[]} */
@@ -164,7 +173,17 @@ export async function measureFunnel(progress, options = {}) {
         cpu.push(cpuMs);
       }
       progress(`funnel: ${n} shard(s): best ${Math.min(...times).toFixed(0)} ms`);
-      return { shards: n, events, visitors, seedSeconds, stopped, times, cpu, steps: last.steps.map((/** @type {any} */ s) => s.visitors), medians: last.steps.map((/** @type {any} */ s) => s.medianMsFromPrevious) };
+      return {
+        shards: n,
+        events,
+        visitors,
+        seedSeconds,
+        stopped,
+        times,
+        cpu,
+        steps: last.steps.map((/** @type {any} */ s) => s.visitors),
+        medians: last.steps.map((/** @type {any} */ s) => s.medianMsFromPrevious),
+      };
     };
 
     const cells = [];
@@ -185,7 +204,8 @@ export function formatFunnel(r) {
   return [
     ...r.cells.map(
       (c) =>
-        `${c.shards} shard(s): ${c.events.toLocaleString('en-US')} events, ${c.visitors.toLocaleString('en-US')} visitors, seeded in ${c.seedSeconds.toFixed(0)} s${c.stopped ? ' (stopped at the seeding time budget)' : ''}`,
+        `${c.shards} shard(s): ${c.events.toLocaleString('en-US')} events, ${c.visitors.toLocaleString('en-US')} visitors, seeded in ${c.seedSeconds.toFixed(0)} s` +
+        `${c.stopped ? ' (stopped at the seeding time budget)' : ''}; every seeded visitor entered the funnel (nothing lost): ${c.steps[0] === c.visitors ? 'yes' : 'NO'}`,
     ),
     `funnel (5 steps, 7d window): ${r.labels.map((l, i) => `${l} ${sharded.steps[i].toLocaleString('en-US')}`).join(' -> ')}`,
     ...(r.restarts ? [`the local runtime restarted ${r.restarts} time(s) mid-request (requests repeated; the same-answer line checks the data survived)`] : []),
@@ -197,7 +217,13 @@ export function formatFunnel(r) {
         ...r.cells.map((c) => {
           const repeats = c.times.slice(1);
           const sorted = [...repeats].sort((a, b) => a - b);
-          return [String(c.shards), fmt(c.times[0]), fmt(Math.min(...repeats)), fmt(sorted[Math.floor(sorted.length / 2)]), c.cpu.some((x) => x === null) ? '-' : fmt(Math.min(...c.cpu.slice(1)))];
+          return [
+            String(c.shards),
+            fmt(c.times[0]),
+            fmt(Math.min(...repeats)),
+            fmt(sorted[Math.floor(sorted.length / 2)]),
+            c.cpu.some((x) => x === null) ? '-' : fmt(Math.min(...c.cpu.slice(1))),
+          ];
         }),
       ],
       [false, true, true, true, true],
