@@ -1,5 +1,5 @@
 /**
- * Settings: the site's name, allowed origins, content hosts, consent policy, message fatigue, proxy mode, and the
+ * Settings: the site's name, allowed origins, content hosts, consent policy, analytics shards, message fatigue, proxy mode, and the
  * install snippet. Saved as the whole config (PUT /sites/:site) on top of the version it was loaded at.
  */
 import { useState } from 'preact/hooks';
@@ -32,6 +32,8 @@ type Form = {
   /** content.allowedHosts: hosts images and links in content may use besides the site's own. */
   allowedHosts: string[];
   signedIdentify: boolean;
+  /** analyticsShards: how many analytics objects share the site's reports ('' = 1). */
+  analyticsShards: string;
 };
 
 function formOf(c: Json): Form {
@@ -46,6 +48,7 @@ function formOf(c: Json): Form {
     hostnames: [...((c['proxy']?.['hostnames'] as string[] | undefined) ?? [])],
     allowedHosts: [...((c['content']?.['allowedHosts'] as string[] | undefined) ?? [])],
     signedIdentify: c['identity']?.['requireSignedUserId'] === true,
+    analyticsShards: num(c['analyticsShards']),
   };
 }
 
@@ -184,6 +187,9 @@ export function Settings({ site, onSaved }: ListProps) {
       version: base,
     };
     body['identity'] = { requireSignedUserId: form.signedIdentify };
+    const shards = toNum(form.analyticsShards);
+    if (shards === undefined) delete body['analyticsShards'];
+    else body['analyticsShards'] = shards;
     const hostnames = form.hostnames.map((h) => h.trim().toLowerCase());
     if (form.proxy) body['proxy'] = { upstream: form.upstream.trim(), ...(hostnames.length ? { hostnames } : {}) };
     else delete body['proxy'];
@@ -350,6 +356,28 @@ export function Settings({ site, onSaved }: ListProps) {
           </label>
         </fieldset>
         <FieldErrors issues={issues} path="consentPolicy" />
+      </section>
+
+      <section class="card">
+        <h2>Analytics shards</h2>
+        <p class="hint block">
+          Reports for a busy site are spread by visitor over this many stores (about 6 million events a month each). Raise it as traffic grows: new visitors
+          spread over the new stores and everyone already stored stays where they are. A lower number has no effect.
+        </p>
+        <Field label="Analytics shards" path="analyticsShards" issues={issues} hint="1–64 (empty: 1)">
+          {(id, invalid) => (
+            <input
+              id={id}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={64}
+              value={form.analyticsShards}
+              aria-invalid={invalid}
+              onInput={(e) => set({ analyticsShards: e.currentTarget.value })}
+            />
+          )}
+        </Field>
       </section>
 
       <section class="card">

@@ -38,6 +38,17 @@ describe('site config', () => {
     expect(siteConfigSchema.safeParse(slot({ type: 'text', text: 'x' }, 'a{}</style><script>')).success).toBe(false);
   });
 
+  it('takes an analytics shard count from 1 to 64 (absent: 1), naming the field otherwise', () => {
+    const base = siteConfigSchema.parse(DEMO_SITE);
+    expect(base.analyticsShards).toBeUndefined();
+    expect(siteConfigSchema.parse({ ...base, analyticsShards: 16 }).analyticsShards).toBe(16);
+    for (const bad of [0, 65, 2.5, '8']) {
+      const r = siteConfigSchema.safeParse({ ...base, analyticsShards: bad });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.path).toEqual(['analyticsShards']);
+    }
+  });
+
   it('rejects origins with paths, wrong schemes and unknown fields, naming the field', () => {
     const bad = siteConfigSchema.safeParse({ ...DEMO_SITE, origins: ['https://a.example/path', 'ftp://a.example'], extra: 1 });
     expect(bad.success).toBe(false);

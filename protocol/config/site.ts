@@ -26,6 +26,9 @@ export const originSchema = z
   .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://shop.example.com (no path, no trailing slash)')
   .transform((s) => s.toLowerCase());
 
+/** The most analytics shards a site may have (each report asks every one of them). */
+export const MAX_ANALYTICS_SHARDS = 64;
+
 export const siteConfigSchema = z
   .strictObject({
     id: siteIdSchema,
@@ -54,6 +57,13 @@ export const siteConfigSchema = z
     identity: z.strictObject({ requireSignedUserId: z.boolean() }).optional(),
     /** Content hosts: images and links in slots and messages may point to these besides the site's own. */
     content: contentSettingsSchema.optional(),
+    /**
+     * How many SiteAnalytics objects share the site's journey analytics (by visitor; docs/ANALYTICS.md,
+     * "Shards"). Raising it spreads new visitors over more objects; a visitor already stored stays
+     * in their object for life, and a lower value never takes visitors back (the count in force is
+     * the highest ever set). Absent: 1.
+     */
+    analyticsShards: z.number().int().min(1, 'at least 1').max(MAX_ANALYTICS_SHARDS, `at most ${MAX_ANALYTICS_SHARDS}`).optional(),
   })
   .superRefine((site, ctx) => {
     // Every slot variant must name a segment that exists, and ids must be unique.

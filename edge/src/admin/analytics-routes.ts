@@ -1,7 +1,7 @@
 /**
  * Journey-analytics reports, mounted at /_wm/admin/api/sites/:site/analytics (sessions and CSRF are
  * checked by the admin API's middleware). Thin: validate with protocol/analytics.ts, ask the site's
- * SiteAnalytics, pass its JSON through.
+ * analytics shards (analytics/sharded.ts: fan-out and exact merge), answer their report.
  */
 import { Hono } from 'hono';
 import type { z } from 'zod';
@@ -17,7 +17,8 @@ import {
   streamQuerySchema,
 } from '../../../protocol/analytics';
 import { siteIdSchema } from '../../../protocol/wire';
-import { analyticsStub } from '../analytics/queue';
+import { resolveRange } from '../analytics/reports';
+import { seedSynthetic, SiteShards } from '../analytics/sharded';
 import type { SynthSpec } from '../analytics/synthetic';
 import { isDemo } from '../http/site-context';
 import { HttpError } from '../http/errors';
@@ -38,45 +39,52 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, prefix?: string[]
   return parsed.data;
 }
 
-/** The site's analytics store; the site id is checked like everywhere in the admin API. */
-function store(c: AdminContext) {
+/** The site's analytics shards; the site id is checked like everywhere in the admin API. */
+function store(c: AdminContext): SiteShards {
   const site = siteIdSchema.safeParse(c.req.param('site'));
   if (!site.success)
     throw new HttpError(400, `site: ${site.error.issues[0]?.message ?? 'invalid'}`, {
       issues: [{ path: 'site', message: site.error.issues[0]?.message ?? 'invalid' }],
     });
-  return analyticsStub(c.env, site.data);
+  return new SiteShards(c.env, site.data);
 }
 
-const json = (c: AdminContext, text: string) => c.body(text, 200, { 'Content-Type': 'application/json; charset=UTF-8' });
+/** The query with its range resolved once here, so every shard answers for the same range. */
+function ranged<Q extends { from?: number | undefined; to?: number | undefined }>(q: Q, now: number): Q & { from: number; to: number } {
+  return { ...q, ...resolveRange(q, now) };
+}
 
-analyticsApi.post('/funnel', async (c) => json(c, await store(c).funnel(parse(funnelQuerySchema, await readJson(c)))));
-analyticsApi.post('/paths', async (c) => json(c, await store(c).paths(parse(pathsQuerySchema, await readJson(c)))));
-analyticsApi.post('/retention', async (c) => json(c, await store(c).retention(parse(retentionQuerySchema, await readJson(c)))));
-analyticsApi.post('/sources', async (c) => json(c, await store(c).sources(parse(sourcesQuerySchema, await readJson(c)))));
-analyticsApi.post('/messages', async (c) => json(c, await store(c).messages(parse(messagesQuerySchema, await readJson(c)))));
+analyticsApi.post('/funnel', async (c) => c.json(await store(c).funnel(ranged(parse(funnelQuerySchema, await readJson(c)), Date.now()))));
+analyticsApi.post('/paths', async (c) => c.json(await store(c).paths(ranged(parse(pathsQuerySchema, await readJson(c)), Date.now()))));
+analyticsApi.post('/retention', async (c) => {
+  const now = Date.now();
+  return c.json(await store(c).retention(ranged(parse(retentionQuerySchema, await readJson(c)), now), now));
+});
+analyticsApi.post('/sources', async (c) => c.json(await store(c).sources(ranged(parse(sourcesQuerySchema, await readJson(c)), Date.now()))));
+analyticsApi.post('/messages', async (c) => c.json(await store(c).messages(ranged(parse(messagesQuerySchema, await readJson(c)), Date.now()))));
 
 analyticsApi.post('/segment-count', async (c) => {
   const body = parse(segmentCountQuerySchema, await readJson(c));
   const condition = parse(conditionSchema, body.condition, ['condition']);
-  return json(c, await store(c).segmentCount(condition));
+  return c.json(await store(c).segmentCount(condition, Date.now()));
 });
 
-analyticsApi.get('/overview', async (c) => json(c, await store(c).overview(parse(overviewQuerySchema, c.req.query()).minutes)));
+analyticsApi.get('/overview', async (c) => c.json(await store(c).overview(parse(overviewQuerySchema, c.req.query()).minutes, Date.now())));
 
 analyticsApi.get('/stream', async (c) => {
   const q = parse(streamQuerySchema, c.req.query());
-  return json(c, await store(c).stream(q.after, q.limit));
+  return c.json(await store(c).stream(q.after, q.limit, Date.now()));
 });
 
 analyticsApi.get('/profiles', async (c) => {
   const q = parse(profileSearchQuerySchema, c.req.query());
-  return json(c, await store(c).profiles(q.q, q.by, q.limit));
+  return c.json(await store(c).profiles(q.q, q.by, q.limit));
 });
 
 /**
  * Synthetic traffic for the funnel benchmark (bench/funnel.mjs) and local demos: only where
- * WM_DEMO is set (local `wrangler dev`; production does not inherit [vars]).
+ * WM_DEMO is set (local `wrangler dev`; production does not inherit [vars]). Each visitor goes to
+ * the shard a new visitor would go to.
  */
 analyticsApi.post('/_seed', async (c) => {
   if (!isDemo(c.env)) throw new HttpError(404, 'synthetic traffic is only available in local development (WM_DEMO)');
@@ -97,5 +105,5 @@ analyticsApi.post('/_seed', async (c) => {
     spanMs: int('spanMs', 1, 400 * 86_400_000),
     seed: int('seed', 0, 2 ** 31),
   };
-  return c.json(await store(c).seedSynthetic(spec));
+  return c.json(await seedSynthetic(store(c), spec));
 });

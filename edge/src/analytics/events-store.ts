@@ -7,7 +7,7 @@ import type { WireEvent } from '../../../protocol/wire';
 import type { MigratedSql } from '../storage/migrations';
 import type { AnalyticsMessage, EventsMessage } from './feed';
 import { firstTouch, pathOf, storedName } from './steps';
-import { synthesize, type SynthSpec } from './synthetic';
+import type { SynthVisitor } from './synthetic';
 
 /** Append-only; never edit a shipped entry (storage/migrations.ts). */
 export const ANALYTICS_MIGRATIONS: readonly string[] = [
@@ -70,9 +70,22 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE outbox_drops (batch TEXT PRIMARY KEY, at INTEGER NOT NULL, dropped INTEGER NOT NULL);
 CREATE INDEX outbox_drops_by_at ON outbox_drops (at);
 `,
+  // 4: sharding (shards.ts): visitors this shard was asked about, did not hold, and so will never
+  // take (they live in a later candidate shard).
+  `
+CREATE TABLE redirected (visitor TEXT PRIMARY KEY);
+`,
 ];
 
-export type IngestSummary = { stored: number; duplicates: number; erased: number; dropped: number };
+/**
+ * Event `seq`s are unique across a site's shards and follow the clock: (unit << 6) | shard, where a
+ * unit is 1/16 ms and never repeats within a shard. The merged live stream orders by it.
+ */
+export const SEQ_SHARD_BITS = 64;
+export const SEQ_UNITS_PER_MS = 16;
+
+/** `refused`: indexes of the batch's messages for visitors this shard redirected (the router sends them again). */
+export type IngestSummary = { stored: number; duplicates: number; erased: number; dropped: number; refused: number[] };
 
 /** Exposures and conversions per message, variant and segment (ALL_SEGMENTS: over all visitors), for the bandit table. */
 export type ExposureCount = { message: string; variant: string; segment: string; exposed: number; converted: number };
@@ -88,11 +101,17 @@ export class EventsStore {
    * A batch of queue messages for this site, applied in one synchronous block (one transaction).
    * `exposures` says whether any carried exposures (the bandit weights need republishing).
    */
-  ingest(batch: AnalyticsMessage[]): { summary: IngestSummary; exposures: boolean } {
-    const summary: IngestSummary = { stored: 0, duplicates: 0, erased: 0, dropped: 0 };
+  ingest(batch: AnalyticsMessage[], shard = 0): { summary: IngestSummary; exposures: boolean } {
+    const summary: IngestSummary = { stored: 0, duplicates: 0, erased: 0, dropped: 0, refused: [] };
     let exposures = false;
-    for (const m of batch) {
+    this.nextSeq = this.seqAllocator(shard);
+    for (const [index, m] of batch.entries()) {
       this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('site', ?)", m.site);
+      if (m.kind === 'events' && this.isRedirected(m.visitorId)) {
+        // Routed with an older shard history: this visitor lives in a later shard.
+        summary.refused.push(index);
+        continue;
+      }
       if (m.kind === 'events' && m.snapshot && m.snapshot.exposures.length > 0) exposures = true;
       if (m.kind === 'events') this.recordOutboxDrops(m);
       if (m.kind === 'erase') {
@@ -108,6 +127,58 @@ export class EventsStore {
       }
     }
     return { summary, exposures };
+  }
+
+  /**
+   * The router asks a visitor's earlier candidate shards first (shards.ts): this shard takes the
+   * visitors it holds (stored or erased) and records the others as redirected, for good. Returns
+   * the visitors it holds.
+   */
+  claim(visitors: string[]): string[] {
+    const held: string[] = [];
+    for (const v of visitors) {
+      if (this.isRedirected(v)) continue;
+      const known = this.sql.exec('SELECT 1 FROM visitors WHERE id = ?', v).toArray().length > 0 || this.isErased(v);
+      if (known) held.push(v);
+      else this.sql.exec('INSERT OR IGNORE INTO redirected (visitor) VALUES (?)', v);
+    }
+    return held;
+  }
+
+  /** The site's shard counts so far (kept by shard 0), after the site config named `configured`. */
+  shardHistory(configured: number, extend: (history: number[], configured: number) => number[]): number[] {
+    const raw = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'shards'").toArray()[0]?.value;
+    // Written below as a JSON array of counts. Never asked before and empty: the site starts at the configured count.
+    const history = raw ? (JSON.parse(raw) as number[]) : this.isEmpty() ? [configured] : [1];
+    const next = extend(history, configured);
+    if (next.length !== history.length || !raw) this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', ?)", JSON.stringify(next));
+    return next;
+  }
+
+  private isEmpty(): boolean {
+    return (
+      this.sql.exec('SELECT 1 FROM visitors LIMIT 1').toArray().length === 0 &&
+      this.sql.exec('SELECT 1 FROM erased LIMIT 1').toArray().length === 0 &&
+      this.sql.exec('SELECT 1 FROM events LIMIT 1').toArray().length === 0
+    );
+  }
+
+  private isRedirected(visitor: string): boolean {
+    return this.sql.exec('SELECT 1 FROM redirected WHERE visitor = ?', visitor).toArray().length > 0;
+  }
+
+  private nextSeq: () => number = () => {
+    throw new Error('seq allocated outside a batch');
+  };
+
+  /** seq values for this batch (SEQ_SHARD_BITS): past the shard's largest, and no earlier than the clock. */
+  private seqAllocator(shard: number): () => number {
+    const max = Number(this.sql.exec<{ m: number | null }>('SELECT MAX(seq) AS m FROM events').one().m ?? 0);
+    let unit = Math.floor(max / SEQ_SHARD_BITS);
+    return () => {
+      unit = Math.max(unit + 1, Date.now() * SEQ_UNITS_PER_MS);
+      return unit * SEQ_SHARD_BITS + shard;
+    };
   }
 
   /** The site this store belongs to, once a batch has named it. */
@@ -187,19 +258,24 @@ export class EventsStore {
     const ts = Math.min(e.ts, receivedAt);
     const path = pathOf(e.url);
     const props = e.type === 'page' || e.type === 'track' ? (e.props ? JSON.stringify(e.props) : null) : null;
-    const { rowsWritten } = sql.exec(
-      'INSERT INTO events (id, visitor, type, name, path, ts, received_at, session, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      e.id,
-      visitor,
-      e.type,
-      storedName(e),
-      path,
-      ts,
-      receivedAt,
-      e.sid,
-      props,
-    );
-    if (rowsWritten === 0) return false;
+    // RETURNING tells a stored row from a duplicate (rowsWritten also counts the AUTOINCREMENT bookkeeping row).
+    const inserted =
+      sql
+        .exec(
+          'INSERT INTO events (seq, id, visitor, type, name, path, ts, received_at, session, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq',
+          this.nextSeq(),
+          e.id,
+          visitor,
+          e.type,
+          storedName(e),
+          path,
+          ts,
+          receivedAt,
+          e.sid,
+          props,
+        )
+        .toArray().length > 0;
+    if (!inserted) return false;
     sql.exec('UPDATE visitors SET events = events + 1, first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?', ts, ts, visitor);
     sql.exec('UPDATE visitors SET last_url = ?, last_url_ts = ? WHERE id = ? AND (last_url_ts IS NULL OR last_url_ts <= ?)', e.url, ts, visitor, ts);
     switch (e.type) {
@@ -234,12 +310,13 @@ export class EventsStore {
     return true;
   }
 
-  /** Synthetic traffic (synthetic.ts): deterministic for a given spec; call it in chunks (`firstVisitor`). */
-  seedSynthetic(spec: SynthSpec): { events: number; visitors: number } {
+  /** Synthetic traffic (synthetic.ts), the visitors the router gave this shard. */
+  seedSynthetic(synthetic: SynthVisitor[], shard = 0): { events: number; visitors: number } {
     const sql = this.sql;
+    const nextSeq = this.seqAllocator(shard);
     let events = 0;
     let visitors = 0;
-    for (const visitor of synthesize(spec)) {
+    for (const visitor of synthetic) {
       visitors++;
       sql.exec(
         "INSERT OR IGNORE INTO visitors (id, first_seen, last_seen, events, source, medium) VALUES (?, ?, ?, ?, ?, 'referral')",
@@ -251,7 +328,8 @@ export class EventsStore {
       );
       for (const e of visitor.events) {
         sql.exec(
-          'INSERT INTO events (id, visitor, type, name, path, ts, received_at, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          'INSERT INTO events (seq, id, visitor, type, name, path, ts, received_at, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          nextSeq(),
           e.id,
           visitor.id,
           e.name === 'page' ? 'page' : 'track',

@@ -5,25 +5,23 @@
  * already-validated queries of protocol/analytics.ts. No Worker globals at runtime (SqlStorage is
  * a type only).
  */
-import type {
-  FunnelReport,
-  FunnelStepResult,
-  MessagesReport,
-  OverviewReport,
-  PathsReport,
-  PathStep,
-  ProfileSearchReport,
-  ProfileSummary,
-  RetentionReport,
-  SourcesReport,
-  Step,
-  StreamEvent,
-  StreamReport,
-} from '../../../protocol/analytics';
+import type { PathStep, Step } from '../../../protocol/analytics';
 import { DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../../../protocol/analytics';
 import { durationMs } from '../../../protocol/config/conditions';
-import { liftOverHoldout, rateSummary } from './stats';
-import { pathStep, stepLabel, stepSql } from './steps';
+import type {
+  ExposureRow,
+  FunnelPart,
+  GapBounds,
+  GapSample,
+  GapSlice,
+  OverviewPart,
+  PathsPart,
+  ProfilePart,
+  RetentionPart,
+  SourceRow,
+  StreamPartEvent,
+} from './merge';
+import { pathStep, stepSql } from './steps';
 
 type Range = { from?: number | undefined; to?: number | undefined };
 
@@ -36,15 +34,24 @@ export function resolveRange(q: Range, now: number): { from: number; to: number 
 
 const num = (v: SqlStorageValue | undefined): number => (typeof v === 'number' ? v : v === null || v === undefined ? 0 : Number(v));
 
-export type FunnelInput = { steps: Step[]; window: string } & Range;
+export type FunnelInput = { steps: Step[]; window: string; from: number; to: number };
+
+/** How many gap values a shard returns whole; above it, evenly spaced samples of them (merge.ts). */
+export const GAP_SAMPLE_ALL = 512;
+const GAP_SAMPLES = 128;
+/**
+ * And every value within this fraction of ranks either side of its own median: shards hold random
+ * visitors, so the overall median almost always falls inside every shard's run and the merge needs
+ * no second round (merge.ts `planMedian`).
+ */
+const GAP_MEDIAN_RUN = 0.02;
 
 /**
- * Funnel: a visitor enters at their first step-1 occurrence in [from, to); step k counts at the
- * first occurrence strictly after step k-1's time and at most `window` after step 1.
+ * The per-step CTEs: a visitor enters at their first step-1 occurrence in [from, to); step k counts
+ * at the first occurrence strictly after step k-1's time and at most `window` after step 1. `g`
+ * holds each step's gap from the previous one (k = 2..steps).
  */
-export function funnel(sql: SqlStorage, q: FunnelInput, now: number): FunnelReport {
-  const started = Date.now();
-  const { from, to } = resolveRange(q, now);
+function funnelSql(q: FunnelInput): { sql: string; args: (string | number)[]; last: string; steps: number } {
   const windowMs = durationMs(q.window);
   const args: (string | number)[] = [];
   const first = stepSql(q.steps[0]!, 'e');
@@ -52,7 +59,7 @@ export function funnel(sql: SqlStorage, q: FunnelInput, now: number): FunnelRepo
   const ctes = [
     `s1 AS MATERIALIZED (SELECT e.visitor AS visitor, MIN(e.ts) AS t1 FROM events e WHERE ${first.sql} AND e.ts >= ? AND e.ts < ? GROUP BY e.visitor)`,
   ];
-  args.push(...first.args, from, to);
+  args.push(...first.args, q.from, q.to);
   const cols = ['t1'];
   for (let k = 2; k <= q.steps.length; k++) {
     const m = stepSql(q.steps[k - 1]!, 'e');
@@ -63,53 +70,84 @@ export function funnel(sql: SqlStorage, q: FunnelInput, now: number): FunnelRepo
     args.push(...m.args, windowMs);
     cols.push(`t${k}`);
   }
-  // Counts and medians in SQL too: only one row per step comes back, however many visitors entered.
   const last = `s${q.steps.length}`;
   const gaps = cols.slice(1).map((col, i) => `SELECT ${i + 2} AS k, ${col} - t${i + 1} AS d FROM ${last} WHERE ${col} IS NOT NULL`);
-  const stats = sql
-    .exec<{ k: number; c: number; median: number | null }>(
-      `WITH ${ctes.join(', ')}${
-        gaps.length
+  if (gaps.length) ctes.push(`g AS MATERIALIZED (${gaps.join(' UNION ALL ')})`);
+  return { sql: `WITH ${ctes.join(', ')}`, args, last, steps: q.steps.length };
+}
+
+/**
+ * One shard's funnel: visitors per step, and per later step its gaps from the previous step (all
+ * of them up to GAP_SAMPLE_ALL, else about GAP_SAMPLES evenly spaced by rank, with the smallest and
+ * the largest, and the run of ranks around its median, GAP_MEDIAN_RUN) so the merge can find the exact median across shards (merge.ts). Counts and
+ * samples come out of SQL: a few hundred rows at most, however many visitors entered.
+ */
+export function funnelPart(sql: SqlStorage, q: FunnelInput): FunnelPart {
+  const f = funnelSql(q);
+  const rows = sql
+    .exec<{ k: number; c: number; rn: number | null; d: number | null }>(
+      `${f.sql}${
+        f.steps > 1
           ? `,
-       g AS (${gaps.join(' UNION ALL ')}),
        r AS (SELECT k, d, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn, COUNT(*) OVER (PARTITION BY k) AS c FROM g)`
           : ''
       }
-       SELECT 1 AS k, COUNT(*) AS c, NULL AS median FROM ${last}
-       ${gaps.length ? 'UNION ALL SELECT k, c, AVG(d) AS median FROM r WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY k' : ''}`,
-      ...args,
+       SELECT 1 AS k, COUNT(*) AS c, NULL AS rn, NULL AS d FROM ${f.last}
+       ${f.steps > 1 ? `UNION ALL SELECT k, c, rn, d FROM r WHERE c <= ${GAP_SAMPLE_ALL} OR rn = 1 OR rn = c OR rn % ((c + ${GAP_SAMPLES - 1}) / ${GAP_SAMPLES}) = 0 OR (rn >= c * ${0.5 - GAP_MEDIAN_RUN} - 2 AND rn <= c * ${0.5 + GAP_MEDIAN_RUN} + 2)` : ''}
+       ORDER BY 1, 3`,
+      ...f.args,
     )
     .toArray();
-  const counts = cols.map(() => 0);
-  const medians: (number | null)[] = cols.map(() => null);
-  for (const row of stats) {
-    counts[num(row.k) - 1] = num(row.c);
-    medians[num(row.k) - 1] = row.median === null ? null : num(row.median);
+  const counts = q.steps.map(() => 0);
+  const gaps: GapSample[] = q.steps.slice(1).map(() => ({ count: 0, samples: [] }));
+  for (const row of rows) {
+    const k = num(row.k);
+    counts[k - 1] = num(row.c);
+    if (k > 1) {
+      gaps[k - 2]!.count = num(row.c);
+      gaps[k - 2]!.samples.push({ rank: num(row.rn), value: num(row.d) });
+    }
   }
-  const entered = counts[0]!;
-  const steps: FunnelStepResult[] = q.steps.map((step, k) => {
-    const visitors = counts[k]!;
-    const previous = k === 0 ? entered : counts[k - 1]!;
-    return {
-      step,
-      label: stepLabel(step),
-      visitors,
-      conversionFromStart: entered > 0 ? visitors / entered : 0,
-      conversionFromPrevious: previous > 0 ? visitors / previous : 0,
-      dropOff: k === 0 ? 0 : previous - visitors,
-      medianMsFromPrevious: k === 0 ? null : medians[k]!,
-    };
-  });
-  return { from, to, window: q.window, steps, tookMs: Date.now() - started };
+  return { counts, gaps };
 }
 
-export type PathsInput = { anchor: Step; direction: 'next' | 'previous'; depth: number; limit: number } & Range;
+/** Round two of an exact median (merge.ts): per step with bounds, the gaps below `lo` counted and those in [lo, hi] listed. */
+export function funnelGaps(sql: SqlStorage, q: FunnelInput, bounds: GapBounds): GapSlice[] {
+  const wanted = bounds.flatMap((b, i) => (b ? [[i + 2, b.lo, b.hi] as const] : []));
+  if (!wanted.length || q.steps.length < 2) return bounds.map(() => null);
+  const f = funnelSql(q);
+  const values = wanted.map(() => '(?, ?, ?)').join(', ');
+  const rows = sql
+    .exec<{ k: number; below: number | null; d: number | null }>(
+      `${f.sql}, b(k, lo, hi) AS (VALUES ${values})
+       SELECT g.k AS k, SUM(g.d < b.lo) AS below, NULL AS d FROM g JOIN b ON b.k = g.k GROUP BY g.k
+       UNION ALL SELECT g.k, NULL, g.d FROM g JOIN b ON b.k = g.k WHERE g.d >= b.lo AND g.d <= b.hi
+       ORDER BY 1, 3`,
+      ...f.args,
+      ...wanted.flat(),
+    )
+    .toArray();
+  const slices: GapSlice[] = bounds.map((b) => (b ? { below: 0, values: [] } : null));
+  for (const row of rows) {
+    const slice = slices[num(row.k) - 2];
+    if (!slice) continue;
+    if (row.below !== null) slice.below = num(row.below);
+    else slice.values.push(num(row.d));
+  }
+  return slices;
+}
+
+export type PathsInput = { anchor: Step; direction: 'next' | 'previous'; depth: number; limit: number; from: number; to: number };
 
 const stepKey = "CASE WHEN e.name = 'page' THEN 'p:' || e.path ELSE 'e:' || e.name END";
 
-/** Top sequences of the next (previous) `depth` distinct steps after (before) an anchor, per session. */
-export function paths(sql: SqlStorage, q: PathsInput, now: number): PathsReport {
-  const { from, to } = resolveRange(q, now);
+/**
+ * One shard's paths: sessions with the anchor, and how many sessions took each sequence of the
+ * next (previous) `depth` distinct steps, every sequence (the top N of the sum needs more than each
+ * shard's top N). Keys are the sequences' JSON (merge.ts sorts on them for ties).
+ */
+export function pathsPart(sql: SqlStorage, q: PathsInput): PathsPart {
+  const { from, to } = q;
   const anchor = stepSql(q.anchor, 'e');
   const next = q.direction === 'next';
   // SQLite takes the bare columns of a MIN() aggregate from the row with the minimum: the anchor event's own step key.
@@ -144,30 +182,26 @@ export function paths(sql: SqlStorage, q: PathsInput, now: number): PathsReport 
     if (row.name !== null) list.push(pathStep(row.name, row.path));
     sessions.set(key, list);
   }
-  const counts = new Map<string, { steps: PathStep[]; sessions: number }>();
+  const counts = new Map<string, number>();
   for (const steps of sessions.values()) {
     const key = JSON.stringify(steps);
-    const entry = counts.get(key) ?? { steps, sessions: 0 };
-    entry.sessions++;
-    counts.set(key, entry);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const total = sessions.size;
-  const top = [...counts.entries()]
-    .sort((a, b) => b[1].sessions - a[1].sessions || (a[0] < b[0] ? -1 : 1))
-    .slice(0, q.limit)
-    .map(([, v]) => ({ ...v, share: total > 0 ? v.sessions / total : 0 }));
-  return { from, to, direction: q.direction, depth: q.depth, anchorSessions: total, paths: top };
+  return { anchorSessions: sessions.size, sequences: [...counts.entries()].map(([key, n]) => ({ key, sessions: n })) };
 }
 
-export type RetentionInput = { cohortEvent: Step; returnEvent: Step; period: 'day' | 'week'; periods: number } & Range;
+export type RetentionInput = { cohortEvent: Step; returnEvent: Step; period: 'day' | 'week'; periods: number; from: number; to: number };
 
 const DAY = 86_400_000;
 /** 1970-01-05 was a Monday: weeks start there. */
 const MONDAY_OFFSET = 4 * DAY;
 
-export function retention(sql: SqlStorage, q: RetentionInput, now: number): RetentionReport {
-  const { from, to } = resolveRange(q, now);
-  const P = q.period === 'day' ? DAY : 7 * DAY;
+export const periodMs = (period: 'day' | 'week'): number => (period === 'day' ? DAY : 7 * DAY);
+
+/** One shard's cohorts: visitors per cohort start, and per cohort start and period how many returned. */
+export function retentionPart(sql: SqlStorage, q: RetentionInput): RetentionPart {
+  const { from, to } = q;
+  const P = periodMs(q.period);
   const off = q.period === 'day' ? 0 : MONDAY_OFFSET;
   const cohort = stepSql(q.cohortEvent, 'e');
   const back = stepSql(q.returnEvent, 'e');
@@ -186,25 +220,16 @@ export function retention(sql: SqlStorage, q: RetentionInput, now: number): Rete
       q.periods * P,
     )
     .toArray();
-  const byCohort = new Map<number, Map<number, number>>();
-  for (const r of returned) {
-    const m = byCohort.get(num(r.start)) ?? new Map<number, number>();
-    m.set(num(r.i), num(r.n));
-    byCohort.set(num(r.start), m);
-  }
-  const cohorts = sizes.map(({ start, n }) => {
-    const s = num(start);
-    const got = byCohort.get(s);
-    const returnedRow = Array.from({ length: q.periods }, (_, i) => (s + i * P > now ? null : (got?.get(i) ?? 0)));
-    return { start: s, size: num(n), returned: returnedRow, rates: returnedRow.map((x) => (x === null ? null : x / num(n))) };
-  });
-  return { from, to, period: q.period, cohorts };
+  return {
+    sizes: sizes.map((r) => ({ start: num(r.start), n: num(r.n) })),
+    returned: returned.map((r) => ({ start: num(r.start), i: num(r.i), n: num(r.n) })),
+  };
 }
 
-export type SourcesInput = { goal?: string | undefined; limit: number } & Range;
+export type SourcesInput = { goal?: string | undefined; from: number; to: number };
 
-export function sources(sql: SqlStorage, q: SourcesInput, now: number): SourcesReport {
-  const { from, to } = resolveRange(q, now);
+/** One shard's first-touch groups, all of them (the merge sums and takes the top `limit`). */
+export function sourcesPart(sql: SqlStorage, q: SourcesInput): SourceRow[] {
   const rows = sql
     .exec<{ source: string; medium: string; campaign: string | null; visitors: number; pv: number; conv: number }>(
       `WITH active AS (
@@ -212,82 +237,44 @@ export function sources(sql: SqlStorage, q: SourcesInput, now: number): SourcesR
        SELECT COALESCE(v.source, 'direct') AS source, COALESCE(v.medium, '(none)') AS medium, v.campaign AS campaign,
          COUNT(*) AS visitors, SUM(active.pv) AS pv, SUM(active.conv) AS conv
        FROM active JOIN visitors v ON v.id = active.visitor
-       GROUP BY 1, 2, 3 ORDER BY visitors DESC, source, medium, campaign LIMIT ?`,
+       GROUP BY 1, 2, 3`,
       // Without a goal, match a name no event can have (names are never empty).
       q.goal ?? '',
-      from,
-      to,
-      q.limit,
+      q.from,
+      q.to,
     )
     .toArray();
-  return {
-    from,
-    to,
-    goal: q.goal ?? null,
-    rows: rows.map((r) => ({
-      source: r.source,
-      medium: r.medium,
-      campaign: r.campaign,
-      visitors: num(r.visitors),
-      pageViews: num(r.pv),
-      conversions: num(r.conv),
-      conversionRate: num(r.visitors) > 0 ? num(r.conv) / num(r.visitors) : 0,
-    })),
-  };
+  return rows.map((r) => ({
+    source: r.source,
+    medium: r.medium,
+    campaign: r.campaign,
+    visitors: num(r.visitors),
+    pageViews: num(r.pv),
+    conversions: num(r.conv),
+  }));
 }
 
-export type MessagesInput = { message?: string | undefined } & Range;
+export type MessagesInput = { message?: string | undefined; from: number; to: number };
 
-/** Per message and variant: exposed visitors (first exposure in range), converted, Wilson intervals, Newcombe lift over holdout. */
-export function messages(sql: SqlStorage, q: MessagesInput, now: number): MessagesReport {
-  const { from, to } = resolveRange(q, now);
-  const rows = sql
+/** One shard's exposures per message and variant (first exposure in range) and conversions among them. */
+export function messagesPart(sql: SqlStorage, q: MessagesInput): ExposureRow[] {
+  return sql
     .exec<{ message: string; variant: string; exposed: number; converted: number }>(
       `SELECT message, variant, COUNT(*) AS exposed, COUNT(converted_at) AS converted FROM exposures
-       WHERE at >= ? AND at < ? ${q.message ? 'AND message = ?' : ''} GROUP BY message, variant ORDER BY message, variant`,
-      ...(q.message ? [from, to, q.message] : [from, to]),
+       WHERE at >= ? AND at < ? ${q.message ? 'AND message = ?' : ''} GROUP BY message, variant`,
+      ...(q.message ? [q.from, q.to, q.message] : [q.from, q.to]),
     )
-    .toArray();
-  const byMessage = new Map<string, { variant: string; exposed: number; converted: number }[]>();
-  for (const r of rows) {
-    const list = byMessage.get(r.message) ?? [];
-    list.push({ variant: r.variant, exposed: num(r.exposed), converted: num(r.converted) });
-    byMessage.set(r.message, list);
-  }
-  return {
-    from,
-    to,
-    statistic: { rateInterval: 'wilson', liftInterval: 'newcombe-wilson', confidence: 0.95 },
-    messages: [...byMessage.entries()].map(([message, list]) => {
-      const h = list.find((v) => v.variant === 'holdout');
-      const holdout = h ? rateSummary(h.converted, h.exposed) : null;
-      return {
-        message,
-        holdout,
-        note: holdout ? null : 'no holdout exposures in this range: lift cannot be measured',
-        variants: list
-          .filter((v) => v.variant !== 'holdout')
-          .map((v) => {
-            const summary = rateSummary(v.converted, v.exposed);
-            return { variant: v.variant, ...summary, lift: holdout ? liftOverHoldout(summary, holdout) : null };
-          }),
-      };
-    }),
-  };
+    .toArray()
+    .map((r) => ({ message: r.message, variant: r.variant, exposed: num(r.exposed), converted: num(r.converted) }));
 }
 
 const MINUTE = 60_000;
 const LIVE_MS = 5 * MINUTE;
 
-export function overview(sql: SqlStorage, minutes: number, now: number): OverviewReport {
+/** One shard's overview counts at `now` (every page of the last 24 h: the merge takes the top 10 of the sums). */
+export function overviewPart(sql: SqlStorage, minutes: number, now: number): OverviewPart {
   const currentMinute = Math.floor(now / MINUTE) * MINUTE;
   const since = currentMinute - (minutes - 1) * MINUTE;
-  const perMinute = new Map(
-    sql
-      .exec<{ m: number; n: number }>('SELECT CAST(ts / ? AS INTEGER) * ? AS m, COUNT(*) AS n FROM events WHERE ts >= ? GROUP BY m', MINUTE, MINUTE, since)
-      .toArray()
-      .map((r) => [num(r.m), num(r.n)]),
-  );
   const day = now - DAY;
   const totals = sql
     .exec<{ visitors: number; events: number; pv: number }>(
@@ -296,16 +283,15 @@ export function overview(sql: SqlStorage, minutes: number, now: number): Overvie
     )
     .one();
   return {
-    now,
     liveVisitors: num(sql.exec<{ n: number }>('SELECT COUNT(DISTINCT visitor) AS n FROM events WHERE ts >= ?', now - LIVE_MS).one().n),
-    eventsPerMinute: Array.from({ length: minutes }, (_, i) => {
-      const t = since + i * MINUTE;
-      return { t, events: perMinute.get(t) ?? 0 };
-    }),
+    perMinute: sql
+      .exec<{ m: number; n: number }>('SELECT CAST(ts / ? AS INTEGER) * ? AS m, COUNT(*) AS n FROM events WHERE ts >= ? GROUP BY m', MINUTE, MINUTE, since)
+      .toArray()
+      .map((r) => ({ t: num(r.m), n: num(r.n) })),
     last24h: { visitors: num(totals.visitors), events: num(totals.events), pageViews: num(totals.pv) },
-    topPages: sql
+    pages: sql
       .exec<{ path: string; views: number; visitors: number }>(
-        "SELECT path, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM events WHERE name = 'page' AND ts >= ? GROUP BY path ORDER BY views DESC, path LIMIT 10",
+        "SELECT path, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM events WHERE name = 'page' AND ts >= ? GROUP BY path",
         day,
       )
       .toArray()
@@ -327,30 +313,33 @@ type StreamRow = {
   props: string | null;
 };
 
-export function stream(sql: SqlStorage, after: number | undefined, limit: number): StreamReport {
+/**
+ * One shard's events in store order (`seq`, unique across a site's shards: events-store.ts), at
+ * most `upTo`: after `after`, the first `limit`; without it, the latest `limit`.
+ */
+export function streamPart(sql: SqlStorage, after: number | undefined, limit: number, upTo: number): StreamPartEvent[] {
   const cols = 'seq, id, visitor, type, name, path, ts, received_at, props';
   const rows =
     after === undefined
-      ? sql.exec<StreamRow>(`SELECT ${cols} FROM events ORDER BY seq DESC LIMIT ?`, limit).toArray().reverse()
-      : sql.exec<StreamRow>(`SELECT ${cols} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit).toArray();
-  const events: StreamEvent[] = rows.map((r) => ({
+      ? sql.exec<StreamRow>(`SELECT ${cols} FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT ?`, upTo, limit).toArray().reverse()
+      : sql.exec<StreamRow>(`SELECT ${cols} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`, after, upTo, limit).toArray();
+  return rows.map((r) => ({
     seq: num(r.seq),
     id: r.id,
     visitorId: r.visitor,
-    type: r.type as StreamEvent['type'],
+    type: r.type as StreamPartEvent['type'],
     name: r.name,
     path: r.path ?? '/',
     ts: num(r.ts),
     receivedAt: num(r.received_at),
-    // Written by the store from validated props.
-    props: r.props ? (JSON.parse(r.props) as Record<string, unknown>) : null,
+    props: r.props,
   }));
-  return { events, cursor: events.length ? events[events.length - 1]!.seq : (after ?? 0) };
 }
 
 type VisitorRow = { id: string; user_id: string | null; first_seen: number; last_seen: number; events: number; segments: string; traits: string };
 
-export function searchProfiles(sql: SqlStorage, q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): ProfileSearchReport {
+/** Newest first (last seen, then id): the merge keeps that order across shards. */
+export function profilesPart(sql: SqlStorage, q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): ProfilePart[] {
   const tests: string[] = [];
   const args: (string | number)[] = [];
   if (by === 'any' || by === 'user') {
@@ -374,16 +363,14 @@ export function searchProfiles(sql: SqlStorage, q: string, by: 'any' | 'user' | 
       limit,
     )
     .toArray();
-  return {
-    profiles: rows.map((r): ProfileSummary => ({
-      visitorId: r.id,
-      userId: r.user_id,
-      firstSeen: num(r.first_seen),
-      lastSeen: num(r.last_seen),
-      events: num(r.events),
-      // Both written by the store as JSON.
-      segments: JSON.parse(r.segments) as string[],
-      traits: JSON.parse(r.traits) as Record<string, unknown>,
-    })),
-  };
+  return rows.map((r): ProfilePart => ({
+    visitorId: r.id,
+    userId: r.user_id,
+    firstSeen: num(r.first_seen),
+    lastSeen: num(r.last_seen),
+    events: num(r.events),
+    // Written by the store as JSON.
+    segments: JSON.parse(r.segments) as string[],
+    traits: r.traits,
+  }));
 }

@@ -5,11 +5,11 @@
  * (name, visitor, ts) index answers the counts), the latest page and the first touch's referrer
  * and UTM for request tests. Device and geo are not stored here, so those tests never match.
  */
-import type { SegmentCountReport } from '../../../protocol/analytics';
 import { SEGMENT_COUNT_SAMPLE } from '../../../protocol/analytics';
 import type { ConsentState, PrefValue, PropValue, Utm } from '../../../protocol/wire';
 import type { Condition } from '../../../protocol/config/conditions';
 import { evaluate, type EventHistory, type Facts } from '../rules/evaluate';
+import type { SegmentPart } from './merge';
 
 type Row = {
   id: string;
@@ -22,7 +22,8 @@ type Row = {
   landing_utm: string | null;
 };
 
-const NOTE = "page tests use each visitor's latest page, referrer and utm tests their first touch; device and geo are not stored for analytics and never match";
+export const SEGMENT_COUNT_NOTE =
+  "page tests use each visitor's latest page, referrer and utm tests their first touch; device and geo are not stored for analytics and never match";
 
 function history(sql: SqlStorage, visitor: string): EventHistory {
   return {
@@ -43,16 +44,17 @@ function history(sql: SqlStorage, visitor: string): EventHistory {
 }
 
 /**
- * Evaluates `condition` for every stored visitor, or, above SEGMENT_COUNT_SAMPLE visitors, for
- * the first SEGMENT_COUNT_SAMPLE by visitor id: ids are random, so that is a uniform sample, and
- * the same one every time (counts do not jitter while a marketer edits).
+ * Evaluates `condition` for this shard's first SEGMENT_COUNT_SAMPLE visitors by id (all of them
+ * below that): the merge (merge.ts `segmentCountReport`) keeps the first SEGMENT_COUNT_SAMPLE ids
+ * over all shards. Ids are random, so that is a uniform sample, and the same one every time
+ * (counts do not jitter while a marketer edits).
  */
-export function segmentCount(sql: SqlStorage, condition: Condition, now: number): SegmentCountReport {
+export function segmentCountPart(sql: SqlStorage, condition: Condition, now: number): SegmentPart {
   const total = Number(sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM visitors').one().n);
   const rows = sql
     .exec<Row>('SELECT id, user_id, traits, prefs, consent, last_url, landing_ref, landing_utm FROM visitors ORDER BY id LIMIT ?', SEGMENT_COUNT_SAMPLE)
     .toArray();
-  let matched = 0;
+  let matched = '';
   for (const row of rows) {
     const facts: Facts = {
       now,
@@ -72,14 +74,7 @@ export function segmentCount(sql: SqlStorage, condition: Condition, now: number)
         ...(row.landing_utm ? { utm: JSON.parse(row.landing_utm) as Utm } : {}),
       },
     };
-    if (evaluate(condition, facts).matched) matched++;
+    matched += evaluate(condition, facts).matched ? '1' : '0';
   }
-  const sampled = total > rows.length;
-  return {
-    matching: sampled && rows.length > 0 ? Math.round((matched * total) / rows.length) : matched,
-    total,
-    sampled,
-    evaluated: rows.length,
-    note: NOTE,
-  };
+  return { total, ids: rows.map((r) => r.id), matched };
 }

@@ -1,40 +1,61 @@
 /**
- * The journey-analytics store: one SQLite-backed Durable Object per site (idFromName(site)), fed
- * in batches by the queue consumer (queue.ts). Its tables and writes are events-store.ts's;
- * reports are SQL over them (reports.ts); every report method answers JSON text so RPC passes it
- * through untouched (the routes send it as is).
+ * The journey-analytics store: SQLite-backed Durable Objects, N per site (the site config's
+ * `analyticsShards`), each holding a share of the visitors (shards.ts, sharded.ts), fed in batches
+ * by the queue consumer (queue.ts). Its tables and writes are events-store.ts's; reports are SQL
+ * over them (reports.ts), one part per shard, merged by merge.ts.
  *
- * Scale: one site's store is one SQLite database (10 GB limit per object); docs/ANALYTICS.md has
- * the plan past that (Analytics Engine for aggregates, R2 for raw events).
+ * Scale: each shard is one SQLite database (10 GB limit per object); docs/ANALYTICS.md has the
+ * plan (Analytics Engine for aggregates, R2 for raw events).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Condition } from '../../../protocol/config/conditions';
-import { SiteStore } from '../config/site-store';
 import { MigratedSql } from '../storage/migrations';
-import { ALL_SEGMENTS, banditReport, buildBanditTable, type BanditTable } from './bandit';
-import { ANALYTICS_MIGRATIONS, EventsStore, type IngestSummary } from './events-store';
+import { ALL_SEGMENTS, buildBanditTable } from './bandit';
+import { ANALYTICS_MIGRATIONS, EventsStore, type ExposureCount, type IngestSummary } from './events-store';
 import type { AnalyticsMessage } from './feed';
+import type {
+  ExposureRow,
+  FunnelPart,
+  GapBounds,
+  GapSlice,
+  OverviewPart,
+  PathsPart,
+  ProfilePart,
+  RetentionPart,
+  SegmentPart,
+  SourceRow,
+  StreamPartEvent,
+} from './merge';
+import { sumExposureCounts } from './merge';
 import {
-  funnel,
-  messages,
-  overview,
-  paths,
-  retention,
-  searchProfiles,
-  sources,
-  stream,
+  funnelGaps,
+  funnelPart,
+  messagesPart,
+  overviewPart,
+  pathsPart,
+  retentionPart,
+  profilesPart,
+  sourcesPart,
+  streamPart,
   type FunnelInput,
   type MessagesInput,
   type PathsInput,
   type RetentionInput,
   type SourcesInput,
 } from './reports';
-import { segmentCount } from './segment-count';
-import type { SynthSpec } from './synthetic';
+import { segmentCountPart } from './segment-count';
+import { SiteShards } from './sharded';
+import { extendHistory } from './shards';
+import type { SynthVisitor } from './synthetic';
 
 /** How often, at most, the Thompson-sampling weights are republished while exposures arrive. */
 const BANDIT_EVERY_MS = 60_000;
 
+/**
+ * One shard of a site's journey analytics (sharded.ts addresses them; reports merge their parts,
+ * merge.ts). Report methods answer one shard's part with the range already resolved by the caller,
+ * so every shard answers for the same range and `now`.
+ */
 export class SiteAnalytics extends DurableObject<Env> {
   private readonly db = new MigratedSql(this.ctx.storage, ANALYTICS_MIGRATIONS);
   private readonly events = new EventsStore(this.db);
@@ -44,77 +65,84 @@ export class SiteAnalytics extends DurableObject<Env> {
     return this.db.sql;
   }
 
-  async ingest(batch: AnalyticsMessage[]): Promise<IngestSummary> {
-    const { summary, exposures } = this.events.ingest(batch);
+  /** `shard`: this object's index among the site's shards (its event seqs carry it). */
+  async ingest(batch: AnalyticsMessage[], shard = 0): Promise<IngestSummary> {
+    const { summary, exposures } = this.events.ingest(batch, shard);
     // New exposures or conversions: republish the bandit weights within a minute (alarm below).
     if (exposures && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + BANDIT_EVERY_MS);
     return summary;
   }
 
+  /** The visitors of `visitors` this shard holds; it will never take the others (shards.ts). */
+  async claim(visitors: string[]): Promise<string[]> {
+    return this.events.claim(visitors);
+  }
+
+  /** Shard 0 keeps the site's shard history: the counts so far, after the config named `configured`. */
+  async shardHistory(configured: number): Promise<number[]> {
+    return this.events.shardHistory(configured, extendHistory);
+  }
+
   /**
    * Publishes Thompson-sampling weights for bandit messages to KV `bandit:<site>`
    * (analytics/bandit.ts): per message, variant and segment (the visitor's current segments), and
-   * over all visitors. The visitor profiles read them at most once a minute.
+   * over all visitors, from the exposures of every shard of the site. The visitor profiles read
+   * them at most once a minute.
    */
   override async alarm(): Promise<void> {
     const site = this.events.site();
     if (!site) return;
-    await this.env.CONFIG.put(`bandit:${site}`, JSON.stringify(buildBanditTable(this.events.exposureCounts(ALL_SEGMENTS), Date.now())));
+    const counts = await new SiteShards(this.env, site).all((s) => s.exposureCounts());
+    await this.env.CONFIG.put(`bandit:${site}`, JSON.stringify(buildBanditTable(sumExposureCounts(counts, ALL_SEGMENTS), Date.now())));
   }
 
-  async funnel(q: FunnelInput): Promise<string> {
-    return JSON.stringify(funnel(this.sql, q, Date.now()));
+  async exposureCounts(): Promise<ExposureCount[]> {
+    return this.events.exposureCounts(ALL_SEGMENTS);
   }
 
-  async paths(q: PathsInput): Promise<string> {
-    return JSON.stringify(paths(this.sql, q, Date.now()));
+  async funnelPart(q: FunnelInput): Promise<FunnelPart> {
+    return funnelPart(this.sql, q);
   }
 
-  async retention(q: RetentionInput): Promise<string> {
-    return JSON.stringify(retention(this.sql, q, Date.now()));
+  async funnelGaps(q: FunnelInput, bounds: GapBounds): Promise<GapSlice[]> {
+    return funnelGaps(this.sql, q, bounds);
   }
 
-  async sources(q: SourcesInput): Promise<string> {
-    return JSON.stringify(sources(this.sql, q, Date.now()));
+  async pathsPart(q: PathsInput): Promise<PathsPart> {
+    return pathsPart(this.sql, q);
   }
 
-  /**
-   * Bandit messages also get what the bandit does now (`bandit`): read here, where the site is
-   * known (meta) and KV is at hand, from the site config and the published table `bandit:<site>`.
-   */
-  async messages(q: MessagesInput): Promise<string> {
-    const report = messages(this.sql, q, Date.now());
-    const site = this.events.site();
-    const config = site ? await new SiteStore(this.env.CONFIG).get(site).catch(() => null) : null;
-    const bandits = new Map((config?.messages ?? []).filter((m) => m.bandit && m.variants.length > 1).map((m) => [m.id, m]));
-    if (!site || !report.messages.some((m) => bandits.has(m.message))) return JSON.stringify(report);
-    const table = await this.env.CONFIG.get<BanditTable>(`bandit:${site}`, 'json');
-    for (const m of report.messages) {
-      const message = bandits.get(m.message);
-      if (message) m.bandit = banditReport(message, table);
-    }
-    return JSON.stringify(report);
+  async retentionPart(q: RetentionInput): Promise<RetentionPart> {
+    return retentionPart(this.sql, q);
   }
 
-  async overview(minutes: number): Promise<string> {
-    return JSON.stringify(overview(this.sql, minutes, Date.now()));
+  async sourcesPart(q: SourcesInput): Promise<SourceRow[]> {
+    return sourcesPart(this.sql, q);
   }
 
-  async stream(after: number | undefined, limit: number): Promise<string> {
-    return JSON.stringify(stream(this.sql, after, limit));
+  async messagesPart(q: MessagesInput): Promise<ExposureRow[]> {
+    return messagesPart(this.sql, q);
   }
 
-  async profiles(q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): Promise<string> {
-    return JSON.stringify(searchProfiles(this.sql, q, by, limit));
+  async overviewPart(minutes: number, now: number): Promise<OverviewPart> {
+    return overviewPart(this.sql, minutes, now);
+  }
+
+  async streamPart(after: number | undefined, limit: number, upTo: number): Promise<StreamPartEvent[]> {
+    return streamPart(this.sql, after, limit, upTo);
+  }
+
+  async profilesPart(q: string, by: 'any' | 'user' | 'visitor' | 'trait', limit: number): Promise<ProfilePart[]> {
+    return profilesPart(this.sql, q, by, limit);
   }
 
   /** `condition` was validated by the route with the rules schema. */
-  async segmentCount(condition: Condition): Promise<string> {
-    return JSON.stringify(segmentCount(this.sql, condition, Date.now()));
+  async segmentCountPart(condition: Condition, now: number): Promise<SegmentPart> {
+    return segmentCountPart(this.sql, condition, now);
   }
 
   /** Synthetic traffic for the funnel benchmark and local demos (the route allows it only with WM_DEMO). */
-  async seedSynthetic(spec: SynthSpec): Promise<{ events: number; visitors: number }> {
-    return this.events.seedSynthetic(spec);
+  async seedSynthetic(visitors: SynthVisitor[], shard: number): Promise<{ events: number; visitors: number }> {
+    return this.events.seedSynthetic(visitors, shard);
   }
 }
