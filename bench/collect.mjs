@@ -23,7 +23,7 @@ export const DEFAULTS = { config: 'wrangler.toml', concurrency: 16, requests: 20
 
 /**
  * @typedef {{ route: string, requests: number, events: number, seconds: number,
- *   latencies: number[], errors: number, samples: string[], notes: string[], cpuMs: number | null }} RouteStats
+ *   latencies: number[], errors: number, samples: string[], notes: string[], cpuMs: number | null, resent: number }} RouteStats
  * `cpuMs`: workerd user+system CPU over the route's cells, including the work a collect cell left
  * running (the analytics queue's consumer), waited out before the next cell starts.
  */
@@ -39,6 +39,7 @@ const newStats = (/** @type {string} */ route) => ({
   samples: [],
   notes: [],
   cpuMs: 0,
+  resent: 0,
 });
 
 /** USER_HZ: /proc's utime and stime are in 1/100 s on Linux. */
@@ -112,8 +113,17 @@ async function timed(
 ) {
   const t0 = performance.now();
   try {
-    const res = await send();
-    const body = await res.text();
+    let res = await send();
+    let body = await res.text();
+    // wrangler's dev proxy answers a POST in flight with this 503 when it restarts the local worker
+    // (templates/startDevWorker/ProxyWorker.ts; it retries only GET). The snippet's outbox resends
+    // after a 5xx and event ids make that safe: so does this client, and counts it.
+    for (let retry = 0; retry < 3 && res.status === 503 && body.includes('restarted mid-request'); retry++) {
+      stats.resent++;
+      await new Promise((r) => setTimeout(r, 200));
+      res = await send();
+      body = await res.text();
+    }
     stats.latencies.push(performance.now() - t0);
     if (res.ok) onOk(res, body);
     else record(stats, `HTTP ${res.status}: ${body.slice(0, 160)}`);
@@ -353,6 +363,7 @@ export function formatCollect(r) {
       : `profile check: ${r.check.checked} sampled visitors' profiles hold every event sent to them`,
   );
   for (const s of [r.firstVisit, r.collect, r.health]) {
+    if (s.resent) lines.push(`resent, ${s.route}: ${s.resent} requests answered 503 by wrangler's dev proxy restarting the worker, sent again`);
     for (const sample of s.samples) lines.push(`error sample, ${s.route}: ${sample}`);
     for (const n of s.notes) lines.push(`note, ${s.route}: ${n}`);
   }
