@@ -16,9 +16,6 @@ export const collect = new Hono<AppEnv>();
 
 collect.post('/e', batchBody, siteFromBatch, allowedOrigin, cacheControl('no-store'), batchConsent, batchVisitor, async (c) => {
   const { site, consent } = c.var;
-  const exp = c.req.header('x-wm-exp') ?? '';
-  (globalThis as Record<string, unknown>).__exp = exp;
-  if (exp.includes('mw')) return c.json({ vid: c.var.batch.vid, accepted: [], duplicates: [], rejected: [], decisions: [] });
   const contextFor = (page: Parameters<typeof decisionContext>[2]) => decisionContext(c, site, page, consent);
   const waitUntil = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
   return answer(c, await collectBatch({ env: c.env, ...c.var, clientIp: c.req.header('cf-connecting-ip'), contextFor, waitUntil }));

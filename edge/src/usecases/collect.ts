@@ -81,7 +81,7 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
   let visitorId = known ?? newVisitorId();
   const receivedAt = Date.now();
   const context = input.contextFor(pageOf(batch.events));
-  let result = String((globalThis as Record<string, unknown>).__exp ?? '').includes('nodo') ? { accepted: batch.events.map((e) => e.id), duplicates: [], decisions: [], analytics: null } as unknown as IngestResult : await visitorStub(env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
+  let result = await visitorStub(env, site.id, visitorId).ingest(site.id, visitorId, batch.events, receivedAt, context);
   if (limitedBy(result)) {
     const { capacity, refillPerSecond } = VISITOR_BATCHES;
     const reason = `more than ${capacity} batches in a burst or ${refillPerSecond} per second from one visitor`;
@@ -95,12 +95,11 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
   }
   const token = await signVisitorToken(visitorSecret(env), site.id, visitorId);
   const { analytics, ...stored } = result;
-  const exp = String((globalThis as Record<string, unknown>).__exp ?? '');
-  if (!exp.includes('nolog') && isDemo(env)) logStored(site.id, visitorId, batch, stored);
+  if (isDemo(env)) logStored(site.id, visitorId, batch, stored);
   // Journey analytics: the events stored now (so consent and dedupe already applied), queued off
   // the response's path. The profile is the system of record; a failed send is logged and those
   // events are missing from reports only (docs/ANALYTICS.md, "Guarantees").
-  if (stored.accepted.length > 0 && !exp.includes('noqueue')) {
+  if (stored.accepted.length > 0) {
     const ids = new Set(stored.accepted);
     const message = analyticsEvents(
       site.id,
