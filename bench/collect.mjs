@@ -9,6 +9,7 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { alignTable } from './table.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 
 /**
@@ -22,7 +23,9 @@ export const DEFAULTS = { config: 'wrangler.toml', concurrency: 16, requests: 20
 
 /**
  * @typedef {{ route: string, requests: number, events: number, seconds: number,
- *   latencies: number[], errors: number, samples: string[], notes: string[] }} RouteStats
+ *   latencies: number[], errors: number, samples: string[], notes: string[], cpuMs: number | null, resent: number }} RouteStats
+ * `cpuMs`: workerd user+system CPU over the route's cells, including the work a collect cell left
+ * running (the analytics queue's consumer), waited out before the next cell starts.
  */
 
 /** @returns {RouteStats} */
@@ -35,7 +38,72 @@ const newStats = (/** @type {string} */ route) => ({
   errors: 0,
   samples: [],
   notes: [],
+  cpuMs: 0,
+  resent: 0,
 });
+
+/** USER_HZ: /proc's utime and stime are in 1/100 s on Linux. */
+const CLOCK_TICKS = 100;
+
+/** /proc/<pid>/stat's fields after the command name (which may hold spaces), and that name. */
+function procStat(/** @type {string} */ pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const close = stat.lastIndexOf(')');
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+/**
+ * Like bench/workerd-cpu.mjs's workerdCpuMs(), but only the workerd processes this bench started
+ * (descendants of this process): other workerd on a shared machine (other runs, other checkouts)
+ * are left out. User + system CPU ms so far, or null without /proc.
+ */
+export function ownWorkerdCpuMs() {
+  /** @type {Map<string, { comm: string, parent: string, ticks: number }>} */
+  const procs = new Map();
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const { comm, fields } = procStat(pid);
+        procs.set(pid, { comm, parent: fields[1], ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        /* the process ended while we read */
+      }
+    }
+  } catch {
+    return null;
+  }
+  const mine = (/** @type {string} */ pid) => {
+    for (let p = procs.get(pid)?.parent, hops = 0; p && hops < 16; p = procs.get(p)?.parent, hops++) if (p === String(process.pid)) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, p] of procs) if (p.comm === 'workerd' && mine(pid)) ticks += p.ticks;
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+/** Adds the workerd CPU of `cell` (and of what it left running, when `settle`) to `stats.cpuMs`. */
+async function cpuCell(/** @type {RouteStats} */ stats, /** @type {() => Promise<void>} */ cell, settle = false) {
+  const before = ownWorkerdCpuMs();
+  await cell();
+  if (settle) await settled();
+  const after = ownWorkerdCpuMs();
+  stats.cpuMs = before == null || after == null || stats.cpuMs == null ? null : stats.cpuMs + after - before;
+}
+
+/**
+ * Waits (at most 5 s) until workerd is idle: under 20 ms of CPU in 250 ms. A collect cell leaves
+ * the analytics queue's batches to consume; they are the cell's cost, not the next cell's.
+ */
+async function settled() {
+  const until = performance.now() + 5_000;
+  let last = ownWorkerdCpuMs();
+  while (last != null && performance.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = ownWorkerdCpuMs();
+    if (now == null || now - last < 20) return;
+    last = now;
+  }
+}
 
 /** One request; 2xx is success, anything else (or a network error) an error with a sample kept. */
 async function timed(
@@ -45,8 +113,17 @@ async function timed(
 ) {
   const t0 = performance.now();
   try {
-    const res = await send();
-    const body = await res.text();
+    let res = await send();
+    let body = await res.text();
+    // wrangler's dev proxy answers a POST in flight with this 503 when it restarts the local worker
+    // (templates/startDevWorker/ProxyWorker.ts; it retries only GET). The snippet's outbox resends
+    // after a 5xx and event ids make that safe: so does this client, and counts it.
+    for (let retry = 0; retry < 3 && res.status === 503 && body.includes('restarted mid-request'); retry++) {
+      stats.resent++;
+      await new Promise((r) => setTimeout(r, 200));
+      res = await send();
+      body = await res.text();
+    }
     stats.latencies.push(performance.now() - t0);
     if (res.ok) onOk(res, body);
     else record(stats, `HTTP ${res.status}: ${body.slice(0, 160)}`);
@@ -173,9 +250,16 @@ async function drive(origin, o, progress) {
 
   // Each visitor's first batch creates its profile (a new Durable Object) and returns its token.
   progress(`load: first batch of ${o.visitors} visitors`);
+  await settled();
   let t = performance.now();
-  await pool(firstVisit, o.visitors, o.concurrency, far(), (v) => timed(firstVisit, post(v), onCollected(firstVisit, v)));
-  firstVisit.seconds = (performance.now() - t) / 1000;
+  await cpuCell(
+    firstVisit,
+    async () => {
+      await pool(firstVisit, o.visitors, o.concurrency, far(), (v) => timed(firstVisit, post(v), onCollected(firstVisit, v)));
+      firstVisit.seconds = (performance.now() - t) / 1000;
+    },
+    true,
+  );
   if (firstVisit.errors === firstVisit.requests) {
     throw new Error(`POST /_wm/e never answered 2xx: ${firstVisit.samples.join(' | ')}`);
   }
@@ -189,14 +273,24 @@ async function drive(origin, o, progress) {
       const deadline = performance.now() + secondsPerRound * 1000;
       const count = Math.min(perRound, o.requests - stats.requests);
       t = performance.now();
-      if (stats === health) await pool(health, count, o.concurrency, deadline, () => timed(health, getHealth));
-      else {
-        await pool(collect, count, o.concurrency, deadline, () => {
-          const v = cursor++ % o.visitors;
-          return timed(collect, post(v), onCollected(collect, v));
+      if (stats === health) {
+        await cpuCell(health, async () => {
+          await pool(health, count, o.concurrency, deadline, () => timed(health, getHealth));
+          health.seconds += (performance.now() - t) / 1000;
         });
+      } else {
+        await cpuCell(
+          collect,
+          async () => {
+            await pool(collect, count, o.concurrency, deadline, () => {
+              const v = cursor++ % o.visitors;
+              return timed(collect, post(v), onCollected(collect, v));
+            });
+            collect.seconds += (performance.now() - t) / 1000;
+          },
+          true,
+        );
       }
-      stats.seconds += (performance.now() - t) / 1000;
     }
     progress(`load: round ${round}/${o.rounds}: ${health.requests} health, ${collect.requests} collect requests`);
   }
@@ -246,15 +340,20 @@ export function formatCollect(r) {
     s.route.startsWith('POST') ? String(Math.round(s.events / s.seconds)) : '-',
     ms(percentile(s.latencies, 50)),
     ms(percentile(s.latencies, 99)),
+    s.cpuMs == null || s.requests === 0 ? '-' : `${(s.cpuMs / s.requests).toFixed(2)} ms`,
     String(s.errors),
   ]);
-  const header = ['route', 'requests', 'req/s', 'events/s', 'p50', 'p99', 'errors'];
-  const lines = alignTable([header, ...rows], [false, true, true, true, true, true, true]);
+  const header = ['route', 'requests', 'req/s', 'events/s', 'p50', 'p99', 'CPU/req', 'errors'];
+  const lines = alignTable([header, ...rows], [false, true, true, true, true, true, true, true]);
   const ratio = (/** @type {number} */ p) => (percentile(r.collect.latencies, p) / percentile(r.health.latencies, p)).toFixed(1);
   lines.push(
     '',
     `collect / health: p50 ×${ratio(50)}, p99 ×${ratio(99)}, req/s ×` +
-      (r.collect.requests / r.collect.seconds / (r.health.requests / r.health.seconds)).toFixed(2),
+      (r.collect.requests / r.collect.seconds / (r.health.requests / r.health.seconds)).toFixed(2) +
+      (r.collect.cpuMs != null && r.health.cpuMs != null
+        ? `, CPU/req ×${(r.collect.cpuMs / r.collect.requests / (r.health.cpuMs / r.health.requests)).toFixed(1)}`
+        : ''),
+    'CPU/req: workerd user+system CPU ms per request (/proc), a collect cell counted until the analytics queue it fed is consumed',
     `${r.options.concurrency} in flight, ${r.options.visitors} visitors, ${r.options.eventsPerBatch} events per batch,` +
       ` routes alternated in ${r.options.rounds} rounds, bounded at ${r.options.requests} requests or ${r.options.seconds} s per route`,
   );
@@ -264,6 +363,7 @@ export function formatCollect(r) {
       : `profile check: ${r.check.checked} sampled visitors' profiles hold every event sent to them`,
   );
   for (const s of [r.firstVisit, r.collect, r.health]) {
+    if (s.resent) lines.push(`resent, ${s.route}: ${s.resent} requests answered 503 by wrangler's dev proxy restarting the worker, sent again`);
     for (const sample of s.samples) lines.push(`error sample, ${s.route}: ${sample}`);
     for (const n of s.notes) lines.push(`note, ${s.route}: ${n}`);
   }

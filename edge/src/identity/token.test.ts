@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { newVisitorId, resetVisitorId, signVisitorToken, verifyVisitorToken } from './token';
+import { describe, expect, it, vi } from 'vitest';
+import { newVisitorId, resetVisitorId, SIGNATURE_MEMO_SIZE, signVisitorToken, verifyVisitorToken } from './token';
 
 const secret = 'x'.repeat(40);
 
@@ -42,5 +42,37 @@ describe('visitor tokens', () => {
     expect(await resetVisitorId('y'.repeat(40), 'shop', 'reset-0001')).not.toBe(id);
     // A usable visitor id: it signs and verifies like a random one.
     expect(await verifyVisitorToken(secret, 'shop', await signVisitorToken(secret, 'shop', id))).toBe(id);
+  });
+
+  it('computes the HMAC of a returning visitor once: verifying its token and signing the answer reuse it, per secret and site', async () => {
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    try {
+      const id = newVisitorId();
+      const token = await signVisitorToken(secret, 'shop', id);
+      expect(sign).toHaveBeenCalledTimes(1);
+      expect(await verifyVisitorToken(secret, 'shop', token)).toBe(id);
+      expect(await signVisitorToken(secret, 'shop', id)).toBe(token);
+      expect(sign).toHaveBeenCalledTimes(1);
+      // Another site or secret is another HMAC, never the memo's answer.
+      expect(await verifyVisitorToken(secret, 'other', token)).toBeNull();
+      expect(await verifyVisitorToken('z'.repeat(40), 'shop', token)).toBeNull();
+      expect(sign).toHaveBeenCalledTimes(3);
+    } finally {
+      sign.mockRestore();
+    }
+  });
+
+  it('keeps the memo bounded: the oldest signature is computed again, and still verifies', async () => {
+    const memoSecret = 'm'.repeat(40);
+    const first = newVisitorId();
+    const token = await signVisitorToken(memoSecret, 'shop', first);
+    for (let i = 0; i < SIGNATURE_MEMO_SIZE; i++) await signVisitorToken(memoSecret, 'shop', newVisitorId());
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    try {
+      expect(await verifyVisitorToken(memoSecret, 'shop', token)).toBe(first);
+      expect(sign).toHaveBeenCalledTimes(1);
+    } finally {
+      sign.mockRestore();
+    }
   });
 });

@@ -27,9 +27,28 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/**
+ * Signatures computed lately, per secret: a returning visitor's batch verifies its token and then
+ * signs the same id again for the answer; both are the same HMAC, so the second (and the next
+ * batches' ones) come from here. Bounded; the oldest entry goes first.
+ */
+export const SIGNATURE_MEMO_SIZE = 2_000;
+const signatureMemo = new Map<string, Map<string, string>>();
+
 async function signature(secret: string, site: string, id: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${site}|${id}`));
-  return base64url(new Uint8Array(mac).slice(0, SIG_BYTES));
+  let memo = signatureMemo.get(secret);
+  if (!memo) {
+    memo = new Map();
+    signatureMemo.set(secret, memo);
+  }
+  const message = `${site}|${id}`;
+  const known = memo.get(message);
+  if (known !== undefined) return known;
+  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message));
+  const sig = base64url(new Uint8Array(mac).slice(0, SIG_BYTES));
+  if (memo.size >= SIGNATURE_MEMO_SIZE) memo.delete(memo.keys().next().value ?? '');
+  memo.set(message, sig);
+  return sig;
 }
 
 /** Constant-time comparison, so a forger learns nothing from response timing. */

@@ -18,6 +18,7 @@ import type { DecisionContext, IngestResult, RateLimited } from '../profile/visi
 import { visitorStub } from '../profile/stub';
 import { analyticsEvents } from '../analytics/queue';
 import { ipLimited, NEW_VISITORS_PER_IP, VISITOR_BATCHES } from '../ratelimit/limits';
+import { ThrottledLog } from './demo-log';
 
 export type CollectInput = {
   env: Env;
@@ -114,11 +115,15 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
   return { kind: 'stored', body: { vid: token, ...stored, rejected: batch.rejected }, consented: consent.basis === 'explicit' };
 }
 
-/** Local development: each stored batch in the terminal, so a newcomer sees events arrive. */
+/** Local development: the stored batches in the terminal (at most 5 lines a second), so a newcomer sees events arrive. */
+const demoLog = new ThrottledLog((line) => console.log(line));
+
 function logStored(site: string, visitorId: string, batch: ParsedBatch, stored: Pick<IngestResult, 'accepted' | 'duplicates'>): void {
-  const kinds = batch.events.map((e) => (e.type === 'track' ? e.name : e.type)).join(', ');
-  console.log(
-    `[waymark] ${site} visitor ${visitorId.slice(0, 8)}: ${stored.accepted.length} stored (${kinds}), ` +
-      `${stored.duplicates.length} duplicate, ${batch.rejected.length} rejected`,
-  );
+  demoLog.line(() => {
+    const kinds = batch.events.map((e) => (e.type === 'track' ? e.name : e.type)).join(', ');
+    return (
+      `[waymark] ${site} visitor ${visitorId.slice(0, 8)}: ${stored.accepted.length} stored (${kinds}), ` +
+      `${stored.duplicates.length} duplicate, ${batch.rejected.length} rejected`
+    );
+  });
 }
