@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { percentile } from './collect.mjs';
 
 import { alignTable } from './table.mjs';
-import { workerdCpuMs } from './workerd-cpu.mjs';
+import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
 
 const run = promisify(execFile);
 
@@ -249,7 +249,7 @@ async function drive(base, upstream, pages, o, progress) {
         const cell = cellOf(m.mode, size.label);
         const deadline = performance.now() + (o.seconds / o.rounds) * 1000;
         const t = performance.now();
-        const cpuBefore = workerdCpuMs();
+        const cpuBefore = workerdCpuByPid();
         let sent = 0;
         const lane = async () => {
           while (sent < perCell && performance.now() < deadline) {
@@ -258,8 +258,8 @@ async function drive(base, upstream, pages, o, progress) {
           }
         };
         await Promise.all(Array.from({ length: o.concurrency }, lane));
-        const cpuAfter = workerdCpuMs();
-        cell.cpuMs = cell.cpuMs === null || cpuBefore === null || cpuAfter === null ? null : cell.cpuMs + cpuAfter - cpuBefore;
+        const cpu = workerdCpuSince(cpuBefore);
+        cell.cpuMs = cell.cpuMs === null || cpu === null ? null : cell.cpuMs + cpu;
         cell.seconds += (performance.now() - t) / 1000;
       }
     }

@@ -22,6 +22,16 @@ const TICKS = (() => {
  * process that exits between them is not counted (the bench keeps its workers up for the whole cell).
  */
 export function workerdCpuMs(root = process.pid) {
+  const byPid = workerdCpuByPid(root);
+  return byPid && [...byPid.values()].reduce((sum, ms) => sum + ms, 0);
+}
+
+/**
+ * The same per workerd process (pid → CPU ms), or null where /proc is missing. With
+ * `workerdCpuSince` it survives a workerd restart in the middle of a cell: a process that started
+ * since counts from zero, one that ended is left out (instead of the sum going backwards).
+ */
+export function workerdCpuByPid(root = process.pid) {
   let pids;
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -46,9 +56,19 @@ export function workerdCpuMs(root = process.pid) {
     for (let p = processes.get(pid)?.parent, hops = 0; p && hops < 64; p = processes.get(p)?.parent, hops++) if (p === root) return true;
     return false;
   };
-  let ticks = 0;
-  for (const [pid, info] of processes) if (info.name === 'workerd' && descends(pid)) ticks += info.ticks;
-  return (ticks * 1000) / TICKS;
+  /** @type {Map<number, number>} */
+  const out = new Map();
+  for (const [pid, info] of processes) if (info.name === 'workerd' && descends(pid)) out.set(pid, (info.ticks * 1000) / TICKS);
+  return out;
+}
+
+/** CPU ms the workerd processes spent since `before` (a workerdCpuByPid reading), or null. */
+export function workerdCpuSince(/** @type {Map<number, number> | null} */ before, root = process.pid) {
+  const after = workerdCpuByPid(root);
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** Runs `f` and returns its result with the workerd CPU ms it cost (null where unmeasurable). */

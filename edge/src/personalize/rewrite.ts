@@ -106,11 +106,11 @@ function snippetTag(options: RewriteOptions, nonce: string | undefined): string 
 /** Attributes on a filled element that tell client template engines (Vue, Angular) to leave its content alone. */
 export const NON_BINDABLE = ['v-pre', 'ngNonBindable'] as const;
 
-function fill(decision: SlotDecision, safeTarget: () => boolean): HTMLRewriterElementContentHandlers {
+function fill(decision: SlotDecision, safeTarget: (el: Element) => boolean): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
       // Never script, raw text, head, foreign content or the document frame (protocol/content/targets.ts).
-      if (!safeTarget()) return;
+      if (!safeTarget(el)) return;
       // The html was sanitized by the edge (protocol/content/sanitize.ts); nothing else is inserted as HTML.
       el.setInnerContent(decision.html, { html: true });
       el.setAttribute('data-wm-filled', decision.segment);
