@@ -74,21 +74,22 @@ export function makePage(/** @type {number} */ bytes) {
 }
 
 /**
- * The origin: /page/<bytes> as text/html, /raw/<bytes> the same bytes as text/plain; `?slow=1`
- * sends the first SLOW_HEAD_BYTES at once and the rest SLOW_PAUSE_MS later.
+ * The origin: /page/<bytes> as text/html, /raw/<bytes> the same bytes as text/plain, /pass/<bytes>
+ * as text/html with status 203 (the worker rewrites only a 200: it passes this one through, as
+ * HTML); `?slow=1` sends the first SLOW_HEAD_BYTES at once and the rest SLOW_PAUSE_MS later.
  */
 async function startOrigin() {
   /** @type {Map<number, Buffer>} */
   const pages = new Map(SIZES.map((s) => [s.bytes, Buffer.from(makePage(s.bytes))]));
   const server = createServer((req, res) => {
-    const match = /^\/(page|raw)\/(\d+)(\?slow=1)?$/.exec(req.url ?? '');
+    const match = /^\/(page|raw|pass)\/(\d+)(\?slow=1)?$/.exec(req.url ?? '');
     const body = match ? pages.get(Number(match[2])) : undefined;
     if (!match || !body) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, {
-      'content-type': match[1] === 'page' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+    res.writeHead(match[1] === 'pass' ? 203 : 200, {
+      'content-type': match[1] === 'raw' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8',
       'content-length': body.length,
       'cache-control': 'public, max-age=60',
       etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`,
@@ -191,7 +192,7 @@ async function drive(base, upstream, pages, o, progress) {
   const cookie = `wm_vid=${vid}`;
 
   /**
-   * @typedef {{ mode: string, url: (size: PageSize) => string, headers: Record<string, string>, check: (body: string, bytes: number, res: Response) => string | undefined }} Mode
+   * @typedef {{ mode: string, url: (size: PageSize) => string, headers: Record<string, string>, status?: number, check: (body: string, bytes: number, res: Response) => string | undefined }} Mode
    * @type {Mode[]}
    */
   const slow = (/** @type {PageSize} */ size) => (size.slow ? '?slow=1' : '');
@@ -203,7 +204,19 @@ async function drive(base, upstream, pages, o, progress) {
       check: (body, b) => (body.length === pages.get(b)?.length ? undefined : 'body differs from the page'),
     },
     {
+      // The baseline of ×pass: the worker loads the site and streams the origin's HTML back as it
+      // came. It is HTML (a 203, which the worker never rewrites) because local `wrangler dev` runs
+      // every text/html response through an HTMLRewriter of its own (its ProxyWorker's live-reload
+      // hook): the proxied pages pay that too, Cloudflare has no such layer.
       mode: 'worker pass-through',
+      url: (s) => `${base}/pass/${s.bytes}${slow(s)}`,
+      headers: { accept: 'text/html' },
+      status: 203,
+      check: (body, b, r) => (body === pages.get(b)?.toString() && r.headers.get('etag') ? undefined : 'pass-through changed the body or headers'),
+    },
+    {
+      // The same bytes as text/plain: the issue's original baseline, without wrangler's HTML parse.
+      mode: 'worker pass-through, text/plain',
       url: (s) => `${base}/raw/${s.bytes}${slow(s)}`,
       headers: { accept: '*/*' },
       check: (body, b, r) => (body === pages.get(b)?.toString() && r.headers.get('etag') ? undefined : 'pass-through changed the body or headers'),
@@ -270,7 +283,7 @@ async function drive(base, upstream, pages, o, progress) {
 
 /**
  * One timed request, measured until the whole body is read (and, for `ttfb`, until its headers).
- * @param {{ url: (size: PageSize) => string, headers: Record<string, string>, check: (body: string, bytes: number, res: Response) => string | undefined }} m
+ * @param {{ url: (size: PageSize) => string, headers: Record<string, string>, status?: number, check: (body: string, bytes: number, res: Response) => string | undefined }} m
  * @param {PageSize} size @param {Pick<Cell, 'requests' | 'seconds' | 'latencies' | 'ttfb' | 'errors' | 'samples'>} cell
  */
 async function once(m, size, cell) {
@@ -280,7 +293,7 @@ async function once(m, size, cell) {
     const res = await fetch(m.url(size), { headers: m.headers });
     cell.ttfb.push(performance.now() - t0);
     const body = await res.text();
-    problem = res.status === 200 ? m.check(body, size.bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;
+    problem = res.status === (m.status ?? 200) ? m.check(body, size.bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;
   } catch (err) {
     problem = `network: ${/** @type {Error} */ (err).message}`;
   }
@@ -326,7 +339,7 @@ export function formatProxy(r) {
   const lines = alignTable([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true, true, true]);
   lines.push(
     '',
-    `×pass = this mode over "worker pass-through" for the same page. TTFB = until the response headers. CPU/req = user+system ms of` +
+    `×pass = this mode over "worker pass-through" (HTML, not rewritten) for the same page. TTFB = until the response headers. CPU/req = user+system ms of` +
       ` the local workerd processes while the cell ran, per request; CPU −pass = that minus pass-through's. ${r.options.concurrency} in flight;` +
       ` modes alternated in ${r.options.rounds} rounds; each cell bounded at ${r.options.requests} requests (1 MB and the slow origin:` +
       ` a quarter) or ${r.options.seconds} s. Slow origin: ${SLOW_HEAD_BYTES / 1024} KB, then ${SLOW_PAUSE_MS} ms, then the rest.`,
