@@ -1,9 +1,11 @@
-// Proxy mode's added latency: the same generated page (10 KB, 100 KB, 1 MB) fetched through the
-// worker (a) as plain pass-through and (b) personalized by HTMLRewriter, for a new visitor (snippet
-// injected, cookie minted, no profile) and a returning one (the visitor's Durable Object decides,
-// a slot is filled). The origin is a Node http server on 127.0.0.1 started here; the worker is the
-// real one from wrangler.toml (`unstable_startWorker`, local workerd), with its site config for
-// this run written to a throwaway local KV directory first. Loopback only, bounded in count and time.
+// Proxy mode's added latency and CPU: the same generated page (10 KB, 100 KB, 1 MB) fetched through
+// the worker (a) as plain pass-through and (b) personalized by HTMLRewriter, for a new visitor
+// (snippet injected, no cookie, no profile) and a returning one (the visitor's Durable Object
+// decides, a slot is filled). One more row serves the 100 KB page from a slow origin (its first
+// 16 KB, then 100 ms, then the rest) to compare first-visit and returning time to first byte. The
+// origin is a Node http server on 127.0.0.1 started here; the worker is the real one from
+// wrangler.toml (`unstable_startWorker`, local workerd), with its site config for this run written
+// to a throwaway local KV directory first. Loopback only, bounded in count and time.
 
 process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -19,9 +21,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { percentile } from './collect.mjs';
 
-/** The proxy's opt-in scan limit: OPT_IN_SCAN_BYTES in edge/src/personalize/rewrite.ts. */
-const OPT_IN_SCAN_BYTES = 256 * 1024;
 import { alignTable } from './table.mjs';
+import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
 
 const run = promisify(execFile);
 
@@ -32,11 +33,20 @@ const run = promisify(execFile);
 /** @type {ProxyOptions} */
 export const PROXY_DEFAULTS = { config: 'wrangler.toml', concurrency: 8, requests: 400, seconds: 6, rounds: 4 };
 
+/**
+ * The pages of the table. `slow`: the origin sends SLOW_HEAD_BYTES, waits SLOW_PAUSE_MS, then the
+ * rest (each request takes that long at least, hence fewer of them).
+ * @typedef {{ label: string, bytes: number, share: number, slow?: boolean }} PageSize
+ * @type {PageSize[]}
+ */
 const SIZES = [
   { label: '10 KB', bytes: 10 * 1024, share: 1 },
   { label: '100 KB', bytes: 100 * 1024, share: 1 },
   { label: '1 MB', bytes: 1024 * 1024, share: 0.25 },
+  { label: '100 KB, slow origin', bytes: 100 * 1024, share: 0.25, slow: true },
 ];
+const SLOW_HEAD_BYTES = 16 * 1024;
+const SLOW_PAUSE_MS = 100;
 const SITE = 'bench-proxy';
 
 /**
@@ -63,24 +73,33 @@ export function makePage(/** @type {number} */ bytes) {
   return head + cards.join('') + tail;
 }
 
-/** The origin: /page/<bytes> as text/html, /raw/<bytes> the same bytes as text/plain. */
+/**
+ * The origin: /page/<bytes> as text/html, /raw/<bytes> the same bytes as text/plain, /pass/<bytes>
+ * as text/html with status 203 (the worker rewrites only a 200: it passes this one through, as
+ * HTML); `?slow=1` sends the first SLOW_HEAD_BYTES at once and the rest SLOW_PAUSE_MS later.
+ */
 async function startOrigin() {
   /** @type {Map<number, Buffer>} */
   const pages = new Map(SIZES.map((s) => [s.bytes, Buffer.from(makePage(s.bytes))]));
   const server = createServer((req, res) => {
-    const match = /^\/(page|raw)\/(\d+)$/.exec(req.url ?? '');
+    const match = /^\/(page|raw|pass)\/(\d+)(\?slow=1)?$/.exec(req.url ?? '');
     const body = match ? pages.get(Number(match[2])) : undefined;
     if (!match || !body) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, {
-      'content-type': match[1] === 'page' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+    res.writeHead(match[1] === 'pass' ? 203 : 200, {
+      'content-type': match[1] === 'raw' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8',
       'content-length': body.length,
       'cache-control': 'public, max-age=60',
       etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`,
     });
-    res.end(body);
+    if (!match[3]) {
+      res.end(body);
+      return;
+    }
+    res.write(body.subarray(0, SLOW_HEAD_BYTES));
+    setTimeout(() => res.end(body.subarray(SLOW_HEAD_BYTES)), SLOW_PAUSE_MS);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
@@ -114,7 +133,11 @@ async function loadDemoSite() {
   return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 }
 
-/** @typedef {{ mode: string, size: string, bytes: number, requests: number, seconds: number, latencies: number[], errors: number, samples: string[] }} Cell */
+/**
+ * `ttfb`: ms until the response headers arrived; `cpuMs`: workerd CPU (user + system) spent while
+ * the cell ran, summed over its rounds.
+ * @typedef {{ mode: string, size: string, bytes: number, requests: number, seconds: number, latencies: number[], ttfb: number[], cpuMs: number | null, errors: number, samples: string[] }} Cell
+ */
 
 /**
  * @param {(line: string) => void} progress
@@ -168,37 +191,50 @@ async function drive(base, upstream, pages, o, progress) {
   if (!vid) throw new Error(`could not create the returning visitor: HTTP ${res.status}`);
   const cookie = `wm_vid=${vid}`;
 
-  /** @type {{ mode: string, url: (bytes: number) => string, headers: Record<string, string>, check: (body: string, bytes: number, res: Response) => string | undefined }[]} */
+  /**
+   * @typedef {{ mode: string, url: (size: PageSize) => string, headers: Record<string, string>, status?: number, check: (body: string, bytes: number, res: Response) => string | undefined }} Mode
+   * @type {Mode[]}
+   */
+  const slow = (/** @type {PageSize} */ size) => (size.slow ? '?slow=1' : '');
   const modes = [
     {
       mode: 'origin direct (no worker)',
-      url: (b) => `${upstream}/raw/${b}`,
+      url: (s) => `${upstream}/raw/${s.bytes}${slow(s)}`,
       headers: {},
       check: (body, b) => (body.length === pages.get(b)?.length ? undefined : 'body differs from the page'),
     },
     {
+      // The baseline of ×pass: the worker loads the site and streams the origin's HTML back as it
+      // came. It is HTML (a 203, which the worker never rewrites) because local `wrangler dev` runs
+      // every text/html response through an HTMLRewriter of its own (its ProxyWorker's live-reload
+      // hook): the proxied pages pay that too, Cloudflare has no such layer.
       mode: 'worker pass-through',
-      url: (b) => `${base}/raw/${b}`,
+      url: (s) => `${base}/pass/${s.bytes}${slow(s)}`,
+      headers: { accept: 'text/html' },
+      status: 203,
+      check: (body, b, r) => (body === pages.get(b)?.toString() && r.headers.get('etag') ? undefined : 'pass-through changed the body or headers'),
+    },
+    {
+      // The same bytes as text/plain: the issue's original baseline, without wrangler's HTML parse.
+      mode: 'worker pass-through, text/plain',
+      url: (s) => `${base}/raw/${s.bytes}${slow(s)}`,
       headers: { accept: '*/*' },
       check: (body, b, r) => (body === pages.get(b)?.toString() && r.headers.get('etag') ? undefined : 'pass-through changed the body or headers'),
     },
     {
       mode: 'proxy, new visitor',
-      url: (b) => `${base}/page/${b}`,
+      url: (s) => `${base}/page/${s.bytes}${slow(s)}`,
       headers: { accept: 'text/html' },
-      // A first visit gets its cookie when the page's own tag (or its absence) is known within
-      // OPT_IN_SCAN_BYTES (edge/src/personalize/rewrite.ts); past that, the snippet's first batch
-      // gets one from /_wm/e instead, so the 1 MB page is served without one.
-      check: (body, b, r) => {
+      // A page never mints the visitor cookie: the snippet's first batch gets it from /_wm/e,
+      // under the consent its tag says (edge/src/usecases/proxy-page.ts).
+      check: (body, _b, r) => {
         if (!body.includes('data-site="bench-proxy"')) return 'snippet not injected';
-        const minted = /wm_vid=/.test(r.headers.get('set-cookie') ?? '');
-        const expected = (pages.get(b)?.length ?? 0) <= OPT_IN_SCAN_BYTES;
-        return minted === expected ? undefined : minted ? 'cookie minted past the scan limit' : 'no cookie';
+        return /wm_vid=/.test(r.headers.get('set-cookie') ?? '') ? 'a page set the visitor cookie' : undefined;
       },
     },
     {
       mode: 'proxy, returning (slot filled)',
-      url: (b) => `${base}/page/${b}`,
+      url: (s) => `${base}/page/${s.bytes}${slow(s)}`,
       headers: { accept: 'text/html', cookie },
       check: (body) => (body.includes('data-wm-filled="trail-runners"') ? undefined : 'hero slot not filled'),
     },
@@ -207,13 +243,14 @@ async function drive(base, upstream, pages, o, progress) {
   /** @type {Cell[]} */
   const cells = [];
   for (const size of SIZES)
-    for (const m of modes) cells.push({ mode: m.mode, size: size.label, bytes: size.bytes, requests: 0, seconds: 0, latencies: [], errors: 0, samples: [] });
-  const cellOf = (/** @type {string} */ mode, /** @type {number} */ bytes) => /** @type {Cell} */ (cells.find((c) => c.mode === mode && c.bytes === bytes));
+    for (const m of modes)
+      cells.push({ mode: m.mode, size: size.label, bytes: size.bytes, requests: 0, seconds: 0, latencies: [], ttfb: [], cpuMs: 0, errors: 0, samples: [] });
+  const cellOf = (/** @type {string} */ mode, /** @type {string} */ label) => /** @type {Cell} */ (cells.find((c) => c.mode === mode && c.size === label));
 
   // Warm-up (not measured, errors not counted): compile every code path, open connections.
   progress('proxy: warm-up');
-  const scratch = () => ({ requests: 0, seconds: 0, latencies: [], errors: 0, samples: [] });
-  for (const size of SIZES) for (const m of modes) await Promise.all(Array.from({ length: o.concurrency }, () => once(m, size.bytes, scratch())));
+  const scratch = () => ({ requests: 0, seconds: 0, latencies: [], ttfb: [], errors: 0, samples: [] });
+  for (const size of SIZES) for (const m of modes) await Promise.all(Array.from({ length: o.concurrency }, () => once(m, size, scratch())));
 
   // Rounds alternate every (size, mode) cell, in reverse order every other round, so drift on a
   // busy machine (client and worker share the cores) hits all modes alike.
@@ -222,17 +259,20 @@ async function drive(base, upstream, pages, o, progress) {
     for (const size of SIZES) {
       const perCell = Math.max(1, Math.round((o.requests * size.share) / o.rounds));
       for (const m of round % 2 ? modes : [...modes].reverse()) {
-        const cell = cellOf(m.mode, size.bytes);
+        const cell = cellOf(m.mode, size.label);
         const deadline = performance.now() + (o.seconds / o.rounds) * 1000;
         const t = performance.now();
+        const cpuBefore = workerdCpuByPid();
         let sent = 0;
         const lane = async () => {
           while (sent < perCell && performance.now() < deadline) {
             sent++;
-            await once(m, size.bytes, cell);
+            await once(m, size, cell);
           }
         };
         await Promise.all(Array.from({ length: o.concurrency }, lane));
+        const cpu = workerdCpuSince(cpuBefore);
+        cell.cpuMs = cell.cpuMs === null || cpu === null ? null : cell.cpuMs + cpu;
         cell.seconds += (performance.now() - t) / 1000;
       }
     }
@@ -242,17 +282,18 @@ async function drive(base, upstream, pages, o, progress) {
 }
 
 /**
- * One timed request, measured until the whole body is read.
- * @param {{ url: (bytes: number) => string, headers: Record<string, string>, check: (body: string, bytes: number, res: Response) => string | undefined }} m
- * @param {number} bytes @param {Pick<Cell, 'requests' | 'seconds' | 'latencies' | 'errors' | 'samples'>} cell
+ * One timed request, measured until the whole body is read (and, for `ttfb`, until its headers).
+ * @param {{ url: (size: PageSize) => string, headers: Record<string, string>, status?: number, check: (body: string, bytes: number, res: Response) => string | undefined }} m
+ * @param {PageSize} size @param {Pick<Cell, 'requests' | 'seconds' | 'latencies' | 'ttfb' | 'errors' | 'samples'>} cell
  */
-async function once(m, bytes, cell) {
+async function once(m, size, cell) {
   const t0 = performance.now();
   let problem;
   try {
-    const res = await fetch(m.url(bytes), { headers: m.headers });
+    const res = await fetch(m.url(size), { headers: m.headers });
+    cell.ttfb.push(performance.now() - t0);
     const body = await res.text();
-    problem = res.status === 200 ? m.check(body, bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;
+    problem = res.status === (m.status ?? 200) ? m.check(body, size.bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;
   } catch (err) {
     problem = `network: ${/** @type {Error} */ (err).message}`;
   }
@@ -268,32 +309,40 @@ async function once(m, bytes, cell) {
 export function formatProxy(r) {
   const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`;
   const rate = (/** @type {Cell} */ c) => c.requests / c.seconds;
-  const header = ['page', 'mode', 'requests', 'req/s', 'MB/s', 'p50', 'p99', 'p50 ×pass', 'p99 ×pass', 'req/s ×pass', 'errors'];
+  const cpu = (/** @type {Cell} */ c) => (c.cpuMs === null || c.requests === 0 ? null : c.cpuMs / c.requests);
+  const header = ['page', 'mode', 'requests', 'req/s', 'TTFB p50', 'p50', 'p99', 'p50 ×pass', 'p99 ×pass', 'req/s ×pass', 'CPU/req', 'CPU −pass', 'errors'];
   const rows = [];
   for (const size of SIZES) {
-    const pass = r.cells.find((c) => c.bytes === size.bytes && c.mode === 'worker pass-through');
-    for (const c of r.cells.filter((x) => x.bytes === size.bytes)) {
+    const pass = r.cells.find((c) => c.size === size.label && c.mode === 'worker pass-through');
+    const passCpu = pass ? cpu(pass) : null;
+    for (const c of r.cells.filter((x) => x.size === size.label)) {
       const ratio = (/** @type {number} */ p) => (pass ? (percentile(c.latencies, p) / percentile(pass.latencies, p)).toFixed(2) : '-');
+      const own = cpu(c);
+      const worker = c.mode !== 'origin direct (no worker)';
       rows.push([
         size.label,
         c.mode,
         String(c.requests),
         String(Math.round(rate(c))),
-        ((rate(c) * c.bytes) / 1e6).toFixed(1),
+        ms(percentile(c.ttfb, 50)),
         ms(percentile(c.latencies, 50)),
         ms(percentile(c.latencies, 99)),
         ratio(50),
         ratio(99),
         pass ? (rate(c) / rate(pass)).toFixed(2) : '-',
+        worker && own !== null ? `${own.toFixed(2)} ms` : '-',
+        worker && own !== null && passCpu !== null ? `${own - passCpu >= 0 ? '+' : ''}${(own - passCpu).toFixed(2)} ms` : '-',
         String(c.errors),
       ]);
     }
   }
-  const lines = alignTable([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true]);
+  const lines = alignTable([header, ...rows], [false, false, true, true, true, true, true, true, true, true, true, true, true]);
   lines.push(
     '',
-    `×pass = this mode over "worker pass-through" for the same page. ${r.options.concurrency} in flight; modes alternated in` +
-      ` ${r.options.rounds} rounds; each cell bounded at ${r.options.requests} requests (1 MB: a quarter) or ${r.options.seconds} s.`,
+    `×pass = this mode over "worker pass-through" (HTML, not rewritten) for the same page. TTFB = until the response headers. CPU/req = user+system ms of` +
+      ` the local workerd processes while the cell ran, per request; CPU −pass = that minus pass-through's. ${r.options.concurrency} in flight;` +
+      ` modes alternated in ${r.options.rounds} rounds; each cell bounded at ${r.options.requests} requests (1 MB and the slow origin:` +
+      ` a quarter) or ${r.options.seconds} s. Slow origin: ${SLOW_HEAD_BYTES / 1024} KB, then ${SLOW_PAUSE_MS} ms, then the rest.`,
   );
   for (const c of r.cells) for (const s of c.samples) lines.push(`error sample, ${c.size} ${c.mode}: ${s}`);
   return lines;

@@ -18,6 +18,16 @@ async function chooseSport(page: Page, sport: string) {
 }
 
 test.describe('proxy mode', () => {
+  test('a first visit: the page sets no cookie and keeps its defaults; the first batch sets the id', async ({ page, context }) => {
+    const batch = page.waitForResponse((r) => new URL(r.url()).pathname === '/_wm/e' && r.request().method() === 'POST');
+    const document = await page.goto('/category/running');
+    expect(document?.headers()['set-cookie'] ?? '', 'the page itself sets no visitor cookie').not.toMatch(/wm_vid=/);
+    await expect(page.locator('html')).toHaveAttribute('data-wm-proxied', '');
+    await expect(page.locator(HERO)).not.toHaveAttribute('data-wm-filled', /.*/);
+    expect((await batch).status()).toBe(200);
+    await expect.poll(async () => (await context.cookies()).some((c) => c.name === 'wm_vid'), { timeout: 10_000 }).toBe(true);
+  });
+
   test('a stated preference is in the next page’s HTML, server-rendered and private', async ({ page }) => {
     await chooseSport(page, 'trail');
     // The raw HTML, before any script runs: the edge already filled the slot.

@@ -124,7 +124,7 @@ function expectOnlyOurChanges(page: Buffer, out: Buffer): string {
 
 async function visitorCookie(page: Page): Promise<string> {
   const cookie = (await page.context().cookies(PAGE_ORIGIN)).find((c) => c.name === 'wm_vid');
-  expect(cookie, 'the proxied page set the visitor cookie').toBeDefined();
+  expect(cookie, 'the first event batch set the visitor cookie').toBeDefined();
   return `wm_vid=${cookie!.value}`;
 }
 

@@ -111,7 +111,7 @@ test.describe('proxy mode', () => {
 
   test('the worker fills only the ordinary slot: 0 executions, 0 requests to other hosts', async ({ page }) => {
     const url = `http://${host}${PATH}`;
-    // The first visit gets a visitor cookie, and the injected snippet records a page view (a profile).
+    // The injected snippet records a page view (a profile); its batch sets the visitor cookie.
     await page.goto(url);
     let html = '';
     await expect

@@ -139,11 +139,11 @@ describe('proxy mode with a hand-written config in KV', () => {
       ],
     });
     serve({ '/unsafe': UNSAFE_PAGE, '/safe': '<html><head></head><body><div data-wm-slot="js">default</div></body></html>' });
-    const first = await get(site, '/safe');
-    const cookie = visitorCookie(first);
+    // A profile to decide from: one page view, whose batch mints the visitor id (a page never does).
+    const collected = await post([makeEvent({ type: 'page', name: undefined, props: undefined })], { site });
+    expect(collected.status).toBe(200);
+    const cookie = visitorCookie(collected);
     expect(cookie).toBeDefined();
-    // A profile to decide from: one page view.
-    expect((await post([makeEvent({ type: 'page', name: undefined, props: undefined })], { site, cookie: cookie! })).status).toBe(200);
     // The control: the same visitor and config do fill an ordinary element.
     const safe = await (await get(site, '/safe', cookie)).text();
     expect(safe).toMatch(/<div data-wm-slot="js" data-wm-filled="everyone" v-pre="" ngnonbindable="">window.__pwned=[^<]*<\/div>/);
@@ -158,7 +158,9 @@ describe('proxy mode with a hand-written config in KV', () => {
     });
     serve({ '/unsafe': UNSAFE_PAGE });
     const first = await get(site, '/unsafe');
-    const again = await get(site, '/unsafe', visitorCookie(first));
+    const cookie = visitorCookie(await post([makeEvent({ type: 'page', name: undefined, props: undefined })], { site }));
+    expect(cookie).toBeDefined();
+    const again = await get(site, '/unsafe', cookie);
     // The rest of the site keeps serving (protocol/config/stored.ts): never a 5xx for it.
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(await again.text()).not.toContain('__pwned');

@@ -103,64 +103,14 @@ function snippetTag(options: RewriteOptions, nonce: string | undefined): string 
   return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"${consent}></script>`;
 }
 
-/** How far a first visit's page is read ahead for its snippet tag (see pageAsksOptIn). */
-export const OPT_IN_SCAN_BYTES = 256 * 1024;
-
-/**
- * Whether a first visit may get a cookie as far as the page's own snippet tag goes: true when the
- * tag asks for opt-in (`data-consent="opt-in"`, which must win over an opt-out site policy before
- * any cookie is set), or when that cannot be known within `maxBytes`.
- *
- * Headers (with Set-Cookie) go out before the rewriter sees the page, and a tag may sit anywhere in
- * <body>, so reading only <head> would mint on an opt-in page. The page is therefore scanned with
- * HTMLRewriter (the same tag rule as rewritePage: the first script whose src is /_wm/wm.js or
- * wm.debug.js, which is also the one the snippet obeys; a second load is a no-op) on one branch of
- * the body, and the untouched other branch goes on to the rewriter. The scan stops at the first
- * snippet tag, or the end of the page (no tag: the injected one carries the site's policy), or at
- * `maxBytes`: past that it does not wait nor buffer more, and answers "opt-in" to stay on the safe
- * side; no cookie is minted here and the snippet's first event batch mints it via /_wm/e, under the
- * consent its tag says. Only first visits on an opt-out site pay this read-ahead.
- */
-export async function pageAsksOptIn(response: Response, maxBytes = OPT_IN_SCAN_BYTES): Promise<{ optIn: boolean; response: Response }> {
-  if (!response.body) return { optIn: false, response };
-  const [ahead, body] = response.body.tee();
-  let tagOptIn: boolean | undefined;
-  const scanned = new HTMLRewriter()
-    .on('script[src]', {
-      element(el) {
-        if (tagOptIn !== undefined) return;
-        const src = (el.getAttribute('src') ?? '').split(/[?#]/)[0] ?? '';
-        // Lenient on case and spaces: "Opt-In" errs towards not minting.
-        if (SNIPPET_PATH.test(src)) tagOptIn = (el.getAttribute('data-consent') ?? '').trim().toLowerCase() === 'opt-in';
-      },
-    })
-    .transform(new Response(ahead, { headers: { 'content-type': response.headers.get('content-type') ?? 'text/html' } }));
-  let ended = false;
-  if (scanned.body) {
-    const reader = scanned.body.getReader();
-    let size = 0;
-    // Reading the rewriter's output drives its parser; handlers run as each chunk is parsed.
-    while (tagOptIn === undefined && size < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) {
-        ended = true;
-        break;
-      }
-      size += value.byteLength;
-    }
-    await reader.cancel().catch(() => {});
-  }
-  return { optIn: tagOptIn ?? !ended, response: new Response(body, response) };
-}
-
 /** Attributes on a filled element that tell client template engines (Vue, Angular) to leave its content alone. */
 export const NON_BINDABLE = ['v-pre', 'ngNonBindable'] as const;
 
-function fill(decision: SlotDecision, safeTarget: () => boolean): HTMLRewriterElementContentHandlers {
+function fill(decision: SlotDecision, safeTarget: (el: Element) => boolean): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
       // Never script, raw text, head, foreign content or the document frame (protocol/content/targets.ts).
-      if (!safeTarget()) return;
+      if (!safeTarget(el)) return;
       // The html was sanitized by the edge (protocol/content/sanitize.ts); nothing else is inserted as HTML.
       el.setInnerContent(decision.html, { html: true });
       el.setAttribute('data-wm-filled', decision.segment);

@@ -2,7 +2,7 @@
 import type { Context, Next } from 'hono';
 import { gpcFromHeader } from '../consent/policy';
 import type { AppEnv } from '../http/app-env';
-import { hasOptedOut, readVisitorCookie, writeVisitorCookie } from '../http/visitor-cookie';
+import { readVisitorCookie } from '../http/visitor-cookie';
 import { pageDecisions } from '../personalize/decide-request';
 import { isWaymarkPath, pageFacts, servePage } from '../usecases/proxy-page';
 
@@ -15,11 +15,8 @@ export async function proxyPage(c: Context<AppEnv>, next: Next): Promise<Respons
     request: c.req.raw,
     url,
     visitorToken: readVisitorCookie(c),
-    optedOut: () => hasOptedOut(c),
     gpc: gpcFromHeader(c.req.header('sec-gpc')),
     decide: (site, visitorId, consent) => pageDecisions(c, site, visitorId, pageFacts(url, c.req.header('referer')), consent),
   });
-  if (served.mintedToken) writeVisitorCookie(c, served.mintedToken);
-  // newResponse merges the Set-Cookie that writeVisitorCookie prepared with the upstream's own.
-  return served.personalized ? c.newResponse(served.response.body, served.response) : served.response;
+  return served.response;
 }

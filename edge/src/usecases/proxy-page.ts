@@ -10,6 +10,14 @@
  *
  * Performance-critical: the page streams (never buffered whole), and the visitor's decisions are
  * resolved while the upstream answers.
+ *
+ * A page never sets the visitor cookie. Whether a first visit may be given an id depends on consent,
+ * and a page's own snippet tag may ask for opt-in anywhere in its body (over an opt-out site
+ * policy), after the headers must have gone. So the id is minted where consent is known: by the
+ * snippet's first event batch (POST /_wm/e, usecases/collect.ts), exactly as in snippet mode. The
+ * headers go out as soon as the upstream's arrive, a first visit costs no read-ahead, and nothing
+ * identifies a visitor before the tag they obey has been read. The first page loses nothing: a
+ * visitor without a profile has no decisions to show.
  */
 import { VISITOR_COOKIE, WM_PREFIX } from '../../../protocol/limits';
 import type { Decision, Utm } from '../../../protocol/wire';
@@ -18,9 +26,9 @@ import { claimedHostnames } from '../../../protocol/config/hostnames';
 import { requestConsent, type RequestConsent } from '../consent/policy';
 import { HttpError } from '../http/errors';
 import { loadSite, visitorSecret } from '../http/site-context';
-import { newVisitorId, signVisitorToken, verifyVisitorToken } from '../identity/token';
+import { verifyVisitorToken } from '../identity/token';
 import type { PageFacts } from '../personalize/decide-request';
-import { isRewritable, pageAsksOptIn, rewritePage } from '../personalize/rewrite';
+import { isRewritable, rewritePage } from '../personalize/rewrite';
 import { hostIndex } from '../proxy/host-index';
 import { proxiedLocation } from '../proxy/redirect';
 import { privateIfSetsCookie, upstreamHeaders, withoutOurSetCookies } from '../proxy/forwarding';
@@ -34,16 +42,14 @@ export type ProxyInput = {
   url: URL;
   /** The wm_vid cookie, if any. */
   visitorToken: string | undefined;
-  /** The first-party opt-out marker: a visitor who declined earlier gets no new id either. */
-  optedOut: () => boolean;
   /** Sec-GPC, read from the request (consent/policy.ts). */
   gpc: boolean;
   /** The visitor's decisions for this page (personalize/decide-request.ts). */
   decide: (site: SiteConfig, visitorId: string, consent: RequestConsent) => Promise<Decision[]>;
 };
 
-/** `personalized`: a rewritten page (its headers merge with any cookie set); `mintedToken`: a new visitor's token to set. */
-export type ProxyOutcome = { response: Response; personalized: boolean; mintedToken?: string };
+/** `personalized`: a rewritten page (private, built by this worker), else the upstream's response as it came. */
+export type ProxyOutcome = { response: Response; personalized: boolean };
 
 export function isWaymarkPath(url: URL): boolean {
   return url.pathname === WM_PREFIX || url.pathname.startsWith(`${WM_PREFIX}/`);
@@ -54,7 +60,7 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
   const site = await proxiedSite(env, url);
   if (!site?.proxy) return { response: await staticFile(env, request, url, request.headers), personalized: false };
 
-  // Decided once: whether a first visit may get an id, and whether decisions may personalize.
+  // Decided once: whether decisions may personalize.
   const consent = requestConsent(site.consentPolicy, input.gpc, undefined);
   // A page navigation: resolve the visitor and their decisions while the upstream answers.
   const looksLikePage = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
@@ -62,19 +68,10 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
   const upstream = await fetchUpstream(env, request, site.proxy.upstream, url, looksLikePage);
   if (!isRewritable(request.method, upstream)) return { response: privateIfSetsCookie(keepOnSite(upstream, site.proxy.upstream, url)), personalized: false };
 
-  const { decisions, mayMint } = await (early ?? personalization(input, site, consent));
-  let source = upstream;
-  let mintedToken: string | undefined;
-  if (mayMint) {
-    // A first visit gets its id now, unless the page's own tag asks (or may ask) for opt-in:
-    // see pageAsksOptIn for why this reads ahead, and how far.
-    const scan = await pageAsksOptIn(upstream);
-    source = scan.response;
-    if (!scan.optIn) mintedToken = await mintVisitor(env, site);
-  }
+  const decisions = await (early ?? personalization(input, site, consent));
   const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
-  const page = rewritePage(source, decisions, { ...snippetUrls(url), site: site.id, consentPolicy: site.consentPolicy, preview });
-  return { response: page, personalized: true, ...(mintedToken ? { mintedToken } : {}) };
+  const page = rewritePage(upstream, decisions, { ...snippetUrls(url), site: site.id, consentPolicy: site.consentPolicy, preview });
+  return { response: page, personalized: true };
 }
 
 /**
@@ -166,29 +163,18 @@ export function withoutVisitorCookie(header: string | null): string {
 }
 
 /**
- * The visitor behind this page view and what the edge decided for them: the signed cookie when
- * valid. Without one there is no profile to decide from (no Durable Object is touched, nor created
- * for every crawler) and the page keeps its defaults; `mayMint` says whether storing is allowed
- * without asking (opt-out site, no GPC), so the first page can already set a first-party id.
- * Never fails the page: on any error the defaults are served.
+ * What the edge decided for the visitor behind this page view: the signed cookie when valid.
+ * Without one there is no profile to decide from (no Durable Object is touched, nor created for
+ * every crawler) and the page keeps its defaults. Never fails the page: on any error the defaults
+ * are served.
  */
-async function personalization(input: ProxyInput, site: SiteConfig, consent: RequestConsent): Promise<{ decisions: Decision[]; mayMint: boolean }> {
+async function personalization(input: ProxyInput, site: SiteConfig, consent: RequestConsent): Promise<Decision[]> {
   try {
     const visitorId = await verifyVisitorToken(visitorSecret(input.env), site.id, input.visitorToken);
-    if (!visitorId) return { decisions: [], mayMint: consent.store && !input.optedOut() };
-    return { decisions: await input.decide(site, visitorId, consent), mayMint: false };
+    return visitorId ? await input.decide(site, visitorId, consent) : [];
   } catch (err) {
     console.error(`proxy: personalization for site ${site.id} failed, serving the page with defaults`, err);
-    return { decisions: [], mayMint: false };
-  }
-}
-
-async function mintVisitor(env: Env, site: SiteConfig): Promise<string | undefined> {
-  try {
-    return await signVisitorToken(visitorSecret(env), site.id, newVisitorId());
-  } catch (err) {
-    console.error(`proxy: no visitor id for site ${site.id}`, err);
-    return undefined;
+    return [];
   }
 }
 
