@@ -331,6 +331,16 @@ export function formatMainThread(/** @type {MainResult} */ r) {
     ]);
   }
   const lines = alignTable(table, [false, true, true, true, true, true, true, true, true, false]);
+  // Issue #14's goal, read off plainly: Waymark's medians over plausible-tracker's (the smallest
+  // peer), goal script ≤ 1.3, task ≤ 1.2.
+  const plausible = r.rows.find((x) => x.name.startsWith('plausible-tracker') && !x.unavailable && x.script.length);
+  if (wm && plausible) {
+    const p = { script: stat(plausible.script).p50, task: stat(plausible.task).p50 };
+    lines.push(
+      '',
+      `waymark / plausible-tracker: script p50 ×${(base / p.script).toFixed(2)}, task p50 ×${(baseTask / p.task).toFixed(2)} (goal: script ≤ ×1.3, task ≤ ×1.2)`,
+    );
+  }
   const width = Math.max(...r.rows.map((x) => x.name.length));
   for (const row of r.rows) {
     if (row.unavailable) lines.push(`${row.name.padEnd(width)}  unavailable (${row.unavailable})`);

@@ -12,7 +12,6 @@
  * Storage that is missing, blocked or full (private modes, QuotaExceededError): the first failure
  * switches this page to the memory outbox, quietly (nothing reaches the page).
  */
-import { createStore, promisifyRequest } from 'idb-keyval';
 import { MAX_BATCH_EVENTS } from '../../protocol/limits';
 import type { Entry } from './batch';
 import { ls } from './storage';
@@ -29,8 +28,32 @@ const SENT = 'wm_sent';
 
 /** Our name: the IndexedDB database's, and the Trusted Types policy's (index.ts). */
 export const DB = 'waymark';
-// createStore opens nothing until first used, so a visitor without consent never gets a database.
-const idb = createStore(DB, 'outbox');
+/** The object store's name (version 1 of the database holds just this one). */
+const STORE = 'outbox';
+
+/** A request's result, or its error (for a transaction: resolved when it commits). */
+// Typed as both (each ignores the other's handlers): one function keeps the snippet small.
+const req = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
+  new Promise((done, fail) => {
+    (r as Req<T>).oncomplete = (r as Req<T>).onsuccess = () => done((r as Req<T>).result);
+    (r as Req<T>).onabort = r.onerror = () => fail(r.error);
+  });
+type Req<T> = IDBRequest<T> & IDBTransaction;
+
+/**
+ * The database, opened on first use (a visitor without consent never gets one) and again after
+ * the browser closes it (storage cleared). A failed open needs no retry: the first failure turns
+ * IndexedDB off for the page (`ok`).
+ */
+let db: Promise<IDBDatabase> | 0 = 0;
+function idb<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => T | PromiseLike<T>): Promise<T> {
+  if (!db) {
+    const open = indexedDB.open(DB);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+    db = req(open).then((d) => ((d.onclose = () => (db = 0)), d));
+  }
+  return db.then((d) => f(d.transaction(STORE, mode).objectStore(STORE)));
+}
 
 export let mem: Entry[] = [];
 /** Events dropped from the memory outbox that were never stored, not yet reported. */
@@ -47,7 +70,7 @@ const io = <T>(f: () => T | PromiseLike<T>): Promise<T | void> =>
     });
 
 /** One readwrite transaction, resolved when it commits (a full disk fails it here). */
-const write = (f: (s: IDBObjectStore) => unknown) => io(() => ok && idb('readwrite', (s) => (f(s), promisifyRequest(s.transaction))));
+const write = (f: (s: IDBObjectStore) => unknown) => io(() => ok && idb('readwrite', (s) => (f(s), req(s.transaction))));
 
 /** Event ids only: every string key, not the counter. */
 const events = () => IDBKeyRange.lowerBound('');
@@ -104,9 +127,9 @@ export function keep(): void {
  * read then misses this page's events, so memory answers.
  */
 export const pending = (): Promise<[Entry[], number?]> =>
-  io(
-    () => ok && idb('readonly', (s) => Promise.all([promisifyRequest<Entry[]>(s.getAll(events(), MAX_BATCH_EVENTS)), promisifyRequest<number>(s.get(DROPS))])),
-  ).then((r) => (ok && (r as [Entry[], number])) || [mem, lost]);
+  io(() => ok && idb<[Entry[], number]>('readonly', (s) => Promise.all([req<Entry[]>(s.getAll(events(), MAX_BATCH_EVENTS)), req<number>(s.get(DROPS))]))).then(
+    (r) => ((ok && r) as [Entry[], number]) || [mem, lost],
+  );
 
 /** The in-memory events no flush has sent yet, for the beacon. */
 export const unsent = (): Entry[] => (ok ? mem.filter((e) => e.id > (ls(SENT) || '')) : mem);

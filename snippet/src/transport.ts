@@ -4,6 +4,7 @@
  * backoff, and a beacon of the in-memory outbox on page exit.
  * String bodies go as text/plain;charset=UTF-8: a CORS "simple request", no preflight to lose.
  */
+import { MAX_BATCH_EVENTS } from '../../protocol/limits';
 import type { CollectResponse } from '../../protocol/wire';
 import { backoff, batch, permanent, type Envelope } from './batch';
 import { dispatch } from './decisions';
@@ -62,8 +63,12 @@ async function send(): Promise<void> {
   if (res || (r && permanent(r.status))) {
     // Committed before the lock is released: the next sender never reads these again. The
     // dropped count is settled only when the edge took the batch (a refused one recorded nothing).
+    // The next batch goes right away only when this read left events behind (a full batch, or
+    // the memory outbox's rest): a flush that took everything ends here, saving a lock and a
+    // read. An event added meanwhile scheduled its own flush (which found the lock taken and
+    // comes back in a second).
     await ack(part[0], res ? dropped : 0);
-    schedule(0);
+    if (events[part[0].length] || events[MAX_BATCH_EVENTS - 1]) schedule(0);
   } else schedule(backoff(tries++));
   if (res) {
     tries = 0;
