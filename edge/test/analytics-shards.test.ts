@@ -9,7 +9,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import type { BanditTable } from '../src/analytics/bandit';
-import type { AnalyticsMessage } from '../src/analytics/feed';
+import type { AnalyticsMessage, EventsMessage } from '../src/analytics/feed';
 import { consumeAnalyticsWith } from '../src/analytics/queue';
 import { SiteShards } from '../src/analytics/sharded';
 import { candidateShards, shardName } from '../src/analytics/shards';
@@ -100,14 +100,14 @@ async function allReports(s: AdminSession, site: string): Promise<Record<string,
 
 function everyFixture(now: number): AnalyticsMessage[] {
   const live = liveFixture(now)[1]!;
-  if (live.kind !== 'events') throw new Error('liveFixture: the second message is an events batch');
-  const dropped: AnalyticsMessage = { ...live, visitorId: 'live-dropper', outboxDropped: 3 };
+  if (live.kind !== 'events') throw new Error('the live fixture is events');
+  const dropped: EventsMessage = { ...live, visitorId: 'live-dropper', outboxDropped: 3 };
   return [...shop(), ...retentionFixture(now), ...messagesFixture(), ...liveFixture(now), ...banditFixture(), dropped];
 }
 
 /** Each event message split into one message per event: a visitor's events arrive over many batches. */
 function perEvent(messages: AnalyticsMessage[]): AnalyticsMessage[] {
-  return messages.flatMap((m): AnalyticsMessage[] => (m.kind === 'events' ? m.events.map((e) => ({ ...m, events: [e] })) : [m]));
+  return messages.flatMap((m): AnalyticsMessage[] => (m.kind === 'events' ? m.events.map((e): EventsMessage => ({ ...m, events: [e] })) : [m]));
 }
 
 /** Every event of every shard, straight from the shards, as [visitor, shard, event id]. */
