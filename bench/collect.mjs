@@ -9,7 +9,7 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { alignTable } from './table.mjs';
-import { readFileSync, readdirSync } from 'node:fs';
+import { workerdCpuMs } from './workerd-cpu.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 
 /**
@@ -42,51 +42,12 @@ const newStats = (/** @type {string} */ route) => ({
   resent: 0,
 });
 
-/** USER_HZ: /proc's utime and stime are in 1/100 s on Linux. */
-const CLOCK_TICKS = 100;
-
-/** /proc/<pid>/stat's fields after the command name (which may hold spaces), and that name. */
-function procStat(/** @type {string} */ pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const close = stat.lastIndexOf(')');
-  return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
-}
-
-/**
- * Like bench/workerd-cpu.mjs's workerdCpuMs(), but only the workerd processes this bench started
- * (descendants of this process): other workerd on a shared machine (other runs, other checkouts)
- * are left out. User + system CPU ms so far, or null without /proc.
- */
-export function ownWorkerdCpuMs() {
-  /** @type {Map<string, { comm: string, parent: string, ticks: number }>} */
-  const procs = new Map();
-  try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const { comm, fields } = procStat(pid);
-        procs.set(pid, { comm, parent: fields[1], ticks: Number(fields[11]) + Number(fields[12]) });
-      } catch {
-        /* the process ended while we read */
-      }
-    }
-  } catch {
-    return null;
-  }
-  const mine = (/** @type {string} */ pid) => {
-    for (let p = procs.get(pid)?.parent, hops = 0; p && hops < 16; p = procs.get(p)?.parent, hops++) if (p === String(process.pid)) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, p] of procs) if (p.comm === 'workerd' && mine(pid)) ticks += p.ticks;
-  return (ticks * 1000) / CLOCK_TICKS;
-}
 /** Adds the workerd CPU of `cell` (and of what it left running, when `settle`) to `stats.cpuMs`. */
 async function cpuCell(/** @type {RouteStats} */ stats, /** @type {() => Promise<void>} */ cell, settle = false) {
-  const before = ownWorkerdCpuMs();
+  const before = workerdCpuMs();
   await cell();
   if (settle) await settled();
-  const after = ownWorkerdCpuMs();
+  const after = workerdCpuMs();
   stats.cpuMs = before == null || after == null || stats.cpuMs == null ? null : stats.cpuMs + after - before;
 }
 
@@ -96,10 +57,10 @@ async function cpuCell(/** @type {RouteStats} */ stats, /** @type {() => Promise
  */
 async function settled() {
   const until = performance.now() + 5_000;
-  let last = ownWorkerdCpuMs();
+  let last = workerdCpuMs();
   while (last != null && performance.now() < until) {
     await new Promise((r) => setTimeout(r, 250));
-    const now = ownWorkerdCpuMs();
+    const now = workerdCpuMs();
     if (now == null || now - last < 20) return;
     last = now;
   }

@@ -8,52 +8,13 @@
 //   node bench/funnel.mjs [--events=1000000] [--shards=4] [--one=true] [--seed-seconds=900]
 // The issue's run: --events=10000000 --shards=16 (see bench/README.md for how long it takes).
 import { alignTable } from './table.mjs';
-import { readdirSync, readFileSync } from 'node:fs';
+import { withWorkerdCpu } from './workerd-cpu.mjs';
 
 const DAY = 86_400_000;
 const EVENTS_PER_VISITOR = 10;
 const CHUNK_VISITORS = 2_500;
 /** Chunks in flight at once (each fans out to the shards in parallel). */
 const SEED_CONCURRENCY = 4;
-
-/**
- * CPU ms (user + system) of the workerd processes this bench started (descendants of this Node
- * process), so other workerd processes on a shared machine do not count; null without /proc.
- */
-function ownWorkerdCpuMs() {
-  /** @type {Map<number, { ppid: number, comm: string, ticks: number }>} */
-  const procs = new Map();
-  try {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        const fields = stat.slice(close + 2).split(' ');
-        procs.set(Number(name), { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-      } catch {
-        /* the process ended while we read */
-      }
-    }
-  } catch {
-    return null;
-  }
-  const ours = (/** @type {number} */ pid) => {
-    for (let p = procs.get(pid)?.ppid; p !== undefined && p > 1; p = procs.get(p)?.ppid) if (p === process.pid) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, p] of procs) if (p.comm === 'workerd' && ours(pid)) ticks += p.ticks;
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
-/** @template T @param {() => Promise<T>} f */
-async function withOwnWorkerdCpu(f) {
-  const before = ownWorkerdCpuMs();
-  const result = await f();
-  const after = ownWorkerdCpuMs();
-  return { result, cpuMs: before === null || after === null ? null : after - before };
-}
 
 /**
  * @param {(msg: string) => void} progress
@@ -167,7 +128,7 @@ export async function measureFunnel(progress, options = {}) {
       let last = null;
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
-        const { result, cpuMs } = await withOwnWorkerdCpu(() => call('POST', `/sites/${site}/analytics/funnel`, query));
+        const { result, cpuMs } = await withWorkerdCpu(() => call('POST', `/sites/${site}/analytics/funnel`, query));
         last = result;
         times.push(performance.now() - t0);
         cpu.push(cpuMs);
@@ -187,6 +148,8 @@ export async function measureFunnel(progress, options = {}) {
         stopped,
         times,
         cpu,
+        pathsMs,
+        retMs,
         steps: last.steps.map((/** @type {any} */ s) => s.visitors),
         medians: last.steps.map((/** @type {any} */ s) => s.medianMsFromPrevious),
       };

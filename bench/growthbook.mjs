@@ -12,9 +12,8 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -23,6 +22,7 @@ import { promisify } from 'node:util';
 import { percentile } from './collect.mjs';
 import { makePage } from './proxy.mjs';
 import { alignTable } from './table.mjs';
+import { workerdCpuMs } from './workerd-cpu.mjs';
 
 const run = promisify(execFile);
 
@@ -94,54 +94,6 @@ function featuresPayload(heroHtml) {
       },
     ],
   };
-}
-
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
-const TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/**
- * User + system CPU ms of the workerd processes this bench started (descendants of this Node
- * process: each worker's workerd and wrangler's proxy workerd), read from /proc; null off Linux.
- * Like bench/workerd-cpu.mjs, but restricted to our own processes: on a shared machine other
- * workerd processes (other test runs) would otherwise be counted in every cell.
- */
-export function ownWorkerdCpuMs() {
-  let names;
-  try {
-    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return null;
-  }
-  /** @type {Map<number, { ppid: number, comm: string, ticks: number }>} */
-  const procs = new Map();
-  for (const name of names) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name is in parentheses and may hold spaces: fields count from after it.
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
-      procs.set(Number(name), {
-        comm: stat.slice(stat.indexOf('(') + 1, close),
-        ppid: Number(fields[1]),
-        ticks: Number(fields[11]) + Number(fields[12]), // utime, stime (fields 14 and 15 of stat)
-      });
-    } catch {
-      /* the process ended while we read */
-    }
-  }
-  const ours = (/** @type {number} */ pid) => {
-    for (let p = procs.get(pid)?.ppid, hops = 0; p && hops < 16; p = procs.get(p)?.ppid, hops++) if (p === process.pid) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, proc] of procs) if (proc.comm === 'workerd' && ours(pid)) ticks += proc.ticks;
-  return (ticks * 1000) / TICKS;
 }
 
 /** A Node http server on 127.0.0.1 (random port) answering with `handler`. */
@@ -419,7 +371,7 @@ async function drive({ waymarkBase, growthbookBase, pages, heroHtml, o, progress
       for (const m of round % 2 ? modes : [...modes].reverse()) {
         const cell = cellOf(m.mode, size.bytes);
         const deadline = performance.now() + (o.seconds / o.rounds) * 1000;
-        const cpuBefore = ownWorkerdCpuMs();
+        const cpuBefore = workerdCpuMs();
         const t = performance.now();
         let sent = 0;
         const lane = async () => {
@@ -430,7 +382,7 @@ async function drive({ waymarkBase, growthbookBase, pages, heroHtml, o, progress
         };
         await Promise.all(Array.from({ length: o.concurrency }, lane));
         cell.seconds += (performance.now() - t) / 1000;
-        const cpuAfter = ownWorkerdCpuMs();
+        const cpuAfter = workerdCpuMs();
         cell.cpuMs = cell.cpuMs == null || cpuBefore == null || cpuAfter == null ? null : cell.cpuMs + cpuAfter - cpuBefore;
       }
     }

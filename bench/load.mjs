@@ -18,7 +18,8 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { fileURLToPath } from 'node:url';
-import { ownWorkerdCpuMs, percentile } from './collect.mjs';
+import { percentile } from './collect.mjs';
+import { workerdCpuMs } from './workerd-cpu.mjs';
 import { alignTable } from './table.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 
@@ -174,7 +175,7 @@ async function drive(origin, opt) {
     const s = (performance.now() - t0) / 1000;
     progress(`${s.toFixed(0)} s: ${scheduled} batches due, ${missed} missed, ${inFlight} in flight, ${first.errors + returning.errors} errors`);
   }, 5_000);
-  const cpuBefore = ownWorkerdCpuMs();
+  const cpuBefore = workerdCpuMs();
   const t0 = performance.now();
   try {
     while (scheduled < due) {
@@ -205,7 +206,7 @@ async function drive(origin, opt) {
     }
     const sendSeconds = (performance.now() - t0) / 1000;
     await Promise.all(pending);
-    const cpuAfter = ownWorkerdCpuMs();
+    const cpuAfter = workerdCpuMs();
     const cpuMs = cpuBefore == null || cpuAfter == null ? null : cpuAfter - cpuBefore;
     return {
       cpuMs,
