@@ -7,6 +7,13 @@
 // to every shard, exact merge). Prints the times; nothing here asserts them.
 //   node bench/funnel.mjs [--events=1000000] [--shards=4] [--one=true] [--seed-seconds=900]
 // The run: --events=10000000 --shards=16 (see bench/README.md for how long it takes).
+
+// Quiet, offline wrangler (see /work/shared/TOOLCHAIN.md) when run alone: set before wrangler is imported.
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+process.env.WRANGLER_HIDE_BANNER = 'true';
+process.env.WRANGLER_LOG ??= 'warn';
+
 import { alignTable } from './table.mjs';
 import { withWorkerdCpu } from './workerd-cpu.mjs';
 
