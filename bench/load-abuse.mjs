@@ -19,20 +19,10 @@ process.env.WRANGLER_LOG ??= 'warn';
 import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
 import { alignTable } from './table.mjs';
-import { seedDemo } from '../scripts/seed-demo.mjs';
+import { makeBatch, num, progress, sample, sleep, withDemoWorker } from './load-common.mjs';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v = ''] = a.replace(/^--/, '').split('=');
-    return [k, v];
-  }),
-);
-const num = (/** @type {string} */ k, /** @type {number} */ d, /** @type {number} */ max) => {
-  const v = Number(args[k]);
-  return v > 0 ? Math.min(v, max) : d;
-};
 const o = {
   visitors: num('visitors', 50, 1000),
   seconds: num('seconds', 20, 300),
@@ -45,9 +35,6 @@ const o = {
 };
 /** A documentation address (RFC 5737): the edge limits it like any real client address. */
 const FLOOD_IP = '203.0.113.66';
-
-const started = performance.now();
-const progress = (/** @type {string} */ line) => console.error(`[bench:load ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 /**
  * @typedef {{ name: string, requests: number, events: number, ok: number, limited: number,
@@ -66,28 +53,16 @@ const group = (/** @type {string} */ name) => ({
   retryAfter: new Set(),
 });
 
-const RUN = Math.random().toString(36).slice(2, 8);
-const PRODUCTS = ['trail-runner', 'rain-shell', 'wool-socks', 'day-pack', 'camp-mug'];
 let total = 0;
 
-/** A realistic batch of `size` events (a page view, then track events); unique ids. */
-function batch(
+/** A realistic batch (bench/load-common.mjs) with this bench's event id prefix. */
+const batch = (
   /** @type {string} */ origin,
   /** @type {string} */ who,
   /** @type {number} */ n,
   /** @type {number} */ size,
   /** @type {string|undefined} */ vid,
-) {
-  const product = PRODUCTS[n % PRODUCTS.length];
-  const url = `${origin}/products/${product}`;
-  const ts = Date.now();
-  const events = Array.from({ length: size }, (_, i) => {
-    const common = { id: `l${RUN}${who}n${n}i${i}`, ts: ts + i, sid: `s${RUN}${who}`, url };
-    if (i === 0) return { ...common, type: 'page', title: `${product} | Waymark Outfitters`, ref: `${origin}/` };
-    return { ...common, type: 'track', name: i % 2 ? 'product_viewed' : 'add_to_cart', props: { sku: product, price: 49.5 + i } };
-  });
-  return JSON.stringify({ site: 'demo', ...(vid ? { vid } : {}), events });
-}
+) => makeBatch('l', origin, who, n, size, vid);
 
 /**
  * One POST /_wm/e. 200 counts its accepted events, 429 is a refusal by the limiter (expected for
@@ -121,13 +96,6 @@ async function send(origin, g, body, headers = {}) {
   }
   return undefined;
 }
-
-function sample(/** @type {Group} */ g, /** @type {string} */ s) {
-  g.errors++;
-  if (g.samples.length < 3 && !g.samples.includes(s)) g.samples.push(s);
-}
-
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 /** @param {string} origin @param {number} deadline */
 async function drive(origin, deadline) {
@@ -209,30 +177,23 @@ function report(r) {
   return lines;
 }
 
-const { unstable_startWorker } = await import('wrangler');
 progress(`starting the worker (wrangler unstable_startWorker, wrangler.toml, persist false)`);
-/** @type {Awaited<ReturnType<typeof unstable_startWorker>> | undefined} */
-let worker;
 let failed = false;
 try {
-  worker = await unstable_startWorker({
-    config: 'wrangler.toml',
-    dev: { server: { port: 0 }, persist: false, watch: false, inspector: false },
+  failed = await withDemoWorker(async (origin) => {
+    progress(
+      `worker ready at ${origin}; ${o.visitors} visitors + 1 abusive visitor + new-visitor flood for ${o.seconds} s (at most ${o.maxRequests} requests)`,
+    );
+    const result = await drive(origin, performance.now() + o.seconds * 1000);
+    console.log('\n## Load: normal visitors beside an abusive one (wrangler unstable_startWorker, local workerd)\n');
+    console.log(report(result).join('\n'));
+    const withErrors = result.groups.some((g) => g.errors > 0);
+    if (withErrors) console.log('\nFAILED: Waymark answered with errors (see the samples above)');
+    return withErrors;
   });
-  await worker.ready;
-  const origin = (await worker.url).origin;
-  progress(`worker ready at ${origin}; ${o.visitors} visitors + 1 abusive visitor + new-visitor flood for ${o.seconds} s (at most ${o.maxRequests} requests)`);
-  await seedDemo(origin); // the demo site the batches name, as `npm start` seeds it
-  const result = await drive(origin, performance.now() + o.seconds * 1000);
-  console.log('\n## Load: normal visitors beside an abusive one (wrangler unstable_startWorker, local workerd)\n');
-  console.log(report(result).join('\n'));
-  failed = result.groups.some((g) => g.errors > 0);
-  if (failed) console.log('\nFAILED: Waymark answered with errors (see the samples above)');
 } catch (err) {
   failed = true;
   console.log(`\n## Load\n\nFAILED: ${/** @type {Error} */ (err).stack ?? err}`);
-} finally {
-  await worker?.dispose();
 }
 progress(`done${failed ? ' with failures' : ''}`);
 process.exit(failed ? 1 : 0);

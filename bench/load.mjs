@@ -21,16 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
 import { workerdCpuMs } from './workerd-cpu.mjs';
 import { alignTable } from './table.mjs';
-import { seedDemo } from '../scripts/seed-demo.mjs';
+import { args, makeBatch as batchOf, num, progress, sample, sleep, withDemoWorker } from './load-common.mjs';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
-
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v = ''] = a.replace(/^--/, '').split('=');
-    return [k, v];
-  }),
-);
 
 if (args.mode === 'abuse') {
   await import('./load-abuse.mjs'); // runs and exits
@@ -39,10 +32,6 @@ if (args.mode === 'abuse') {
   process.exit(2);
 }
 
-const num = (/** @type {string} */ k, /** @type {number} */ d, /** @type {number} */ max) => {
-  const v = Number(args[k]);
-  return v > 0 ? Math.min(v, max) : d;
-};
 /**
  * @typedef {{ rate: number, seconds: number, batch: number, visitors: number, maxInFlight: number }} RateOptions
  * `rate` in events/s; a visitor sends its next batch only once its last one was answered (as the
@@ -64,43 +53,20 @@ const P99_OVER_P50 = 5;
 /** The rate counts as held when this share of the scheduled batches went out on time and were stored. */
 const HELD_SHARE = 0.99;
 
-const started = performance.now();
-const progress = (/** @type {string} */ line) => console.error(`[bench:load ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
-
-const RUN = Math.random().toString(36).slice(2, 8);
-const PRODUCTS = ['trail-runner', 'rain-shell', 'wool-socks', 'day-pack', 'camp-mug'];
-
-/** A realistic batch of `size` events (a page view, then track events); unique ids. */
-function makeBatch(
+/** A realistic batch (bench/load-common.mjs) with this bench's event id prefix. */
+const makeBatch = (
   /** @type {string} */ origin,
   /** @type {string} */ who,
   /** @type {number} */ n,
   /** @type {number} */ size,
   /** @type {string|undefined} */ vid,
-) {
-  const product = PRODUCTS[n % PRODUCTS.length];
-  const url = `${origin}/products/${product}`;
-  const ts = Date.now();
-  const events = Array.from({ length: size }, (_, i) => {
-    const common = { id: `r${RUN}${who}n${n}i${i}`, ts: ts + i, sid: `s${RUN}${who}`, url };
-    if (i === 0) return { ...common, type: 'page', title: `${product} | Waymark Outfitters`, ref: `${origin}/` };
-    return { ...common, type: 'track', name: i % 2 ? 'product_viewed' : 'add_to_cart', props: { sku: product, price: 49.5 + i } };
-  });
-  return JSON.stringify({ site: 'demo', ...(vid ? { vid } : {}), events });
-}
+) => batchOf('r', origin, who, n, size, vid);
 
 /**
  * @typedef {{ name: string, requests: number, events: number, errors: number, resent: number, latencies: number[], samples: string[] }} Group
  */
 /** @returns {Group} */
 const group = (/** @type {string} */ name) => ({ name, requests: 0, events: 0, errors: 0, resent: 0, latencies: [], samples: [] });
-
-function sample(/** @type {Group} */ g, /** @type {string} */ s) {
-  g.errors++;
-  if (g.samples.length < 3 && !g.samples.includes(s)) g.samples.push(s);
-}
-
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Open loop: batch k is due at k × (batch / rate) s from the start, whatever the answers' speed.
@@ -283,15 +249,7 @@ async function analyticsReader(origin) {
  * @param {RateOptions} opt
  */
 async function runAt(opt) {
-  const { unstable_startWorker } = await import('wrangler');
-  const worker = await unstable_startWorker({
-    config: 'wrangler.toml',
-    dev: { server: { port: 0 }, persist: false, watch: false, inspector: false },
-  });
-  try {
-    await worker.ready;
-    const origin = (await worker.url).origin;
-    await seedDemo(origin);
+  return withDemoWorker(async (origin) => {
     const analytics = await analyticsReader(origin);
     const analyticsBefore = analytics.read ? await analytics.read() : 0;
     progress(`${opt.rate} events/s for ${opt.seconds} s: ${opt.batch} events a batch, ${opt.visitors} visitors, at most ${opt.maxInFlight} in flight`);
@@ -312,9 +270,7 @@ async function runAt(opt) {
       inAnalytics = { counted, why: '' };
     }
     return { opt, ...r, profiles, storedEvents, inAnalytics };
-  } finally {
-    await worker.dispose();
-  }
+  });
 }
 
 /** @param {Awaited<ReturnType<typeof runAt>>} r */
