@@ -14,7 +14,7 @@ describe('githubSlug', () => {
     ['Proxy mode: personalized HTML with no flicker', 'proxy-mode-personalized-html-with-no-flicker'],
     ['Endpoints (all under `/_wm/` on the site’s own origin)', 'endpoints-all-under-_wm-on-the-sites-own-origin'],
     ['Marketer content: safe targets, content hosts', 'marketer-content-safe-targets-content-hosts'],
-    ['`wm(\'reset\')`, for logout', 'wmreset-for-logout'],
+    ["`wm('reset')`, for logout", 'wmreset-for-logout'],
     ['Shards: analytics past one [Durable Object](x.md)', 'shards-analytics-past-one-durable-object'],
     ['Cost estimate at 100M events/month', 'cost-estimate-at-100m-eventsmonth'],
     ['Über — a test', 'über--a-test'],
@@ -25,9 +25,7 @@ describe('githubSlug', () => {
 
 describe('headingAnchors', () => {
   it('numbers repeated headings like GitHub, ignores headings in code blocks and reads explicit anchors', () => {
-    const anchors: Set<string> = headingAnchors(
-      ['# Tests', '## Tests', '```sh', '# not a heading', '```', '### Tests ###', '<a id="custom"></a>'].join('\n'),
-    );
+    const anchors: Set<string> = headingAnchors(['# Tests', '## Tests', '```sh', '# not a heading', '```', '### Tests ###', '<a id="custom"></a>'].join('\n'));
     expect([...anchors].sort()).toEqual(['custom', 'tests', 'tests-1', 'tests-2']);
   });
 });
