@@ -3,7 +3,7 @@
 // README of at most 250 lines.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error a plain .mjs script with no declaration file (it must run without a build)
-import { brokenLinks, checkRepository, githubSlug, headingAnchors, markdownLinks, repositoryFiles } from './docs-links.mjs';
+import { brokenLinks, checkRepository, githubSlug, headingAnchors, markdownLinks, readmeLength, repositoryFiles } from './docs-links.mjs';
 
 const check = (files: Record<string, string>, others: string[] = []): string[] =>
   brokenLinks(new Map(Object.entries(files)), new Set([...Object.keys(files), ...others]));
@@ -84,6 +84,14 @@ describe('brokenLinks', () => {
       'docs/a.md:1: shots/missing.png → no such file: docs/shots/missing.png',
       'docs/a.md:2: ../../outside.md → leaves the repository',
     ]);
+  });
+});
+
+describe('readmeLength', () => {
+  it('allows 250 lines (a final newline is not a line) and fails on 251', () => {
+    const lines = (n: number): string => `${Array.from({ length: n }, (_, i) => `line ${i + 1}`).join('\n')}\n`;
+    expect(readmeLength(lines(250))).toEqual([]);
+    expect(readmeLength(lines(251))).toEqual(['README.md: 251 lines, more than 250: move the detail to docs/']);
   });
 });
 
