@@ -82,7 +82,7 @@ export function headingAnchors(markdown) {
 /**
  * The link and image targets of a Markdown file with their line numbers: inline `[text](target)`
  * and `![alt](target)`, reference definitions `[ref]: target`, and HTML `href`/`src` attributes.
- * Code blocks and code spans are skipped.
+ * Code blocks, code spans and one-line HTML comments are skipped.
  * @param {string} markdown
  * @returns {{ line: number, target: string }[]}
  */
@@ -90,7 +90,8 @@ export function markdownLinks(markdown) {
   /** @type {{ line: number, target: string }[]} */
   const links = [];
   proseLines(markdown).forEach((raw, index) => {
-    const line = raw.replace(/(`+)(?:(?!\1).)+?\1/g, (span) => ' '.repeat(span.length));
+    // Code spans and HTML comments render no link.
+    const line = raw.replace(/(`+)(?:(?!\1).)+?\1|<!--.*?-->/g, (span) => ' '.repeat(span.length));
     const add = (/** @type {string} */ target) => links.push({ line: index + 1, target: target.trim() });
     for (const m of line.matchAll(/\]\(\s*(<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g)) {
       add(m[1].replace(/^<|>$/g, ''));

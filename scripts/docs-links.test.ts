@@ -31,7 +31,7 @@ describe('headingAnchors', () => {
 });
 
 describe('markdownLinks', () => {
-  it('finds inline links, images, reference definitions and HTML links with their lines, not those in code', () => {
+  it('finds inline links, images, reference definitions and HTML links with their lines, not those in code or comments', () => {
     const markdown = [
       'See [the guide](docs/guide.md#setup "title") and ![chart](img/chart.svg).',
       '`[not a link](nowhere.md)`',
@@ -39,7 +39,7 @@ describe('markdownLinks', () => {
       '[also not](nowhere.md)',
       '```',
       '[ref]: ../other.md',
-      '<a href="page.md">page</a> [paren](<with space.md>)',
+      '<a href="page.md">page</a> [paren](<with space.md>) <!-- [later](not-yet.md) -->',
     ].join('\n');
     expect(markdownLinks(markdown)).toEqual([
       { line: 1, target: 'docs/guide.md#setup' },
