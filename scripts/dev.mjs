@@ -4,6 +4,8 @@
 // restarts), and rollup in watch mode so snippet edits reach the browser on reload. Once wrangler
 // answers, the demo site is seeded (scripts/seed-demo.mjs: a development step, not a request path).
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { localSignIn } from './local-sign-in.mjs';
 import { seedDemo } from './seed-demo.mjs';
 
 const PORT = process.env.PORT ?? '8787';
@@ -24,9 +26,15 @@ const children = [
 ];
 
 const base = `http://127.0.0.1:${PORT}`;
+const signIn = localSignIn({
+  wranglerToml: readFileSync('wrangler.toml', 'utf8'),
+  devVars: existsSync('.dev.vars') ? readFileSync('.dev.vars', 'utf8') : null,
+});
 console.log(`
   Waymark is starting on ${base}
-    demo shop       ${base}/
+    demo shop       ${base}/                (the visitor's side)
+    dashboard       ${base}/_wm/dashboard/  (the marketer's side: segments, slots, messages, reports)
+      sign in with  ${signIn}
     your profile    ${base}/_wm/me?site=demo   (what the edge stored about this browser)
     health          ${base}/_wm/health
   Every batch the edge stores is logged below. Ctrl-C stops everything.
@@ -41,7 +49,10 @@ process.on('SIGTERM', () => stop(0));
 for (const child of children) child.on('exit', (code) => stop(code ?? 0));
 
 seedDemo(base, { timeoutMs: 120_000 })
-  .then(({ seeded, version }) => console.log(seeded ? `  demo site seeded (version ${version})` : `  demo site at version ${version}`))
+  .then(({ seeded, version }) => {
+    console.log(seeded ? `  demo site seeded (version ${version})` : `  demo site at version ${version}`);
+    console.log(`  ready: demo shop ${base}/ · dashboard ${base}/_wm/dashboard/, sign in with ${signIn}`);
+  })
   .catch((err) => {
     console.error(`  could not seed the demo site: ${err.message}`);
     stop(1);

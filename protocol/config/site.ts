@@ -58,7 +58,7 @@ export const siteConfigSchema = z
     /** Content hosts: images and links in slots and messages may point to these besides the site's own. */
     content: contentSettingsSchema.optional(),
     /**
-     * How many SiteAnalytics objects share the site's journey analytics (by visitor; docs/ANALYTICS.md,
+     * How many SiteAnalytics objects share the site's journey analytics (by visitor; docs/analytics-and-scale.md,
      * "Shards"). Raising it spreads new visitors over more objects; a visitor already stored stays
      * in their object for life, and a lower value never takes visitors back (the count in force is
      * the highest ever set). Absent: 1.

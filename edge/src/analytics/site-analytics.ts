@@ -4,7 +4,7 @@
  * by the queue consumer (queue.ts). Its tables and writes are events-store.ts's; reports are SQL
  * over them (reports.ts), one part per shard, merged by merge.ts.
  *
- * Scale: each shard is one SQLite database (10 GB limit per object); docs/ANALYTICS.md has the
+ * Scale: each shard is one SQLite database (10 GB limit per object); docs/analytics-and-scale.md has the
  * plan (Analytics Engine for aggregates, R2 for raw events).
  */
 import { DurableObject } from 'cloudflare:workers';

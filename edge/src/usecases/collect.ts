@@ -98,7 +98,7 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
   if (isDemo(env)) logStored(site.id, visitorId, batch, stored);
   // Journey analytics: the events stored now (so consent and dedupe already applied), queued off
   // the response's path. The profile is the system of record; a failed send is logged and those
-  // events are missing from reports only (docs/ANALYTICS.md, "Guarantees").
+  // events are missing from reports only (docs/analytics-and-scale.md, "Guarantees").
   if (stored.accepted.length > 0) {
     const ids = new Set(stored.accepted);
     const message = analyticsEvents(
