@@ -189,7 +189,12 @@ async function sessionPrincipal(c: AdminContext): Promise<Principal> {
 
 /** A 401 for a token, with the RFC 6750 challenge a client library understands. */
 function tokenRefused(c: AdminContext, reason: string): HttpError {
-  c.header('WWW-Authenticate', `Bearer realm="waymark-admin", error="invalid_token", error_description="${reason.replace(/["\\]/g, "'")}"`);
+  // Header values are ASCII: the reason's ellipsis and quotes are spelled plainly there.
+  const description = reason
+    .replaceAll('…', '...')
+    .replace(/["\\]/g, "'")
+    .replace(/[^\x20-\x7e]/g, '');
+  c.header('WWW-Authenticate', `Bearer realm="waymark-admin", error="invalid_token", error_description="${description}"`);
   return new HttpError(401, reason);
 }
 
