@@ -1,5 +1,9 @@
 // The permission model (protocol/api-tokens.ts): the order of levels, the first-match route rules,
 // and the token body schema. edge/test/admin-tokens.test.ts checks the Hono app's routes against it.
+/// <reference types="node" />
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createTokenBodySchema, grants, PERMISSIONS, ROLE_PERMISSIONS, ROUTE_RULES, routeNeed, TOKEN_SCOPES } from './api-tokens';
 
@@ -92,5 +96,13 @@ describe('createTokenBodySchema', () => {
     const parsed = createTokenBodySchema.safeParse(body);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((i) => String(i.path[0] ?? ''))).toContain(path);
+  });
+});
+
+describe('docs/api-tokens.md', () => {
+  it('lists every route rule, in order, with its access', () => {
+    const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../docs/api-tokens.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `(GET|POST|PUT|DELETE) ([^`]+)` +\| (\w+) +\|$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+    expect(rows).toEqual(ROUTE_RULES.map((r) => `${r.method} ${r.path} ${r.access}`));
   });
 });
