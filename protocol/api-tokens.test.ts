@@ -54,6 +54,10 @@ describe('routeNeed', () => {
     expect(routeNeed('PATCH', '/sites/demo')).toEqual({ access: 'admin', site: null, rule: null });
     expect(need('GET', '/sites/demo/something/new/here')).toBe('admin');
     expect(need('POST', '/sites/demo/segments/x')).toBe('admin');
+    // Empty segments match nothing: a route reached by an odd spelling is not given a lower permission.
+    expect(need('GET', '/sites/demo/')).toBe('admin');
+    expect(need('PUT', '/sites//segments/x')).toBe('admin');
+    expect(need('PUT', '/sites/demo//x')).toBe('admin');
   });
 
   it('names the :site the request reaches (decoded), and none for routes without one', () => {

@@ -93,7 +93,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
 /** What a request needs: its rule's access (admin when none matches) and the `:site` it names, if any. */
 export type RouteNeed = { access: RouteAccess; site: string | null; rule: RouteRule | null };
 
-const segmentsOf = (path: string) => path.split('/').filter((s) => s !== '');
+/** Path segments, empty ones kept: `/sites/demo/` or `//` match no rule (the router treats them apart too). */
+const segmentsOf = (path: string) => path.replace(/^\//, '').split('/');
 
 /** The rule for `method path` (path under /_wm/admin/api, no query); HEAD is a GET. */
 export function routeNeed(method: string, path: string, rules: readonly RouteRule[] = ROUTE_RULES): RouteNeed {
@@ -108,7 +109,7 @@ export function routeNeed(method: string, path: string, rules: readonly RouteRul
       const segment = segments[i]!;
       if (!part.startsWith(':')) return part === segment;
       if (part === ':site') site = decodeSegment(segment);
-      return true;
+      return segment !== '';
     });
     if (matches) return { access: rule.access, site, rule };
   }
