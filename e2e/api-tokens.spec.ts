@@ -9,6 +9,8 @@ import { expect, test } from '@playwright/test';
 const API = '/_wm/admin/api';
 
 test('a token made in Settings reads and writes from a script until it is revoked in the UI', async ({ page, context, request }) => {
+  // Sign-in, several API calls and two page loads: slow when the shared machine is busy.
+  test.setTimeout(150_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/_wm/dashboard/');

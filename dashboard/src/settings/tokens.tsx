@@ -88,6 +88,7 @@ export function ApiTokens({ siteId }: { siteId: string }) {
     setLoadError(null);
     try {
       await api.revokeToken(token.id);
+      setTokens((list) => list?.filter((t) => t.id !== token.id) ?? null);
       setConfirming(null);
       if (issued?.name === token.name) setIssued(null);
       await load();
