@@ -16,6 +16,7 @@ import type {
   SiteResponse,
   SitesResponse,
 } from '../../protocol/admin';
+import type { CreateTokenBody, TokenCreatedResponse, TokensResponse } from '../../protocol/api-tokens';
 
 export const API = '/_wm/admin/api';
 
@@ -81,6 +82,7 @@ export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountR
 export type { ProfileExport, StoredEvent } from '../../protocol/wire';
 
 export type { AuditEntry, DeliveryLogEntry, Issue, IssuedSecret, LoginOptions, SiteSummary } from '../../protocol/admin';
+export type { ApiTokenInfo, TokenScope } from '../../protocol/api-tokens';
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
 export type Json = Record<string, any>;
 export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
@@ -121,6 +123,10 @@ export const api = {
     call<DeliveriesResponse>('GET', `/sites/${encodeURIComponent(site)}/webhooks/${encodeURIComponent(webhook)}/deliveries?limit=${limit}`),
   /** The key the site's server signs user ids with (edge/src/identity/signed.ts). */
   identifyKey: (site: string) => call<IdentifyKeyResponse>('GET', `/sites/${encodeURIComponent(site)}/identify-key`),
+  /** API tokens (Settings); the dashboard itself keeps using its session cookie. */
+  tokens: () => call<TokensResponse>('GET', '/tokens'),
+  createToken: (body: CreateTokenBody) => call<TokenCreatedResponse>('POST', '/tokens', body),
+  revokeToken: (id: string) => call<void>('DELETE', `/tokens/${encodeURIComponent(id)}`),
   deleteItem: (site: string, collection: Collection, id: string, version: number) =>
     call<SiteResponse<SiteConfig>>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
 };

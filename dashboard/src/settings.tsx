@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type Issue, type Json } from './api';
 import type { ListProps } from './site-state';
 import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
+import { ApiTokens } from './settings/tokens';
 
 /** The same rule as protocol/config/site.ts originSchema (the API checks again). */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
@@ -506,6 +507,7 @@ export function Settings({ site, onSaved }: ListProps) {
           }
         />
       </section>
+      <ApiTokens siteId={siteId} />
     </form>
   );
 }

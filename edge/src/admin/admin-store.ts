@@ -2,8 +2,9 @@
  * The AdminStore Durable Object (one instance, `idFromName('admin')`): only what spans sites, kept
  * small and reached by admin actions, never by a site's traffic. It holds the list of sites
  * (site-directory.ts), the proxy hostname index (proxy/host-index.ts: a hostname belongs to one
- * site) and login lockout (lockout.ts). Each site's config, versions, audit log and webhook delivery
- * log live in that site's SiteAdmin (site-admin.ts); sessions in their own objects (sessions.ts).
+ * site), login lockout (lockout.ts) and the admin API tokens (api-tokens.ts). Each site's config,
+ * versions, audit log and webhook delivery log live in that site's SiteAdmin (site-admin.ts);
+ * sessions in their own objects (sessions.ts).
  *
  * It still holds the rows of sites written before per-site objects, until each site's SiteAdmin
  * takes them (legacy-move.ts).
@@ -12,6 +13,8 @@ import { DurableObject } from 'cloudflare:workers';
 import type { SiteConfig } from '../../../protocol/config/site';
 import { hostnameConflict, indexAddedHostnames, settleHostnames } from '../proxy/host-index';
 import { MigratedSql } from '../storage/migrations';
+import type { ApiTokenInfo } from '../../../protocol/api-tokens';
+import { ApiTokens, type CreateTokenResult, type NewToken, type TokenGrant } from './api-tokens';
 import { AuditLog } from './audit';
 import type { LegacySite } from './legacy-move';
 import { LoginLockout } from './lockout';
@@ -26,6 +29,7 @@ export class AdminStore extends DurableObject<Env> {
   private readonly db = new MigratedSql(this.ctx.storage, ADMIN_MIGRATIONS);
   private readonly lockout = new LoginLockout(this.db);
   private readonly directory = new SiteDirectory(this.db);
+  private readonly tokens = new ApiTokens(this.db);
   // The rows written before per-site objects, read and dropped once per site.
   private readonly legacyVersions = new SiteVersions(this.db);
   private readonly legacyAudit = new AuditLog(this.db);
@@ -46,6 +50,25 @@ export class AdminStore extends DurableObject<Env> {
 
   async loginSucceeded(client: string): Promise<void> {
     this.lockout.succeeded(client);
+  }
+
+  // ---- admin API tokens (api-tokens.ts) ------------------------------------------------------
+
+  async listApiTokens(): Promise<ApiTokenInfo[]> {
+    return this.tokens.list();
+  }
+
+  async createApiToken(token: NewToken): Promise<CreateTokenResult> {
+    return this.tokens.create(token, Date.now());
+  }
+
+  async revokeApiToken(id: string): Promise<boolean> {
+    return this.tokens.revoke(id);
+  }
+
+  /** The token a request's secret hashes to (expired ones too, so the answer can say so), or null. */
+  async authenticateApiToken(secretHash: string): Promise<TokenGrant | null> {
+    return this.tokens.authenticate(secretHash, Date.now());
   }
 
   // ---- the list of sites ----------------------------------------------------------------

@@ -35,12 +35,23 @@ import {
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
 import { accessLoginBodySchema, loginBodySchema, type LoginOptions } from '../../../protocol/admin';
+import { ADMIN_API_BASE, grants, routeNeed, type Permission, type RouteNeed, type TokenScope } from '../../../protocol/api-tokens';
+import { parseAuthorization, tokenSecretHash } from './api-tokens';
 
 export { COOKIE_PATH, HOST_SESSION_COOKIE, SESSION_COOKIE } from './sessions';
 export const CSRF_HEADER = 'X-WM-CSRF';
 
 export type AdminSession = SessionInfo & { sessionId: string };
-export type AdminEnv = { Bindings: Env; Variables: { session: AdminSession } };
+/**
+ * Who is asking: the browser session (today's one admin) or an API token. `actor` is what the audit
+ * log records: the session's user, or `token:<name>`. `sites` null means every site.
+ */
+export type Principal =
+  | { kind: 'session'; actor: string; permission: Permission; sites: null }
+  | { kind: 'token'; actor: string; tokenId: string; permission: TokenScope; sites: readonly string[] | null };
+
+/** `session` is set only for a cookie session; routes that read it are session-only (ROUTE_RULES). */
+export type AdminEnv = { Bindings: Env; Variables: { session: AdminSession; principal: Principal } };
 export type AdminContext = Context<AdminEnv>;
 
 /** Who is asking, for the lockout counter: Cloudflare's client IP, or one bucket for local dev. */
@@ -155,11 +166,11 @@ export async function logout(c: AdminContext): Promise<void> {
   deleteCookie(c, name, { path, httpOnly: true, sameSite: 'Strict', secure });
 }
 
-/** Every admin route but /login: a live session, and for writes CSRF header + same origin. */
-export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
+/** The browser session the cookie names, with CSRF + same origin for writes (401/403 otherwise). */
+async function sessionPrincipal(c: AdminContext): Promise<Principal> {
   const sessionId = sessionIdOf(c);
   const session = sessionId ? await findSession(c.env, sessionId) : null;
-  if (!sessionId || !session) throw new HttpError(401, 'log in first (POST /_wm/admin/api/login)');
+  if (!sessionId || !session) throw new HttpError(401, 'log in first (POST /_wm/admin/api/login), or send "Authorization: Bearer wm_…" with an API token');
   const access = accessOf(c.env);
   if (access?.only) {
     // Access-only: the session is good while the Access identity that made it still holds.
@@ -173,5 +184,60 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
     assertSameOrigin(c);
   }
   c.set('session', { ...session, sessionId });
+  return { kind: 'session', actor: session.user, permission: 'admin', sites: null };
+}
+
+/** A 401 for a token, with the RFC 6750 challenge a client library understands. */
+function tokenRefused(c: AdminContext, reason: string): HttpError {
+  // Header values are ASCII: the reason's ellipsis and quotes are spelled plainly there.
+  const description = reason
+    .replaceAll('…', '...')
+    .replace(/["\\]/g, "'")
+    .replace(/[^\x20-\x7e]/g, '');
+  c.header('WWW-Authenticate', `Bearer realm="waymark-admin", error="invalid_token", error_description="${description}"`);
+  return new HttpError(401, reason);
+}
+
+/** The API token of `Authorization: Bearer wm_…`: known, not expired (401 otherwise). No CSRF, no Origin. */
+async function tokenPrincipal(c: AdminContext, credential: { secret: string }): Promise<Principal> {
+  const grant = await adminStore(c.env).authenticateApiToken(await tokenSecretHash(credential.secret));
+  if (!grant) throw tokenRefused(c, 'unknown or revoked API token');
+  if (grant.expiresAt !== null && grant.expiresAt <= Date.now())
+    throw tokenRefused(c, `API token "${grant.name}" expired at ${new Date(grant.expiresAt).toISOString()}`);
+  return { kind: 'token', actor: `token:${grant.name}`, tokenId: grant.id, permission: grant.scope, sites: grant.sites };
+}
+
+/** The 403 (or nothing) for `principal` on a route that needs `need`. */
+export function refusal(principal: Principal, need: RouteNeed, method: string, path: string): string | null {
+  const route = `${method} ${path}`;
+  if (need.access === 'public') return null;
+  if (need.access === 'session') return principal.kind === 'session' ? null : `${route} is for a browser session only; an API token has no session`;
+  if (!grants(principal.permission, need.access)) {
+    const held = principal.kind === 'token' ? `this token's scope is ${principal.permission}` : `this session holds ${principal.permission}`;
+    return need.access === 'admin' && principal.kind === 'token'
+      ? `${route} needs the admin permission, which no API token has (${held}): manage tokens from a signed-in dashboard`
+      : `${route} needs the ${need.access} permission; ${held}`;
+  }
+  if (need.site !== null && principal.sites !== null && !principal.sites.includes(need.site))
+    return `this token may not reach site "${need.site}" (it is limited to ${principal.sites.join(', ')})`;
+  return null;
+}
+
+/** Whether `principal` may see `site` at all (for lists of sites). */
+export const reachesSite = (principal: Principal, site: string): boolean => principal.sites === null || principal.sites.includes(site);
+
+/**
+ * Every admin route but /login: a principal (an API token, else the session cookie), then the
+ * permission its route needs (protocol/api-tokens.ts ROUTE_RULES): 401 without one, 403 without the other.
+ */
+export const requirePrincipal: MiddlewareHandler<AdminEnv> = async (c, next) => {
+  const authorization = c.req.header('authorization');
+  const credential = authorization === undefined ? ({ kind: 'none' } as const) : parseAuthorization(authorization);
+  if (credential.kind === 'refused') throw tokenRefused(c, credential.reason);
+  const principal = credential.kind === 'token' ? await tokenPrincipal(c, credential) : await sessionPrincipal(c);
+  const path = c.req.path.startsWith(ADMIN_API_BASE) ? c.req.path.slice(ADMIN_API_BASE.length) || '/' : c.req.path;
+  const denied = refusal(principal, routeNeed(c.req.method, path), c.req.method, path);
+  if (denied) throw new HttpError(403, denied);
+  c.set('principal', principal);
   await next();
 };

@@ -2,7 +2,7 @@
  * The admin's view of one visitor: GET /_wm/admin/api/sites/:site/profiles/:visitorId returns the
  * same export the visitor gets from GET /_wm/me (traits, prefs, consent, segments, exposures,
  * events), read from the visitor's Durable Object. Only the admin session opens it (routes.ts
- * mounts it behind requireSession); the id is the bare visitor id, not a signed token.
+ * mounts it behind requirePrincipal); the id is the bare visitor id, not a signed token.
  */
 import type { ProfileExport } from '../../../protocol/wire';
 import { visitorIdSchema, type ProfileResponse } from '../../../protocol/admin';

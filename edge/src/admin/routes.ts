@@ -9,7 +9,8 @@ import { HttpError } from '../http/errors';
 import { siteAdmin } from './objects';
 import type { WriteResult } from './site-admin';
 import { listSites } from './sites';
-import { login, loginOptions, logout, requireSession, type AdminContext, type AdminEnv } from './auth';
+import { login, loginOptions, logout, reachesSite, requirePrincipal, type AdminContext, type AdminEnv } from './auth';
+import { tokenApi } from './token-routes';
 import { baseVersionOf, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
 import { DEFAULT_ROTATION_OVERLAP_HOURS, MAX_ROTATION_OVERLAP_HOURS, redactSecrets, redactWebhook, rotatedWebhook } from '../webhooks/secret';
@@ -64,7 +65,7 @@ function collectionParam(c: AdminContext): Collection {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number, issued?: IssuedSecret): Promise<Response> {
-  const result: WriteResult = await siteAdmin(c.env, site).write(site, change, baseVersion, c.get('session').user);
+  const result: WriteResult = await siteAdmin(c.env, site).write(site, change, baseVersion, c.get('principal').actor);
   c.header('Cache-Control', 'no-store');
   if (result.ok && issued) {
     return c.json({ site: redactSecrets(result.config), version: result.config.version, issuedSecret: issued } satisfies SecretIssuedResponse);
@@ -88,8 +89,9 @@ adminApi.post('/login', async (c) => {
 // What the login screen may offer: the password and/or the caller's Cloudflare Access identity.
 adminApi.get('/login', async (c) => c.json(await loginOptions(c)));
 
-// Everything below needs a session (and, for writes, the CSRF header and same origin).
-adminApi.use('*', requireSession);
+// Everything below needs a session (for writes, with the CSRF header and same origin) or an API
+// token, and the permission its route needs (protocol/api-tokens.ts ROUTE_RULES).
+adminApi.use('*', requirePrincipal);
 
 adminApi.post('/logout', async (c) => {
   await logout(c);
@@ -101,7 +103,9 @@ adminApi.get('/session', (c) => {
   return c.json({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() } satisfies SessionResponse);
 });
 
-adminApi.get('/sites', async (c) => c.json({ sites: await listSites(c.env) } satisfies SitesResponse));
+adminApi.route('/tokens', tokenApi);
+
+adminApi.get('/sites', async (c) => c.json({ sites: (await listSites(c.env)).filter((s) => reachesSite(c.get('principal'), s.id)) } satisfies SitesResponse));
 
 adminApi.get('/sites/:site', async (c) => {
   const site = siteParam(c);

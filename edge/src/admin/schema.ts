@@ -1,5 +1,6 @@
 /** The SQLite schemas of AdminStore and SiteAdmin: the migrations of every table; each table's SQL lives in its own module. */
 import { HOSTNAME_RESERVATIONS_MIGRATION, HOSTNAMES_MIGRATION } from '../proxy/host-index';
+import { API_TOKENS_MIGRATION } from './api-tokens';
 import { AUDIT_TABLE } from './audit';
 import { SITE_META_TABLE } from './legacy-move';
 import { SITE_DIRECTORY_MIGRATION } from './site-directory';
@@ -40,6 +41,8 @@ CREATE INDEX audit_by_site ON audit (site, seq);
   SITE_DIRECTORY_MIGRATION,
   // 6: a hostname claim holds from its check until the site's write is published (proxy/host-index.ts).
   HOSTNAME_RESERVATIONS_MIGRATION,
+  // 7: admin API tokens, by the SHA-256 of their secret (api-tokens.ts).
+  API_TOKENS_MIGRATION,
 ];
 
 /** SiteAdmin (one per site): its versions, audit log and webhook delivery log. Append-only too. */

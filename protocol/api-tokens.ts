@@ -1,0 +1,188 @@
+/**
+ * Who may call which admin route (/_wm/admin/api), defined once: the permission levels, the scopes
+ * an API token can carry, the permission each route needs, and the token routes' request schemas
+ * and response types. The edge enforces it (edge/src/admin/auth.ts); docs/api-tokens.md prints it.
+ * The dashboard imports only types from here, so zod never reaches its bundle.
+ *
+ * Levels are ordered: read < write < publish < admin; holding one grants every lower one.
+ * - read: every GET of configs, reports, profiles, the audit and delivery logs.
+ * - write: creating, editing and deleting segments, slots, messages and journeys. There are no
+ *   drafts yet, so a write is live at once; when drafts land (issue #12) this is "edit the draft".
+ * - publish: what changes the whole site or sends data out of Waymark: the site settings
+ *   (`PUT /sites/:site`), webhooks and their secret rotation, the identify signing key, and
+ *   anything that restores a version (no such route yet).
+ * - admin: API tokens themselves. No token has it: a token can never create or revoke tokens.
+ *
+ * A browser session (the one admin of today, password or Cloudflare Access) holds `admin`.
+ * Issue #12's team roles map onto the same levels when they land: viewer = read, editor = write,
+ * publisher = publish, admin = admin.
+ */
+import { z } from 'zod';
+import { siteIdSchema } from './wire';
+
+export const PERMISSIONS = ['read', 'write', 'publish', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** What a token can be given: every level but admin. */
+export const TOKEN_SCOPES = ['read', 'write', 'publish'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** Issue #12's roles (not built yet), as the permission each will hold. */
+export const ROLE_PERMISSIONS = { viewer: 'read', editor: 'write', publisher: 'publish', admin: 'admin' } as const satisfies Record<string, Permission>;
+
+/** Whether holding `held` allows a route that needs `needed`. */
+export function grants(held: Permission, needed: Permission): boolean {
+  return PERMISSIONS.indexOf(held) >= PERMISSIONS.indexOf(needed);
+}
+
+// ---- the permission of every admin route ---------------------------------------------------------
+
+/** Where the admin API is mounted; rule paths are under it. */
+export const ADMIN_API_BASE = '/_wm/admin/api';
+
+/**
+ * What a route needs: a permission level, or `session` (only a browser session: logout and the
+ * session itself, which a token does not have), or `public` (login, before any credential).
+ */
+export type RouteAccess = Permission | 'session' | 'public';
+
+/** One rule: a method and a Hono-style path under /_wm/admin/api (`:name` is one path segment). */
+export type RouteRule = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; access: RouteAccess };
+
+/**
+ * Every admin route, first match wins (so the webhook rules come before the generic item ones).
+ * A request no rule matches needs `admin` (fail closed); edge/test/admin-tokens.test.ts fails when
+ * a route of the Hono app has no rule here.
+ */
+export const ROUTE_RULES: readonly RouteRule[] = [
+  { method: 'GET', path: '/login', access: 'public' },
+  { method: 'POST', path: '/login', access: 'public' },
+  { method: 'POST', path: '/logout', access: 'session' },
+  { method: 'GET', path: '/session', access: 'session' },
+  { method: 'GET', path: '/tokens', access: 'admin' },
+  { method: 'POST', path: '/tokens', access: 'admin' },
+  { method: 'DELETE', path: '/tokens/:id', access: 'admin' },
+  { method: 'GET', path: '/sites', access: 'read' },
+  { method: 'GET', path: '/sites/:site', access: 'read' },
+  { method: 'PUT', path: '/sites/:site', access: 'publish' },
+  { method: 'GET', path: '/sites/:site/audit', access: 'read' },
+  // The key that signs user ids: whoever holds it can claim to be any user of the site.
+  { method: 'GET', path: '/sites/:site/identify-key', access: 'publish' },
+  { method: 'GET', path: '/sites/:site/profiles/:visitorId', access: 'read' },
+  { method: 'POST', path: '/sites/:site/analytics/funnel', access: 'read' },
+  { method: 'POST', path: '/sites/:site/analytics/paths', access: 'read' },
+  { method: 'POST', path: '/sites/:site/analytics/retention', access: 'read' },
+  { method: 'POST', path: '/sites/:site/analytics/sources', access: 'read' },
+  { method: 'POST', path: '/sites/:site/analytics/messages', access: 'read' },
+  { method: 'POST', path: '/sites/:site/analytics/segment-count', access: 'read' },
+  { method: 'GET', path: '/sites/:site/analytics/overview', access: 'read' },
+  { method: 'GET', path: '/sites/:site/analytics/stream', access: 'read' },
+  { method: 'GET', path: '/sites/:site/analytics/profiles', access: 'read' },
+  // Synthetic traffic for the local demo only: a tool for the person at the dashboard, not for CI.
+  { method: 'POST', path: '/sites/:site/analytics/_seed', access: 'admin' },
+  { method: 'GET', path: '/sites/:site/webhooks/:id/deliveries', access: 'read' },
+  { method: 'POST', path: '/sites/:site/webhooks/:id/rotate-secret', access: 'publish' },
+  // Webhooks send visitor data out of Waymark: adding, changing or removing one is a publish.
+  { method: 'PUT', path: '/sites/:site/webhooks/:id', access: 'publish' },
+  { method: 'DELETE', path: '/sites/:site/webhooks/:id', access: 'publish' },
+  { method: 'GET', path: '/sites/:site/:collection/:id', access: 'read' },
+  { method: 'PUT', path: '/sites/:site/:collection/:id', access: 'write' },
+  { method: 'DELETE', path: '/sites/:site/:collection/:id', access: 'write' },
+];
+
+/** What a request needs: its rule's access (admin when none matches) and the `:site` it names, if any. */
+export type RouteNeed = { access: RouteAccess; site: string | null; rule: RouteRule | null };
+
+/** Path segments, empty ones kept: `/sites/demo/` or `//` match no rule (the router treats them apart too). */
+const segmentsOf = (path: string) => path.replace(/^\//, '').split('/');
+
+/** The rule for `method path` (path under /_wm/admin/api, no query); HEAD is a GET. */
+export function routeNeed(method: string, path: string, rules: readonly RouteRule[] = ROUTE_RULES): RouteNeed {
+  const asked = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  const segments = segmentsOf(path);
+  for (const rule of rules) {
+    if (rule.method !== asked) continue;
+    const pattern = segmentsOf(rule.path);
+    if (pattern.length !== segments.length) continue;
+    let site: string | null = null;
+    const matches = pattern.every((part, i) => {
+      const segment = segments[i]!;
+      if (!part.startsWith(':')) return part === segment;
+      if (part === ':site') site = decodeSegment(segment);
+      return segment !== '';
+    });
+    if (matches) return { access: rule.access, site, rule };
+  }
+  return { access: 'admin', site: null, rule: null };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// ---- API tokens ----------------------------------------------------------------------------------
+
+/** Every token secret starts with this, so a leaked one is easy to recognize (and to scan for). */
+export const TOKEN_PREFIX = 'wm_';
+/** `wm_` and 32 random bytes in base64url (256 bits). */
+export const TOKEN_SECRET_PATTERN = /^wm_[A-Za-z0-9_-]{43}$/;
+export const MAX_API_TOKENS = 100;
+export const MAX_TOKEN_SITES = 50;
+export const MAX_TOKEN_EXPIRY_DAYS = 3650;
+/** "Last used" is written at most this often per token, so a busy CI does not write on every call. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** A token's public id (in URLs and lists): not the secret. */
+export const tokenIdSchema = z.string().regex(/^tok_[A-Za-z0-9_-]{16}$/, 'must be a token id (tok_ and 16 characters)');
+
+export const tokenNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(64, 'at most 64 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:/@()-]*$/u, 'letters, digits, spaces and . _ : / @ ( ) -, starting with a letter or digit');
+
+/** POST /tokens. `sites` omitted or null: every site; `expiresInDays` omitted or null: never expires. */
+export const createTokenBodySchema = z.strictObject({
+  name: tokenNameSchema,
+  scope: z.enum(TOKEN_SCOPES, { error: `must be one of ${TOKEN_SCOPES.join(', ')}` }),
+  sites: z
+    .array(siteIdSchema)
+    .min(1, 'list at least one site, or send null for every site')
+    .max(MAX_TOKEN_SITES, `at most ${MAX_TOKEN_SITES} sites`)
+    .refine((sites) => new Set(sites).size === sites.length, 'a site is listed twice')
+    .nullable()
+    .optional(),
+  expiresInDays: z
+    .number()
+    .int('a whole number of days')
+    .min(1, 'at least 1')
+    .max(MAX_TOKEN_EXPIRY_DAYS, `at most ${MAX_TOKEN_EXPIRY_DAYS}`)
+    .nullable()
+    .optional(),
+});
+export type CreateTokenBody = z.input<typeof createTokenBodySchema>;
+
+/** A token as listed: never its secret or the secret's hash. Times are ISO 8601. */
+export type ApiTokenInfo = {
+  id: string;
+  name: string;
+  scope: TokenScope;
+  /** The sites it may reach, or null for every site. */
+  sites: string[] | null;
+  createdAt: string;
+  /** Who made it (the session user). */
+  createdBy: string;
+  /** Null until first used; kept to the minute (LAST_USED_RESOLUTION_MS). */
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+};
+
+/** GET /tokens. */
+export type TokensResponse = { tokens: ApiTokenInfo[] };
+/** POST /tokens (201): the secret, in this response only. */
+export type TokenCreatedResponse = { token: ApiTokenInfo; secret: string };
