@@ -32,6 +32,16 @@ export const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be 
  * (0 to create); DELETE takes the version as `?version=`.
  */
 export type ItemWriteBody = Record<string, unknown> & { baseVersion: number };
+/** The version a write is based on, as `?version=` (instead of the body's `baseVersion`/`version`). */
+export const versionQuerySchema = z.object({
+  version: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .optional()
+    .describe('The site version the edit is based on (0 to create); instead of the body’s `baseVersion`.'),
+});
+/** `?limit=` of the audit and delivery logs (default 100). */
+export const logLimitQuerySchema = z.object({ limit: z.coerce.number().int().positive().optional().describe('How many entries, newest first (default 100).') });
 
 // ---- responses ---------------------------------------------------------------------------------
 // Zod schemas so the admin API's OpenAPI document (edge/src/admin/openapi.ts) describes what the
@@ -105,6 +115,16 @@ export const itemResponseSchema = z.object({
   item: z.union([segmentSchema, slotSchema, messageSchema, journeySchema, redactedWebhookSchema]),
   version: z.number().int().nonnegative(),
 });
+/**
+ * PUT /sites/:site/:collection/:id: the item's fields (the collection's item schema; `id` may be left
+ * out, it is the URL's) and the version edited (or `?version=`).
+ */
+export const itemWriteBodySchema = z.intersection(
+  z.union([segmentSchema, slotSchema, messageSchema, journeySchema, webhookSchema.partial({ secret: true })]),
+  z.object({ baseVersion: z.number().int().nonnegative().optional() }),
+);
+/** An item write's answer: the site, and `issuedSecret` when a new webhook got an edge-generated secret. */
+export const itemWriteResponseSchema = siteResponseSchema.extend({ issuedSecret: issuedSecretSchema.optional() });
 export type ItemResponse<Item = SiteConfig[Collection][number]> = Omit<z.infer<typeof itemResponseSchema>, 'item'> & { item: Item };
 
 export const auditActionSchema = z.enum(['create', 'update', 'delete']);
