@@ -6,7 +6,11 @@
  */
 import { z } from 'zod';
 import type { ProfileExport } from './wire';
-import type { SiteConfig } from './config/site';
+import { siteConfigSchema, type SiteConfig } from './config/site';
+import { webhookSchema } from './config/webhooks';
+import { segmentSchema, slotSchema } from './config/personalization';
+import { messageSchema } from './config/messages';
+import { journeySchema } from './config/journeys';
 
 /** The site config arrays the item routes (/sites/:site/:collection/:id) edit. */
 export const COLLECTIONS = ['segments', 'slots', 'messages', 'journeys', 'webhooks'] as const;
@@ -28,63 +32,122 @@ export const visitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be 
  * (0 to create); DELETE takes the version as `?version=`.
  */
 export type ItemWriteBody = Record<string, unknown> & { baseVersion: number };
+/** The version a write is based on, as `?version=` (instead of the body's `baseVersion`/`version`). */
+export const versionQuerySchema = z.object({
+  version: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .optional()
+    .describe('The site version the edit is based on (0 to create); instead of the body’s `baseVersion`.'),
+});
+/** `?limit=` of the audit and delivery logs (default 100). */
+export const logLimitQuerySchema = z.object({ limit: z.coerce.number().int().positive().optional().describe('How many entries, newest first (default 100).') });
 
 // ---- responses ---------------------------------------------------------------------------------
+// Zod schemas so the admin API's OpenAPI document (edge/src/admin/openapi.ts) describes what the
+// routes really answer, and edge/test/openapi.test.ts checks every answer against them. The TS
+// types are `z.infer` of them (the dashboard imports the types only).
 
 /** One reason a request was refused, at a dotted path into the body (or `(root)`). */
-export type Issue = { path: string; message: string };
+export const issueSchema = z.object({ path: z.string(), message: z.string() });
+export type Issue = z.infer<typeof issueSchema>;
 
 /** Every refusal: `issues` for a 400, `currentVersion` (the site moved on) or `usedBy` for a 409. */
-export type AdminErrorBody = {
-  error: string;
-  issues?: Issue[];
-  currentVersion?: number;
-  usedBy?: string[];
+export const adminErrorBodySchema = z.object({
+  error: z.string(),
+  issues: z.array(issueSchema).optional(),
+  currentVersion: z.number().int().optional(),
+  usedBy: z.array(z.string()).optional(),
   /** The site already serving a proxy hostname (409). */
-  claimedBy?: string;
-};
+  claimedBy: z.string().optional(),
+});
+export type AdminErrorBody = z.infer<typeof adminErrorBodySchema>;
 
 /** POST /login and GET /session. */
-export type SessionResponse = { user: string; csrfToken: string; expiresAt: string };
+export const sessionResponseSchema = z.object({ user: z.string(), csrfToken: z.string(), expiresAt: z.iso.datetime() });
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 /** GET /login: what the login screen may offer. */
-export type LoginOptions = { password: boolean; access: null | { email: string | null; reason: string | null } };
+export const loginOptionsSchema = z.object({
+  password: z.boolean(),
+  access: z.object({ email: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+});
+export type LoginOptions = z.infer<typeof loginOptionsSchema>;
 
-export type SiteSummary = { id: string; name: string; version: number };
-export type SitesResponse = { sites: SiteSummary[] };
-/**
- * GET /sites/:site and every write: the config (webhook secrets redacted) and its version.
- * `Config` lets a client read it as a looser shape (the dashboard keeps unknown fields).
- */
-export type SiteResponse<Config = SiteConfig> = { site: Config; version: number };
+export const siteSummarySchema = z.object({ id: z.string(), name: z.string(), version: z.number().int().nonnegative() });
+export type SiteSummary = z.infer<typeof siteSummarySchema>;
+export const sitesResponseSchema = z.object({ sites: z.array(siteSummarySchema) });
+export type SitesResponse = z.infer<typeof sitesResponseSchema>;
+
+/** A webhook as the admin API shows it: its secret (and a rotation's old secret) never leave the edge. */
+export const redactedWebhookSchema = webhookSchema.omit({ secret: true, rotation: true }).extend({
+  secretSet: z.literal(true),
+  /** "legacy": a secret from before Standard Webhooks; the dashboard suggests rotating it. */
+  secretKind: z.enum(['whsec', 'legacy']),
+  /** During a rotation, when the old secret stops signing. */
+  previousSecretExpiresAt: z.iso.datetime().optional(),
+});
+/** The site config as the admin API answers it: webhook secrets redacted. */
+export const redactedSiteConfigSchema = z.strictObject({ ...siteConfigSchema.shape, webhooks: z.array(redactedWebhookSchema) });
+
+/** GET /sites/:site and every write: the config (webhook secrets redacted) and its version. */
+export const siteResponseSchema = z.object({ site: redactedSiteConfigSchema, version: z.number().int().nonnegative() });
+/** `Config` lets a client read `site` as a looser shape (the dashboard keeps unknown fields). */
+export type SiteResponse<Config = SiteConfig> = Omit<z.infer<typeof siteResponseSchema>, 'site'> & { site: Config };
 /**
  * A webhook secret the edge generated (PUT of a new webhook without one, or the rotate route):
  * shown in this one response, never again. `previousSecretExpiresAt`: during a rotation, when
  * the old secret stops signing (null when there is no overlap).
  */
-export type IssuedSecret = { webhook: string; secret: string; previousSecretExpiresAt: string | null };
+export const issuedSecretSchema = z.object({ webhook: z.string(), secret: z.string(), previousSecretExpiresAt: z.iso.datetime().nullable() });
+export type IssuedSecret = z.infer<typeof issuedSecretSchema>;
 /** A write that issued a webhook secret. */
+export const secretIssuedResponseSchema = siteResponseSchema.extend({ issuedSecret: issuedSecretSchema });
 export type SecretIssuedResponse<Config = SiteConfig> = SiteResponse<Config> & { issuedSecret: IssuedSecret };
 /** POST /sites/:site/webhooks/:id/rotate-secret: the version edited, and how long the old secret keeps signing (0 to 168 hours, default 24). */
-export type RotateSecretBody = { baseVersion: number; overlapHours?: number };
-export type ItemResponse<Item = SiteConfig[Collection][number]> = { item: Item; version: number };
+export const rotateSecretBodySchema = z.object({
+  baseVersion: z.number().int().nonnegative(),
+  overlapHours: z.number().int().min(0).max(168).optional(),
+});
+export type RotateSecretBody = z.infer<typeof rotateSecretBodySchema>;
 
-export type AuditAction = 'create' | 'update' | 'delete';
-export type AuditEntry = {
-  seq: number;
-  at: string;
-  who: string;
-  action: AuditAction;
+/** GET /sites/:site/:collection/:id: one item (a webhook redacted like above). */
+export const itemResponseSchema = z.object({
+  item: z.union([segmentSchema, slotSchema, messageSchema, journeySchema, redactedWebhookSchema]),
+  version: z.number().int().nonnegative(),
+});
+/**
+ * PUT /sites/:site/:collection/:id: the item's fields (the collection's item schema; `id` may be left
+ * out, it is the URL's) and the version edited (or `?version=`).
+ */
+export const itemWriteBodySchema = z.intersection(
+  z.union([segmentSchema, slotSchema, messageSchema, journeySchema, webhookSchema.partial({ secret: true })]),
+  z.object({ baseVersion: z.number().int().nonnegative().optional() }),
+);
+/** An item write's answer: the site, and `issuedSecret` when a new webhook got an edge-generated secret. */
+export const itemWriteResponseSchema = siteResponseSchema.extend({ issuedSecret: issuedSecretSchema.optional() });
+export type ItemResponse<Item = SiteConfig[Collection][number]> = Omit<z.infer<typeof itemResponseSchema>, 'item'> & { item: Item };
+
+export const auditActionSchema = z.enum(['create', 'update', 'delete']);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+export const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.iso.datetime(),
+  who: z.string(),
+  action: auditActionSchema,
   /** The resource, e.g. `sites/shop/segments/vip`. */
-  path: string;
-  beforeVersion: number;
-  afterVersion: number;
+  path: z.string(),
+  beforeVersion: z.number().int(),
+  afterVersion: z.number().int(),
   /** Top-level config fields whose value changed. */
-  changed: string[];
-  summary: string;
-};
-export type AuditResponse = { entries: AuditEntry[] };
+  changed: z.array(z.string()),
+  summary: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) });
+export type AuditResponse = z.infer<typeof auditResponseSchema>;
 
-export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
+export const deliveryOutcomeSchema = z.enum(['delivered', 'retry', 'dead']);
+export type DeliveryOutcome = z.infer<typeof deliveryOutcomeSchema>;
 /**
  * One attempt of a webhook delivery, with its times as `Time`: epoch milliseconds where a visitor
  * profile reports it to the AdminStore, ISO strings where the admin API returns it.
@@ -106,10 +169,47 @@ export type DeliveryRecord<Time> = {
   nextAt: Time | null;
 };
 /** As the admin API returns the log, newest first. */
-export type DeliveryLogEntry = DeliveryRecord<string> & { seq: number };
-export type DeliveriesResponse = { deliveries: DeliveryLogEntry[] };
+export const deliveryLogEntrySchema = z.object({
+  seq: z.number().int(),
+  webhook: z.string(),
+  delivery: z.string(),
+  visitor: z.string(),
+  journey: z.string(),
+  step: z.string(),
+  attempt: z.number().int(),
+  at: z.iso.datetime(),
+  outcome: deliveryOutcomeSchema,
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number(),
+  error: z.string().nullable(),
+  nextAt: z.iso.datetime().nullable(),
+});
+export type DeliveryLogEntry = z.infer<typeof deliveryLogEntrySchema>;
+export const deliveriesResponseSchema = z.object({ deliveries: z.array(deliveryLogEntrySchema) });
+export type DeliveriesResponse = z.infer<typeof deliveriesResponseSchema>;
 
 /** GET /sites/:site/identify-key: the key the site's server signs user ids with (edge/src/identity/signed.ts). */
-export type IdentifyKeyResponse = { site: string; key: string; required: boolean };
+export const identifyKeyResponseSchema = z.object({ site: z.string(), key: z.string(), required: z.boolean() });
+export type IdentifyKeyResponse = z.infer<typeof identifyKeyResponseSchema>;
 
+/**
+ * A visitor's profile export (`ProfileExport` in ./wire, the same the visitor gets from GET /_wm/me):
+ * its identifying fields checked, the rest (traits, prefs, consent, segments, messages, journeys,
+ * events) described as open objects.
+ */
+export const profileExportSchema = z.looseObject({
+  site: z.string(),
+  visitorId: z.string(),
+  firstSeen: z.number().nullable(),
+  lastSeen: z.number().nullable(),
+  userId: z.string().nullable(),
+  traits: z.record(z.string(), z.unknown()),
+  prefs: z.record(z.string(), z.unknown()),
+  consent: z.looseObject({ updatedAt: z.number() }).nullable(),
+  segments: z.array(z.object({ id: z.string(), enteredAt: z.number() })),
+  messages: z.array(z.object({ id: z.string(), variant: z.string(), exposedAt: z.number(), convertedAt: z.number().nullable() })),
+  eventCount: z.number().int(),
+  events: z.array(z.looseObject({})),
+});
+export const profileResponseSchema = z.object({ profile: profileExportSchema });
 export type ProfileResponse = { profile: ProfileExport };

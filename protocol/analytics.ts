@@ -69,35 +69,42 @@ export const funnelQuerySchema = z
   .refine(rangeOk, rangeIssue);
 export type FunnelQuery = z.input<typeof funnelQuerySchema>;
 
-export type FunnelStepResult = {
-  step: Step;
+// Report schemas: what each route answers (its OpenAPI response schema, checked by
+// edge/test/openapi.test.ts); the TS types are `z.infer` of them.
+const count = z.number().int().nonnegative();
+const ratio = z.number().min(0).max(1);
+
+export const funnelStepResultSchema = z.object({
+  step: stepSchema,
   /** The step as a marketer reads it: its label, else the event name or page path. */
-  label: string;
+  label: z.string(),
   /** Visitors who reached this step (in order, within the window). */
-  visitors: number;
+  visitors: count,
   /** visitors / visitors of step 1 (0..1; 0 when nobody entered). */
-  conversionFromStart: number;
+  conversionFromStart: ratio,
   /** visitors / visitors of the previous step (step 1: 1, or 0 when nobody entered). */
-  conversionFromPrevious: number;
+  conversionFromPrevious: ratio,
   /** Visitors of the previous step who did not reach this one (step 1: 0). */
-  dropOff: number;
+  dropOff: count,
   /** Median time from the previous step to this one, ms (step 1, or nobody: null). */
-  medianMsFromPrevious: number | null;
-};
-export type FunnelReport = {
-  from: number;
-  to: number;
-  window: string;
+  medianMsFromPrevious: z.number().nullable(),
+});
+export type FunnelStepResult = Omit<z.infer<typeof funnelStepResultSchema>, 'step'> & { step: Step };
+export const funnelReportSchema = z.object({
+  from: epochMs,
+  to: epochMs,
+  window: z.string(),
   /**
    * Semantics: a visitor enters at their first step-1 occurrence in [from, to); each next step
    * counts at its first occurrence strictly after the previous step's time and within `window` of
    * the step-1 time (it may fall after `to`'s range end only if it is still within the window
    * and already stored).
    */
-  steps: FunnelStepResult[];
+  steps: z.array(funnelStepResultSchema),
   /** Milliseconds the store spent answering (for the curious; not a guarantee). */
-  tookMs: number;
-};
+  tookMs: z.number().nonnegative(),
+});
+export type FunnelReport = Omit<z.infer<typeof funnelReportSchema>, 'steps'> & { steps: FunnelStepResult[] };
 
 export const pathsQuerySchema = z
   .strictObject({
@@ -114,21 +121,23 @@ export const pathsQuerySchema = z
 export type PathsQuery = z.input<typeof pathsQuerySchema>;
 
 /** A step in a path: a page view by path, or a tracked event by name. */
-export type PathStep = { page: string } | { event: string };
-export type PathsReport = {
-  from: number;
-  to: number;
-  direction: 'next' | 'previous';
-  depth: number;
+export const pathStepSchema = z.union([z.object({ page: z.string() }), z.object({ event: z.string() })]);
+export type PathStep = z.infer<typeof pathStepSchema>;
+export const pathsReportSchema = z.object({
+  from: epochMs,
+  to: epochMs,
+  direction: z.enum(['next', 'previous']),
+  depth: z.number().int(),
   /** Sessions where the anchor happened (each counted at its first anchor occurrence). */
-  anchorSessions: number;
+  anchorSessions: count,
   /**
    * Most common sequences, most sessions first. A sequence shorter than `depth` means the session
    * ended (or began, for "previous") there. `steps` are in time order away from the anchor: for
    * "previous", steps[0] is the step right before the anchor.
    */
-  paths: { steps: PathStep[]; sessions: number; share: number }[];
-};
+  paths: z.array(z.object({ steps: z.array(pathStepSchema), sessions: count, share: ratio })),
+});
+export type PathsReport = z.infer<typeof pathsReportSchema>;
 
 export const retentionQuerySchema = z
   .strictObject({
@@ -144,24 +153,27 @@ export const retentionQuerySchema = z
   .refine(rangeOk, rangeIssue);
 export type RetentionQuery = z.input<typeof retentionQuerySchema>;
 
-export type RetentionReport = {
-  from: number;
-  to: number;
-  period: 'day' | 'week';
+export const retentionReportSchema = z.object({
+  from: epochMs,
+  to: epochMs,
+  period: z.enum(['day', 'week']),
   /** One row per cohort period (UTC days; weeks start on Monday, UTC) with at least one visitor. */
-  cohorts: {
-    /** Start of the cohort's period. */
-    start: number;
-    size: number;
-    /**
-     * returned[i]: visitors of the cohort who did the return event in period i after the cohort
-     * period (i = 0 is the cohort period itself). null for periods that have not begun yet.
-     */
-    returned: (number | null)[];
-    /** returned[i] / size. */
-    rates: (number | null)[];
-  }[];
-};
+  cohorts: z.array(
+    z.object({
+      /** Start of the cohort's period. */
+      start: epochMs,
+      size: count,
+      /**
+       * returned[i]: visitors of the cohort who did the return event in period i after the cohort
+       * period (i = 0 is the cohort period itself). null for periods that have not begun yet.
+       */
+      returned: z.array(count.nullable()),
+      /** returned[i] / size. */
+      rates: z.array(ratio.nullable()),
+    }),
+  ),
+});
+export type RetentionReport = z.infer<typeof retentionReportSchema>;
 
 export const sourcesQuerySchema = z
   .strictObject({
@@ -173,26 +185,29 @@ export const sourcesQuerySchema = z
   .refine(rangeOk, rangeIssue);
 export type SourcesQuery = z.input<typeof sourcesQuerySchema>;
 
-export type SourcesReport = {
-  from: number;
-  to: number;
-  goal: string | null;
+export const sourcesReportSchema = z.object({
+  from: epochMs,
+  to: epochMs,
+  goal: z.string().nullable(),
   /**
    * Visitors active in the range, grouped by first touch (their first stored page view ever):
    * utm source / medium / campaign when it had UTM, else the referrer's host with medium
    * "referral", else source "direct" with medium "(none)".
    */
-  rows: {
-    source: string;
-    medium: string;
-    campaign: string | null;
-    visitors: number;
-    pageViews: number;
-    /** Visitors who did the goal in the range (0 without a goal). */
-    conversions: number;
-    conversionRate: number;
-  }[];
-};
+  rows: z.array(
+    z.object({
+      source: z.string(),
+      medium: z.string(),
+      campaign: z.string().nullable(),
+      visitors: count,
+      pageViews: count,
+      /** Visitors who did the goal in the range (0 without a goal). */
+      conversions: count,
+      conversionRate: ratio,
+    }),
+  ),
+});
+export type SourcesReport = z.infer<typeof sourcesReportSchema>;
 
 export const messagesQuerySchema = z
   .strictObject({
@@ -204,63 +219,76 @@ export const messagesQuerySchema = z
 export type MessagesQuery = z.input<typeof messagesQuerySchema>;
 
 /** A rate with its 95% Wilson score interval. */
-export type RateWithInterval = { exposed: number; converted: number; rate: number; interval: [number, number] };
-export type MessagesReport = {
-  from: number;
-  to: number;
-  /**
-   * Which statistics: each rate's 95% interval is the Wilson score interval; the interval of a
-   * variant's lift (variant rate minus holdout rate) is Newcombe's hybrid score interval
-   * (method 10, built from the two Wilson intervals).
-   */
-  statistic: { rateInterval: 'wilson'; liftInterval: 'newcombe-wilson'; confidence: 0.95 };
-  messages: {
-    message: string;
-    /** Visitors exposed (first exposure in the range) to the holdout; null when there were none. */
-    holdout: RateWithInterval | null;
-    /** Set when lift cannot be computed, e.g. "no holdout exposures in this range". */
-    note: string | null;
-    variants: (RateWithInterval & {
-      variant: string;
-      /** Over the holdout; null without holdout exposures. `relative` is null when the holdout rate is 0. */
-      lift: { absolute: number; relative: number | null; interval: [number, number]; significant: boolean } | null;
-    })[];
-    /** Only for a message with `bandit: true` (next-best-offer); absent otherwise. */
-    bandit?: BanditReport;
-  }[];
-};
+const interval = z.tuple([z.number(), z.number()]);
+export const rateWithIntervalSchema = z.object({ exposed: count, converted: count, rate: ratio, interval });
+export type RateWithInterval = z.infer<typeof rateWithIntervalSchema>;
 
 /**
  * What the Thompson-sampling bandit does for a message now, from the weights the analytics store
  * last published (KV `bandit:<site>`), not limited to the report's range.
  */
-export type BanditReport = {
+export const banditReportSchema = z.object({
   /** When the weights were last published; null before the first publication. */
-  updatedAt: number | null;
+  updatedAt: epochMs.nullable(),
   /** The configured holdout %, kept out of the bandit's split. */
-  holdout: number;
+  holdout: z.number(),
   /**
    * All visitors (`segment: '*'`) first, then the message's segments in config order. A visitor
    * gets the row of the first of the message's segments they are in.
    */
-  segments: {
-    segment: string;
-    /**
-     * Where this row's split comes from: its own posterior, the all-visitors row (a segment
-     * without a posterior for every variant), or the configured weights (nothing published yet).
-     */
-    from: 'own' | 'all' | 'configured';
-    variants: {
-      variant: string;
-      /** Share of the non-holdout traffic this variant gets (0..1; the row sums to 1). */
-      share: number;
-      /** Beta(alpha, beta) posterior of the conversion rate: alpha = 1 + converted, beta = 1 + not converted. Null without one. */
-      posterior: { alpha: number; beta: number } | null;
-      /** Probability of having the best conversion rate (seeded Monte Carlo over the posteriors); null without one. */
-      probabilityBest: number | null;
-    }[];
-  }[];
-};
+  segments: z.array(
+    z.object({
+      segment: z.string(),
+      /**
+       * Where this row's split comes from: its own posterior, the all-visitors row (a segment
+       * without a posterior for every variant), or the configured weights (nothing published yet).
+       */
+      from: z.enum(['own', 'all', 'configured']),
+      variants: z.array(
+        z.object({
+          variant: z.string(),
+          /** Share of the non-holdout traffic this variant gets (0..1; the row sums to 1). */
+          share: ratio,
+          /** Beta(alpha, beta) posterior of the conversion rate: alpha = 1 + converted, beta = 1 + not converted. Null without one. */
+          posterior: z.object({ alpha: z.number(), beta: z.number() }).nullable(),
+          /** Probability of having the best conversion rate (seeded Monte Carlo over the posteriors); null without one. */
+          probabilityBest: ratio.nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type BanditReport = z.infer<typeof banditReportSchema>;
+
+export const messagesReportSchema = z.object({
+  from: epochMs,
+  to: epochMs,
+  /**
+   * Which statistics: each rate's 95% interval is the Wilson score interval; the interval of a
+   * variant's lift (variant rate minus holdout rate) is Newcombe's hybrid score interval
+   * (method 10, built from the two Wilson intervals).
+   */
+  statistic: z.object({ rateInterval: z.literal('wilson'), liftInterval: z.literal('newcombe-wilson'), confidence: z.literal(0.95) }),
+  messages: z.array(
+    z.object({
+      message: z.string(),
+      /** Visitors exposed (first exposure in the range) to the holdout; null when there were none. */
+      holdout: rateWithIntervalSchema.nullable(),
+      /** Set when lift cannot be computed, e.g. "no holdout exposures in this range". */
+      note: z.string().nullable(),
+      variants: z.array(
+        rateWithIntervalSchema.extend({
+          variant: z.string(),
+          /** Over the holdout; null without holdout exposures. `relative` is null when the holdout rate is 0. */
+          lift: z.object({ absolute: z.number(), relative: z.number().nullable(), interval, significant: z.boolean() }).nullable(),
+        }),
+      ),
+      /** Only for a message with `bandit: true` (next-best-offer); absent otherwise. */
+      bandit: banditReportSchema.optional(),
+    }),
+  ),
+});
+export type MessagesReport = z.infer<typeof messagesReportSchema>;
 
 export const segmentCountQuerySchema = z.strictObject({
   /**
@@ -271,20 +299,21 @@ export const segmentCountQuerySchema = z.strictObject({
 });
 export type SegmentCountQuery = { condition: unknown };
 
-export type SegmentCountReport = {
+export const segmentCountReportSchema = z.object({
   /** Visitors matching now (an estimate scaled from the sample when `sampled`). */
-  matching: number;
+  matching: count,
   /** Visitors in the store. */
-  total: number;
+  total: count,
   /** Evaluated a deterministic sample of `evaluated` visitors (more than SEGMENT_COUNT_SAMPLE stored). */
-  sampled: boolean;
-  evaluated: number;
+  sampled: z.boolean(),
+  evaluated: count,
   /**
    * Request tests (page, referrer, utm) use the visitor's latest page and first touch; device and
    * geo are not stored for analytics and never match.
    */
-  note: string;
-};
+  note: z.string(),
+});
+export type SegmentCountReport = z.infer<typeof segmentCountReportSchema>;
 /** Above this many visitors, segment counts evaluate a deterministic sample. */
 export const SEGMENT_COUNT_SAMPLE = 20_000;
 
@@ -294,24 +323,25 @@ export const overviewQuerySchema = z.strictObject({
 });
 export type OverviewQuery = z.input<typeof overviewQuerySchema>;
 
-export type OverviewReport = {
-  now: number;
+export const overviewReportSchema = z.object({
+  now: epochMs,
   /** Distinct visitors with an event in the last 5 minutes. */
-  liveVisitors: number;
+  liveVisitors: count,
   /** One entry per minute (UTC minute starts), oldest first, zero-filled, the current minute last. */
-  eventsPerMinute: { t: number; events: number }[];
-  last24h: { visitors: number; events: number; pageViews: number };
+  eventsPerMinute: z.array(z.object({ t: epochMs, events: count })),
+  last24h: z.object({ visitors: count, events: count, pageViews: count }),
   /** Top pages by views in the last 24 hours. */
-  topPages: { path: string; views: number; visitors: number }[];
+  topPages: z.array(z.object({ path: z.string(), views: count, visitors: count })),
   /** Visitors in the store (all time). */
-  totalVisitors: number;
+  totalVisitors: count,
   /**
    * Events that browsers' outboxes dropped in the last 24 hours (by the time the edge heard of
    * it): each outbox holds at most 10,000 events and drops the oldest when full, then reports
    * how many with its next batch (snippet/src/outbox.ts).
    */
-  outboxDropped: number;
-};
+  outboxDropped: count,
+});
+export type OverviewReport = z.infer<typeof overviewReportSchema>;
 
 export const streamQuerySchema = z.strictObject({
   /** Events stored after this cursor (a `seq`); without it, the latest `limit` events. */
@@ -320,26 +350,28 @@ export const streamQuerySchema = z.strictObject({
 });
 export type StreamQuery = z.input<typeof streamQuerySchema>;
 
-export type StreamEvent = {
+export const streamEventSchema = z.object({
   /** Store order; pass the last one back as `after`. */
-  seq: number;
-  id: string;
-  visitorId: string;
-  type: 'page' | 'track' | 'identify' | 'prefs' | 'consent';
+  seq: count,
+  id: z.string(),
+  visitorId: z.string(),
+  type: z.enum(['page', 'track', 'identify', 'prefs', 'consent']),
   /** Track name, else the type. */
-  name: string;
+  name: z.string(),
   /** The page path the event happened on. */
-  path: string;
-  ts: number;
-  receivedAt: number;
-  props: Record<string, unknown> | null;
-};
-export type StreamReport = {
+  path: z.string(),
+  ts: epochMs,
+  receivedAt: epochMs,
+  props: z.record(z.string(), z.unknown()).nullable(),
+});
+export type StreamEvent = z.infer<typeof streamEventSchema>;
+export const streamReportSchema = z.object({
   /** Oldest first. */
-  events: StreamEvent[];
+  events: z.array(streamEventSchema),
   /** The largest seq returned, or the `after` passed in when nothing is new. */
-  cursor: number;
-};
+  cursor: count,
+});
+export type StreamReport = z.infer<typeof streamReportSchema>;
 
 export const profileSearchQuerySchema = z.strictObject({
   q: z.string().trim().min(1, 'empty').max(200),
@@ -349,14 +381,39 @@ export const profileSearchQuerySchema = z.strictObject({
 });
 export type ProfileSearchQuery = z.input<typeof profileSearchQuerySchema>;
 
-export type ProfileSummary = {
-  visitorId: string;
-  userId: string | null;
-  firstSeen: number;
-  lastSeen: number;
-  events: number;
+export const profileSummarySchema = z.object({
+  visitorId: z.string(),
+  userId: z.string().nullable(),
+  firstSeen: epochMs,
+  lastSeen: epochMs,
+  events: count,
   /** Segment ids the visitor was in at their latest stored batch. */
-  segments: string[];
-  traits: Record<string, unknown>;
-};
-export type ProfileSearchReport = { profiles: ProfileSummary[] };
+  segments: z.array(z.string()),
+  traits: z.record(z.string(), z.unknown()),
+});
+export type ProfileSummary = z.infer<typeof profileSummarySchema>;
+export const profileSearchReportSchema = z.object({ profiles: z.array(profileSummarySchema) });
+export type ProfileSearchReport = z.infer<typeof profileSearchReportSchema>;
+
+/** POST /_seed (local development only, WM_DEMO): synthetic visitors for the funnel benchmark and demos. */
+export const seedQuerySchema = z.object({
+  visitors: z.number().int().min(1).max(50_000),
+  firstVisitor: z.number().int().min(0).max(100_000_000),
+  eventsPerVisitor: z.number().int().min(2).max(200),
+  start: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 45),
+  spanMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(400 * 86_400_000),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
+});
+export const seedReportSchema = z.object({ events: count, visitors: count });

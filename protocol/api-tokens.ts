@@ -57,6 +57,8 @@ export type RouteRule = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: strin
 export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/login', access: 'public' },
   { method: 'POST', path: '/login', access: 'public' },
+  // The OpenAPI document: routes and schemas, public in the source anyway (edge/src/admin/routes.ts).
+  { method: 'GET', path: '/openapi.json', access: 'public' },
   { method: 'POST', path: '/logout', access: 'session' },
   { method: 'GET', path: '/session', access: 'session' },
   { method: 'GET', path: '/tokens', access: 'admin' },
@@ -168,21 +170,24 @@ export const createTokenBodySchema = z.strictObject({
 export type CreateTokenBody = z.input<typeof createTokenBodySchema>;
 
 /** A token as listed: never its secret or the secret's hash. Times are ISO 8601. */
-export type ApiTokenInfo = {
-  id: string;
-  name: string;
-  scope: TokenScope;
+export const apiTokenInfoSchema = z.strictObject({
+  id: tokenIdSchema,
+  name: z.string(),
+  scope: z.enum(TOKEN_SCOPES),
   /** The sites it may reach, or null for every site. */
-  sites: string[] | null;
-  createdAt: string;
+  sites: z.array(siteIdSchema).nullable(),
+  createdAt: z.iso.datetime(),
   /** Who made it (the session user). */
-  createdBy: string;
+  createdBy: z.string(),
   /** Null until first used; kept to the minute (LAST_USED_RESOLUTION_MS). */
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-};
+  lastUsedAt: z.iso.datetime().nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+});
+export type ApiTokenInfo = z.infer<typeof apiTokenInfoSchema>;
 
 /** GET /tokens. */
-export type TokensResponse = { tokens: ApiTokenInfo[] };
+export const tokensResponseSchema = z.strictObject({ tokens: z.array(apiTokenInfoSchema) });
+export type TokensResponse = z.infer<typeof tokensResponseSchema>;
 /** POST /tokens (201): the secret, in this response only. */
-export type TokenCreatedResponse = { token: ApiTokenInfo; secret: string };
+export const tokenCreatedResponseSchema = z.strictObject({ token: apiTokenInfoSchema, secret: z.string().regex(TOKEN_SECRET_PATTERN) });
+export type TokenCreatedResponse = z.infer<typeof tokenCreatedResponseSchema>;

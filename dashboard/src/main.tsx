@@ -16,7 +16,8 @@ import { JourneyEditor } from './journeys/editor';
 import { JourneyList } from './journeys/list';
 import { WebhookEditor } from './webhooks/editor';
 import { WebhookList } from './webhooks/list';
-import { TABS, useRoute } from './routing';
+import { API_REFERENCE_HREF, TABS, useRoute } from './routing';
+import { ApiReference } from './api-reference/index';
 import type { SiteState } from './site-state';
 import { Overview } from './overview';
 import { ProfileSearch, ProfileView } from './profiles';
@@ -222,7 +223,8 @@ function App() {
   const current = route.site && site?.config.id === route.site ? site : null;
 
   let main;
-  if (!route.site) main = sitesError ? <ErrorBanner error={sitesError} /> : <Sites sites={sites} />;
+  if (route.page === 'api') main = <ApiReference />;
+  else if (!route.site) main = sitesError ? <ErrorBanner error={sitesError} /> : <Sites sites={sites} />;
   else if (siteError)
     main = (
       <>
@@ -253,8 +255,11 @@ function App() {
           <span class="logo" aria-hidden="true" />
           Waymark
         </p>
-        <a class={`nav-link${!route.site ? ' active' : ''}`} href="#/" aria-current={!route.site ? 'page' : undefined}>
+        <a class={`nav-link${!route.site && !route.page ? ' active' : ''}`} href="#/" aria-current={!route.site && !route.page ? 'page' : undefined}>
           Sites
+        </a>
+        <a class={`nav-link${route.page === 'api' ? ' active' : ''}`} href={API_REFERENCE_HREF} aria-current={route.page === 'api' ? 'page' : undefined}>
+          API reference
         </a>
         {route.site ? (
           <>

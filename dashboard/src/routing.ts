@@ -19,10 +19,13 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'audit', label: 'Audit log' },
 ];
 
-export type Route = { site?: string; tab?: Tab; id?: string };
+/** `page: 'api'`: the admin API reference (#/api), outside any site. */
+export type Route = { site?: string; tab?: Tab; id?: string; page?: 'api' };
+export const API_REFERENCE_HREF = '#/api';
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'api') return { page: 'api' };
   if (parts[0] !== 's' || !parts[1]) return {};
   const tab = TABS.find((t) => t.tab === parts[2])?.tab ?? 'overview';
   return { site: parts[1], tab, ...(parts[3] ? { id: parts[3] } : {}) };

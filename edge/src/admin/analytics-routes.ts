@@ -2,19 +2,31 @@
  * Journey-analytics reports, mounted at /_wm/admin/api/sites/:site/analytics (sessions and CSRF are
  * checked by the admin API's middleware). Thin: validate with protocol/analytics.ts, ask the site's
  * analytics shards (analytics/sharded.ts: fan-out and exact merge), answer their report.
+ * Each route is declared with the schemas it validates with and answers in (openapi.ts).
  */
-import { Hono } from 'hono';
-import type { z } from 'zod';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
 import {
   funnelQuerySchema,
+  funnelReportSchema,
   messagesQuerySchema,
+  messagesReportSchema,
   overviewQuerySchema,
+  overviewReportSchema,
   pathsQuerySchema,
+  pathsReportSchema,
   profileSearchQuerySchema,
+  profileSearchReportSchema,
   retentionQuerySchema,
+  retentionReportSchema,
+  seedQuerySchema,
+  seedReportSchema,
   segmentCountQuerySchema,
+  segmentCountReportSchema,
   sourcesQuerySchema,
+  sourcesReportSchema,
   streamQuerySchema,
+  streamReportSchema,
 } from '../../../protocol/analytics';
 import { siteIdSchema } from '../../../protocol/wire';
 import { resolveRange } from '../analytics/reports';
@@ -25,8 +37,17 @@ import { HttpError } from '../http/errors';
 import { conditionSchema } from '../../../protocol/config/conditions';
 import type { AdminContext, AdminEnv } from './auth';
 import { readJson } from './request';
+import { declareRoute, errors, json, jsonBody, type AdminRoute } from './openapi';
 
-export const analyticsApi = new Hono<AdminEnv>();
+export const analyticsApi = new OpenAPIHono<AdminEnv>();
+/** Where adminApi mounts this app (routes.ts): the permission rules name the full paths. */
+const ANALYTICS_MOUNT = '/sites/{site}/analytics';
+function declareAnalytics<const Path extends string>(route: AdminRoute & { path: Path }, handler: Parameters<typeof declareRoute<Path>>[2]): void {
+  declareRoute(analyticsApi, route, handler, ANALYTICS_MOUNT);
+}
+
+/** `:site` of the mount path (routes.ts), declared on each report. */
+const siteParams = z.object({ site: siteIdSchema });
 
 function invalid(error: z.ZodError, prefix: string[] = []): HttpError {
   const issues = error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join('.') || '(root)', message: i.message }));
@@ -41,7 +62,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, prefix?: string[]
 
 /** The site's analytics shards; the site id is checked like everywhere in the admin API. */
 function store(c: AdminContext): SiteShards {
-  const site = siteIdSchema.safeParse(c.req.param('site'));
+  const site = siteParams.shape.site.safeParse(c.req.param('site'));
   if (!site.success)
     throw new HttpError(400, `site: ${site.error.issues[0]?.message ?? 'invalid'}`, {
       issues: [{ path: 'site', message: site.error.issues[0]?.message ?? 'invalid' }],
@@ -54,43 +75,86 @@ function ranged<Q extends { from?: number | undefined; to?: number | undefined }
   return { ...q, ...resolveRange(q, now) };
 }
 
-analyticsApi.post('/funnel', async (c) => c.json(await store(c).funnel(ranged(parse(funnelQuerySchema, await readJson(c)), Date.now()))));
-analyticsApi.post('/paths', async (c) => c.json(await store(c).paths(ranged(parse(pathsQuerySchema, await readJson(c)), Date.now()))));
-analyticsApi.post('/retention', async (c) => {
+/** A report route: POST with a JSON query (a write, so CSRF with a cookie) or GET with query parameters. */
+function report(method: 'get' | 'post', path: string, operationId: string, summary: string, query: z.ZodType, answer: z.ZodType): AdminRoute {
+  const request = method === 'post' ? { params: siteParams, body: jsonBody(query) } : { params: siteParams, query: query as z.ZodObject };
+  return {
+    method,
+    path,
+    operationId,
+    summary,
+    tags: ['Analytics'],
+    request,
+    responses: { 200: json(answer, 'The report.'), ...errors(...(method === 'post' ? ([400, 401, 403, 413, 415] as const) : ([400, 401] as const))) },
+  };
+}
+
+declareAnalytics(report('post', '/funnel', 'funnelReport', 'Funnel: visitors through ordered steps', funnelQuerySchema, funnelReportSchema), async (c) =>
+  c.json(await store(c).funnel(ranged(parse(funnelQuerySchema, await readJson(c)), Date.now()))),
+);
+declareAnalytics(report('post', '/paths', 'pathsReport', 'Paths: what visitors did next (or before)', pathsQuerySchema, pathsReportSchema), async (c) =>
+  c.json(await store(c).paths(ranged(parse(pathsQuerySchema, await readJson(c)), Date.now()))),
+);
+declareAnalytics(report('post', '/retention', 'retentionReport', 'Retention by cohort', retentionQuerySchema, retentionReportSchema), async (c) => {
   const now = Date.now();
   return c.json(await store(c).retention(ranged(parse(retentionQuerySchema, await readJson(c)), now), now));
 });
-analyticsApi.post('/sources', async (c) => c.json(await store(c).sources(ranged(parse(sourcesQuerySchema, await readJson(c)), Date.now()))));
-analyticsApi.post('/messages', async (c) => c.json(await store(c).messages(ranged(parse(messagesQuerySchema, await readJson(c)), Date.now()))));
+declareAnalytics(report('post', '/sources', 'sourcesReport', 'Traffic sources by first touch', sourcesQuerySchema, sourcesReportSchema), async (c) =>
+  c.json(await store(c).sources(ranged(parse(sourcesQuerySchema, await readJson(c)), Date.now()))),
+);
+declareAnalytics(
+  report('post', '/messages', 'messagesReport', 'Messages: exposures, conversions and lift', messagesQuerySchema, messagesReportSchema),
+  async (c) => c.json(await store(c).messages(ranged(parse(messagesQuerySchema, await readJson(c)), Date.now()))),
+);
 
-analyticsApi.post('/segment-count', async (c) => {
-  const body = parse(segmentCountQuerySchema, await readJson(c));
-  const condition = parse(conditionSchema, body.condition, ['condition']);
-  return c.json(await store(c).segmentCount(condition, Date.now()));
-});
+declareAnalytics(
+  report('post', '/segment-count', 'segmentCount', 'How many visitors a draft segment condition matches', segmentCountQuerySchema, segmentCountReportSchema),
+  async (c) => {
+    const body = parse(segmentCountQuerySchema, await readJson(c));
+    const condition = parse(conditionSchema, body.condition, ['condition']);
+    return c.json(await store(c).segmentCount(condition, Date.now()));
+  },
+);
 
-analyticsApi.get('/overview', async (c) => c.json(await store(c).overview(parse(overviewQuerySchema, c.req.query()).minutes, Date.now())));
+declareAnalytics(
+  report('get', '/overview', 'overviewReport', 'Live overview: visitors now, events per minute, top pages', overviewQuerySchema, overviewReportSchema),
+  async (c) => c.json(await store(c).overview(parse(overviewQuerySchema, c.req.query()).minutes, Date.now())),
+);
 
-analyticsApi.get('/stream', async (c) => {
-  const q = parse(streamQuerySchema, c.req.query());
-  return c.json(await store(c).stream(q.after, q.limit, Date.now()));
-});
+declareAnalytics(
+  report('get', '/stream', 'eventStream', 'The latest stored events, or those after a cursor', streamQuerySchema, streamReportSchema),
+  async (c) => {
+    const q = parse(streamQuerySchema, c.req.query());
+    return c.json(await store(c).stream(q.after, q.limit, Date.now()));
+  },
+);
 
-analyticsApi.get('/profiles', async (c) => {
-  const q = parse(profileSearchQuerySchema, c.req.query());
-  return c.json(await store(c).profiles(q.q, q.by, q.limit));
-});
+declareAnalytics(
+  report('get', '/profiles', 'searchProfiles', 'Search visitors by user id, visitor id or trait', profileSearchQuerySchema, profileSearchReportSchema),
+  async (c) => {
+    const q = parse(profileSearchQuerySchema, c.req.query());
+    return c.json(await store(c).profiles(q.q, q.by, q.limit));
+  },
+);
 
 /**
  * Synthetic traffic for the funnel benchmark (bench/funnel.mjs) and local demos: only where
  * WM_DEMO is set (local `wrangler dev`; production does not inherit [vars]). Each visitor goes to
  * the shard a new visitor would go to.
  */
-analyticsApi.post('/_seed', async (c) => {
+const seedRoute: AdminRoute = {
+  ...report('post', '/_seed', 'seedSynthetic', 'Seed synthetic traffic (local development only)', seedQuerySchema, seedReportSchema),
+  tags: ['Development'],
+};
+seedRoute.responses = { ...seedRoute.responses, ...errors(404) };
+declareAnalytics(seedRoute, async (c) => {
   if (!isDemo(c.env)) throw new HttpError(404, 'synthetic traffic is only available in local development (WM_DEMO)');
   const body = await readJson(c);
   const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const int = (key: string, min: number, max: number): number => {
+  // The bounds are the documented schema's (seedQuerySchema), checked here with the reasons this route always gave.
+  const int = (key: keyof typeof seedQuerySchema.shape): number => {
+    const { minValue: min, maxValue: max } = seedQuerySchema.shape[key];
+    if (min === null || max === null) throw new Error(`seedQuerySchema.${key} needs both bounds`);
     const v = b[key];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
       throw new HttpError(400, `${key} must be a whole number from ${min} to ${max}`, { issues: [{ path: key, message: `must be ${min}..${max}` }] });
@@ -98,12 +162,12 @@ analyticsApi.post('/_seed', async (c) => {
     return v;
   };
   const spec: SynthSpec = {
-    visitors: int('visitors', 1, 50_000),
-    firstVisitor: int('firstVisitor', 0, 100_000_000),
-    eventsPerVisitor: int('eventsPerVisitor', 2, 200),
-    start: int('start', 0, 2 ** 45),
-    spanMs: int('spanMs', 1, 400 * 86_400_000),
-    seed: int('seed', 0, 2 ** 31),
+    visitors: int('visitors'),
+    firstVisitor: int('firstVisitor'),
+    eventsPerVisitor: int('eventsPerVisitor'),
+    start: int('start'),
+    spanMs: int('spanMs'),
+    seed: int('seed'),
   };
   return c.json(await seedSynthetic(store(c), spec));
 });
