@@ -139,6 +139,16 @@ export class ProfileStore {
           event.ts,
         );
         break;
+      case 'alias':
+        // From a browser an alias is an identify without traits (identity/stitch.ts).
+        this.setMeta('user_id', event.userId);
+        break;
+      case 'group':
+        // Segment's group: the latest group id and its traits, as traits the segment rules can read
+        // (`groupId`, and `group` = { id, ...traits }).
+        this.sql.exec(UPSERT_NEWER('traits'), 'groupId', JSON.stringify(event.groupId), event.ts);
+        this.sql.exec(UPSERT_NEWER('traits'), 'group', JSON.stringify({ ...event.traits, id: event.groupId }), event.ts);
+        break;
       case 'page':
       case 'track':
         break;
