@@ -12,6 +12,7 @@ import type { DecisionContext, IngestResult, ProfileHost, RateLimited } from './
 import { decideNow, recordConversion } from './decisions';
 import { eventName, scheduleInactivity, scheduleJourneys } from './alarms';
 import { rememberConfig } from './site-config';
+import { serverMayStore } from '../segment/consent';
 
 /**
  * Takes one token from the visitor's batch bucket at `now` (the route's receive time), or says
@@ -44,6 +45,8 @@ export async function ingestHere(
   context: DecisionContext,
 ): Promise<IngestResult> {
   const { store } = host;
+  // Server events (Segment HTTP API) never override the visitor's stored choice (segment/consent.ts).
+  if (context.server && !serverMayStore(context.server, store.consent())) return { accepted: [], duplicates: [], decisions: [], notStored: 'consent' };
   const accepted: string[] = [];
   const duplicates: string[] = [];
   // One synchronous block: the runtime commits it as one transaction.
