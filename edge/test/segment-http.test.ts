@@ -202,6 +202,20 @@ describe('Segment calls from the browser (POST /_wm/e)', () => {
     expect(profile.events.find((e) => e.type === 'page')).toMatchObject({ utm: { source: 'news', campaign: 'spring' }, context: { locale: 'de-DE' } });
   });
 
+  it('the edge derives the UTM the snippet no longer sends: the landing URL’s, then the session’s on later pages', async () => {
+    const landing = event({ type: 'page', sid: 'session-utm-1', url: `${BASE}/?utm_source=news&utm_campaign=spring&x=1` });
+    const first = await post([landing]);
+    const cookie = visitorCookie(first)!;
+    const later = event({ type: 'page', sid: 'session-utm-1', url: `${BASE}/product/trail-runner` });
+    const otherSession = event({ type: 'page', sid: 'session-utm-2', url: `${BASE}/product/trail-runner` });
+    expect((await post([later, otherSession], { cookie })).status).toBe(200);
+    const profile = await (await me({ cookie })).json<ProfileExport>();
+    const byId = (id: unknown) => profile.events.find((e) => e.id === id);
+    expect(byId(landing['id'])?.utm).toEqual({ source: 'news', campaign: 'spring' });
+    expect(byId(later['id'])?.utm).toEqual({ source: 'news', campaign: 'spring' });
+    expect(byId(otherSession['id'])?.utm).toBeUndefined();
+  });
+
   it('a browser cannot alias itself into someone else’s profile: previousId merges nothing', async () => {
     const victim = uniqueUser();
     const a = await post([event({ type: 'identify', userId: victim, traits: { secret: 'victim-only' } })]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventSchema } from '../../../protocol/wire';
-import { campaignUtm, withContextFields } from './context';
+import { campaignUtm, utmFromUrl, withContextFields } from './context';
 
 const base = { id: 'evt-00000001', ts: 1_700_000_000_000, sid: 'sess-0000001', url: 'https://shop.example/' };
 
@@ -53,5 +53,21 @@ describe('Segment context on wire events', () => {
     expect(withContextFields(plain)).toBe(plain);
     expect(eventSchema.safeParse({ ...base, type: 'track', name: 'x', context: 'nope' }).success).toBe(false);
     expect(eventSchema.safeParse({ ...base, type: 'track', name: 'x', context: { library: { version: '1' } } }).success).toBe(false);
+  });
+
+  it('reads the five utm_* parameters of a page URL (moved here from the snippet)', () => {
+    expect(utmFromUrl('https://shop.example/?utm_source=news&utm_medium=email&utm_campaign=spring+sale&utm_term=shoes&utm_content=a&x=1')).toEqual({
+      source: 'news',
+      medium: 'email',
+      campaign: 'spring sale',
+      term: 'shoes',
+      content: 'a',
+    });
+    expect(utmFromUrl('https://shop.example/?x=1&utm_source=&utm_foo=bar')).toBeUndefined();
+    expect(utmFromUrl('https://shop.example/?utm_source=' + 's'.repeat(500))).toEqual({ source: 's'.repeat(200) });
+    const page = eventSchema.parse({ ...base, type: 'page', url: 'https://shop.example/p?utm_source=news' });
+    expect(withContextFields(page).utm).toEqual({ source: 'news' });
+    const track = eventSchema.parse({ ...base, type: 'track', name: 'x', url: 'https://shop.example/p?utm_source=news' });
+    expect(withContextFields(track).utm).toBeUndefined();
   });
 });

@@ -34,6 +34,12 @@ function journeyEvents(events: readonly WireEvent[], receivedAt: number): { name
   });
 }
 
+function withSessionUtm(store: ProfileHost['store'], event: WireEvent): WireEvent {
+  if (event.type !== 'page' || event.utm) return event;
+  const utm = store.sessionUtm(event.sid);
+  return utm ? { ...event, utm } : event;
+}
+
 /** Appends events, each id once, and applies identify / prefs / consent of the newly stored ones. */
 export async function ingestHere(
   host: ProfileHost,
@@ -55,7 +61,11 @@ export async function ingestHere(
   store.setMeta('first_seen', String(receivedAt), true);
   store.setMeta('last_seen', String(receivedAt));
   rememberConfig(store, context.config);
-  for (const event of events) {
+  for (const [i, original] of events.entries()) {
+    // A later page view of a session carries the session's landing UTM, as the snippet's own
+    // session did before the edge took this over (ingest/context.ts).
+    const event = withSessionUtm(store, original);
+    events[i] = event;
     if (!store.insertEvent(event, receivedAt)) {
       duplicates.push(event.id);
       continue;
@@ -65,6 +75,9 @@ export async function ingestHere(
     if (event.type === 'track') recordConversion(store, event, config.messages);
   }
   const stored = events.filter((e) => accepted.includes(e.id));
+  // The page the batch was sent from decides with its session's UTM too (usecases/collect.ts `pageOf`).
+  const lastPage = events.findLast((e) => e.type === 'page');
+  if (!context.request.utm && lastPage?.utm) context = { ...context, request: { ...context.request, utm: lastPage.utm } };
   // Journeys advance on the stored events first, so a message step shows on this very response.
   host.journeys.onEvents(config.journeys, journeyEvents(stored, receivedAt));
   const decisions = decideNow(host, config, context);

@@ -10,7 +10,7 @@ import type { BucketState } from '../../ratelimit/bucket';
 import type { EventHistory } from '../../rules/evaluate';
 import type { MessageHistory } from '../../messages/select';
 import type { Handover } from '../../identity/stitch';
-import type { ConsentState, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../../protocol/wire';
+import type { ConsentState, PrefValue, PropValue, ProfileExport, StoredEvent, Utm, WireEvent } from '../../../../protocol/wire';
 import { MIGRATIONS } from './schema';
 import { JourneyTables } from './journey-tables';
 import { absorbHandover, clearHistory, readHandover } from './handover';
@@ -112,6 +112,14 @@ export class ProfileStore {
       JSON.stringify(event),
     );
     return rowsWritten > 0;
+  }
+
+  /** The UTM of a session's first stored page view (its landing page), if it had one. */
+  sessionUtm(sessionId: string): Utm | undefined {
+    const row = this.sql
+      .exec<{ body: string }>("SELECT body FROM events WHERE session_id = ? AND type = 'page' ORDER BY ts, received_at LIMIT 1", sessionId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.body) as { utm?: Utm }).utm : undefined;
   }
 
   /** What an identify / prefs / consent event sets, newest client time winning. */
