@@ -9,7 +9,8 @@ import { goldenRecordName } from '../src/identity/stitch';
 import type { SegmentApiResponse } from '../src/segment/routes';
 import { COMMON_FIELDS_EXAMPLE, HTTP_API_EXAMPLES } from '../src/segment/spec-examples';
 import { WRITE_KEY_VERSION_PREFIX, writeKeyFor } from '../src/segment/write-key';
-import { BASE, makeEvent, me, post, visitorCookie } from './helpers';
+import { BASE, adminCall, adminLogin, makeEvent, me, post, visitorCookie } from './helpers';
+import type { SegmentKeyResponse } from '../../protocol/segment';
 
 const writeKey = (version = 0, site = 'demo') => writeKeyFor(env.WM_SECRET!, site, version);
 const basic = (key: string) => `Basic ${btoa(`${key}:`)}`;
@@ -132,6 +133,28 @@ describe('Segment HTTP Tracking API: refusals', () => {
     try {
       expect((await call('track', { userId: 'u', event: 'x' }, { key: old })).status).toBe(401);
       expect((await call('track', { userId: 'u', event: 'x' }, { key: await writeKey(1) })).status).toBe(200);
+    } finally {
+      await env.CONFIG.delete(`${WRITE_KEY_VERSION_PREFIX}demo`);
+    }
+  });
+
+  it('Settings shows the key and rotates it (admin API, session + CSRF): the old key then gets 401', async () => {
+    const s = await adminLogin('192.0.2.151');
+    const shown = await adminCall(s, 'GET', '/sites/demo/segment-key');
+    expect(shown.status).toBe(200);
+    const before = await shown.json<SegmentKeyResponse>();
+    expect(before).toEqual({ site: 'demo', writeKey: await writeKey(before.version), version: before.version, pathPrefix: '/_wm/v1' });
+    expect((await SELF.fetch(`${BASE}/_wm/admin/api/sites/demo/segment-key`)).status).toBe(401);
+    const noCsrf = await SELF.fetch(`${BASE}/_wm/admin/api/sites/demo/segment-key/rotate`, { method: 'POST', headers: { origin: BASE, cookie: s.cookie } });
+    expect(noCsrf.status).toBe(403);
+    try {
+      const rotated = await adminCall(s, 'POST', '/sites/demo/segment-key/rotate', {});
+      expect(rotated.status).toBe(200);
+      const after = await rotated.json<SegmentKeyResponse>();
+      expect(after.version).toBe(before.version + 1);
+      expect((await call('track', { userId: 'u', event: 'x' }, { key: before.writeKey })).status).toBe(401);
+      expect((await call('track', { userId: 'u', event: 'x' }, { key: after.writeKey })).status).toBe(200);
+      expect((await adminCall(s, 'GET', '/sites/no-such-site/segment-key')).status).toBe(404);
     } finally {
       await env.CONFIG.delete(`${WRITE_KEY_VERSION_PREFIX}demo`);
     }

@@ -30,6 +30,7 @@ import type {
 import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
 import { identifyKey } from '../identity/signed';
+import { segmentKeyRoutes } from './segment-key-routes';
 import { visitorSecret } from '../http/site-context';
 
 export const ADMIN_API_PREFIX = '/_wm/admin/api';
@@ -136,6 +137,9 @@ adminApi.get('/sites/:site/identify-key', async (c) => {
     required: config.identity?.requireSignedUserId === true,
   } satisfies IdentifyKeyResponse);
 });
+
+// The Segment HTTP API's write key, shown and rotated (segment-key-routes.ts); before :collection.
+adminApi.route('/', segmentKeyRoutes);
 
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
 adminApi.get('/sites/:site/profiles/:visitorId', async (c) => {
