@@ -70,6 +70,9 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/sites/:site/audit', access: 'read' },
   // The key that signs user ids: whoever holds it can claim to be any user of the site.
   { method: 'GET', path: '/sites/:site/identify-key', access: 'publish' },
+  // The Segment write key (HTTP Tracking API): whoever holds it can write events into any profile.
+  { method: 'GET', path: '/sites/:site/segment-key', access: 'publish' },
+  { method: 'POST', path: '/sites/:site/segment-key/rotate', access: 'publish' },
   { method: 'GET', path: '/sites/:site/profiles/:visitorId', access: 'read' },
   { method: 'POST', path: '/sites/:site/analytics/funnel', access: 'read' },
   { method: 'POST', path: '/sites/:site/analytics/paths', access: 'read' },

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MAX_BATCH_EVENTS, MAX_DEPTH, MAX_ID_LENGTH, MAX_KEYS, MAX_NAME_LENGTH, MAX_STRING_LENGTH, MAX_URL_LENGTH, MIN_ID_LENGTH } from './limits';
 
-export const EVENT_TYPES = ['page', 'track', 'identify', 'prefs', 'consent'] as const;
+export const EVENT_TYPES = ['page', 'track', 'identify', 'prefs', 'consent', 'group', 'alias'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const boundedString = (max: number) => z.string().max(max, `longer than ${max} characters`);
@@ -80,6 +80,33 @@ const pageUrl = z
  */
 const referrer = z.string().transform((s) => (/^https?:\/\/[^\s]+$/i.test(s) ? s.slice(0, MAX_URL_LENGTH) : ''));
 
+/**
+ * Segment's `context` object (segment.com/docs/connections/spec/common/#context), the parts the
+ * edge reads: `campaign` becomes the event's UTM when it has none, `page` fills url/referrer/title,
+ * `locale` and `library` are kept with the event. Other context keys (ip, device, os, traits...)
+ * are dropped, not refused: a Segment library sends many. `userAgent` is accepted for
+ * compatibility and dropped too: the edge reads the request's own User-Agent header.
+ */
+export const contextSchema = z.object({
+  page: z
+    .object({
+      url: clippedString(MAX_URL_LENGTH).optional(),
+      path: clippedString(MAX_URL_LENGTH).optional(),
+      referrer: referrer.optional(),
+      title: clippedString(MAX_STRING_LENGTH).optional(),
+      search: clippedString(MAX_URL_LENGTH).optional(),
+    })
+    .optional(),
+  campaign: z.object({ source: utmValue, medium: utmValue, name: utmValue, term: utmValue, content: utmValue }).optional(),
+  userAgent: z
+    .string()
+    .optional()
+    .transform(() => undefined),
+  locale: clippedString(35).optional(),
+  library: z.object({ name: clippedString(MAX_NAME_LENGTH), version: clippedString(MAX_NAME_LENGTH).optional() }).optional(),
+});
+export type EventContext = z.infer<typeof contextSchema>;
+
 /** Fields every event carries. */
 const base = {
   /** Client-made unique id; the edge counts each id once per visitor. */
@@ -93,7 +120,12 @@ const base = {
   ref: referrer.optional(),
   title: clippedString(MAX_STRING_LENGTH).optional(),
   utm: utmSchema.optional(),
+  /** Segment's context object (above); optional, so batches made before it existed stay valid. */
+  context: contextSchema.optional(),
 };
+
+/** A user id as identify and alias carry it: room for a signed id, "<userId>.<43-character signature>" (edge/src/identity/signed.ts). */
+const claimedUserId = boundedString(MAX_NAME_LENGTH * 2 + 44).min(1, 'empty');
 
 export const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('page'), props: propsSchema.optional() }),
@@ -101,11 +133,19 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...base,
     type: z.literal('identify'),
-    // Room for a signed id, "<userId>.<43-character signature>" (edge/src/identity/signed.ts); the
-    // edge stores at most MAX_NAME_LENGTH * 2 characters once a signature is stripped.
-    userId: boundedString(MAX_NAME_LENGTH * 2 + 44).min(1, 'empty'),
+    // The edge stores at most MAX_NAME_LENGTH * 2 characters once a signature is stripped.
+    userId: claimedUserId,
     traits: propsSchema.optional(),
   }),
+  /** Segment's group call: the account or company the user belongs to, and its traits. */
+  z.strictObject({ ...base, type: z.literal('group'), groupId: boundedString(MAX_NAME_LENGTH * 2).min(1, 'empty'), traits: propsSchema.optional() }),
+  /**
+   * Segment's alias call: `userId` is the new identity, `previousId` the old one. From a browser,
+   * an alias is an identify of this browser as `userId` (signed-identify rules apply to it) and
+   * `previousId` is only recorded: a browser cannot name someone else's profile to merge
+   * (edge/src/identity/stitch.ts). The HTTP Tracking API (edge/src/segment/) uses previousId.
+   */
+  z.strictObject({ ...base, type: z.literal('alias'), userId: claimedUserId, previousId: boundedString(MAX_NAME_LENGTH * 2 + 44).optional() }),
   z.strictObject({
     ...base,
     type: z.literal('prefs'),

@@ -7,6 +7,7 @@ import { api, ApiError, type Issue, type Json } from './api';
 import type { ListProps } from './site-state';
 import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
 import { ApiTokens } from './settings/tokens';
+import { SegmentKey } from './settings/segment-key';
 
 /** The same rule as protocol/config/site.ts originSchema (the API checks again). */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
@@ -486,6 +487,15 @@ export function Settings({ site, onSaved }: ListProps) {
           and refuses an identify without a valid one. Signed ids are accepted (and checked) before you switch this on, so deploy the signing first.
         </p>
         <IdentifyKey siteId={siteId} />
+      </section>
+
+      <section class="card">
+        <h2>Segment</h2>
+        <p class="hint block">
+          Back ends that use Segment’s HTTP Tracking API or its libraries send to <code>/_wm/v1/*</code> on your site with this write key; pages keep calling{' '}
+          <code>analytics.track(…)</code> with <code>/_wm/analytics.js</code>. See docs/migrating-from-segment.md.
+        </p>
+        <SegmentKey siteId={siteId} origin={edge} />
       </section>
 
       <section class="card">

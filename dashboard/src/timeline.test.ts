@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileJourney } from '../../protocol/wire';
-import { identityOf, journeyStatus, recentHistory, sortJourneys, stepLabel } from './timeline';
+import { eventDetails, eventTitle, identityOf, journeyStatus, recentHistory, sortJourneys, stepLabel } from './timeline';
 
 const journey = (over: Partial<ProfileJourney> = {}): ProfileJourney => ({
   id: 'cart',
@@ -78,5 +78,15 @@ describe('identityOf', () => {
     ];
     expect(identityOf({ userId: 'u1', linkedVisitors: devices })).toEqual({ kind: 'user', userId: 'u1', devices: [devices[1], devices[0]] });
     expect(identityOf({ userId: 'u1' })).toEqual({ kind: 'user', userId: 'u1', devices: [] });
+  });
+});
+
+describe('Segment events in the timeline', () => {
+  const base = { id: 'e0000001', ts: 1, sid: 's0000001', url: 'https://shop.example/', receivedAt: 1 };
+  it('titles group and alias events, with the group traits as details', () => {
+    expect(eventTitle({ ...base, type: 'group', groupId: 'acme', traits: { plan: 'pro' } })).toBe('Joined group acme');
+    expect(eventDetails({ ...base, type: 'group', groupId: 'acme', traits: { plan: 'pro' } })).toEqual([['plan', 'pro']]);
+    expect(eventTitle({ ...base, type: 'alias', userId: 'u1', previousId: 'anon-1' })).toBe('Aliased to u1 (was anon-1)');
+    expect(eventTitle({ ...base, type: 'alias', userId: 'u1' })).toBe('Aliased to u1');
   });
 });

@@ -54,6 +54,10 @@ export function eventTitle(e: StoredEvent, messageName: (id: string) => string =
     }
     case 'identify':
       return `Identified as ${e.userId}`;
+    case 'alias':
+      return `Aliased to ${e.userId}${e.previousId ? ` (was ${e.previousId})` : ''}`;
+    case 'group':
+      return `Joined group ${e.groupId}`;
     case 'prefs':
       return `Told us ${Object.entries(e.prefs)
         .map(([k, v]) => `${k} = ${show(v)}`)
@@ -67,7 +71,7 @@ export function eventTitle(e: StoredEvent, messageName: (id: string) => string =
 export function eventDetails(e: StoredEvent): [string, string][] {
   const out: [string, string][] = [];
   const skip = e.type === 'track' && /^message_|^survey_answer$/.test(e.name) ? new Set(['message', 'value']) : new Set<string>();
-  const props = (e.type === 'track' || e.type === 'page' ? e.props : e.type === 'identify' ? e.traits : undefined) ?? {};
+  const props = (e.type === 'track' || e.type === 'page' ? e.props : e.type === 'identify' || e.type === 'group' ? e.traits : undefined) ?? {};
   for (const [k, v] of Object.entries(props)) if (!skip.has(k)) out.push([k, show(v)]);
   if (e.utm) for (const [k, v] of Object.entries(e.utm)) if (v) out.push([`utm_${k}`, String(v)]);
   if (e.ref) out.push(['referrer', e.ref]);

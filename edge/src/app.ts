@@ -18,6 +18,7 @@ import { proxyPage } from './routes/proxy';
 import { ADMIN_API_PREFIX, adminApi } from './admin/routes';
 import { demoSink } from './webhooks/demo-sink';
 import { demoRoutes } from './demo/routes';
+import { segmentApi } from './segment/routes';
 
 export const app = new Hono<AppEnv>();
 
@@ -31,6 +32,7 @@ app.get(`${WM_PREFIX}/health`, (c) => c.json({ ok: true }));
 app.route(WM_PREFIX, collect);
 app.route(WM_PREFIX, profile);
 app.route(WM_PREFIX, decide);
+app.route(`${WM_PREFIX}/v1`, segmentApi); // Segment HTTP Tracking API (segment/routes.ts)
 app.route(ADMIN_API_PREFIX, adminApi);
 // Local demo only (WM_DEMO): a webhook receiver that checks signatures (webhooks/demo-sink.ts).
 app.route(WM_PREFIX, demoSink);

@@ -196,6 +196,10 @@ describe('every operation answers what its declaration says', () => {
     expect((await call(s, 'GET', '/sites/{site}', '/sites/no-such-site')).status).toBe(404);
     expect((await call(s, 'GET', '/sites/{site}/identify-key', `/sites/${SITE}/identify-key`)).status).toBe(200);
     expect((await call(s, 'GET', '/sites/{site}/identify-key', '/sites/no-such-site/identify-key')).status).toBe(404);
+    expect((await call(s, 'GET', '/sites/{site}/segment-key', `/sites/${SITE}/segment-key`)).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/segment-key', '/sites/no-such-site/segment-key')).status).toBe(404);
+    expect((await call(s, 'POST', '/sites/{site}/segment-key/rotate', `/sites/${SITE}/segment-key/rotate`)).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/segment-key/rotate', '/sites/Bad!/segment-key/rotate')).status).toBe(400);
     // Without the CSRF header a write is refused (403).
     expect((await call(s, 'PUT', '/sites/{site}', `/sites/${SITE}`, { version }, { 'x-wm-csrf': '' })).status).toBe(403);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUtm, plain, str } from './clip';
+import { plain, str } from './clip';
 
 describe('str', () => {
   it('cuts and stringifies, empty for null/undefined', () => {
@@ -38,20 +38,5 @@ describe('plain', () => {
     const o: Record<string, unknown> = {};
     o.self = o;
     expect(() => plain(o)).toThrow();
-  });
-});
-
-describe('parseUtm', () => {
-  it('reads the five utm_* parameters', () => {
-    expect(parseUtm('?utm_source=news&utm_medium=email&utm_campaign=spring+sale&utm_term=shoes&utm_content=a&x=1')).toEqual({
-      source: 'news',
-      medium: 'email',
-      campaign: 'spring sale',
-      term: 'shoes',
-      content: 'a',
-    });
-  });
-  it('is undefined without UTM, ignores empty and unknown ones', () => {
-    expect(parseUtm('?x=1&utm_source=&utm_foo=bar')).toBeUndefined();
   });
 });

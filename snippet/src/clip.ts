@@ -3,8 +3,6 @@
  * refuses malformed shapes with a reason (shown by the debug build), so the snippet only makes
  * values plain JSON and never sends what can never be valid.
  */
-import type { Utm } from '../../protocol/wire';
-
 /** Names and user ids: '' when missing, so the caller can refuse the event. */
 export const str = (v: unknown, max: number): string => (v == null ? '' : String(v).slice(0, max));
 
@@ -14,15 +12,6 @@ export const str = (v: unknown, max: number): string => (v == null ? '' : String
  * A circular object throws, and `wm()` drops that call.
  */
 export const plain = <T>(o: unknown): T | undefined => (o === Object(o) ? JSON.parse(JSON.stringify(o)) : undefined);
-
-/** utm_* query parameters of the landing URL, or undefined when there are none. */
-export function parseUtm(search: string): Utm | undefined {
-  let u: Record<string, string> | undefined;
-  new URLSearchParams(search).forEach((v, k) => {
-    if (v && /^utm_(source|medium|campaign|term|content)$/.test(k)) (u = u || {})[k.slice(4)] = v;
-  });
-  return u;
-}
 
 /** UTF-8 size, which is what the edge's body limit counts (TextEncoder: a Blob costs Chromium an IPC to its blob registry). */
 export const bytes = (s: string): number => new TextEncoder().encode(s).length;

@@ -33,7 +33,7 @@ function expectValid(e: WireEvent | undefined) {
 }
 
 describe('events match eventSchema', () => {
-  it('page, with referrer, title and the session UTM', () => {
+  it('page, with referrer and title; its URL keeps the utm_* parameters the edge reads', () => {
     const e = build('page', E.page({ section: 'shoes' }));
     expectValid(e);
     expect(e).toMatchObject({
@@ -41,9 +41,9 @@ describe('events match eventSchema', () => {
       url: 'https://shop.example/p/1?utm_source=news&utm_medium=email&x=1',
       ref: 'https://www.google.com/',
       title: 'Product 1',
-      utm: { source: 'news', medium: 'email' },
       props: { section: 'shoes' },
     });
+    expect(e).not.toHaveProperty('utm');
   });
   it('page with a non-http referrer and a huge title: the edge keeps it, cut', () => {
     Object.assign(document, { referrer: 'android-app://com.example', title: 't'.repeat(5000) });
@@ -56,8 +56,12 @@ describe('events match eventSchema', () => {
     expectValid(build('prefs', E.setPrefs({ topic: 'running', sizes: ['m', 'l'], news: true })));
     expectValid(build('consent', { consent: { analytics: true, personalization: false } }));
   });
-  it('only page events carry the UTM', () => {
-    expect(build('track', E.track('x'))).not.toHaveProperty('utm.source');
+  it('group and alias (Segment calls)', () => {
+    expect(expectValid(build('group', E.group('acme', { plan: 'pro' })))).toMatchObject({ type: 'group', groupId: 'acme', traits: { plan: 'pro' } });
+    expect(expectValid(build('alias', E.alias('user-42', 'anon-1')))).toMatchObject({ type: 'alias', userId: 'user-42', previousId: 'anon-1' });
+    expect(expectValid(build('alias', E.alias('user-42')))).not.toHaveProperty('previousId');
+    expect(build('group', E.group(''))).toBeUndefined();
+    expect(build('alias', E.alias(undefined, 'x'))).toBeUndefined();
   });
   it('over-long names and free text still make valid events', () => {
     const small = { description: 'v'.repeat(5000), n: NaN, nested: { a: { b: 1 } } };

@@ -15,10 +15,14 @@ export const track = (name: unknown, p?: unknown): Fields => {
   const n = str(name, MAX_NAME_LENGTH);
   return n && { name: n, props: plain<Props>(p) };
 };
-export const identify = (user: unknown, traits?: unknown): Fields => {
-  const u = str(user, MAX_NAME_LENGTH * 2);
-  return u && { userId: u, traits: plain<Props>(traits) };
-};
+export const identify = (user: unknown, traits?: unknown): Fields => (user = str(user, MAX_NAME_LENGTH * 2)) && { userId: user, traits: plain<Props>(traits) };
+/** Segment's group: the account the user belongs to, and its traits. */
+export const group = (id: unknown, traits?: unknown): Fields => (id = str(id, MAX_NAME_LENGTH * 2)) && { groupId: id, traits: plain<Props>(traits) };
+/**
+ * Segment's alias: this browser is now `user` (an identify, edge/src/identity/stitch.ts);
+ * `previous` is only recorded, and the edge checks its shape.
+ */
+export const alias = (user: unknown, previous?: unknown): Fields => (user = str(user, MAX_NAME_LENGTH * 2)) && { userId: user, previousId: previous };
 export const setPrefs = (p: unknown): Fields => {
   const r = plain<Record<string, PrefValue>>(p);
   return r && Object.keys(r)[0] && { prefs: r };
@@ -28,9 +32,6 @@ export const page = (p?: unknown): Fields => ({ props: plain<Props>(p), ref: doc
 
 /** The complete event, or undefined when the fields make no valid event. */
 export function make<T extends Entry['type']>(type: T, fields: Fields, s: Session): Extract<Entry, { type: T }> | undefined {
-  // Page events carry the session's UTM (undefined: JSON drops the key, the schema allows that).
-  return (
-    (fields || undefined) &&
-    ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields, utm: type == 'page' ? s.u : undefined } as Extract<Entry, { type: T }>)
-  );
+  // No UTM: the edge reads it from the page URL and the session's landing page (edge/src/ingest/context.ts).
+  return (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields } as Extract<Entry, { type: T }>);
 }

@@ -26,12 +26,12 @@ describe('session', () => {
     vi.advanceTimersByTime(SESSION_IDLE_MS + 1);
     expect(session(true).i).not.toBe(a.i);
   });
-  it('is shared through localStorage and keeps the landing UTM', () => {
+  it('is shared through localStorage (the landing UTM is derived by the edge: edge/src/ingest/context.test.ts)', () => {
     const a = session(true);
-    expect(JSON.parse(localStorage.getItem('wm_sid')!)).toMatchObject({ i: a.i, u: { source: 'news' } });
+    expect(JSON.parse(localStorage.getItem('wm_sid')!)).toMatchObject({ i: a.i });
     installPage('https://shop.example/other');
     localStorage.setItem('wm_sid', JSON.stringify({ ...a, t: Date.now() }));
-    expect(session(true)).toMatchObject({ i: a.i, u: { source: 'news' } });
+    expect(session(true)).toMatchObject({ i: a.i });
   });
   it('writes nothing while consent is pending', () => {
     session(false);

@@ -3,8 +3,6 @@
  * HttpOnly cookie); we echo it for pages where that cookie is not sent. Nothing here writes cookies.
  */
 import { SESSION_IDLE_MS } from '../../protocol/limits';
-import type { Utm } from '../../protocol/wire';
-import { parseUtm } from './clip';
 import { json, ls } from './storage';
 
 export const VID = 'wm_vid';
@@ -20,19 +18,22 @@ export const uid = (): string => Date.now().toString(36) + Math.random().toStrin
 export const getVid = (): string | undefined => ls(VID) || undefined;
 export const setVid = (v: string): unknown => ls(VID, v);
 
-/** i: session id, t: last activity, u: UTM of the session's landing page. */
-export type Session = { i: string; t: number; u?: Utm | undefined };
+/**
+ * i: session id, t: last activity. The session's landing UTM is the edge's to derive from the
+ * page URLs (edge/src/ingest/context.ts, edge/src/profile/ingest.ts), so it is not kept here.
+ */
+export type Session = { i: string; t: number };
 let mem: Session | undefined;
 
 /**
  * The current session, touched now. With `persist` false (consent pending) it lives in memory
- * only; otherwise localStorage shares it between tabs. A new session takes the page's UTM.
+ * only; otherwise localStorage shares it between tabs.
  */
 export function session(persist: boolean): Session {
   const now = Date.now();
   let s = (persist && json<Session>(ls(SID))) || mem;
   // `t` is set just below, for a new session as for an old one.
-  if (!s || now - s.t > SESSION_IDLE_MS) s = { i: uid(), u: parseUtm(location.search) } as Session;
+  if (!s || now - s.t > SESSION_IDLE_MS) s = { i: uid() } as Session;
   s.t = now;
   if (persist) ls(SID, JSON.stringify(s));
   return (mem = s);

@@ -5,7 +5,7 @@
  *   <script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>
  *   <script async src="/_wm/wm.js" data-site="demo"></script>
  *
- * Commands: wm('page' | 'track' | 'identify' | 'prefs' | 'consent' | 'reset' | 'on', …): README.
+ * Commands: wm('page' | 'track' | 'identify' | 'group' | 'alias' | 'prefs' | 'consent' | 'reset' | 'on', …): README.
  * Attributes: data-site (required), data-consent="opt-in", data-spa="hash", data-endpoint
  * (origin; default: the script's own origin). The debug build (wm.debug.js) logs ignored, dropped
  * and refused events to the console; the production build has no logging code at all.
@@ -75,6 +75,8 @@ function boot(): void {
     page: E.page,
     track: E.track,
     identify: E.identify,
+    group: E.group,
+    alias: E.alias,
     prefs: E.setPrefs,
     reset: () => (forget(1), {}),
   } as unknown as Record<string, (a?: unknown, b?: unknown) => E.Fields>;

@@ -53,6 +53,7 @@ import {
 import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
 import { identifyKey } from '../identity/signed';
+import { declareSegmentKeyRoutes } from './segment-key-routes';
 import { visitorSecret } from '../http/site-context';
 import { declareRoute, errors, generateDocument, json, jsonBody, registerComponents, type OpenApiDocument } from './openapi';
 
@@ -301,6 +302,9 @@ declareRoute(
     } satisfies IdentifyKeyResponse);
   },
 );
+
+// The Segment HTTP API's write key, shown and rotated (segment-key-routes.ts); before :collection.
+declareSegmentKeyRoutes(adminApi);
 
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
 declareRoute(

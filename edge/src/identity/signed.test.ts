@@ -63,6 +63,29 @@ describe('signed identify', () => {
     expect(out.rejected[3]?.reason).toMatch(/signature is not valid/);
   });
 
+  it('checks an alias userId as an identify: refused unsigned or forged when required, stripped when valid', async () => {
+    const key = await identifyKey(secret, 'shop');
+    const alias = (id: string, userId: string, previousId?: string): WireEvent => ({
+      ...base,
+      id,
+      type: 'alias',
+      userId,
+      ...(previousId ? { previousId } : {}),
+    });
+    const signed = `erin.${await signUserId(key, 'shop', 'erin')}`;
+    const forged = `mallory.${await signUserId(key, 'shop', 'erin')}`;
+    const out = await checkIdentifies([alias('e1', 'victim', 'anon-1'), alias('e2', forged), alias('e3', signed, 'anon-1')], [], {
+      key,
+      site: 'shop',
+      required: true,
+    });
+    expect(out.events).toEqual([alias('e3', 'erin', 'anon-1')]);
+    expect(out.rejected.map((r) => [r.index, r.reason.slice(0, 40)])).toEqual([
+      [0, 'userId: this site requires a signed iden'],
+      [1, 'userId: the identify signature is not va'],
+    ]);
+  });
+
   it('passes unsigned ids unchanged when not required, still stripping a valid signature', async () => {
     const key = await identifyKey(secret, 'shop');
     const signed = `dave.${await signUserId(key, 'shop', 'dave')}`;

@@ -60,7 +60,7 @@ export async function verifySignedUserId(key: string, site: string, claimed: str
 }
 
 /**
- * Checks every identify event of a parsed batch. Verified ids lose their signature. When the
+ * Checks every identify (and alias) event of a parsed batch. Verified ids lose their signature. When the
  * site requires signatures, an unsigned or wrongly signed identify is refused (the rest of the
  * batch is kept); when it does not, such ids pass unchanged, exactly as before signatures existed,
  * so a site can start sending signed ids before it switches the requirement on.
@@ -80,7 +80,8 @@ export async function checkIdentifies(
   for (const event of events) {
     while (refusedAt.has(index)) index++;
     const at = index++;
-    if (event.type !== 'identify') {
+    // An alias claims its userId for this browser exactly as an identify does (identity/stitch.ts).
+    if (event.type !== 'identify' && event.type !== 'alias') {
       kept.push(event);
       continue;
     }

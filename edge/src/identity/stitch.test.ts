@@ -14,6 +14,21 @@ describe('identity stitching rules', () => {
     expect(claimedUser([identify('e0000001', 'alice'), identify('e0000002', 'bob'), track('e0000003')])).toBe('bob');
   });
 
+  it('an alias claims its userId for this browser; its previousId is never a claim', () => {
+    const alias = (id: string, userId: string, previousId?: string): WireEvent => ({
+      ...base,
+      id,
+      type: 'alias',
+      userId,
+      ...(previousId ? { previousId } : {}),
+    });
+    expect(claimedUser([alias('e0000001', 'alice', 'someone-else')])).toBe('alice');
+    expect(claimedUser([identify('e0000001', 'alice'), alias('e0000002', 'bob', 'alice')])).toBe('bob');
+    expect(claimedUser([alias('e0000001', 'bob', 'alice'), identify('e0000002', 'carol')])).toBe('carol');
+    const group: WireEvent = { ...base, id: 'e0000001', type: 'group', groupId: 'acme' };
+    expect(claimedUser([group])).toBeNull();
+  });
+
   it('golden record names cannot meet visitor profile names', () => {
     expect(goldenRecordName('demo', 'alice')).toBe('demo:user:alice');
     // A visitor profile is `${site}:${22 base64url characters}`: never a ':' after the site.

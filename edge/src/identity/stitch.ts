@@ -23,12 +23,18 @@ export function goldenRecordName(site: string, userId: string): string {
 }
 
 /**
- * The user a batch identifies as: its last identify event in batch order (the profile applies
- * events in that order, so the last one is also the user id it ends up with), or null.
+ * The user a batch identifies as: its last identify or alias event in batch order (the profile
+ * applies events in that order, so the last one is also the user id it ends up with), or null.
+ *
+ * An alias counts as an identify of this browser as its `userId`; its `previousId` is never a
+ * claim. The rule that keeps a browser out of other people's profiles: a browser only ever links
+ * ITSELF to the user it names (and on a site that requires signed ids only with that user's
+ * signature, identity/signed.ts), so naming someone else's id as `previousId` merges nothing.
+ * Merging a previous identity into a user is for the site's server (HTTP Tracking API, segment/).
  */
 export function claimedUser(events: readonly WireEvent[]): string | null {
-  const last = events.findLast((e) => e.type === 'identify');
-  return last?.type === 'identify' ? last.userId : null;
+  const last = events.findLast((e) => e.type === 'identify' || e.type === 'alias');
+  return last?.type === 'identify' || last?.type === 'alias' ? last.userId : null;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_EVENT_BYTES } from '../../../protocol/limits';
+import { withContextFields } from './context';
 import { batchSchema, eventSchema, type ConsentState, type RejectedEvent, type WireEvent } from '../../../protocol/wire';
 
 export type ParsedBatch = {
@@ -61,7 +62,7 @@ export function parseBatch(text: string): BatchResult {
       return;
     }
     const parsed = eventSchema.safeParse(raw);
-    if (parsed.success) events.push(parsed.data);
+    if (parsed.success) events.push(withContextFields(parsed.data));
     else rejected.push({ index, id, reason: describe(formatIssues(parsed.error)) });
   });
   if (events.length === 0) {

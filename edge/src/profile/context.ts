@@ -8,9 +8,17 @@ import type { RequestFacts } from '../rules/evaluate';
 import type { JourneyRuntime } from '../journeys/runtime';
 import type { ProfileStore } from './store/profile-store';
 import type { BanditCache } from './bandit-cache';
+import type { ServerConsent } from '../segment/consent';
 
 /** `analytics` is for the analytics queue only (analytics/feed.ts); routes/collect.ts strips it from the HTTP body. */
-export type IngestResult = { accepted: string[]; duplicates: string[]; decisions: Decision[]; analytics?: VisitorSnapshot };
+export type IngestResult = {
+  accepted: string[];
+  duplicates: string[];
+  decisions: Decision[];
+  analytics?: VisitorSnapshot;
+  /** Server events only (segment/consent.ts): nothing was stored, the profile's consent forbids it. */
+  notStored?: 'consent';
+};
 /** The visitor's batch bucket is empty (ratelimit/limits.ts): nothing of the batch was stored. */
 export type RateLimited = { rateLimited: { retryAfterSeconds: number } };
 
@@ -24,6 +32,8 @@ export type DecisionContext = {
   /** Personalization allowed by site policy, GPC and the batch's explicit consent. */
   personalize: boolean;
   now: number;
+  /** Set for server events (Segment HTTP API): the profile applies segment/consent.ts before storing. */
+  server?: ServerConsent;
 };
 
 /** What the object's modules share: its environment, storage, tables and per-object caches. */

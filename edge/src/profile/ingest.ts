@@ -12,6 +12,7 @@ import type { DecisionContext, IngestResult, ProfileHost, RateLimited } from './
 import { decideNow, recordConversion } from './decisions';
 import { eventName, scheduleInactivity, scheduleJourneys } from './alarms';
 import { rememberConfig } from './site-config';
+import { serverMayStore } from '../segment/consent';
 
 /**
  * Takes one token from the visitor's batch bucket at `now` (the route's receive time), or says
@@ -33,6 +34,12 @@ function journeyEvents(events: readonly WireEvent[], receivedAt: number): { name
   });
 }
 
+function withSessionUtm(store: ProfileHost['store'], event: WireEvent): WireEvent {
+  if (event.type !== 'page' || event.utm) return event;
+  const utm = store.sessionUtm(event.sid);
+  return utm ? { ...event, utm } : event;
+}
+
 /** Appends events, each id once, and applies identify / prefs / consent of the newly stored ones. */
 export async function ingestHere(
   host: ProfileHost,
@@ -44,6 +51,8 @@ export async function ingestHere(
   context: DecisionContext,
 ): Promise<IngestResult> {
   const { store } = host;
+  // Server events (Segment HTTP API) never override the visitor's stored choice (segment/consent.ts).
+  if (context.server && !serverMayStore(context.server, store.consent())) return { accepted: [], duplicates: [], decisions: [], notStored: 'consent' };
   const accepted: string[] = [];
   const duplicates: string[] = [];
   // One synchronous block: the runtime commits it as one transaction.
@@ -52,7 +61,11 @@ export async function ingestHere(
   store.setMeta('first_seen', String(receivedAt), true);
   store.setMeta('last_seen', String(receivedAt));
   rememberConfig(store, context.config);
-  for (const event of events) {
+  for (const [i, original] of events.entries()) {
+    // A later page view of a session carries the session's landing UTM, as the snippet's own
+    // session did before the edge took this over (ingest/context.ts).
+    const event = withSessionUtm(store, original);
+    events[i] = event;
     if (!store.insertEvent(event, receivedAt)) {
       duplicates.push(event.id);
       continue;
@@ -62,6 +75,9 @@ export async function ingestHere(
     if (event.type === 'track') recordConversion(store, event, config.messages);
   }
   const stored = events.filter((e) => accepted.includes(e.id));
+  // The page the batch was sent from decides with its session's UTM too (usecases/collect.ts `pageOf`).
+  const lastPage = events.findLast((e) => e.type === 'page');
+  if (!context.request.utm && lastPage?.utm) context = { ...context, request: { ...context.request, utm: lastPage.utm } };
   // Journeys advance on the stored events first, so a message step shows on this very response.
   host.journeys.onEvents(config.journeys, journeyEvents(stored, receivedAt));
   const decisions = decideNow(host, config, context);

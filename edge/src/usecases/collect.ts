@@ -53,7 +53,7 @@ export function pageOf(events: readonly WireEvent[]): PageFacts {
  * sees it; on a site that requires signatures an unsigned or forged identify joins `rejected`.
  */
 async function withCheckedIdentifies(env: Env, site: SiteConfig, batch: ParsedBatch): Promise<ParsedBatch> {
-  if (!batch.events.some((e) => e.type === 'identify')) return batch;
+  if (!batch.events.some((e) => e.type === 'identify' || e.type === 'alias')) return batch;
   const key = await identifyKey(visitorSecret(env), site.id);
   const checked = await checkIdentifies(batch.events, batch.rejected, { key, site: site.id, required: site.identity?.requireSignedUserId === true });
   if (checked.events.length === 0) throw new HttpError(400, 'every event in the batch was rejected', { rejected: checked.rejected });

@@ -10,7 +10,7 @@ import type { BucketState } from '../../ratelimit/bucket';
 import type { EventHistory } from '../../rules/evaluate';
 import type { MessageHistory } from '../../messages/select';
 import type { Handover } from '../../identity/stitch';
-import type { ConsentState, PrefValue, PropValue, ProfileExport, StoredEvent, WireEvent } from '../../../../protocol/wire';
+import type { ConsentState, PrefValue, PropValue, ProfileExport, StoredEvent, Utm, WireEvent } from '../../../../protocol/wire';
 import { MIGRATIONS } from './schema';
 import { JourneyTables } from './journey-tables';
 import { absorbHandover, clearHistory, readHandover } from './handover';
@@ -114,6 +114,14 @@ export class ProfileStore {
     return rowsWritten > 0;
   }
 
+  /** The UTM of a session's first stored page view (its landing page), if it had one. */
+  sessionUtm(sessionId: string): Utm | undefined {
+    const row = this.sql
+      .exec<{ body: string }>("SELECT body FROM events WHERE session_id = ? AND type = 'page' ORDER BY ts, received_at LIMIT 1", sessionId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.body) as { utm?: Utm }).utm : undefined;
+  }
+
   /** What an identify / prefs / consent event sets, newest client time winning. */
   applyEvent(event: WireEvent): void {
     switch (event.type) {
@@ -138,6 +146,16 @@ export class ProfileStore {
           Number(event.consent.personalization),
           event.ts,
         );
+        break;
+      case 'alias':
+        // From a browser an alias is an identify without traits (identity/stitch.ts).
+        this.setMeta('user_id', event.userId);
+        break;
+      case 'group':
+        // Segment's group: the latest group id and its traits, as traits the segment rules can read
+        // (`groupId`, and `group` = { id, ...traits }).
+        this.sql.exec(UPSERT_NEWER('traits'), 'groupId', JSON.stringify(event.groupId), event.ts);
+        this.sql.exec(UPSERT_NEWER('traits'), 'group', JSON.stringify({ ...event.traits, id: event.groupId }), event.ts);
         break;
       case 'page':
       case 'track':

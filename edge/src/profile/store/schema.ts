@@ -104,4 +104,8 @@ CREATE TABLE linked_visitors (visitor_id TEXT PRIMARY KEY, linked_at INTEGER NOT
 INSERT OR IGNORE INTO meta (key, value) SELECT 'inactivity_watched', '1' FROM meta WHERE key = 'alarm_segments';
 DELETE FROM meta WHERE key = 'alarm_segments';
 `,
+  // 7: a session's landing page view, for the UTM the edge gives its later page views (ProfileStore.sessionUtm).
+  `
+CREATE INDEX events_by_session ON events (session_id, type, ts);
+`,
 ];
