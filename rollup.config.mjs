@@ -2,6 +2,8 @@
 //   dist/snippet/wm.js        the snippet (minified IIFE; size budget checked by a test)
 //   dist/snippet/wm-ui.js     slot rendering and in-app messages, loaded by wm.js on demand
 //                             (own budget; see snippet/src/ui/index.ts)
+//   dist/snippet/wm-consent.js  consent platforms (data-cmp), loaded by wm.js when its tag names one
+//                             (own budget; see snippet/consent-platforms/index.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/
 //   dist/edge-public/         what production serves: the snippet and the dashboard (see wrangler.toml)
@@ -14,7 +16,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
-const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js'];
+const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'wm-consent.js'];
 const DASHBOARD_STATIC = ['index.html', 'app.css', 'preview.css'];
 
 export function sizes(file) {
@@ -92,6 +94,7 @@ const dashboard = {
 export default [
   snippet('dist/snippet/wm.js', false),
   snippet('dist/snippet/wm-ui.js', false, 'snippet/src/ui/index.ts'),
+  snippet('dist/snippet/wm-consent.js', false, 'snippet/consent-platforms/index.ts'),
   dashboard,
   snippet('dist/snippet/wm.debug.js', true),
 ];

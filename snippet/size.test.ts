@@ -2,6 +2,7 @@
 // it: GNU gzip, whose header also stores the file name), including idb-keyval's used code.
 //   wm.js     the core every page loads
 //   wm-ui.js  slot rendering and in-app messages, loaded by wm.js only when a page needs it
+//   wm-consent.js  consent platforms (data-cmp), loaded by wm.js only when its tag names one
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -18,9 +19,12 @@ import { describe, expect, it } from 'vitest';
 // Measured 2,989 B. Issue #14 asks for 2,560 B again with every feature kept: after its work (an
 // own IndexedDB store instead of idb-keyval's, every terser option measured) it is 2,995 B, and
 // bench/README.md section 1 says what was tried and where the bytes are; 2,560 B is not reached.
+// Issue #15 point 4 adds the loader of wm-consent.js (data-cmp, sharing wm-ui.js's loader and its
+// one Trusted Types policy): 2,995 → 3,027 B, so +30 B on the budget.
 const BUDGETS: [file: string, bytes: number][] = [
-  ['dist/snippet/wm.js', 3000],
+  ['dist/snippet/wm.js', 3030],
   ['dist/snippet/wm-ui.js', 6144],
+  ['dist/snippet/wm-consent.js', 1536],
 ];
 
 /** GNU gzip -9 where it exists (it always does on Debian); else zlib plus the file-name header. */
