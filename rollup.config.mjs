@@ -60,7 +60,8 @@ function layoutAndReport() {
 const terserOptions = {
   ecma: 2019,
   compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe_comps: true },
-  mangle: { properties: { regex: /^_/ } },
+  // Our private fields start with _; the TCF API's global (__tcfapi, wm-consent.js) is not ours.
+  mangle: { properties: { regex: /^_/, reserved: ['__tcfapi'] } },
   format: { comments: false },
 };
 
