@@ -58,7 +58,10 @@ async function main() {
     logLevel: 'warning',
   });
   const code = gtm.outputFiles[0].text.trim();
-  writeFileSync(join(dist, 'gtm.html'), `<!-- Waymark for Google Tag Manager: a Custom HTML tag; replace YOUR-SITE-ID (docs/tag-managers-and-npm.md). -->\n<script>\n${code}\n</script>\n`);
+  writeFileSync(
+    join(dist, 'gtm.html'),
+    `<!-- Waymark for Google Tag Manager: a Custom HTML tag; replace YOUR-SITE-ID (docs/tag-managers-and-npm.md). -->\n<script>\n${code}\n</script>\n`,
+  );
 
   // Declarations: tsc emits them (with protocol/wire.d.ts, which needs zod); the wire types used
   // are copied in instead, so the package has no dependency.

@@ -10,7 +10,7 @@
  * into this package's index.d.ts at build time.
  */
 import type { Decision, Props } from '../../../protocol/wire';
-import { insertTag, type TagOptions } from './insert';
+import { insertTag, installStub, type TagOptions } from './insert';
 
 export type { Decision, MessageDecision, MessageTrigger, PropValue, Props, SlotDecision } from '../../../protocol/wire';
 export type { TagOptions as LoadOptions } from './insert';
@@ -51,12 +51,13 @@ declare global {
 type AnyCall = (...args: unknown[]) => void;
 
 /**
- * Calls the page's wm: the stub (queued) before wm.js runs, the snippet after. Throws nothing;
- * before `load()` (or a pasted tag) installs a stub, calls are dropped.
+ * Calls the page's wm: the stub (installed if needed: calls are queued until wm.js runs, also
+ * before `load()`), the snippet after. Outside a browser (server-side rendering) it does nothing.
  */
 export const wm: Wm = ((...args: unknown[]) => {
-  const current = typeof window === 'undefined' ? undefined : (window.wm as unknown as AnyCall | undefined);
-  current?.(...args);
+  if (typeof window === 'undefined') return;
+  installStub(window);
+  (window.wm as unknown as AnyCall)(...args);
 }) as Wm;
 
 /**
@@ -70,7 +71,9 @@ export function load(options: TagOptions): Promise<Wm> {
   return new Promise((resolve, reject) => {
     const ready = () => window.wm?.v === 1;
     if (ready()) return resolve(wm);
-    script.addEventListener('load', () => (ready() ? resolve(wm) : reject(new Error('@waymark/snippet: wm.js loaded but did not start (is data-site right?)'))));
+    script.addEventListener('load', () =>
+      ready() ? resolve(wm) : reject(new Error('@waymark/snippet: wm.js loaded but did not start (is data-site right?)')),
+    );
     script.addEventListener('error', () => reject(new Error(`@waymark/snippet: could not load ${script.src}`)));
   });
 }

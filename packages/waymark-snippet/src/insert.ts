@@ -32,16 +32,20 @@ export type TagOptions = {
 
 type Stub = ((...args: unknown[]) => void) & { q?: IArguments[] };
 
-/** Installs the stub (if wm is not there yet) and inserts the tag (if none is there yet); returns the tag. */
-export function insertTag(options: TagOptions, w: Window & typeof globalThis): HTMLScriptElement {
-  var d = w.document;
+/** The README's stub, if wm is not there yet: calls made before wm.js runs are queued and replayed by it. */
+export function installStub(w: Window & typeof globalThis): void {
   var win = w as unknown as { wm?: Stub };
-  // The README's stub: calls made before wm.js runs are queued and replayed by it.
   if (!win.wm)
     win.wm = function () {
       // eslint-disable-next-line prefer-rest-params -- the stub queues its arguments object, as the pasted one does
       (win.wm!.q = win.wm!.q || []).push(arguments);
     };
+}
+
+/** Installs the stub and inserts the tag (if none is there yet); returns the tag. */
+export function insertTag(options: TagOptions, w: Window & typeof globalThis): HTMLScriptElement {
+  var d = w.document;
+  installStub(w);
   var found = d.querySelector<HTMLScriptElement>('script[data-site][src*="/_wm/wm"]');
   if (found) return found;
   var script = d.createElement('script');

@@ -27,8 +27,9 @@ export async function everyCommand(): Promise<void> {
   wm('consent', { analytics: true, personalization: false });
   wm('reset');
   wm('on', 'decision', (decisions) => {
-    for (const d of decisions) if (d.kind === 'slot') d.html.toUpperCase();
-    else d.trigger.on.toUpperCase();
+    for (const d of decisions)
+      if (d.kind === 'slot') d.html.toUpperCase();
+      else d.trigger.on.toUpperCase();
   });
   const options: LoadOptions = { site: 'shop', cmp: 'onetrust', cmpGroups: 'C0002,C0003' };
   void options;
