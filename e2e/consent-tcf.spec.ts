@@ -4,7 +4,7 @@
 // leaves the site's policy in charge and removes the listener.
 import { expect, test } from '@playwright/test';
 import { consentPlatformSuite } from './support/cmp';
-import { watchCollect } from './support/waymark';
+import { eventsOf, hasTrack, waitForProfile, watchCollect } from './support/waymark';
 
 consentPlatformSuite({
   name: 'tcf',
@@ -23,4 +23,14 @@ test('gdprApplies false: no choice is sent (the opt-in policy keeps holding even
   await page.waitForTimeout(1_500);
   expect(log.calls).toHaveLength(0);
   expect(await page.evaluate(() => localStorage.getItem('wm_consent'))).toBeNull();
+});
+
+test('data-cmp="auto" finds the TCF API and follows it', async ({ page }) => {
+  await page.goto('/fixtures/cmp/tcf-auto.html');
+  await expect(page.locator('script[src$="/_wm/wm-consent.js"]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Track me' }).click();
+  await page.evaluate(() => window.cmpTest.choose([1, 8]));
+  const profile = await waitForProfile(page.request, (p) => hasTrack(p, 'cmp_cta'), 'the held click');
+  expect(profile.consent).toMatchObject({ analytics: true, personalization: false });
+  expect(eventsOf(profile, 'page')).toHaveLength(1);
 });

@@ -86,6 +86,28 @@ export function consentPlatformSuite(platform: PlatformScenario) {
       expect(read.status, read.text).toBe(401);
     });
 
+    test('opt-out site: collected before any choice; a refusal stops it, a later yes starts it again', async ({ page, context }) => {
+      const log = watchCollect(context);
+      await open(page, `/fixtures/cmp/${platform.name}-opt-out.html`);
+      let profile = await waitForProfile(page.request, (p) => eventsOf(p, 'page').length >= 1, 'the page view, before any choice');
+      expect(profile.consent).toBeNull();
+
+      await choose(page, platform.none);
+      const sentBefore = log.calls.length;
+      await page.evaluate(() => window.wm('track', 'while_refused'));
+      await page.waitForTimeout(QUIET_MS);
+      expect(
+        log.calls.slice(sentBefore).flatMap((c) => c.batch?.events ?? []),
+        'nothing sent after the refusal',
+      ).toEqual([]);
+
+      await choose(page, platform.all);
+      await page.evaluate(() => window.wm('track', 'after_yes'));
+      profile = await waitForProfile(page.request, (p) => hasTrack(p, 'after_yes'), 'the event after the yes');
+      expect(stored(profile.consent)).toEqual({ analytics: true, personalization: true });
+      expect(hasTrack(profile, 'while_refused')).toBe(false);
+    });
+
     test('changed later: each change reaches the edge once, a returning page sends none, a withdrawal stops storage', async ({ page, context }) => {
       const log = watchCollect(context);
       await open(page, path);
