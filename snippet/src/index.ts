@@ -113,11 +113,11 @@ function boot(): void {
   // inserted; setting src then loads it (async, as every inserted script). `d` is decisions (a
   // collect response), an Event or 0 (boot).
   // Under Trusted Types (`require-trusted-types-for 'script'`) a script's src takes a
-  // TrustedScriptURL: our policy "waymark" (sites list it in `trusted-types`) makes one of this
-  // URL only; it is created once (loadUi runs once), here, and never exposed. `String` returns its
-  // first argument. No API (a ReferenceError), or a CSP that refuses the name: the plain string.
-  // The policy is kept: a second createPolicy of the same name throws under a strict CSP. `load`
-  // also brings wm-consent.js when the tag names a consent platform (data-cmp).
+  // TrustedScriptURL: our policy "waymark" (sites list it in `trusted-types`) makes ones of our two
+  // chunk URLs only (wm-ui.js, and wm-consent.js when the tag names a consent platform: data-cmp);
+  // it is created at the first load and kept (a second createPolicy of the same name is refused
+  // under a strict CSP), and never exposed. `String` returns its first argument. No API (a
+  // ReferenceError), or a CSP that refuses the name: the plain string.
   let policy: ReturnType<WaymarkTrustedTypes['createPolicy']> | undefined;
   let ui = 1;
   const load = (name: string, url = origin + WM_PREFIX + '/wm-' + name + '.js') => {
