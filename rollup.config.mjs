@@ -4,6 +4,8 @@
 //                             (own budget; see snippet/src/ui/index.ts)
 //   dist/snippet/analytics.js the optional Segment analytics.js drop-in on top of wm() (own budget;
 //                             snippet/src/segment/analytics.ts)
+//   dist/snippet/wm-consent.js  consent platforms (data-cmp), loaded by wm.js when its tag names one
+//                             (own budget; see snippet/consent-platforms/index.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/
 //   dist/edge-public/         what production serves: the snippet and the dashboard (see wrangler.toml)
@@ -16,7 +18,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
-const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'analytics.js'];
+const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'analytics.js', 'wm-consent.js'];
 const DASHBOARD_STATIC = ['index.html', 'app.css', 'preview.css'];
 
 export function sizes(file) {
@@ -60,7 +62,8 @@ function layoutAndReport() {
 const terserOptions = {
   ecma: 2019,
   compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe_comps: true },
-  mangle: { properties: { regex: /^_/ } },
+  // Our private fields start with _; the TCF API's global (__tcfapi, wm-consent.js) is not ours.
+  mangle: { properties: { regex: /^_/, reserved: ['__tcfapi'] } },
   format: { comments: false },
 };
 
@@ -95,6 +98,7 @@ export default [
   snippet('dist/snippet/wm.js', false),
   snippet('dist/snippet/wm-ui.js', false, 'snippet/src/ui/index.ts'),
   snippet('dist/snippet/analytics.js', false, 'snippet/src/segment/analytics.ts'),
+  snippet('dist/snippet/wm-consent.js', false, 'snippet/consent-platforms/index.ts'),
   dashboard,
   snippet('dist/snippet/wm.debug.js', true),
 ];

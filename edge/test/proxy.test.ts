@@ -76,6 +76,11 @@ describe('rewritePage (HTMLRewriter adapter)', () => {
     expect(fragment).toBe(`<p>x</p><script>${STUB}</script>${SNIPPET_TAG}`);
   });
 
+  it('names the site’s consent platform on the injected tag (wm-consent.js)', async () => {
+    const out = await rewritePage(html(PAGE), [], { ...OPTIONS, consentPolicy: 'opt-in', consentPlatform: 'tcf' }).text();
+    expect(out).toContain('<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in" data-cmp="tcf"></script></head>');
+  });
+
   it('tells the snippet an opt-in site is opt-in', async () => {
     const out = await rewritePage(html(PAGE), [], { ...OPTIONS, consentPolicy: 'opt-in' }).text();
     expect(out).toContain('<script async src="/_wm/wm.js" data-site="demo" data-consent="opt-in"></script></head>');

@@ -39,6 +39,8 @@ export const siteConfigSchema = z
     origins: z.array(originSchema).max(100),
     /** opt-out: store unless the visitor declines or sends GPC; opt-in: store nothing until they agree. */
     consentPolicy: z.enum(['opt-in', 'opt-out']),
+    /** Proxy mode: the consent platform the injected tag reads (data-cmp, wm-consent.js; docs/consent-platforms.md). */
+    consentPlatform: z.enum(['gcm', 'tcf', 'onetrust', 'cookiebot', 'auto']).optional(),
     segments: z.array(segmentSchema).max(200).default([]),
     slots: z.array(slotSchema).max(200).default([]),
     /** In-app messages (banners, modals, toasts, inline, surveys); see messages/schema.ts. */

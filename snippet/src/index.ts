@@ -115,22 +115,24 @@ function boot(): void {
   // inserted; setting src then loads it (async, as every inserted script). `d` is decisions (a
   // collect response), an Event or 0 (boot).
   // Under Trusted Types (`require-trusted-types-for 'script'`) a script's src takes a
-  // TrustedScriptURL: our policy "waymark" (sites list it in `trusted-types`) makes one of this
-  // URL only; it is created once (loadUi runs once), here, and never exposed. `String` returns its
-  // first argument. No API (a ReferenceError), or a CSP that refuses the name: the plain string.
-  let ui: string | 0 = origin + WM_PREFIX + '/wm-ui.js';
-  const trustedUrl = (url: string) => {
+  // TrustedScriptURL: our policy "waymark" (sites list it in `trusted-types`) makes ones of our two
+  // chunk URLs only (wm-ui.js, and wm-consent.js when the tag names a consent platform: data-cmp);
+  // it is created at the first load and kept (a second createPolicy of the same name is refused
+  // under a strict CSP), and never exposed. `String` returns its first argument. No API (a
+  // ReferenceError), or a CSP that refuses the name: the plain string.
+  let policy: ReturnType<WaymarkTrustedTypes['createPolicy']> | undefined;
+  let ui = 1;
+  const load = (name: string, url = origin + WM_PREFIX + '/wm-' + name + '.js') => {
     try {
-      return trustedTypes!.createPolicy(DB, { createScriptURL: String }).createScriptURL(url);
+      url = (policy ||= trustedTypes!.createPolicy(DB, { createScriptURL: String })).createScriptURL(url);
     } catch {
-      return url;
+      /* the plain string */
     }
+    document.head.appendChild(document.createElement('script')).src = url;
   };
-  const loadUi = (d: unknown) =>
-    ui &&
-    ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) &&
-    ((document.head.appendChild(document.createElement('script')).src = trustedUrl(ui)), (ui = 0));
+  const loadUi = (d: unknown) => ui && ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) && (load('ui'), (ui = 0));
   handlers.push(loadUi);
+  if (data.cmp) load('consent');
   for (const a of queued) wm(...a);
 
   // Also the first flush, which sends what earlier pages left in the outbox.

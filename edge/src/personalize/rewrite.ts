@@ -28,6 +28,8 @@ export type RewriteOptions = {
   site: string;
   /** The site's policy; an opt-in site's injected tag says so (data-consent="opt-in"). */
   consentPolicy?: 'opt-in' | 'opt-out';
+  /** The site's consent platform, if set: the injected tag says data-cmp="…" (wm-consent.js). */
+  consentPlatform?: string | undefined;
   /** The dashboard's live preview (?wm_preview=1): inject the UI chunk even without messages. */
   preview?: boolean;
 };
@@ -100,7 +102,8 @@ const nonceAttribute = (nonce: string | undefined) => (nonce ? ` nonce="${escape
 function snippetTag(options: RewriteOptions, nonce: string | undefined): string {
   const n = nonceAttribute(nonce);
   const consent = options.consentPolicy === 'opt-in' ? ' data-consent="opt-in"' : '';
-  return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"${consent}></script>`;
+  const cmp = options.consentPlatform ? ` data-cmp="${escapeAttr(options.consentPlatform)}"` : '';
+  return `<script${n}>${STUB}</script><script${n} async src="${escapeAttr(options.snippetSrc)}" data-site="${escapeAttr(options.site)}"${consent}${cmp}></script>`;
 }
 
 /** Attributes on a filled element that tell client template engines (Vue, Angular) to leave its content alone. */

@@ -70,7 +70,13 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
 
   const decisions = await (early ?? personalization(input, site, consent));
   const preview = url.searchParams.get('wm_preview') === '1'; // the dashboard's message preview (wm-ui.js preview mode)
-  const page = rewritePage(upstream, decisions, { ...snippetUrls(url), site: site.id, consentPolicy: site.consentPolicy, preview });
+  const page = rewritePage(upstream, decisions, {
+    ...snippetUrls(url),
+    site: site.id,
+    consentPolicy: site.consentPolicy,
+    consentPlatform: site.consentPlatform,
+    preview,
+  });
   return { response: page, personalized: true };
 }
 
