@@ -311,6 +311,12 @@ export type OverviewReport = {
    * how many with its next batch (snippet/src/outbox.ts).
    */
   outboxDropped: number;
+  /**
+   * Requests from bots and crawlers the edge filtered (no cookie, profile, analytics row or
+   * personalization: docs/bots.md), per UTC day: the last 7 days, oldest first, zero-filled,
+   * today last. `day` is the UTC date, YYYY-MM-DD.
+   */
+  botsFiltered: { day: string; requests: number }[];
 };
 
 export const streamQuerySchema = z.strictObject({
