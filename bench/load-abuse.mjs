@@ -19,6 +19,7 @@ process.env.WRANGLER_LOG ??= 'warn';
 import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
 import { alignTable } from './table.mjs';
+import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -99,7 +100,7 @@ async function send(origin, g, body, headers = {}) {
   g.requests++;
   const t0 = performance.now();
   try {
-    const res = await fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body });
+    const res = await fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...AS_BROWSER, ...headers }, body });
     const text = await res.text();
     g.latencies.push(performance.now() - t0);
     if (res.status === 200) {
