@@ -58,12 +58,12 @@ function decide(site: string, userAgent: string, cookie?: string): Promise<Respo
 const PAGE = '<!doctype html><html><head><title>Shop</title></head><body><section data-wm-slot="hero"><h1>Default hero</h1></section></body></html>';
 
 /** A page of `site` through proxy mode, the upstream answering PAGE with `upstreamHeaders`. */
-async function proxied(site: string, userAgent: string, upstreamHeaders: Record<string, string> = {}, cookie?: string): Promise<Response> {
+async function proxied(site: string, userAgent: string, upstreamHeaders: Record<string, string> = {}, accept = 'text/html'): Promise<Response> {
   vi.spyOn(globalThis, 'fetch').mockImplementation(
     async () => new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8', ...upstreamHeaders } }),
   );
   const ctx = createExecutionContext();
-  const headers = { accept: 'text/html', 'user-agent': userAgent, ...(cookie ? { cookie } : {}) };
+  const headers = { accept, 'user-agent': userAgent };
   const res = await worker.fetch(new Request(`${BASE}/shoes`, { headers }), { ...env, WM_PROXY_SITE: site }, ctx);
   const text = await res.text();
   await waitOnExecutionContext(ctx);
@@ -170,6 +170,7 @@ describe('bots in proxy mode', () => {
     const site = await newSite(4);
     for (const ua of [GOOGLEBOT, BOT_USER_AGENTS['Bingbot']!, BOT_USER_AGENTS['ClaudeBot']!]) await proxied(site, ua);
     await proxied(site, BROWSER); // a person: not counted
+    await proxied(site, GOOGLEBOT, {}, 'image/avif,image/webp,*/*'); // not a page (an image, a script): not counted
     const o = await until(
       () => overview(site),
       (r) => botsToday(r) >= 3,
