@@ -9,6 +9,7 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { alignTable } from './table.mjs';
+import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { workerdCpuMs } from './workerd-cpu.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 
@@ -183,7 +184,7 @@ async function drive(origin, o, progress) {
   // The body is built before the clock starts.
   const post = (/** @type {number} */ v) => {
     const body = makeBatch(origin, visitors[v], v, o.eventsPerBatch);
-    return () => fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body });
+    return () => fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...AS_BROWSER }, body });
   };
   /** Counts stored events and keeps the visitor's token so later batches reach the same Durable Object. */
   const onCollected = (/** @type {RouteStats} */ stats, /** @type {number} */ v) => (/** @type {Response} */ _res, /** @type {string} */ body) => {

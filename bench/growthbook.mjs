@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { percentile } from './collect.mjs';
 import { makePage } from './proxy.mjs';
 import { alignTable } from './table.mjs';
+import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { workerdCpuMs } from './workerd-cpu.mjs';
 
 const run = promisify(execFile);
@@ -294,7 +295,7 @@ async function drive({ waymarkBase, growthbookBase, pages, heroHtml, o, progress
   const now = Date.now();
   const res = await fetch(`${waymarkBase}/_wm/e`, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain' },
+    headers: { 'content-type': 'text/plain', ...AS_BROWSER },
     body: JSON.stringify({
       site: SITE,
       events: [{ id: `bench-growthbook-${now}`, type: 'prefs', ts: now, sid: 'bench-growthbook-s1', url: `${waymarkBase}/`, prefs: { sport: 'trail' } }],
@@ -401,7 +402,7 @@ async function once(m, bytes, cell) {
   const t0 = performance.now();
   let problem;
   try {
-    const res = await fetch(m.url(bytes), { headers: m.headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(m.url(bytes), { headers: { ...AS_BROWSER, ...m.headers }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     cell.ttfbs.push(performance.now() - t0);
     const raw = Buffer.from(await res.arrayBuffer());
     cell.latencies.push(performance.now() - t0);

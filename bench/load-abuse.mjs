@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
 import { alignTable } from './table.mjs';
 import { makeBatch, num, progress, sample, sleep, withDemoWorker } from './load-common.mjs';
+import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -74,7 +75,7 @@ async function send(origin, g, body, headers = {}) {
   g.requests++;
   const t0 = performance.now();
   try {
-    const res = await fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body });
+    const res = await fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...AS_BROWSER, ...headers }, body });
     const text = await res.text();
     g.latencies.push(performance.now() - t0);
     if (res.status === 200) {

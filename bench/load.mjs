@@ -22,6 +22,7 @@ import { percentile } from './collect.mjs';
 import { workerdCpuMs } from './workerd-cpu.mjs';
 import { alignTable } from './table.mjs';
 import { args, makeBatch as batchOf, num, progress, sample, sleep, withDemoWorker } from './load-common.mjs';
+import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -95,7 +96,7 @@ async function drive(origin, opt) {
     g.requests++;
     const t0 = performance.now();
     try {
-      const post = () => fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body });
+      const post = () => fetch(`${origin}/_wm/e`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...AS_BROWSER }, body });
       let res = await post();
       let text = await res.text();
       // wrangler's dev proxy answers a POST in flight with this 503 when it restarts the worker

@@ -13,6 +13,7 @@ import { join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { CACHE, PEERS, peerBundle, tarballName } from './sizes.mjs';
 import { alignTable } from './table.mjs';
+import { BROWSER_USER_AGENT } from '../e2e/support/user-agent.mjs';
 
 const run = promisify(execFile);
 
@@ -254,7 +255,8 @@ export async function measureMainThread(snippet, progress, options = {}) {
  * @param {Tracker} t @param {TrackerStats} row @param {MainOptions} o
  */
 async function loadOnce(browser, url, origin, t, row, o) {
-  const context = await browser.newContext();
+  // A person's browser, not HeadlessChrome (which the edge filters as a bot): the real path is measured.
+  const context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
   let sent = false;
   /** @type {() => void} */
   let onSent = () => {};

@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { percentile } from './collect.mjs';
 
 import { alignTable } from './table.mjs';
+import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
 
 const run = promisify(execFile);
@@ -181,7 +182,7 @@ async function drive(base, upstream, pages, o, progress) {
   const now = Date.now();
   const res = await fetch(`${base}/_wm/e`, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain' },
+    headers: { 'content-type': 'text/plain', ...AS_BROWSER },
     body: JSON.stringify({
       site: SITE,
       events: [{ id: `bench-proxy-${now}`, type: 'prefs', ts: now, sid: 'bench-proxy-s1', url: `${base}/`, prefs: { sport: 'trail' } }],
@@ -290,7 +291,7 @@ async function once(m, size, cell) {
   const t0 = performance.now();
   let problem;
   try {
-    const res = await fetch(m.url(size), { headers: m.headers });
+    const res = await fetch(m.url(size), { headers: { ...AS_BROWSER, ...m.headers } });
     cell.ttfb.push(performance.now() - t0);
     const body = await res.text();
     problem = res.status === (m.status ?? 200) ? m.check(body, size.bytes, res) : `HTTP ${res.status}: ${body.slice(0, 120)}`;

@@ -340,6 +340,12 @@ export const overviewReportSchema = z.object({
    * how many with its next batch (snippet/src/outbox.ts).
    */
   outboxDropped: count,
+  /**
+   * Requests from bots and crawlers the edge filtered (no cookie, profile, analytics row or
+   * personalization: docs/bots.md), per UTC day: the last 7 days, oldest first, zero-filled,
+   * today last. `day` is the UTC date, YYYY-MM-DD.
+   */
+  botsFiltered: z.array(z.strictObject({ day: z.iso.date(), requests: count })),
 });
 export type OverviewReport = z.infer<typeof overviewReportSchema>;
 

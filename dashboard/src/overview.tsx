@@ -95,6 +95,34 @@ function Stat({ label, value, hint }: { label: string; value: number; hint?: str
   );
 }
 
+/**
+ * Requests from bots and crawlers the edge filtered (no cookie, profile, analytics row or
+ * personalization), per UTC day: today's count, and the last 7 days in a compact table.
+ */
+function BotsFiltered({ days }: { days: OverviewReport['botsFiltered'] }) {
+  const today = days[days.length - 1]?.requests ?? 0;
+  const week = days.reduce((n, d) => n + d.requests, 0);
+  return (
+    <section class="card" data-testid="bots-filtered">
+      <h2>Bots filtered</h2>
+      <p>
+        <strong data-testid="bots-today">{int.format(today)}</strong> {today === 1 ? 'request' : 'requests'} from bots and crawlers today (UTC),{' '}
+        {int.format(week)} in the last 7 days. They got no cookie, no profile and no personalization, and are not in any report.
+      </p>
+      {week > 0 ? (
+        <DataTable class="table compact" scroll={false} columns={['Day (UTC)', num('Requests')]}>
+          {days.map((d) => (
+            <tr key={d.day}>
+              <td>{d.day}</td>
+              <td class="num">{int.format(d.requests)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : null}
+    </section>
+  );
+}
+
 export function Overview({ site }: ListProps) {
   const siteId = site.config.id;
   const { data, error, loading } = usePolling(() => api.overview(siteId, 30), REFRESH_MS, [siteId]);
@@ -124,6 +152,7 @@ export function Overview({ site }: ListProps) {
             As soon as a page with the Waymark tag is visited, live visitors and events show here. Find the install snippet under{' '}
             <a href={`#/s/${encodeURIComponent(siteId)}/settings`}>Settings</a>.
           </p>
+          {data.botsFiltered.some((d) => d.requests > 0) ? <BotsFiltered days={data.botsFiltered} /> : null}
         </Empty>
       ) : (
         <>
@@ -161,6 +190,7 @@ export function Overview({ site }: ListProps) {
               )}
             </section>
           </div>
+          <BotsFiltered days={data.botsFiltered} />
           <p class="muted small">
             {int.format(data.totalVisitors)} {data.totalVisitors === 1 ? 'visitor' : 'visitors'} stored in total. {int.format(data.outboxDropped)} events lost
             in browsers' outboxes (full) in the last 24 hours.

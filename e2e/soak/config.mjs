@@ -4,6 +4,7 @@
 // selector), so a response built from a half-written or mixed config would show two different
 // numbers, or one without the other. Every response must show one version (or none, before the
 // first write), never a 5xx; once the writes stop, the last version is what everyone gets.
+import { AS_BROWSER } from '../support/user-agent.mjs';
 import { Failures, log, postBatch, prefsEvent, sleep, trackEvent } from './lib.mjs';
 
 const HERO = /soak config v(\d+)\b/g;
@@ -114,10 +115,10 @@ export async function configSoak(server, o) {
       out.push(observe('e', res.status, res.status === 200 ? JSON.stringify(JSON.parse(text).decisions) : text, 'POST /_wm/e'));
     }
     const decide = await fetch(`${base}/_wm/decide?site=demo&url=${encodeURIComponent(`${base}/`)}`, {
-      headers: { authorization: `Bearer ${visitor.token}`, origin: base },
+      headers: { authorization: `Bearer ${visitor.token}`, origin: base, ...AS_BROWSER },
     });
     out.push(observe('decide', decide.status, await decide.text(), 'GET /_wm/decide'));
-    const page = await fetch(`${base}/`, { headers: { cookie: `wm_vid=${visitor.token}`, accept: 'text/html' } });
+    const page = await fetch(`${base}/`, { headers: { cookie: `wm_vid=${visitor.token}`, accept: 'text/html', ...AS_BROWSER } });
     out.push(observe('page', page.status, await page.text(), 'GET / (proxied)'));
     return out;
   };

@@ -1,5 +1,6 @@
 // Shared bits of the soak phases: a seeded PRNG, wire events, a failure list, a bounded pool.
 import { randomUUID } from 'node:crypto';
+import { AS_BROWSER } from '../support/user-agent.mjs';
 
 /** mulberry32: a small seeded PRNG (a failure replays exactly with the same seed). */
 export function rng(seed) {
@@ -31,7 +32,7 @@ export function prefsEvent(base, prefs) {
 export function postBatch(base, events, { vid, signal } = {}) {
   return fetch(`${base}/_wm/e`, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: base },
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: base, ...AS_BROWSER },
     body: JSON.stringify({ site: 'demo', ...(vid ? { vid } : {}), events }),
     ...(signal ? { signal } : {}),
   });

@@ -6,18 +6,18 @@
  * browsers, the `CF_Authorization` cookie. We verify it ourselves, because the worker is also
  * reachable by routes Access does not cover (workers.dev, another hostname).
  *
- * Checks: RS256 only (never `none`/HS256: the JWKS holds RSA public keys), a `kid` from the team's
- * JWKS (`<team>/cdn-cgi/access/certs`), the signature (WebCrypto RSASSA-PKCS1-v1_5 SHA-256), `iss`
- * = the team domain, `aud` containing WM_ACCESS_AUD, `exp`/`nbf`/`iat` with 60 s of clock skew, and
- * an `email` (service tokens carry none and are refused).
+ * Checks (the token with `jose`'s jwtVerify, the rest here): RS256 only (never `none`/HS256: the
+ * JWKS holds RSA public keys), a `kid` from the team's JWKS (`<team>/cdn-cgi/access/certs`), the
+ * signature, `iss` = the team domain, `aud` containing WM_ACCESS_AUD, `exp`/`nbf`/`iat` with 60 s
+ * of clock skew, and an `email` (service tokens carry none and are refused).
  *
  * The JWKS is cached per isolate for 5 minutes; an unknown kid (a key rotation) refetches at once,
  * but at most every 30 s, so made-up kids cannot turn into a flood of fetches. A JWKS that cannot be
  * fetched is a refusal like any other (401 "certs unavailable"), never a 5xx: the caller can do
  * nothing but retry, and the dashboard shows the reason on its login screen.
  */
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWTHeaderParameters, type ProtectedHeaderParameters } from 'jose';
 import { z } from 'zod';
-import { fromBase64Url } from './password';
 import { guardedFetch } from '../net/guarded-fetch';
 
 export const ACCESS_HEADER = 'cf-access-jwt-assertion';
@@ -69,7 +69,7 @@ export function accessToken(headers: Headers): string | null {
   return null;
 }
 
-const headerSchema = z.object({ alg: z.string(), kid: z.string().min(1).optional(), typ: z.string().optional() });
+// Claims checked before the signature, for the reasons they give (jose checks them again, after it).
 const numericDate = z.number();
 const claimsSchema = z.object({
   iss: z.string(),
@@ -83,50 +83,78 @@ const jwkSchema = z.object({ kid: z.string().min(1), kty: z.string(), n: z.strin
 const jwksSchema = z.object({ keys: z.array(z.unknown()) });
 const emailSchema = z.email();
 
-function decodeJson(part: string): unknown {
-  const bytes = fromBase64Url(part);
-  if (!bytes) return undefined;
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Where the verification keys come from: the cached JWKS in the Worker, a fixed set in tests. */
 export type KeySource = (kid: string) => Promise<CryptoKey | 'unknown-kid' | 'unavailable'>;
 
-/** Verifies one token. Pure but for WebCrypto and the key source; `now` is in ms. */
+/** Thrown out of jose's key lookup when the key source has no key to give; becomes the refusal's reason. */
+class NoKey extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** jose's refusal in Waymark's words (the reasons the dashboard's login screen shows). */
+function reasonFor(err: unknown, config: AccessConfig, claims: z.infer<typeof claimsSchema>): string {
+  if (err instanceof NoKey) return err.reason;
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (err instanceof joseErrors.JWTExpired) return 'expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'iss') return `issuer ${claims.iss} is not ${config.issuer}`;
+    if (err.claim === 'aud') return 'audience does not include this application (WM_ACCESS_AUD)';
+    if (err.claim === 'nbf') return 'not valid yet (nbf)';
+    return `claim ${err.claim} refused (${err.reason})`;
+  }
+  if (err instanceof joseErrors.JOSEError) return `malformed (${err.code})`;
+  throw err; // not a verdict on the token: a bug, answered as a 5xx
+}
+
+/**
+ * Verifies one token with jose (`jwtVerify`: RS256 only, the signature, iss, aud, exp and nbf with
+ * the clock skew). What jose does not check is checked here: the shape of the header and claims
+ * first (for precise reasons, before any key is looked up), `iat` not in the future, and the email.
+ * Pure but for WebCrypto and the key source; `now` is in ms.
+ */
 export async function verifyAccessToken(token: string, config: AccessConfig, keys: KeySource, now: number): Promise<AccessResult> {
   const fail = (reason: string): AccessResult => ({ ok: false, reason: `Access token refused: ${reason}` });
   if (token.length > MAX_TOKEN_LENGTH) return fail('too long');
-  const parts = token.split('.');
-  if (parts.length !== 3) return fail('malformed (expected header.payload.signature)');
-  const [rawHeader = '', rawClaims = '', rawSignature = ''] = parts;
-  const header = headerSchema.safeParse(decodeJson(rawHeader));
-  if (!header.success) return fail('malformed header');
-  if (header.data.alg !== 'RS256') return fail(`algorithm ${header.data.alg} is not accepted (RS256 only)`);
-  if (!header.data.kid) return fail('no key id (kid)');
-  const signature = fromBase64Url(rawSignature);
-  if (!signature?.length) return fail('malformed signature');
-  const parsed = claimsSchema.safeParse(decodeJson(rawClaims));
+  if (token.split('.').length !== 3) return fail('malformed (expected header.payload.signature)');
+  let header: ProtectedHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    return fail('malformed header');
+  }
+  if (header.alg !== 'RS256') return fail(`algorithm ${String(header.alg)} is not accepted (RS256 only)`);
+  if (typeof header.kid !== 'string' || !header.kid) return fail('no key id (kid)');
+  let payload: unknown;
+  try {
+    payload = decodeJwt(token);
+  } catch {
+    payload = undefined;
+  }
+  const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) return fail(`malformed claims (${parsed.error.issues.map((i) => i.path.join('.') || 'payload').join(', ')})`);
-
-  const key = await keys(header.data.kid);
-  if (key === 'unavailable') return fail('could not verify: the Access certs are unavailable, try again');
-  if (key === 'unknown-kid') return fail(`unknown key id ${header.data.kid}`);
-  const signed = new TextEncoder().encode(`${rawHeader}.${rawClaims}`);
-  if (!(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signature, signed))) return fail('bad signature');
-
-  // Claims only count once the signature holds.
   const claims = parsed.data;
-  const nowS = now / 1000;
-  if (claims.iss !== config.issuer) return fail(`issuer ${claims.iss} is not ${config.issuer}`);
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(config.aud)) return fail('audience does not include this application (WM_ACCESS_AUD)');
-  if (claims.exp + CLOCK_SKEW_S <= nowS) return fail('expired');
-  if (claims.nbf !== undefined && claims.nbf - CLOCK_SKEW_S > nowS) return fail('not valid yet (nbf)');
-  if (claims.iat !== undefined && claims.iat - CLOCK_SKEW_S > nowS) return fail('issued in the future (iat)');
+
+  const key = async (h: JWTHeaderParameters): Promise<CryptoKey> => {
+    const found = await keys(h.kid ?? '');
+    if (found === 'unavailable') throw new NoKey('could not verify: the Access certs are unavailable, try again');
+    if (found === 'unknown-kid') throw new NoKey(`unknown key id ${h.kid}`);
+    return found;
+  };
+  try {
+    await jwtVerify(token, key, {
+      algorithms: ['RS256'],
+      issuer: config.issuer,
+      audience: config.aud,
+      clockTolerance: CLOCK_SKEW_S,
+      currentDate: new Date(now),
+    });
+  } catch (err) {
+    return fail(reasonFor(err, config, claims));
+  }
+  // Claims only count once the signature holds (jwtVerify checked it before the claims).
+  if (claims.iat !== undefined && claims.iat - CLOCK_SKEW_S > now / 1000) return fail('issued in the future (iat)');
   const email = emailSchema.safeParse(claims.email);
   if (!email.success) return fail('no email claim (service tokens cannot sign in)');
   return { ok: true, email: email.data.toLowerCase() };
@@ -153,13 +181,9 @@ async function fetchJwks(certsUrl: string): Promise<Map<string, CryptoKey> | nul
       // Only RSA signing keys; anything else in the set is skipped, not fatal.
       if (!jwk.success || jwk.data.kty !== 'RSA' || !jwk.data.n || !jwk.data.e || (jwk.data.alg && jwk.data.alg !== 'RS256')) continue;
       try {
-        const key = await crypto.subtle.importKey(
-          'jwk',
-          { kty: 'RSA', n: jwk.data.n, e: jwk.data.e, alg: 'RS256', ext: true },
-          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-          false,
-          ['verify'],
-        );
+        const key = await importJWK({ kty: 'RSA', n: jwk.data.n, e: jwk.data.e }, 'RS256');
+        // A public RSA JWK always imports as a CryptoKey (jose returns bytes only for symmetric "oct" keys).
+        if (!(key instanceof CryptoKey)) continue;
         keys.set(jwk.data.kid, key);
       } catch (e) {
         console.error(`Access certs ${certsUrl}: key ${jwk.data.kid} does not import`, e);

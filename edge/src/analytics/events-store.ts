@@ -1,11 +1,11 @@
 /**
- * The analytics store's tables (events, visitors, exposures, erased, meta, outbox_drops): schema, migrations and
+ * The analytics store's tables (events, visitors, exposures, erased, meta, outbox_drops, bot_requests): schema, migrations and
  * every write. The one module that writes them; reports.ts and segment-count.ts only read them.
  * Events are deduplicated by (visitor, event id): queue delivery is at least once.
  */
 import type { WireEvent } from '../../../protocol/wire';
 import type { MigratedSql } from '../storage/migrations';
-import type { AnalyticsMessage, EventsMessage } from './feed';
+import type { BotsMessage, EventsMessage, QueuedMessage } from './feed';
 import { firstTouch, pathOf, storedName } from './steps';
 import type { SynthVisitor } from './synthetic';
 
@@ -75,7 +75,17 @@ CREATE INDEX outbox_drops_by_at ON outbox_drops (at);
   `
 CREATE TABLE redirected (visitor TEXT PRIMARY KEY);
 `,
+  // 5: requests from bots the edge filtered (bots/bots.ts), one row per queued count, keyed by its
+  // id (a queue redelivery is not counted twice); kept BOT_DAYS_KEPT days for the overview.
+  `
+CREATE TABLE bot_requests (id TEXT PRIMARY KEY, at INTEGER NOT NULL, count INTEGER NOT NULL);
+CREATE INDEX bot_requests_by_at ON bot_requests (at);
+`,
 ];
+
+/** Bot counts older than this many days are deleted (the overview shows the last 7 UTC days). */
+export const BOT_DAYS_KEPT = 8;
+const DAY_MS = 86_400_000;
 
 /**
  * Event `seq`s are unique across a site's shards and follow the clock: (unit << 6) | shard, where a
@@ -101,12 +111,17 @@ export class EventsStore {
    * A batch of queue messages for this site, applied in one synchronous block (one transaction).
    * `exposures` says whether any carried exposures (the bandit weights need republishing).
    */
-  ingest(batch: AnalyticsMessage[], shard = 0): { summary: IngestSummary; exposures: boolean } {
+  ingest(batch: QueuedMessage[], shard = 0): { summary: IngestSummary; exposures: boolean } {
     const summary: IngestSummary = { stored: 0, duplicates: 0, erased: 0, dropped: 0, refused: [] };
     let exposures = false;
     this.nextSeq = this.seqAllocator(shard);
+    if (batch.some((m) => m.kind === 'bots')) this.sql.exec('DELETE FROM bot_requests WHERE at < ?', Date.now() - BOT_DAYS_KEPT * DAY_MS);
     for (const [index, m] of batch.entries()) {
       this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('site', ?)", m.site);
+      if (m.kind === 'bots') {
+        this.recordBots(m);
+        continue;
+      }
       if (m.kind === 'events' && this.isRedirected(m.visitorId)) {
         // Routed with an older shard history: this visitor lives in a later shard.
         summary.refused.push(index);
@@ -208,6 +223,12 @@ export class EventsStore {
     const first = m.events[0];
     if (!m.outboxDropped || !first) return;
     this.sql.exec('INSERT OR IGNORE INTO outbox_drops (batch, at, dropped) VALUES (?, ?, ?)', first.id, m.receivedAt, m.outboxDropped);
+  }
+
+  /** A count of filtered bot requests, once per message id; one older than the days kept is not stored at all. */
+  private recordBots(m: BotsMessage): void {
+    if (m.at < Date.now() - BOT_DAYS_KEPT * DAY_MS || m.count < 1) return;
+    this.sql.exec('INSERT OR IGNORE INTO bot_requests (id, at, count) VALUES (?, ?, ?)', m.id, m.at, m.count);
   }
 
   private isErased(visitor: string): boolean {

@@ -22,13 +22,22 @@ export type EventsMessage = {
 };
 /** DELETE /_wm/me: the visitor's analytics rows go too, and later deliveries for them are dropped. */
 export type EraseMessage = { kind: 'erase'; site: string; visitorId: string; at: number };
+/**
+ * Requests from bots the edge filtered (bots/bots.ts): counted, nothing else about them is kept.
+ * `id` is unique per send, so a queue redelivery is not counted twice.
+ */
+export type BotsMessage = { kind: 'bots'; site: string; id: string; at: number; count: number };
 export type AnalyticsMessage = EventsMessage | EraseMessage;
+/** Everything the analytics queue carries. */
+export type QueuedMessage = AnalyticsMessage | BotsMessage;
 
 /** The site a queued message belongs to, or null for anything this version did not send. */
 export function siteOf(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
-  const m = body as Partial<AnalyticsMessage>;
-  if ((m.kind !== 'events' && m.kind !== 'erase') || typeof m.site !== 'string' || typeof m.visitorId !== 'string') return null;
+  const m = body as Partial<AnalyticsMessage> | Partial<BotsMessage>;
+  if (typeof m.site !== 'string') return null;
+  if (m.kind === 'bots') return typeof m.id === 'string' && Number.isInteger(m.count) && typeof m.at === 'number' ? m.site : null;
+  if ((m.kind !== 'events' && m.kind !== 'erase') || typeof m.visitorId !== 'string') return null;
   return m.site;
 }
 

@@ -301,9 +301,17 @@ export type OverviewPart = {
   pages: { path: string; views: number; visitors: number }[];
   totalVisitors: number;
   outboxDropped: number;
+  /** Filtered bot requests per UTC day start (ms), the last BOT_DAYS_SHOWN days. */
+  botDays: { t: number; n: number }[];
 };
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Days of filtered bot counts the overview shows (today included). */
+export const BOT_DAYS_SHOWN = 7;
+
+/** The start (ms) of the UTC day `at` falls in. */
+export const utcDayStart = (at: number): number => Math.floor(at / DAY) * DAY;
 
 export function overviewReport(minutes: number, now: number, parts: OverviewPart[]): OverviewReport {
   const since = Math.floor(now / MINUTE) * MINUTE - (minutes - 1) * MINUTE;
@@ -331,7 +339,19 @@ export function overviewReport(minutes: number, now: number, parts: OverviewPart
     topPages: [...pages.values()].sort((a, b) => b.views - a.views || compareText(a.path, b.path)).slice(0, 10),
     totalVisitors: sum((p) => p.totalVisitors),
     outboxDropped: sum((p) => p.outboxDropped),
+    botsFiltered: botsPerDay(now, parts),
   };
+}
+
+/** Each shard's bot counts summed per UTC day (exact: every count is in one shard), zero-filled, oldest first. */
+function botsPerDay(now: number, parts: OverviewPart[]): OverviewReport['botsFiltered'] {
+  const byDay = new Map<number, number>();
+  for (const p of parts) for (const { t, n } of p.botDays) byDay.set(t, (byDay.get(t) ?? 0) + n);
+  const today = utcDayStart(now);
+  return Array.from({ length: BOT_DAYS_SHOWN }, (_, i) => {
+    const t = today - (BOT_DAYS_SHOWN - 1 - i) * DAY;
+    return { day: new Date(t).toISOString().slice(0, 10), requests: byDay.get(t) ?? 0 };
+  });
 }
 
 // ---- stream, profiles, segment count ----

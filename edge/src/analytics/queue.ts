@@ -5,7 +5,7 @@
  * id), the others are acknowledged.
  */
 import type { WireEvent } from '../../../protocol/wire';
-import { groupBySite, type AnalyticsMessage, type VisitorSnapshot } from './feed';
+import { groupBySite, type AnalyticsMessage, type QueuedMessage, type VisitorSnapshot } from './feed';
 import { SiteShards } from './sharded';
 import { candidateShards, deliveries } from './shards';
 
@@ -28,6 +28,11 @@ export function analyticsErase(site: string, visitorId: string, at: number): Ana
   return { kind: 'erase', site, visitorId, at };
 }
 
+/** One filtered bot request (bots/bots.ts) for the site's daily count; `id` makes a redelivery count once. */
+export function analyticsBots(site: string, at: number, id: string = crypto.randomUUID()): QueuedMessage {
+  return { kind: 'bots', site, id, at, count: 1 };
+}
+
 export async function consumeAnalytics(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   await consumeAnalyticsWith(batch, (site) => new SiteShards(env, site));
 }
@@ -46,14 +51,14 @@ export async function consumeAnalyticsWith(batch: MessageBatch<unknown>, shardsO
  * shard it went to stored it, else retried (the store dedupes by event id; erase is idempotent).
  */
 async function consumeSite(shards: SiteShards, messages: Message<unknown>[]): Promise<void> {
-  // groupBySite checked each body's kind, site and visitor id.
-  const bodies = messages.map((m) => m.body as AnalyticsMessage);
+  // groupBySite checked each body's kind, site and visitor id (or bot count).
+  const bodies = messages.map((m) => m.body as QueuedMessage);
   const failed = new Set<number>();
   try {
     const history = await shards.history();
     const homes = await findHomes(
       shards,
-      bodies.filter((b) => b.kind === 'events').map((b) => b.visitorId),
+      bodies.flatMap((b) => (b.kind === 'events' ? [b.visitorId] : [])),
       history,
     );
     const routes = deliveries(bodies, history, (visitor) => homes.get(visitor)!);

@@ -21,6 +21,7 @@ import type {
   SourceRow,
   StreamPartEvent,
 } from './merge';
+import { BOT_DAYS_SHOWN, utcDayStart } from './merge';
 import { pathStep, stepSql } from './steps';
 
 type Range = { from?: number | undefined; to?: number | undefined };
@@ -298,6 +299,15 @@ export function overviewPart(sql: SqlStorage, minutes: number, now: number): Ove
       .map((r) => ({ path: r.path, views: num(r.views), visitors: num(r.visitors) })),
     totalVisitors: num(sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM visitors').one().n),
     outboxDropped: num(sql.exec<{ n: number }>('SELECT COALESCE(SUM(dropped), 0) AS n FROM outbox_drops WHERE at >= ?', day).one().n),
+    botDays: sql
+      .exec<{ d: number; n: number }>(
+        'SELECT CAST(at / ? AS INTEGER) * ? AS d, SUM(count) AS n FROM bot_requests WHERE at >= ? GROUP BY d',
+        DAY,
+        DAY,
+        utcDayStart(now) - (BOT_DAYS_SHOWN - 1) * DAY,
+      )
+      .toArray()
+      .map((r) => ({ t: num(r.d), n: num(r.n) })),
   };
 }
 

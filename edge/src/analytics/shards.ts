@@ -76,10 +76,10 @@ export function shardCount(history: readonly number[]): number {
 /**
  * Which shard gets which message (indexes into `messages`): events go to the visitor's home shard,
  * an erase to every candidate (wherever the visitor is, and a tombstone everywhere they could be
- * routed to).
+ * routed to), a bot count to shard 0 (it belongs to no visitor; reports sum it over all shards).
  */
 export function deliveries(
-  messages: readonly { kind: 'events' | 'erase'; visitorId: string }[],
+  messages: readonly ({ kind: 'events' | 'erase'; visitorId: string } | { kind: 'bots' })[],
   history: readonly number[],
   home: (visitor: string) => number,
 ): Map<number, number[]> {
@@ -90,7 +90,8 @@ export function deliveries(
     else routes.set(shard, [index]);
   };
   messages.forEach((m, i) => {
-    if (m.kind === 'erase') for (const shard of candidateShards(m.visitorId, history)) add(shard, i);
+    if (m.kind === 'bots') add(0, i);
+    else if (m.kind === 'erase') for (const shard of candidateShards(m.visitorId, history)) add(shard, i);
     else add(home(m.visitorId), i);
   });
   return routes;

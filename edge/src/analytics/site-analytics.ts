@@ -12,7 +12,7 @@ import type { Condition } from '../../../protocol/config/conditions';
 import { MigratedSql } from '../storage/migrations';
 import { ALL_SEGMENTS, buildBanditTable } from './bandit';
 import { ANALYTICS_MIGRATIONS, EventsStore, type ExposureCount, type IngestSummary } from './events-store';
-import type { AnalyticsMessage } from './feed';
+import type { QueuedMessage } from './feed';
 import type {
   ExposureRow,
   FunnelPart,
@@ -66,7 +66,7 @@ export class SiteAnalytics extends DurableObject<Env> {
   }
 
   /** `shard`: this object's index among the site's shards (its event seqs carry it). */
-  async ingest(batch: AnalyticsMessage[], shard = 0): Promise<IngestSummary> {
+  async ingest(batch: QueuedMessage[], shard = 0): Promise<IngestSummary> {
     const { summary, exposures } = this.events.ingest(batch, shard);
     // New exposures or conversions: republish the bandit weights within a minute (alarm below).
     if (exposures && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + BANDIT_EVERY_MS);

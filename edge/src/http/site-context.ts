@@ -36,11 +36,12 @@ export async function loadSite(c: { env: Env }, rawId: string | undefined): Prom
   return site;
 }
 
+/** A deployment without a real secret refuses to work (503, saying why: docs/deploy-secrets.md) rather than run with a guessable one. */
 export function visitorSecret(env: Env): string {
   const secret = env.WM_SECRET;
-  if (!secret || secret.length < 32) throw new Error('WM_SECRET is missing or shorter than 32 characters');
+  if (!secret || secret.length < 32) throw new HttpError(503, 'not configured: WM_SECRET is missing or shorter than 32 characters');
   if (secret.startsWith(DEV_SECRET_PREFIX) && !isDemo(env)) {
-    throw new Error('WM_SECRET is the development secret: set a real one with `wrangler secret put WM_SECRET`');
+    throw new HttpError(503, 'not configured: WM_SECRET is the development secret: set a real one with `wrangler secret put WM_SECRET`');
   }
   return secret;
 }

@@ -1,6 +1,7 @@
 /** POST /_wm/e: a batch of events from the snippet (or any server-side sender). Storing it: usecases/collect.ts. */
 import { Hono, type Context } from 'hono';
 import type { ErrorResponse } from '../../../protocol/wire';
+import { botsStoreNothing } from '../bots/filter';
 import type { AppEnv } from '../http/app-env';
 import { batchBody } from '../http/middleware/batch';
 import { cacheControl } from '../http/middleware/cache-control';
@@ -14,7 +15,7 @@ import { collectBatch, type CollectOutcome } from '../usecases/collect';
 
 export const collect = new Hono<AppEnv>();
 
-collect.post('/e', batchBody, siteFromBatch, allowedOrigin, cacheControl('no-store'), batchConsent, batchVisitor, async (c) => {
+collect.post('/e', batchBody, siteFromBatch, allowedOrigin, cacheControl('no-store'), botsStoreNothing, batchConsent, batchVisitor, async (c) => {
   const { site, consent } = c.var;
   const contextFor = (page: Parameters<typeof decisionContext>[2]) => decisionContext(c, site, page, consent);
   const waitUntil = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);

@@ -3,6 +3,7 @@
  * mode (no proxy). A browser without a profile yet simply gets no decisions.
  */
 import { Hono } from 'hono';
+import { botsGetNoDecisions } from '../bots/filter';
 import type { AppEnv } from '../http/app-env';
 import { cacheControl } from '../http/middleware/cache-control';
 import { policyConsent } from '../http/middleware/consent';
@@ -14,7 +15,7 @@ import { decideForPage } from '../usecases/decide';
 
 export const decide = new Hono<AppEnv>();
 
-decide.get('/decide', siteFromQuery, allowedOrigin, cacheControl('private, no-store'), tokenVisitor, policyConsent, async (c) => {
+decide.get('/decide', siteFromQuery, allowedOrigin, cacheControl('private, no-store'), botsGetNoDecisions, tokenVisitor, policyConsent, async (c) => {
   const { site, visitor, consent } = c.var;
   const answer = await decideForPage({ url: c.req.query('url'), ref: c.req.query('ref'), decide: (page) => pageDecisions(c, site, visitor.id, page, consent) });
   return c.json(answer);

@@ -1,5 +1,6 @@
 /** Everything outside /_wm/ that reaches the worker: proxy mode, or the static files (usecases/proxy-page.ts). */
 import type { Context, Next } from 'hono';
+import { countFilteredBot, requestBot } from '../bots/filter';
 import { gpcFromHeader } from '../consent/policy';
 import type { AppEnv } from '../http/app-env';
 import { readVisitorCookie } from '../http/visitor-cookie';
@@ -17,6 +18,7 @@ export async function proxyPage(c: Context<AppEnv>, next: Next): Promise<Respons
     visitorToken: readVisitorCookie(c),
     gpc: gpcFromHeader(c.req.header('sec-gpc')),
     decide: (site, visitorId, consent) => pageDecisions(c, site, visitorId, pageFacts(url, c.req.header('referer')), consent),
+    ...(requestBot(c.req.raw).bot ? { bot: { countFor: (site: string) => countFilteredBot(c.env, site, (w) => c.executionCtx.waitUntil(w)) } } : {}),
   });
   return served.response;
 }

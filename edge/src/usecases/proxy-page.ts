@@ -46,6 +46,8 @@ export type ProxyInput = {
   gpc: boolean;
   /** The visitor's decisions for this page (personalize/decide-request.ts). */
   decide: (site: SiteConfig, visitorId: string, consent: RequestConsent) => Promise<Decision[]>;
+  /** Set when the request is from a bot (bots/filter.ts): counts a filtered page view for the site. */
+  bot?: { countFor: (site: string) => void };
 };
 
 /** `personalized`: a rewritten page (private, built by this worker), else the upstream's response as it came. */
@@ -60,10 +62,18 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
   const site = await proxiedSite(env, url);
   if (!site?.proxy) return { response: await staticFile(env, request, url, request.headers), personalized: false };
 
+  const looksLikePage = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+  if (input.bot) {
+    // A bot or crawler: the origin's page as it came (its default content is what search engines
+    // see), no decisions, snippet or messages; its validators kept, a 304 is right for it.
+    if (looksLikePage) input.bot.countFor(site.id);
+    const upstream = await fetchUpstream(env, request, site.proxy.upstream, url, false);
+    return { response: variesByUserAgent(privateIfSetsCookie(keepOnSite(upstream, site.proxy.upstream, url))), personalized: false };
+  }
+
   // Decided once: whether decisions may personalize.
   const consent = requestConsent(site.consentPolicy, input.gpc, undefined);
   // A page navigation: resolve the visitor and their decisions while the upstream answers.
-  const looksLikePage = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
   const early = looksLikePage ? personalization(input, site, consent) : undefined;
   const upstream = await fetchUpstream(env, request, site.proxy.upstream, url, looksLikePage);
   if (!isRewritable(request.method, upstream)) return { response: privateIfSetsCookie(keepOnSite(upstream, site.proxy.upstream, url)), personalized: false };
@@ -116,6 +126,18 @@ function keepOnSite(response: Response, upstream: string, url: URL): Response {
   if (moved === location) return response;
   const out = new Response(response.body, response);
   out.headers.set('location', moved);
+  return out;
+}
+
+/**
+ * A bot's copy of a page may be cacheable as the upstream said, but a person gets a different page
+ * (personalized, with the snippet): `Vary: User-Agent` keeps a cache from serving one for the other.
+ */
+function variesByUserAgent(response: Response): Response {
+  const vary = response.headers.get('vary');
+  if (vary && /(^|,)\s*(user-agent|\*)\s*(,|$)/i.test(vary)) return response;
+  const out = new Response(response.body, response);
+  out.headers.set('vary', vary ? `${vary}, User-Agent` : 'User-Agent');
   return out;
 }
 
