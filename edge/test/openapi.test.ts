@@ -266,6 +266,8 @@ describe('every operation answers what its declaration says', () => {
     expect((await call(s, 'GET', '/sites/{site}/webhooks/{id}/deliveries', `/sites/${SITE}/webhooks/Bad%20Id/deliveries`)).status).toBe(400);
     expect((await call(s, 'GET', '/sites/{site}/webhooks/{id}/deliveries', `/sites/${SITE}/webhooks/nope/deliveries`)).status).toBe(404);
     expect((await call(s, 'GET', '/sites/{site}/audit', `/sites/${SITE}/audit?limit=50`)).status).toBe(200);
+    // The declared query schema is the one the route parses with: a limit that is not a count is a 400.
+    expect((await call(s, 'GET', '/sites/{site}/audit', `/sites/${SITE}/audit?limit=lots`)).status).toBe(400);
     expect((await call(s, 'GET', '/sites/{site}/audit', '/sites/Bad!/audit')).status).toBe(400);
 
     // Profiles: a visitor of the demo site

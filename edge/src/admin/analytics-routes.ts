@@ -36,7 +36,7 @@ import { isDemo } from '../http/site-context';
 import { HttpError } from '../http/errors';
 import { conditionSchema } from '../../../protocol/config/conditions';
 import type { AdminContext, AdminEnv } from './auth';
-import { readJson } from './request';
+import { parseInput, readJson } from './request';
 import { declareRoute, errors, json, jsonBody, type AdminRoute } from './openapi';
 
 export const analyticsApi = new OpenAPIHono<AdminEnv>();
@@ -49,16 +49,7 @@ function declareAnalytics<const Path extends string>(route: AdminRoute & { path:
 /** `:site` of the mount path (routes.ts), declared on each report. */
 const siteParams = z.object({ site: siteIdSchema });
 
-function invalid(error: z.ZodError, prefix: string[] = []): HttpError {
-  const issues = error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join('.') || '(root)', message: i.message }));
-  return new HttpError(400, `invalid query: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
-}
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, prefix?: string[]): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error, prefix);
-  return parsed.data;
-}
+const parse = <S extends z.ZodType>(schema: S, input: unknown, prefix?: string[]): z.output<S> => parseInput(schema, input, 'query', prefix);
 
 /** The site's analytics shards; the site id is checked like everywhere in the admin API. */
 function store(c: AdminContext): SiteShards {

@@ -1,5 +1,6 @@
 /** Admin request bodies and version parameters: bad input is a 400 with a reason, never a crash. */
 import type { Context } from 'hono';
+import type { z } from 'zod';
 import { assertJsonLikeContentType, readBodyText } from '../http/body';
 import { HttpError } from '../http/errors';
 
@@ -31,4 +32,17 @@ export function baseVersionOf(c: Context, body?: Record<string, unknown>): numbe
   const query = c.req.query('version');
   if (query !== undefined) return parseVersion(query, 'version');
   return parseVersion(body?.baseVersion, 'baseVersion');
+}
+
+/** A 400 naming every issue of `error`, with `prefix` before each path (e.g. the body's field). */
+export function invalidInput(error: z.ZodError, what: string, prefix: string[] = []): HttpError {
+  const issues = error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join('.') || '(root)', message: i.message }));
+  return new HttpError(400, `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+}
+
+/** `input` parsed by the route's declared schema (the OpenAPI document's), or that 400. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'query', prefix?: string[]): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidInput(parsed.error, what, prefix);
+  return parsed.data;
 }

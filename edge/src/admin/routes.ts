@@ -15,7 +15,7 @@ import type { WriteResult } from './site-admin';
 import { listSites } from './sites';
 import { login, loginOptions, logout, reachesSite, requirePrincipal, type AdminContext, type AdminEnv } from './auth';
 import { declareTokenRoutes } from './token-routes';
-import { baseVersionOf, readJson } from './request';
+import { baseVersionOf, parseInput, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
 import { DEFAULT_ROTATION_OVERLAP_HOURS, MAX_ROTATION_OVERLAP_HOURS, redactSecrets, redactWebhook, rotatedWebhook } from '../webhooks/secret';
 import { generateSecret } from '../net/standard-webhooks';
@@ -273,8 +273,8 @@ declareRoute(
   },
   async (c) => {
     const site = siteParam(c);
-    const limit = Number(c.req.query('limit') ?? 100);
-    return c.json({ entries: await siteAdmin(c.env, site).audit(site, Number.isFinite(limit) ? limit : 100) } satisfies AuditResponse);
+    const { limit = 100 } = parseInput(logLimitQuerySchema, c.req.query());
+    return c.json({ entries: await siteAdmin(c.env, site).audit(site, limit) } satisfies AuditResponse);
   },
 );
 
@@ -350,9 +350,9 @@ declareRoute(
     const config = await siteAdmin(c.env, site).getSite(site);
     if (!config) throw new HttpError(404, `unknown site "${site}"`);
     if (!config.webhooks.some((w) => w.id === id.data)) throw new HttpError(404, `no webhook "${id.data}" in site "${site}"`);
-    const limit = Number(c.req.query('limit') ?? 100);
+    const { limit = 100 } = parseInput(logLimitQuerySchema, c.req.query());
     return c.json({
-      deliveries: await siteAdmin(c.env, site).webhookDeliveries(site, id.data, Number.isFinite(limit) ? limit : 100),
+      deliveries: await siteAdmin(c.env, site).webhookDeliveries(site, id.data, limit),
     } satisfies DeliveriesResponse);
   },
 );
