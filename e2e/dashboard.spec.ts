@@ -98,6 +98,17 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   await shot(page, 'settings');
 
+  // The consent platform: shown in the tag to paste, saved in the config (proxy mode's tag reads it), and removed again.
+  const siteConfig = async () => (await (await page.request.get('/_wm/admin/api/sites/demo')).json()).site;
+  await page.getByLabel('Consent platform').selectOption('onetrust');
+  await expect(page.getByLabel('install snippet')).toHaveValue(/data-site="demo" data-cmp="onetrust"><\/script>/);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await siteConfig()).consentPlatform).toBe('onetrust');
+  await page.getByLabel('Consent platform').selectOption('');
+  await expect(page.getByLabel('install snippet')).toHaveValue(/data-site="demo"><\/script>/);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => 'consentPlatform' in (await siteConfig())).toBe(false);
+
   // Segments.
   await nav(page, 'Segments').click();
   await expect(page.getByRole('heading', { name: 'Segments' })).toBeVisible();

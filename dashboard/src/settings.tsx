@@ -18,14 +18,27 @@ const MAX_HOSTNAMES = 20;
 
 export const STUB = '<script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>';
 /** The two lines a site pastes into <head> (README "Add it to a site"). */
-export function installSnippet(edge: string, site: string, optIn: boolean): string {
-  return `${STUB}\n<script async src="${edge}/_wm/wm.js" data-site="${site}"${optIn ? ' data-consent="opt-in"' : ''}></script>`;
+export function installSnippet(edge: string, site: string, optIn: boolean, cmp: ConsentPlatform | '' = ''): string {
+  return `${STUB}\n<script async src="${edge}/_wm/wm.js" data-site="${site}"${optIn ? ' data-consent="opt-in"' : ''}${cmp ? ` data-cmp="${cmp}"` : ''}></script>`;
 }
+
+/** The consent platforms wm-consent.js reads (protocol/config/site.ts consentPlatform; docs/consent-platforms.md). */
+const CONSENT_PLATFORMS = [
+  ['gcm', 'Google Consent Mode v2'],
+  ['tcf', 'IAB TCF 2.2 (any TCF CMP)'],
+  ['onetrust', 'OneTrust'],
+  ['cookiebot', 'Cookiebot'],
+  ['auto', 'Detect (TCF, OneTrust, Cookiebot, then Consent Mode)'],
+] as const;
+type ConsentPlatform = (typeof CONSENT_PLATFORMS)[number][0];
+const platformOf = (v: unknown): ConsentPlatform | '' => CONSENT_PLATFORMS.find(([id]) => id === v)?.[0] ?? '';
 
 type Form = {
   name: string;
   origins: string[];
   consentPolicy: 'opt-in' | 'opt-out';
+  /** '' = none: the site calls wm('consent', …) itself. */
+  consentPlatform: ConsentPlatform | '';
   perDay: string;
   minMinutesBetween: string;
   proxy: boolean;
@@ -43,6 +56,7 @@ function formOf(c: Json): Form {
     name: c['name'] ?? '',
     origins: [...((c['origins'] as string[] | undefined) ?? [])],
     consentPolicy: c['consentPolicy'] === 'opt-in' ? 'opt-in' : 'opt-out',
+    consentPlatform: platformOf(c['consentPlatform']),
     perDay: num(c['messageFatigue']?.['perDay']),
     minMinutesBetween: num(c['messageFatigue']?.['minMinutesBetween']),
     proxy: !!c['proxy'],
@@ -189,6 +203,8 @@ export function Settings({ site, onSaved }: ListProps) {
       version: base,
     };
     body['identity'] = { requireSignedUserId: form.signedIdentify };
+    if (form.consentPlatform) body['consentPlatform'] = form.consentPlatform;
+    else delete body['consentPlatform'];
     const shards = toNum(form.analyticsShards);
     if (shards === undefined) delete body['analyticsShards'];
     else body['analyticsShards'] = shards;
@@ -358,6 +374,23 @@ export function Settings({ site, onSaved }: ListProps) {
           </label>
         </fieldset>
         <FieldErrors issues={issues} path="consentPolicy" />
+        <Field
+          label="Consent platform"
+          path="consentPlatform"
+          issues={issues}
+          hint="The banner your site already runs: its visitors' choices reach Waymark with no glue code (the tag's data-cmp; proxy mode adds it to the tag it injects)."
+        >
+          {(id) => (
+            <select id={id} value={form.consentPlatform} onChange={(e) => set({ consentPlatform: platformOf((e.target as HTMLSelectElement).value) })}>
+              <option value="">None: the site calls wm('consent', …) itself</option>
+              {CONSENT_PLATFORMS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </section>
 
       <section class="card">
@@ -504,7 +537,7 @@ export function Settings({ site, onSaved }: ListProps) {
           Paste into the <code>&lt;head&gt;</code> of every page. The first line is the stub: calls made before the script loads are queued. Route{' '}
           <code>/_wm/*</code> on your site’s hostname to this worker to keep everything first-party, then use <code>/_wm/wm.js</code> as the src.
         </p>
-        <CopyBox label="install snippet" text={installSnippet(edge, siteId, form.consentPolicy === 'opt-in')} />
+        <CopyBox label="install snippet" text={installSnippet(edge, siteId, form.consentPolicy === 'opt-in', form.consentPlatform)} />
         <h3 class="sub-head">Secrets</h3>
         <p class="hint block">
           Secrets never live in the site config or this dashboard: they are Cloudflare Worker secrets. <code>WM_SECRET</code> signs visitor ids (32+ random
