@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Issue, type Json } from './api';
 import type { ListProps } from './site-state';
-import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum } from './ui';
+import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum, useCopy } from './ui';
 import { ApiTokens } from './settings/tokens';
 import { SegmentKey } from './settings/segment-key';
 
@@ -110,18 +110,7 @@ function check(f: Form): Issue[] {
 }
 
 function CopyBox({ text, label }: { text: string; label: string }) {
-  const [copied, setCopied] = useState('');
-  const copy = async (e: Event) => {
-    const box = (e.currentTarget as HTMLElement).closest('.copy-box')?.querySelector('textarea');
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      // No clipboard permission (plain http, a policy): select it for Ctrl+C instead.
-      box?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
-    }
-  };
+  const [copied, copy] = useCopy();
   return (
     <div class="copy-box">
       <label class="sr-only" for={`copy-${label}`}>
@@ -129,7 +118,7 @@ function CopyBox({ text, label }: { text: string; label: string }) {
       </label>
       <textarea id={`copy-${label}`} class="code" readOnly rows={text.split('\n').length} value={text} spellcheck={false} />
       <div class="copy-row">
-        <button type="button" class="btn small" onClick={copy}>
+        <button type="button" class="btn small" onClick={(e) => copy(text, e)}>
           Copy {label}
         </button>
         <span class="muted small" role="status">

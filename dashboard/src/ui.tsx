@@ -1,6 +1,6 @@
 /** Shared pieces: labelled fields with their API errors, banners, empty and loading states. */
 import type { ComponentChildren } from 'preact';
-import { useId, useMemo } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { ApiError, issuesAt, type Issue } from './api';
 import { trustedHtml } from './trusted';
 
@@ -134,4 +134,23 @@ export function NotFound({ kind, id, siteId, tab }: { kind: string; id: string; 
       </Empty>
     </>
   );
+}
+
+/**
+ * Copying a text from a `.copy-box`: the status line to show, and the click handler. Without
+ * clipboard permission (plain http, a policy) the box's field is selected for Ctrl+C instead.
+ */
+export function useCopy(): [status: string, copy: (text: string, e: Event) => Promise<void>, reset: () => void] {
+  const [status, setStatus] = useState('');
+  const copy = async (text: string, e: Event) => {
+    const box = (e.currentTarget as HTMLElement).closest('.copy-box')?.querySelector<HTMLInputElement | HTMLTextAreaElement>('textarea, input');
+    try {
+      await navigator.clipboard.writeText(text);
+      setStatus('Copied to the clipboard.');
+    } catch {
+      box?.select();
+      setStatus('Selected: press Ctrl+C (⌘C) to copy.');
+    }
+  };
+  return [status, copy, () => setStatus('')];
 }

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { API, call } from '../api';
-import { ErrorBanner, Loading, PageHeader } from '../ui';
+import { ErrorBanner, Loading, PageHeader, useCopy } from '../ui';
 import { curlOf, groupByTag, matches, schemaTree, securityOf, type ApiDocument, type OperationEntry, type SchemaObject, type TreeNode } from './model';
 
 /** Descriptions use Markdown's `code` spans: shown as code, the rest as text. */
@@ -53,18 +53,7 @@ function SchemaView({ doc, schema, name }: { doc: ApiDocument; schema: SchemaObj
 }
 
 function CopyLine({ text, label }: { text: string; label: string }) {
-  const [copied, setCopied] = useState('');
-  const copy = async (e: Event) => {
-    const box = (e.currentTarget as HTMLElement).closest('.copy-box')?.querySelector('textarea');
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      // No clipboard permission (plain http, a policy): select it for Ctrl+C instead.
-      box?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
-    }
-  };
+  const [copied, copy] = useCopy();
   return (
     <div class="copy-box">
       <label class="sr-only" for={`curl-${label}`}>
@@ -72,7 +61,7 @@ function CopyLine({ text, label }: { text: string; label: string }) {
       </label>
       <textarea id={`curl-${label}`} class="code" readOnly rows={2} value={text} spellcheck={false} />
       <div class="copy-row">
-        <button type="button" class="btn small" onClick={copy}>
+        <button type="button" class="btn small" onClick={(e) => copy(text, e)}>
           Copy curl
         </button>
         <span class="muted small" role="status">

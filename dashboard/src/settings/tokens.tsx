@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type ApiTokenInfo, type Issue, type TokenScope } from '../api';
-import { ErrorBanner, Field, FieldErrors } from '../ui';
+import { ErrorBanner, Field, FieldErrors, useCopy } from '../ui';
 
 /** The scopes, as the API names them (protocol/api-tokens.ts TOKEN_SCOPES), with what each allows. */
 const SCOPES: readonly { scope: TokenScope; label: string; allows: string }[] = [
@@ -36,7 +36,7 @@ export function ApiTokens({ siteId }: { siteId: string }) {
   const [createError, setCreateError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [issued, setIssued] = useState<{ name: string; secret: string } | null>(null);
-  const [copied, setCopied] = useState('');
+  const [copied, copy, clearCopied] = useCopy();
   const [confirming, setConfirming] = useState<string | null>(null);
 
   const load = async () => {
@@ -60,7 +60,7 @@ export function ApiTokens({ siteId }: { siteId: string }) {
     try {
       const r = await api.createToken({ name, scope: draft.scope, sites: draft.thisSiteOnly ? [siteId] : null, expiresInDays: draft.expiresInDays });
       setIssued({ name: r.token.name, secret: r.secret });
-      setCopied('');
+      clearCopied();
       setDraft(BLANK);
       await load();
     } catch (err) {
@@ -68,19 +68,6 @@ export function ApiTokens({ siteId }: { siteId: string }) {
       else setCreateError(err);
     } finally {
       setBusy(false);
-    }
-  };
-
-  const copy = async (e: Event) => {
-    if (!issued) return;
-    const box = (e.currentTarget as HTMLElement).closest('.copy-box')?.querySelector('input');
-    try {
-      await navigator.clipboard.writeText(issued.secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      // No clipboard permission (plain http, a policy): select it for Ctrl+C instead.
-      box?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
     }
   };
 
@@ -116,7 +103,7 @@ export function ApiTokens({ siteId }: { siteId: string }) {
           </label>
           <input id="issued-token-secret" class="code" readOnly value={issued.secret} spellcheck={false} />
           <div class="copy-row">
-            <button type="button" class="btn small" onClick={copy}>
+            <button type="button" class="btn small" onClick={(e) => issued && copy(issued.secret, e)}>
               Copy token
             </button>
             <button type="button" class="btn ghost small" onClick={() => setIssued(null)}>
