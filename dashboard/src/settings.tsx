@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Issue, type Json } from './api';
 import type { ListProps } from './site-state';
-import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum, useCopy } from './ui';
+import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum, CopyBox } from './ui';
 import { ApiTokens } from './settings/tokens';
 import { SegmentKey } from './settings/segment-key';
 
@@ -107,26 +107,6 @@ function check(f: Form): Issue[] {
     allowed.add(v);
   });
   return out;
-}
-
-function CopyBox({ text, label }: { text: string; label: string }) {
-  const [copied, copy] = useCopy();
-  return (
-    <div class="copy-box">
-      <label class="sr-only" for={`copy-${label}`}>
-        {label}
-      </label>
-      <textarea id={`copy-${label}`} class="code" readOnly rows={text.split('\n').length} value={text} spellcheck={false} />
-      <div class="copy-row">
-        <button type="button" class="btn small" onClick={(e) => copy(text, e)}>
-          Copy {label}
-        </button>
-        <span class="muted small" role="status">
-          {copied}
-        </span>
-      </div>
-    </div>
-  );
 }
 
 /** The site's identify key, fetched when asked for (it is a secret for the site's server). */

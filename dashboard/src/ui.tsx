@@ -154,3 +154,25 @@ export function useCopy(): [status: string, copy: (text: string, e: Event) => Pr
   };
   return [status, copy, () => setStatus('')];
 }
+
+/** A read-only text (a tag to paste, a key, a command) with a button that copies it. */
+export function CopyBox({ text, label, button = `Copy ${label}`, rows }: { text: string; label: string; button?: string; rows?: number }) {
+  const id = useId();
+  const [copied, copy] = useCopy();
+  return (
+    <div class="copy-box">
+      <label class="sr-only" for={id}>
+        {label}
+      </label>
+      <textarea id={id} class="code" readOnly rows={rows ?? text.split('\n').length} value={text} spellcheck={false} />
+      <div class="copy-row">
+        <button type="button" class="btn small" onClick={(e) => copy(text, e)}>
+          {button}
+        </button>
+        <span class="muted small" role="status">
+          {copied}
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { API, call } from '../api';
-import { ErrorBanner, Loading, PageHeader, useCopy } from '../ui';
+import { ErrorBanner, Loading, PageHeader, CopyBox } from '../ui';
 import { curlOf, groupByTag, matches, schemaTree, securityOf, type ApiDocument, type OperationEntry, type SchemaObject, type TreeNode } from './model';
 
 /** Descriptions use Markdown's `code` spans: shown as code, the rest as text. */
@@ -49,26 +49,6 @@ function SchemaView({ doc, schema, name }: { doc: ApiDocument; schema: SchemaObj
     <ul class="api-tree root">
       <Tree node={tree} />
     </ul>
-  );
-}
-
-function CopyLine({ text, label }: { text: string; label: string }) {
-  const [copied, copy] = useCopy();
-  return (
-    <div class="copy-box">
-      <label class="sr-only" for={`curl-${label}`}>
-        curl for {label}
-      </label>
-      <textarea id={`curl-${label}`} class="code" readOnly rows={2} value={text} spellcheck={false} />
-      <div class="copy-row">
-        <button type="button" class="btn small" onClick={(e) => copy(text, e)}>
-          Copy curl
-        </button>
-        <span class="muted small" role="status">
-          {copied}
-        </span>
-      </div>
-    </div>
   );
 }
 
@@ -155,7 +135,7 @@ function OperationView({ doc, entry }: { doc: ApiDocument; entry: OperationEntry
           })}
         </ul>
         <h4>Try it</h4>
-        <CopyLine text={curlOf(doc, entry, location.origin)} label={id} />
+        <CopyBox text={curlOf(doc, entry, location.origin)} label={`curl for ${id}`} button="Copy curl" rows={2} />
       </div>
     </details>
   );
