@@ -13,6 +13,7 @@ export default defineConfig({
       'dashboard/src/**/*.test.ts',
       'scripts/**/*.test.ts',
       'e2e/demo-pages/**/*.test.ts',
+      'e2e/support/**/*.test.ts',
     ],
     environment: 'node',
   },

@@ -2,7 +2,8 @@
 // dashboard nor an admin API answer (frame-ancestors 'none', X-Frame-Options: DENY), and signing in
 // gives a new session id even when the browser already held one (fixation). The cookie's __Host-
 // form needs https, which the local server is not: edge/test/admin-sessions.test.ts covers it.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 
 const FRAMER = 'http://framer.test';
 

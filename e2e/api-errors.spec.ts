@@ -1,6 +1,7 @@
 // POST /_wm/e from the outside: bad input gets a clear 4xx with a reason, good events in a mixed
 // batch are kept, and the same event id is counted once.
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { type APIRequestContext, type APIResponse } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { CollectResponse, ErrorResponse } from '../protocol/wire';
 import { COLLECT_PATH, MAX_BODY_BYTES, VISITOR_COOKIE } from '../protocol/limits';
 import { ORIGIN, pageEvent, readProfile, trackEvent } from './support/waymark';

@@ -4,7 +4,7 @@
  * to read the site and write a segment, see "last used" in the list, revoke it in the UI, and see
  * the same call refused. A screenshot of the section goes to e2e/artifacts/api-tokens.png.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 const API = '/_wm/admin/api';
 

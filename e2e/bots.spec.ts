@@ -4,7 +4,8 @@
  * hero keeps its default content, and the Overview shows the filtered requests; a person's browser
  * (the suite's normal User-Agent, e2e/support/user-agent.mjs) still gets its cookie and profile.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { OverviewReport } from '../protocol/analytics';
 import type { CollectResponse } from '../protocol/wire';
 import { BOT_USER_AGENTS } from '../edge/src/bots/user-agents';

@@ -1,6 +1,7 @@
 // Declarative capture: data-wm-track clicks, data-wm-pref choices (zero-party) and data-wm-form
 // submits, which must never carry passwords, hidden inputs or card details.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { eventsOf, flushWithSentinel, hasTrack, waitForProfile } from './support/waymark';
 
 /**

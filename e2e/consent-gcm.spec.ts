@@ -2,7 +2,7 @@
 // dataLayer ('default' is the site's default, an 'update' is the visitor's choice) and follows later
 // ones through dataLayer.push, also after a gtag.js-style library wrapped push. analytics_storage →
 // analytics, personalization_storage → personalization (snippet/consent-platforms/map.ts).
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { consentPlatformSuite } from './support/cmp';
 
 const all = { analytics_storage: 'granted', personalization_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' };

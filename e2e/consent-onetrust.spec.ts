@@ -2,7 +2,7 @@
 // closed with a choice (OneTrust.IsAlertBoxClosed()), and again on each OptanonWrapper call and
 // OneTrust.OnConsentChanged. C0002 (performance) → analytics, C0003 (functional) → personalization
 // (snippet/consent-platforms/map.ts); the site's own OptanonWrapper still runs.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { consentPlatformSuite } from './support/cmp';
 
 consentPlatformSuite({

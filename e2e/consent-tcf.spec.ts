@@ -2,7 +2,7 @@
 // listener; a choice is eventStatus 'tcloaded' (stored) or 'useractioncomplete'. Purposes 1 + 8 →
 // analytics, 1 + 5 + 6 → personalization (snippet/consent-platforms/map.ts); gdprApplies false
 // leaves the site's policy in charge and removes the listener.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { consentPlatformSuite } from './support/cmp';
 import { eventsOf, hasTrack, waitForProfile, watchCollect } from './support/waymark';
 

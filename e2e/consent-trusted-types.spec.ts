@@ -3,7 +3,7 @@
 // has a slot) through its one policy "waymark" (a second createPolicy of that name would be
 // refused), with no violation, and the platform's choice still reaches the edge.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { hasTrack, waitForProfile } from './support/waymark';
 
 const TT_CSP = "require-trusted-types-for 'script'; trusted-types waymark waymark-ui";

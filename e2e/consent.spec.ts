@@ -1,6 +1,7 @@
 // Consent: Global Privacy Control is honoured by default, and with data-consent="opt-in" nothing is
 // sent until the visitor decides; events captured while pending are sent on "yes", dropped on "no".
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { type BrowserContext, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { CollectResponse } from '../protocol/wire';
 import { VISITOR_COOKIE } from '../protocol/limits';
 import { eventsOf, hasTrack, readProfile, waitForProfile, watchCollect, type CollectReply } from './support/waymark';

@@ -3,7 +3,8 @@
 // is refused with the rule shown next to the field and the way to allow it; Settings → Content
 // hosts allows it; "Everyone" targets a slot variant at every visitor (the Everyone segment is
 // created on save) and is the explicit default audience of a message.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 
 const RUN = Date.now().toString(36);
 

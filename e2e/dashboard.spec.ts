@@ -11,7 +11,8 @@
  * The new segment also requires ?utm_source=dashboard-e2e, so that specs running in parallel
  * against the same server (personalization.spec.ts picks "road" too) never see this hero/banner.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { waitForProfile } from './support/waymark';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/dashboard-${name}.png`, fullPage: true });

@@ -4,7 +4,8 @@
  * record. Both exports show one merged profile with both histories, and device 1's cart
  * personalizes device 2's next page (proxy mode: in the HTML the worker serves).
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { VISITOR_COOKIE } from '../protocol/limits';
 import { eventsOf, flushWithSentinel, ORIGIN, pathOf, readProfile, waitForProfile } from './support/waymark';
 

@@ -6,7 +6,8 @@
  * event: its alarm fires at once instead of in real time. The dashboard shows the journey and the
  * delivery log.
  */
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { type APIRequestContext } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { ProfileExport } from '../protocol/wire';
 import { ORIGIN, waitForProfile } from './support/waymark';
 

@@ -5,7 +5,8 @@
 // and the fixture pages are served untouched (as a site that only routes /_wm/ to the worker).
 import { mkdirSync } from 'node:fs';
 import { serveFixturesUntouched } from './support/waymark';
-import { expect, test as base, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import type { Batch, CollectResponse, MessageDecision, WireEvent } from '../protocol/wire';
 
 const PAGE = '/fixtures/messages.html';

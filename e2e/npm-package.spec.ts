@@ -2,7 +2,8 @@
 // ESM (dist/index.js), bundled here with esbuild as a site's bundler would, and calls load() and
 // the typed wm(). Shown against the real edge. Also: `npm pack` ships exactly the built files.
 import { execFileSync } from 'node:child_process';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { build } from 'esbuild';
 import { eventsOf, hasTrack, serveFixturesUntouched, waitForProfile } from './support/waymark';
 

@@ -1,6 +1,6 @@
 // The outbox: events made while the collector is unreachable survive navigations and reloads, are
 // sent once the network is back, and every event id is stored exactly once, retries included.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { CollectResponse } from '../protocol/wire';
 import { eventsOf, flushWithSentinel, hasTrack, waitForProfile, watchCollect, withoutSentinels } from './support/waymark';
 

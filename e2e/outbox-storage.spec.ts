@@ -3,7 +3,7 @@
  * private modes, refusing writes with QuotaExceededError, or localStorage blocked as well. The
  * snippet falls back to its memory outbox: events still arrive, and the page sees 0 errors.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { eventsOf, flushWithSentinel, waitForProfile } from './support/waymark';
 
 /** Init scripts that break storage the ways browsers do, before the snippet runs. */

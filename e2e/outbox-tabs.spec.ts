@@ -6,7 +6,8 @@
  * Then the bound: a full outbox drops its oldest events, counts them, reports the count to the
  * edge once, and the dashboard shows it.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { OverviewReport } from '../protocol/analytics';
 import { OUTBOX_PAGE, routeCollect, snippetReady, tabsScenario, watchErrors } from './support/outbox-tabs';
 import { eventsOf, flushWithSentinel, ORIGIN } from './support/waymark';

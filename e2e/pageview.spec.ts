@@ -1,6 +1,6 @@
 // Page views: one per real page load, UTM and referrer captured, and SPA navigation counted only
 // when the path (or, with data-spa="hash", the hash route) really changes.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { ORIGIN, eventsOf, flushWithSentinel, pathOf } from './support/waymark';
 
 test('home page: exactly one page view with url, title and UTM', async ({ page }) => {

@@ -6,7 +6,8 @@
  * the worker), and the snippet's UI chunk fills the slots from the edge's decisions.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { waitForProfile } from './support/waymark';
 
 const HERO = '[data-wm-slot="hero"]';

@@ -1,5 +1,6 @@
 // The visitor's own data: export (GET /_wm/me), erase (DELETE /_wm/me), and nobody else can read it.
-import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
+import { request as playwrightRequest, type Page } from '@playwright/test';
+import { expect, resending, test } from './support/test';
 import type { CollectResponse } from '../protocol/wire';
 import { COLLECT_PATH, VISITOR_COOKIE } from '../protocol/limits';
 import { eventsOf, ORIGIN, PROFILE_URL, readProfile, waitForProfile } from './support/waymark';
@@ -121,7 +122,7 @@ test('the signed token: valid as a bearer, forged ones are refused', async ({ pa
   const token = await visitAndGetToken(page);
   const first = await waitForProfile(page.request, (p) => p.eventCount >= 1, 'first visitor stored');
 
-  const api = await playwrightRequest.newContext({ baseURL: ORIGIN }); // no cookies at all
+  const api = resending(await playwrightRequest.newContext({ baseURL: ORIGIN })); // no cookies at all
   try {
     const ok = await readProfile(api, { authorization: `Bearer ${token}` });
     expect(ok.status, ok.text).toBe(200);

@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, request as apiRequest, test, type Page } from '@playwright/test';
+import { request as apiRequest, type Page } from '@playwright/test';
+import { expect, resending, test } from './support/test';
 import { chromiumLaunchOptions } from './support/browser';
 
 const PORT = Number(process.env['WM_E2E_PORT'] ?? 8788);
@@ -47,7 +48,7 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const upstreamPort = (upstream.address() as AddressInfo).port;
 
-  const admin = await apiRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
+  const admin = resending(await apiRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` }));
   const login = await admin.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' } });
   expect(login.status()).toBe(200);
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;

@@ -16,7 +16,8 @@
  * gives the message report 4 exposures and 1 conversion in total.
  * Screenshots go to e2e/artifacts/reports-*.png.
  */
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { StreamReport } from '../protocol/analytics';
 import { eventsOf, hasTrack, waitForProfile } from './support/waymark';
 

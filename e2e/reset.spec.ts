@@ -3,7 +3,8 @@
  * in on the same browser. The browser gets a new anonymous id, and neither golden record holds
  * any event, trait or pref of the other user.
  */
-import { expect, test, type BrowserContext } from '@playwright/test';
+import { type BrowserContext } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { ProfileExport } from '../protocol/wire';
 import { flushWithSentinel, newId, readProfile, withoutSentinels } from './support/waymark';
 

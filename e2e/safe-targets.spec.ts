@@ -9,7 +9,8 @@
 //   snippet mode: the page as a non-proxied site serves it, and a fake edge answering with
 //     decisions no config write would accept (selectors naming script, style, head content…).
 import { readFileSync } from 'node:fs';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { CollectResponse, SlotDecision } from '../protocol/wire';
 
 const PORT = process.env['WM_E2E_PORT'] ?? '8788';

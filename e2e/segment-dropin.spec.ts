@@ -1,7 +1,7 @@
 // The Segment drop-in in a browser: a page with only Segment's own loader snippet (pointed at
 // /_wm/analytics.js, e2e/fixtures/segment-dropin.html) calls every analytics.js method; the
 // events land in the visitor's profile (/_wm/me) and the callbacks fire.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { ProfileExport } from '../protocol/wire';
 import { eventsOf, hasTrack, waitForProfile } from './support/waymark';
 

@@ -2,7 +2,8 @@
 // together with the snippet, and screenshots of its main pages land in e2e/artifacts/.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { eventsOf, flushWithSentinel, hasTrack, waitForProfile } from './support/waymark';
 
 const STUB = 'window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}';

@@ -3,7 +3,8 @@
 // slots without a cached decision and only for at most 300 ms, and does nothing without consent.
 // The edge is not asked: POST /_wm/e and GET /_wm/decide are answered here with crafted decisions.
 import { serveFixturesUntouched } from './support/waymark';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { CollectResponse, SlotDecision } from '../protocol/wire';
 
 const SLOTS = '/fixtures/slots.html';

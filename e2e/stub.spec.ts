@@ -1,6 +1,6 @@
 // The one-line stub: calls made before wm.js has loaded are queued and delivered once it runs, and
 // when the script is blocked (ad blocker, outage) site code calling wm(...) never throws.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { eventsOf, flushWithSentinel } from './support/waymark';
 
 test('calls queued before wm.js loads are delivered once it runs', async ({ page, context }) => {

@@ -4,7 +4,8 @@
 // (e2e/fixtures/gtm/container.js) re-creates the tag's scripts keeping no attribute at all, as GTM
 // may. Shown against the real edge: events stored, decisions rendered, queued calls replayed.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { eventsOf, hasTrack, serveFixturesUntouched, waitForProfile } from './support/waymark';
 
 const GTM_TAG = 'packages/waymark-snippet/dist/gtm.html';

@@ -7,7 +7,8 @@
 // route this spec answers. A deliberate string-to-innerHTML at the end of each test shows that the
 // collection works (exactly that one violation is seen); every other count is 0.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { CollectResponse, Decision, MessageDecision, SlotDecision } from '../protocol/wire';
 
 const TT_CSP = "require-trusted-types-for 'script'; trusted-types waymark waymark-ui; report-uri /__csp-report";

@@ -5,7 +5,8 @@
 // be refused when it is written, unless it is a safe URL. No dialog, no window.__xss, no request
 // to another host, and every text shows as the text it is.
 import { readFileSync } from 'node:fs';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { type APIRequestContext } from '@playwright/test';
+import { expect, test } from './support/test';
 
 const payloads = JSON.parse(readFileSync(new URL('../protocol/content/xss-payloads.json', import.meta.url), 'utf8')) as string[];
 const GROUP = 24;

@@ -6,7 +6,8 @@
 // renderer does not make itself fails the test. Needs no server: the page's origin is a made-up
 // host answered by page.route, with the built wm.js and wm-ui.js from dist/public (npm run build).
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { Batch, CollectResponse, MessageDecision } from '../protocol/wire';
 
 const payloads = JSON.parse(readFileSync(new URL('../protocol/content/xss-payloads.json', import.meta.url), 'utf8')) as string[];

@@ -5,7 +5,8 @@
 // same-host scripts; any sign of any of them fails the test. Needs no server: the page's origin
 // is a made-up host answered by page.route.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { renderContent } from '../protocol/content/render';
 
 const payloads = JSON.parse(readFileSync(new URL('../protocol/content/xss-payloads.json', import.meta.url), 'utf8')) as string[];

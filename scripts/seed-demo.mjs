@@ -26,8 +26,16 @@ export async function waitForHealth(base, timeoutMs = 60_000) {
 /** Seeds the demo site on the worker at `base` (once it is healthy); answers `{seeded, version}`. */
 export async function seedDemo(base, { timeoutMs = 60_000 } = {}) {
   await waitForHealth(base, timeoutMs);
-  const res = await fetch(`${base}/_wm/demo/seed`, { method: 'POST' });
-  const text = await res.text();
+  let res;
+  let text;
+  // wrangler dev's own 503 for a POST that met its proxy's keep-alive timeout never reached the
+  // worker: send it again (e2e/support/resending.ts says more).
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(`${base}/_wm/demo/seed`, { method: 'POST' });
+    text = await res.text();
+    if (attempt === 4 || res.status !== 503 || !text.startsWith('Your worker restarted mid-request')) break;
+    await sleep(50 * attempt);
+  }
   if (!res.ok) throw new Error(`POST ${base}/_wm/demo/seed: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }

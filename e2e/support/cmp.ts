@@ -5,7 +5,8 @@
  * is the visitor choosing in the platform's banner, given in the platform's own terms (purposes,
  * groups, consent types); nothing in the scenarios calls wm('consent') itself: only wm-consent.js does.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './test';
 import type { ConsentState } from '../../protocol/wire';
 import { eventsOf, hasTrack, readProfile, waitForProfile, watchCollect } from './waymark';
 
