@@ -207,6 +207,31 @@ describe('Segment HTTP Tracking API: refusals', () => {
   });
 });
 
+describe('Segment HTTP Tracking API: consent before any link', () => {
+  const site = 'seg-optin';
+  const goldenOf = (user: string) => env.VISITORS.get(env.VISITORS.idFromName(goldenRecordName(site, user)));
+
+  it('on an opt-in site a call with a userId and no consent links nothing: the user gets no golden record', async () => {
+    await env.CONFIG.put(`site:${site}`, JSON.stringify({ id: site, name: 'Opt-in server', version: 1, origins: [BASE], consentPolicy: 'opt-in' }));
+    const key = await writeKey(0, site);
+    const user = uniqueUser();
+    const res = await call('track', { userId: user, event: 'Without consent' }, { key });
+    expect(await res.json()).toEqual({ success: true, notStored: [0] });
+    // The record would hold the link (its user id and the derived profile) had one been written.
+    const record = JSON.parse((await goldenOf(user).exportProfile(site, 'server-check'))!) as ProfileExport;
+    expect(record.events).toEqual([]);
+    expect(record.userId).toBeNull();
+    expect(record.linkedVisitors ?? []).toEqual([]);
+
+    // With the user's agreement in the message, the same call links and stores.
+    const agreed = await call('track', { userId: user, event: 'With consent', context: { consent: { categoryPreferences: { Analytics: true } } } }, { key });
+    expect(await agreed.json()).toEqual({ success: true });
+    const linked = JSON.parse((await goldenOf(user).exportProfile(site, 'server-check'))!) as ProfileExport;
+    expect(linked.userId).toBe(user);
+    expect(linked.events.map((e) => e.type === 'track' && e.name)).toContain('With consent');
+  });
+});
+
 describe('Segment calls from the browser (POST /_wm/e)', () => {
   const event = (fields: Record<string, unknown>) => makeEvent({ name: undefined, props: undefined, ...fields });
 

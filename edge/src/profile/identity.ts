@@ -10,6 +10,7 @@ import type { ConfigRef, DecisionContext, IngestResult, ProfileHost, RateLimited
 import { scheduleInactivity, scheduleJourneys } from './alarms';
 import { loadSiteConfig, rememberConfig } from './site-config';
 import { GENERATION_KEY, GOLDEN_USER_KEY, LINK_KEY } from './store/meta-keys';
+import { serverMayStore, type ServerConsent } from '../segment/consent';
 
 /** What forwarding needs from the object besides its parts: erasing itself. */
 export type IdentityHost = ProfileHost & { erase: () => Promise<string[]> };
@@ -44,14 +45,16 @@ async function forgetErasedRecord(host: IdentityHost): Promise<void> {
  * object fails half-way, the batch is not acknowledged and its retry links again: the golden
  * record takes the same history twice without duplicating anything.
  */
-function linkTo(host: ProfileHost, site: string, visitorId: string, userId: string, config: ConfigRef): Promise<Link> {
+function linkTo(host: ProfileHost, site: string, visitorId: string, userId: string, context: DecisionContext): Promise<Link | null> {
   return host.ctx.blockConcurrencyWhile(async () => {
     const record = host.env.VISITORS.idFromName(goldenRecordName(site, userId));
     const current = currentLink(host);
     if (current?.record === record.toString()) return current;
     const first = current === null;
     const history = first ? JSON.stringify(host.store.readHandover(visitorId)) : null;
-    const generation = await host.env.VISITORS.get(record).link(site, userId, visitorId, history, config);
+    const generation = await host.env.VISITORS.get(record).link(site, userId, visitorId, history, context.config, context.server);
+    // A server call the user's stored choice refuses (segment/consent.ts): nothing linked.
+    if (generation === null) return null;
     const link: Link = { record: record.toString(), generation };
     // One synchronous block: the link and the cleared history commit together.
     host.store.setMeta(LINK_KEY, JSON.stringify(link));
@@ -64,6 +67,8 @@ function linkTo(host: ProfileHost, site: string, visitorId: string, userId: stri
     return link;
   });
 }
+
+const NOT_STORED: IngestResult = { accepted: [], duplicates: [], decisions: [], notStored: 'consent' };
 
 /**
  * Undefined: this browser is not linked, store the batch here. Otherwise the golden record's
@@ -82,7 +87,13 @@ export async function stitchedIngest(
   let link = currentLink(host);
   if (claimed !== null) {
     const record = host.env.VISITORS.idFromName(goldenRecordName(site, claimed)).toString();
-    if (needsLink(link, record)) link = await linkTo(host, site, visitorId, claimed, context.config);
+    if (needsLink(link, record)) {
+      // A server call (Segment HTTP API) links nothing that consent would not let it store: the
+      // link is data about the user too (segment/consent.ts rules 2 and 3, here and in the record).
+      if (context.server && !serverMayStore(context.server, host.store.consent())) return NOT_STORED;
+      link = await linkTo(host, site, visitorId, claimed, context);
+      if (link === null) return NOT_STORED;
+    }
   }
   if (!link) return undefined;
   const result = await goldenRecord(host, link.record).linkedIngest(link.generation, site, visitorId, events, receivedAt, context);
@@ -117,6 +128,14 @@ export async function eraseLinkedRecord(host: ProfileHost): Promise<string[]> {
  * Golden record: links a browser (and takes its history, when given) and returns the record's
  * generation. The caller has restarted an erased record first.
  */
+/**
+ * Golden record: whether a server call may link a profile here: the record's stored choice, or
+ * the site's policy when it has none (an erased record has none).
+ */
+export function serverMayLink(host: ProfileHost, server: ServerConsent | undefined, erased: boolean): boolean {
+  return !server || serverMayStore(server, erased || !isGoldenRecord(host) ? null : host.store.consent());
+}
+
 export async function acceptLink(
   host: ProfileHost,
   site: string,

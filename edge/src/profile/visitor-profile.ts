@@ -11,9 +11,10 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Decision, WireEvent } from '../../../protocol/wire';
 import { BanditCache } from './bandit-cache';
 import type { ConfigRef, DecisionContext, IngestResult, ProfileHost, RateLimited } from './context';
+import type { ServerConsent } from '../segment/consent';
 import { decideNow } from './decisions';
 import { exportHere } from './export';
-import { acceptLink, eraseLinkedRecord, isGeneration, stitchedDecide, stitchedExport, stitchedIngest, type IdentityHost } from './identity';
+import { acceptLink, eraseLinkedRecord, isGeneration, serverMayLink, stitchedDecide, stitchedExport, stitchedIngest, type IdentityHost } from './identity';
 import { admitBatch, ingestHere } from './ingest';
 import { alarmConfig, runAlarm } from './alarms';
 import { journeyRuntime } from './journeys';
@@ -120,10 +121,14 @@ export class VisitorProfile extends DurableObject<Env> {
   /**
    * Golden record: links a browser (and takes its history, when given) and returns the record's
    * generation. An erased record that is identified again starts over, empty, with a new
-   * generation: links made before the erase keep failing, so nothing erased comes back.
+   * generation: links made before the erase keep failing, so nothing erased comes back. Null: a
+   * server call (Segment HTTP API) that the record's stored choice or the site's policy refuses.
    */
-  async link(site: string, userId: string, visitorId: string, history: string | null, config: ConfigRef): Promise<string> {
-    if (await this.erased()) {
+  async link(site: string, userId: string, visitorId: string, history: string | null, config: ConfigRef, server?: ServerConsent): Promise<string | null> {
+    const erased = (await this.erased()) !== null;
+    // A server call's link that consent refuses writes nothing, not even the restart of an erased record.
+    if (!serverMayLink(this.host, server, erased)) return null;
+    if (erased) {
       await this.ctx.storage.delete(ERASED_KEY);
       this.erasedAt = null;
       this.store.reset();

@@ -9,7 +9,9 @@
  *    events); an opt-in site stores nothing for a profile without a recorded "yes": send the
  *    consent object when your own records hold the user's agreement.
  * Rule 1's refusals are applied at the edge before any profile is touched; rules 2 and 3 in the
- * profile that holds the data (profile/ingest.ts), since only it knows the stored choice.
+ * profile that holds the data (profile/ingest.ts), since only it knows the stored choice, and
+ * before a userId links a profile to the user's golden record (profile/identity.ts): the link is
+ * data about the user too, so a refused call writes no link either.
  */
 import type { ConsentState } from '../../../protocol/wire';
 import type { ConsentPolicy } from '../consent/policy';
