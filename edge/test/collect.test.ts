@@ -116,6 +116,19 @@ describe('POST /_wm/e', () => {
     expect(again.headers.get('set-cookie')).toMatch(/wm_optout=;.*Max-Age=0/i);
   });
 
+  it('a batch without a choice from a browser that refused (wm_optout) stores nothing, even on an opt-out site', async () => {
+    const res = await post([makeEvent()], { cookie: 'wm_optout=1' });
+    const body = await res.json<CollectResponse>();
+    expect(body).toMatchObject({ accepted: [], notStored: 'consent' });
+    expect(body.vid).toBeUndefined();
+    expect(res.headers.get('set-cookie') ?? '').not.toMatch(/wm_vid=[^;]/);
+    // An explicit yes in the batch wins over the marker, and lifts it.
+    const grant = makeEvent({ type: 'consent', name: undefined, props: undefined, consent: { analytics: true, personalization: true } });
+    const agreed = await post([grant, makeEvent()], { cookie: 'wm_optout=1' });
+    expect((await agreed.json<CollectResponse>()).accepted).toHaveLength(2);
+    expect(agreed.headers.get('set-cookie')).toMatch(/wm_optout=;.*Max-Age=0/i);
+  });
+
   it('gives a forged or foreign token a fresh profile instead of the victim’s', async () => {
     const victim = await post([makeEvent()]);
     const { vid } = await victim.json<CollectResponse>();
