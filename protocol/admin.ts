@@ -104,9 +104,12 @@ export type IssuedSecret = z.infer<typeof issuedSecretSchema>;
 export const secretIssuedResponseSchema = siteResponseSchema.extend({ issuedSecret: issuedSecretSchema });
 export type SecretIssuedResponse<Config = SiteConfig> = SiteResponse<Config> & { issuedSecret: IssuedSecret };
 /** POST /sites/:site/webhooks/:id/rotate-secret: the version edited, and how long the old secret keeps signing (0 to 168 hours, default 24). */
+/** The longest a rotated-out webhook secret keeps signing (edge/src/webhooks/secret.ts). */
+export const MAX_ROTATION_OVERLAP_HOURS = 168;
+const OVERLAP_HOURS = { error: `must be a whole number of hours from 0 to ${MAX_ROTATION_OVERLAP_HOURS}` };
 export const rotateSecretBodySchema = z.object({
   baseVersion: z.number().int().nonnegative(),
-  overlapHours: z.number().int().min(0).max(168).optional(),
+  overlapHours: z.number(OVERLAP_HOURS).int(OVERLAP_HOURS).min(0, OVERLAP_HOURS).max(MAX_ROTATION_OVERLAP_HOURS, OVERLAP_HOURS).optional(),
 });
 export type RotateSecretBody = z.infer<typeof rotateSecretBodySchema>;
 

@@ -17,7 +17,7 @@ import { login, loginOptions, logout, reachesSite, requirePrincipal, type AdminC
 import { declareTokenRoutes } from './token-routes';
 import { baseVersionOf, parseInput, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
-import { DEFAULT_ROTATION_OVERLAP_HOURS, MAX_ROTATION_OVERLAP_HOURS, redactSecrets, redactWebhook, rotatedWebhook } from '../webhooks/secret';
+import { DEFAULT_ROTATION_OVERLAP_HOURS, redactSecrets, redactWebhook, rotatedWebhook } from '../webhooks/secret';
 import { generateSecret } from '../net/standard-webhooks';
 import { slugSchema } from '../../../protocol/config/personalization';
 import { siteConfigSchema } from '../../../protocol/config/site';
@@ -377,11 +377,8 @@ declareRoute(
     const id = c.req.param('id');
     const body = await readJson(c);
     if (!isRecord(body)) throw new HttpError(400, 'body must be an object', { issues: [{ path: '(root)', message: 'expected an object' }] });
-    const overlap = body.overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS;
-    if (typeof overlap !== 'number' || !Number.isInteger(overlap) || overlap < 0 || overlap > MAX_ROTATION_OVERLAP_HOURS) {
-      const message = `must be a whole number of hours from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`;
-      throw new HttpError(400, `overlapHours: ${message}`, { issues: [{ path: 'overlapHours', message }] });
-    }
+    // baseVersion may come as ?version= instead (baseVersionOf), so only the overlap is parsed here.
+    const overlap = parseInput(rotateSecretBodySchema.pick({ overlapHours: true }), body, 'body').overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS;
     const baseVersion = baseVersionOf(c, body);
     const config = await siteAdmin(c.env, site).getSite(site);
     if (!config) throw new HttpError(404, `unknown site "${site}"`);

@@ -91,8 +91,6 @@ export function activeSecrets(webhook: Pick<Webhook, 'secret' | 'rotation'>, now
 
 /** A rotation's default overlap: the old secret keeps signing this long, so receivers can switch. */
 export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
-/** The longest overlap the rotate route accepts (a week). */
-export const MAX_ROTATION_OVERLAP_HOURS = 168;
 
 /** The webhook after a rotation to `newSecret` at `nowMs`; an overlap of 0 drops the old secret at once. */
 export function rotatedWebhook(webhook: Webhook, newSecret: string, nowMs: number, overlapHours: number): Webhook {
