@@ -1,7 +1,10 @@
 /**
  * Message and variant performance: per variant the visitors exposed and converted (the message's
- * goal), the conversion rate with its 95% interval, and the lift over the holdout with its 95%
- * interval. A variant is marked a winner (or worse) only when the lift interval excludes zero.
+ * goal), the conversion rate with its 95% interval, and the lift over the holdout with its
+ * always-valid 95% interval (Newcombe's fixed-horizon interval beside it, for reference). A variant
+ * is marked a winner (or worse) only when the always-valid interval excludes zero, so looking every
+ * day does not raise false winners. Each message also shows its traffic-split check (a broken split
+ * is a loud warning) and, per variant, about how many more days to a verdict at current traffic.
  */
 import type { MessagesQuery, MessagesReport } from '../../../protocol/analytics';
 import type { Json, SiteConfig } from '../api';
@@ -13,6 +16,7 @@ import { DataTable, num } from '../charts/table';
 import { isRangeId, isRecord, RangeField, rangeFrom, useQueryReport, useReportInputs, type RangeId } from './common';
 import { reportsApi } from './api';
 import { banditView, statisticText, verdict } from './model';
+import { outlookShort, outlookWords, srmWords, verdictWords } from './experiment-words';
 
 type Inputs = { message: string; range: RangeId };
 const DEFAULTS: Inputs = { message: '', range: '30d' };
@@ -58,7 +62,9 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
           {stat ? (
             <>
               {' '}
-              Rates show the <strong>{stat.rate}</strong>; lift over the holdout (in percentage points) shows the <strong>{stat.lift}</strong>.
+              Rates show the <strong>{stat.rate}</strong>; lift over the holdout (in percentage points) shows the <strong>{stat.lift}</strong>, and a variant is
+              called better or worse only when that interval is wholly above or below zero. The {stat.fixedHorizon} is in the table for reference only: read
+              every day, it calls about a quarter of no-difference tests a winner.
             </>
           ) : null}
         </p>
@@ -99,7 +105,7 @@ const VARIANT_COLUMNS = [
   num('Conversion rate'),
   num('95% interval'),
   num('Lift over holdout'),
-  { label: '95% interval', class: 'num', key: 'lift-interval' },
+  { label: 'Always-valid 95% interval', class: 'num', key: 'lift-interval' },
   'Verdict',
 ];
 
@@ -206,6 +212,12 @@ function MessageResult({
         </button>
       }
     >
+      <SplitCheck srm={m.srm} />
+      {m.variants.some((v) => v.lift) ? (
+        <div class="verdicts" data-testid="verdicts">
+          {m.variants.map((v) => (v.lift ? <VerdictLine key={v.variant} variant={v.variant} lift={v.lift} /> : null))}
+        </div>
+      ) : null}
       <div class="grid-2 interval-pair">
         <div>
           <h3 class="chart-title">Conversion rate</h3>
@@ -259,7 +271,18 @@ function MessageResult({
                   <span class="muted">no holdout</span>
                 )}
               </td>
-              <td class="num">{v.lift ? ppCi(v.lift.interval) : '–'}</td>
+              <td class="num">
+                {v.lift ? (
+                  <>
+                    {ppCi(v.lift.interval)}
+                    <span class="cell-sub" title={words.fixedHorizon}>
+                      one look: {ppCi(v.lift.fixedHorizonInterval)}
+                    </span>
+                  </>
+                ) : (
+                  '–'
+                )}
+              </td>
               <td>
                 {!v.lift ? (
                   <span class="muted">–</span>
@@ -272,8 +295,9 @@ function MessageResult({
                     Worse
                   </span>
                 ) : (
-                  <span class="muted">Not significant</span>
+                  <span class="muted">No verdict yet</span>
                 )}
+                {v.lift && v.lift.outlook.status !== 'reached' ? <span class="cell-sub">{outlookShort(v.lift.outlook)}</span> : null}
               </td>
             </tr>
           );
@@ -293,6 +317,31 @@ function MessageResult({
       </DataTable>
       {m.bandit ? <BanditSplit bandit={m.bandit} name={name} segmentNames={segmentNames} /> : null}
     </ChartFrame>
+  );
+}
+
+/** The traffic-split check: a loud warning when the split is broken, one quiet line otherwise. */
+function SplitCheck({ srm }: { srm: MessageRow['srm'] }) {
+  const w = srmWords(srm);
+  return w.tone === 'error' ? (
+    <div class="banner error" role="alert" data-testid="srm-warning">
+      <strong>{w.headline}.</strong> {w.detail}
+    </div>
+  ) : (
+    <p class="hint" data-testid="srm-line">
+      <strong>{w.headline}:</strong> {w.detail}
+    </p>
+  );
+}
+
+/** One variant's verdict in words, with the days-to-verdict estimate while there is none. */
+function VerdictLine({ variant, lift }: { variant: string; lift: NonNullable<MessageRow['variants'][number]['lift']> }) {
+  const w = verdictWords(variant, lift);
+  return (
+    <p class={`banner ${w.tone === 'win' ? 'ok' : w.tone === 'loss' ? 'warn' : 'info'}`} data-testid={`verdict-${variant}`}>
+      <strong>{w.headline}.</strong> {w.detail}
+      {lift.outlook.status !== 'reached' ? <> {outlookWords(lift.outlook)}</> : null}
+    </p>
   );
 }
 

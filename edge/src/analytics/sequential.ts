@@ -21,7 +21,8 @@
  * default is 5,000. One change: each group's variance uses the rate (x + 1) / (n + 2), so tiny
  * groups with 0% or 100% conversion never get a zero-width interval.
  */
-import type { Interval } from './stats';
+
+export type Interval = [number, number];
 
 export const SEQUENTIAL_ALPHA = 0.05;
 /** Total exposures (both groups) at which the interval is tightest: GrowthBook's default. */
@@ -71,15 +72,17 @@ export const MINIMUM_RELATIVE_LIFT = 0.1;
 
 export type Arm = { exposed: number; converted: number; perDay: number };
 
-export type VerdictOutlook =
+export type VerdictOutlook = { horizonDays: number } &
   /** The always-valid interval already excludes 0. */
-  | { status: 'reached'; days: null; assumedLift: null; basis: null }
-  /** About `days` more days at current traffic, if the lift stays `assumedLift` (absolute). */
-  | { status: 'estimate'; days: number; assumedLift: number; basis: 'observed' | 'minimum' }
-  /** Not within VERDICT_HORIZON_DAYS at current traffic. */
-  | { status: 'beyond'; days: null; assumedLift: number; basis: 'observed' | 'minimum' }
-  /** No exposures per day, or no conversions at all yet: nothing to project. */
-  | { status: 'no-data'; days: null; assumedLift: null; basis: null };
+  (
+    | { status: 'reached'; days: null; assumedLift: null; basis: null }
+    /** About `days` more days at current traffic, if the lift stays `assumedLift` (absolute). */
+    | { status: 'estimate'; days: number; assumedLift: number; basis: 'observed' | 'minimum' }
+    /** Not within VERDICT_HORIZON_DAYS at current traffic. */
+    | { status: 'beyond'; days: null; assumedLift: number; basis: 'observed' | 'minimum' }
+    /** No exposures per day, or no conversions at all yet: nothing to project. */
+    | { status: 'no-data'; days: null; assumedLift: null; basis: null }
+  );
 
 /**
  * "About N more days to a verdict at current traffic" for a variant against the holdout: the first
@@ -91,10 +94,10 @@ export type VerdictOutlook =
  */
 export function verdictOutlook(variant: Arm, holdout: Arm, opts: { horizonDays?: number; alpha?: number; tuning?: number } = {}): VerdictOutlook {
   const { horizonDays = VERDICT_HORIZON_DAYS, alpha = SEQUENTIAL_ALPHA, tuning = SEQUENTIAL_TUNING } = opts;
-  const noData = { status: 'no-data', days: null, assumedLift: null, basis: null } as const;
+  const noData = { status: 'no-data', days: null, assumedLift: null, basis: null, horizonDays } as const;
   if (variant.exposed <= 0 || holdout.exposed <= 0) return noData;
   const interval = alwaysValidDifference(variant.converted, variant.exposed, holdout.converted, holdout.exposed, alpha, tuning)!;
-  if (interval[0] > 0 || interval[1] < 0) return { status: 'reached', days: null, assumedLift: null, basis: null };
+  if (interval[0] > 0 || interval[1] < 0) return { status: 'reached', days: null, assumedLift: null, basis: null, horizonDays };
   const conversions = variant.converted + holdout.converted;
   if (conversions === 0 || variant.perDay <= 0 || holdout.perDay <= 0) return noData;
   const observed = Math.abs(variant.converted / variant.exposed - holdout.converted / holdout.exposed);
@@ -108,10 +111,10 @@ export function verdictOutlook(variant: Arm, holdout: Arm, opts: { horizonDays?:
     const n1 = variant.exposed + variant.perDay * day;
     const n2 = holdout.exposed + holdout.perDay * day;
     if (differenceHalfWidth(p1 * n1, n1, p2 * n2, n2, alpha, tuning) < lift) {
-      return { status: 'estimate', days: day, assumedLift: signed(lift, variant, holdout), basis };
+      return { status: 'estimate', days: day, assumedLift: signed(lift, variant, holdout), basis, horizonDays };
     }
   }
-  return { status: 'beyond', days: null, assumedLift: signed(lift, variant, holdout), basis };
+  return { status: 'beyond', days: null, assumedLift: signed(lift, variant, holdout), basis, horizonDays };
 }
 
 /** The assumed lift with the sign of the observed one (positive when they are equal). */

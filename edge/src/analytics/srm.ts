@@ -6,7 +6,7 @@
  * (gbstats/utils.py), flagged at p < 0.001 (GrowthBook's default threshold too).
  */
 
-export const SRM_THRESHOLD = 0.001;
+export const SRM_THRESHOLD = 0.001 as const;
 /** Below this many expected exposures in some group the chi-square approximation is too rough to run. */
 export const SRM_MIN_EXPECTED = 5;
 
@@ -65,6 +65,7 @@ export const chiSquareSurvival = (x: number, df: number): number => upperGamma(d
 export type SrmArm = { variant: string; exposed: number; expectedShare: number };
 export type SrmResult = {
   status: 'ok' | 'mismatch' | 'not-checked';
+  threshold: typeof SRM_THRESHOLD;
   /** Chi-square p-value; null when not checked. */
   pValue: number | null;
   arms: { variant: string; exposed: number; expectedShare: number; observedShare: number }[];
@@ -76,7 +77,7 @@ export type SrmResult = {
 export function srmCheck(arms: SrmArm[]): SrmResult {
   const total = arms.reduce((n, a) => n + a.exposed, 0);
   const withShares = arms.map((a) => ({ ...a, observedShare: total > 0 ? a.exposed / total : 0 }));
-  const skip = (note: string): SrmResult => ({ status: 'not-checked', pValue: null, arms: withShares, note });
+  const skip = (note: string): SrmResult => ({ status: 'not-checked', threshold: SRM_THRESHOLD, pValue: null, arms: withShares, note });
   if (arms.length < 2) return skip('one group only: there is no split to check');
   if (arms.some((a) => a.expectedShare <= 0 && a.exposed > 0))
     return skip('a group with exposures has no share in the current allocation: the split changed in this range');
@@ -88,9 +89,10 @@ export function srmCheck(arms: SrmArm[]): SrmResult {
   return pValue < SRM_THRESHOLD
     ? {
         status: 'mismatch',
+        threshold: SRM_THRESHOLD,
         pValue,
         arms: withShares,
         note: 'the observed split is far from the configured allocation (p < 0.001): assignment or counting is broken, so do not trust these results until it is fixed',
       }
-    : { status: 'ok', pValue, arms: withShares, note: null };
+    : { status: 'ok', threshold: SRM_THRESHOLD, pValue, arms: withShares, note: null };
 }
