@@ -131,9 +131,11 @@ function MessageResult({
   const words = statisticText(stat);
   // Configured with a holdout share (even if nobody fell into it in this range).
   const hasHoldout = Number(config?.['holdout'] ?? 0) > 0 || m.holdout !== null;
+  // A broken split voids every verdict: the groups are not what the experiment compared.
+  const trusted = m.srm.status !== 'mismatch';
   const rateRows: Interval[] = [
     ...m.variants.map((v): Interval => {
-      const tone = v.lift ? verdict(v.lift.interval) : null;
+      const tone = v.lift && trusted ? verdict(v.lift.interval) : null;
       return {
         label: v.variant,
         value: v.rate,
@@ -164,7 +166,7 @@ function MessageResult({
             value: v.lift.absolute,
             lo: v.lift.interval[0],
             hi: v.lift.interval[1],
-            tone: verdict(v.lift.interval) ?? 'plain',
+            tone: (trusted ? verdict(v.lift.interval) : null) ?? 'plain',
             describe: `Variant ${v.variant}: lift ${fmtPp(v.lift.absolute)} over the holdout, ${words.lift} ${fmtCi(v.lift.interval, fmtPp)}${verdict(v.lift.interval) === 'win' ? ': significantly better' : verdict(v.lift.interval) === 'loss' ? ': significantly worse' : ': not significant'}.`,
           },
         ]
@@ -213,7 +215,7 @@ function MessageResult({
       }
     >
       <SplitCheck srm={m.srm} />
-      {m.variants.some((v) => v.lift) ? (
+      {trusted && m.variants.some((v) => v.lift) ? (
         <div class="verdicts" data-testid="verdicts">
           {m.variants.map((v) => (v.lift ? <VerdictLine key={v.variant} variant={v.variant} lift={v.lift} /> : null))}
         </div>
@@ -253,7 +255,7 @@ function MessageResult({
       </div>
       <DataTable class="table report-table messages-table" caption={<>Results of {name} per variant</>} columns={VARIANT_COLUMNS}>
         {m.variants.map((v) => {
-          const verdictOf = v.lift ? verdict(v.lift.interval) : null;
+          const verdictOf = v.lift && trusted ? verdict(v.lift.interval) : null;
           return (
             <tr key={v.variant} class={verdictOf ? `verdict-${verdictOf}` : undefined}>
               <th scope="row">{v.variant}</th>
@@ -297,7 +299,11 @@ function MessageResult({
                 ) : (
                   <span class="muted">No verdict yet</span>
                 )}
-                {v.lift && v.lift.outlook.status !== 'reached' ? <span class="cell-sub">{outlookShort(v.lift.outlook)}</span> : null}
+                {!trusted ? (
+                  <span class="cell-sub">split broken: no verdict</span>
+                ) : v.lift && v.lift.outlook.status !== 'reached' ? (
+                  <span class="cell-sub">{outlookShort(v.lift.outlook)}</span>
+                ) : null}
               </td>
             </tr>
           );
