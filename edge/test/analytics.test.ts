@@ -343,6 +343,11 @@ describe('bandit: the Messages report shows what the bandit does', () => {
     ]);
     expect(offer?.bandit?.updatedAt).toBe(T0 + HOUR);
     expect(offer?.bandit?.holdout).toBe(10);
+    // A bandit moves its variants' shares: its split check is the holdout against all variants.
+    expect(offer?.srm.arms.map((a) => [a.variant, a.expectedShare])).toEqual([
+      ['all variants', 0.9],
+      ['holdout', 0.1],
+    ]);
     expect(offer?.bandit?.segments.map((x) => [x.segment, x.from])).toEqual([
       ['*', 'own'],
       ['hikers', 'own'],
