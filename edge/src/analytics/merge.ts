@@ -301,7 +301,6 @@ export function messagesReport(
   q: { from: number; to: number },
   parts: ExposureRow[][],
   allocations: ReadonlyMap<string, MessageAllocation> = new Map(),
-  now = q.to,
 ): MessagesReport {
   const sums = new Map<string, ExposureRow>();
   for (const rows of parts) {
@@ -332,9 +331,9 @@ export function messagesReport(
       confidence: 0.95,
     },
     messages: [...byMessage.entries()].map(([message, list]) => {
-      // Days with exposures so far: from the first one in the range to the range's end (or now, if
-      // the range ends later), at least one day.
-      const days = Math.max(1, (Math.min(q.to, now) - Math.min(...list.map((r) => r.firstAt))) / DAY_MS);
+      // Days with exposures so far: from the first one in the range to the range's end (now, unless
+      // the query names another end: the answer depends on the query alone), at least one day.
+      const days = Math.max(1, (q.to - Math.min(...list.map((r) => r.firstAt))) / DAY_MS);
       const h = list.find((v) => v.variant === HOLDOUT);
       const holdout = h ? rateSummary(h.converted, h.exposed) : null;
       return {
