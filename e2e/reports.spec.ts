@@ -265,6 +265,9 @@ test('reports show what the visitors did: funnel, paths, retention, sources, mes
   expect({ exposed, converted }).toEqual({ exposed: 4, converted: 1 });
   await expect(page.getByText('95% Wilson score interval', { exact: true })).toBeVisible();
   await expect(page.getByText(/95% Newcombe hybrid score interval/)).toBeVisible();
+  // Issue #12 point 6: the verdict's always-valid interval, and 4 exposures are too few to check the split.
+  await expect(page.getByText(/^95% always-valid interval/)).toBeVisible();
+  await expect(card.getByTestId('srm-line')).toContainText('Traffic split not checked');
   await shot(page, 'messages');
 
   // Live: the stream shows the newest events, and pausing stops it.

@@ -260,15 +260,54 @@ export const banditReportSchema = z.object({
 });
 export type BanditReport = z.infer<typeof banditReportSchema>;
 
+/**
+ * When a variant's always-valid lift interval would exclude 0 at current traffic: `reached`
+ * (it does now), `estimate` (about `days` more days if the lift stays `assumedLift`), `beyond`
+ * (not within `horizonDays`), or `no-data` (no exposures per day or no conversions yet).
+ * `basis` says where `assumedLift` comes from: the observed lift, or the minimum worth
+ * detecting (10% of the baseline rate) when the observed one is smaller.
+ */
+export const verdictOutlookSchema = z.object({
+  status: z.enum(['reached', 'estimate', 'beyond', 'no-data']),
+  days: z.number().int().min(1).nullable(),
+  assumedLift: z.number().nullable(),
+  basis: z.enum(['observed', 'minimum']).nullable(),
+  horizonDays: z.number().int().min(1),
+});
+export type VerdictOutlookReport = z.infer<typeof verdictOutlookSchema>;
+
+/**
+ * Sample-ratio mismatch: the observed split of exposures against the message's configured
+ * allocation (variant weights and holdout share; for a bandit, which moves its variants' shares,
+ * the holdout against the rest). Chi-square goodness of fit, `mismatch` at p < `threshold`.
+ */
+export const srmReportSchema = z.object({
+  status: z.enum(['ok', 'mismatch', 'not-checked']),
+  pValue: ratio.nullable(),
+  threshold: z.literal(0.001),
+  arms: z.array(z.object({ variant: z.string(), exposed: count, expectedShare: ratio, observedShare: ratio })),
+  note: z.string().nullable(),
+});
+export type SrmReport = z.infer<typeof srmReportSchema>;
+
 export const messagesReportSchema = z.object({
   from: epochMs,
   to: epochMs,
   /**
    * Which statistics: each rate's 95% interval is the Wilson score interval; the interval of a
-   * variant's lift (variant rate minus holdout rate) is Newcombe's hybrid score interval
-   * (method 10, built from the two Wilson intervals).
+   * variant's lift (variant rate minus holdout rate) is an always-valid 95% confidence sequence
+   * (normal mixture, Waudby-Smith et al. 2023 eq. 9, tightest at `tuning` exposures), which stays
+   * valid however often the report is read; the verdict (`significant`) uses only that. The
+   * fixed-horizon Newcombe interval is secondary information (valid for one look at a planned
+   * sample size).
    */
-  statistic: z.object({ rateInterval: z.literal('wilson'), liftInterval: z.literal('newcombe-wilson'), confidence: z.literal(0.95) }),
+  statistic: z.object({
+    rateInterval: z.literal('wilson'),
+    liftInterval: z.literal('always-valid-normal-mixture'),
+    tuning: z.number().int().min(1),
+    fixedHorizonLiftInterval: z.literal('newcombe-wilson'),
+    confidence: z.literal(0.95),
+  }),
   messages: z.array(
     z.object({
       message: z.string(),
@@ -276,11 +315,27 @@ export const messagesReportSchema = z.object({
       holdout: rateWithIntervalSchema.nullable(),
       /** Set when lift cannot be computed, e.g. "no holdout exposures in this range". */
       note: z.string().nullable(),
+      /** Exposures per day in the range (all groups), from the first exposure in the range to its end. */
+      exposuresPerDay: z.number().min(0),
+      srm: srmReportSchema,
       variants: z.array(
         rateWithIntervalSchema.extend({
           variant: z.string(),
-          /** Over the holdout; null without holdout exposures. `relative` is null when the holdout rate is 0. */
-          lift: z.object({ absolute: z.number(), relative: z.number().nullable(), interval, significant: z.boolean() }).nullable(),
+          /**
+           * Over the holdout; null without holdout exposures. `relative` is null when the holdout
+           * rate is 0. `interval` is the always-valid interval and `significant` says whether it
+           * excludes 0; `fixedHorizonInterval` is Newcombe's, for reference only.
+           */
+          lift: z
+            .object({
+              absolute: z.number(),
+              relative: z.number().nullable(),
+              interval,
+              significant: z.boolean(),
+              fixedHorizonInterval: interval,
+              outlook: verdictOutlookSchema,
+            })
+            .nullable(),
         }),
       ),
       /** Only for a message with `bandit: true` (next-best-offer); absent otherwise. */

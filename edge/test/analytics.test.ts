@@ -21,7 +21,7 @@ import type {
 import type { CollectResponse } from '../../protocol/wire';
 import type { BanditTable } from '../src/analytics/bandit';
 import type { AnalyticsMessage } from '../src/analytics/feed';
-import { wilson } from '../src/analytics/stats';
+import { newcombeDifference, wilson } from '../src/analytics/stats';
 import { SiteStore } from '../src/config/site-store';
 import { banditFixture, batch, DAY, HOUR, liveFixture, messagesFixture, MIN, page, retentionFixture, shop, T0, URL_BASE } from './analytics-fixtures';
 import { adminCall, adminLogin, BASE, ORIGIN, makeEvent, me, post, type AdminSession } from './helpers';
@@ -155,13 +155,19 @@ describe('analytics store: paths, sources, retention', () => {
 });
 
 describe('analytics store: messages, overview, stream, profiles, segment count', () => {
-  it('reports message variants with Wilson intervals and lift over the holdout (Newcombe)', async () => {
+  it('reports message variants with Wilson intervals and always-valid lift over the holdout (Newcombe beside it)', async () => {
     const [s, site] = await Promise.all([login(), Promise.resolve(freshSite())]);
     const messages = messagesFixture();
     // At-least-once delivery: the same snapshot twice changes nothing.
     await store(site).ingest([...messages, ...messages].map((m) => ({ ...m, site })));
     const r = await report<MessagesReport>(s, site, 'POST', '/messages', RANGE);
-    expect(r.statistic).toEqual({ rateInterval: 'wilson', liftInterval: 'newcombe-wilson', confidence: 0.95 });
+    expect(r.statistic).toEqual({
+      rateInterval: 'wilson',
+      liftInterval: 'always-valid-normal-mixture',
+      tuning: 5_000,
+      fixedHorizonLiftInterval: 'newcombe-wilson',
+      confidence: 0.95,
+    });
     const promo = r.messages.find((m) => m.message === 'promo');
     expect(promo?.holdout).toEqual({ exposed: 4, converted: 1, rate: 0.25, interval: wilson(1, 4) });
     expect(promo?.variants).toHaveLength(1);
@@ -173,6 +179,10 @@ describe('analytics store: messages, overview, stream, profiles, segment count',
     expect(a?.lift?.significant).toBe(false);
     expect(a?.lift?.interval[0]).toBeLessThan(0);
     expect(a?.lift?.interval[1]).toBeGreaterThan(0.25);
+    expect(a?.lift?.fixedHorizonInterval).toEqual(newcombeDifference(2, 4, 1, 4));
+    expect(a?.lift?.outlook.horizonDays).toBe(90);
+    // The site config has no message "promo": its split cannot be checked.
+    expect(promo?.srm.status).toBe('not-checked');
     const survey = r.messages.find((m) => m.message === 'survey');
     expect(survey).toMatchObject({ holdout: null, note: expect.stringMatching(/no holdout/) });
     expect(survey?.variants[0]).toMatchObject({ variant: 'default', exposed: 2, converted: 1, lift: null });
@@ -333,6 +343,11 @@ describe('bandit: the Messages report shows what the bandit does', () => {
     ]);
     expect(offer?.bandit?.updatedAt).toBe(T0 + HOUR);
     expect(offer?.bandit?.holdout).toBe(10);
+    // A bandit moves its variants' shares: its split check is the holdout against all variants.
+    expect(offer?.srm.arms.map((a) => [a.variant, a.expectedShare])).toEqual([
+      ['all variants', 0.9],
+      ['holdout', 0.1],
+    ]);
     expect(offer?.bandit?.segments.map((x) => [x.segment, x.from])).toEqual([
       ['*', 'own'],
       ['hikers', 'own'],

@@ -1,7 +1,10 @@
 /**
  * Message and variant performance: per variant the visitors exposed and converted (the message's
- * goal), the conversion rate with its 95% interval, and the lift over the holdout with its 95%
- * interval. A variant is marked a winner (or worse) only when the lift interval excludes zero.
+ * goal), the conversion rate with its 95% interval, and the lift over the holdout with its
+ * always-valid 95% interval (Newcombe's fixed-horizon interval beside it, for reference). A variant
+ * is marked a winner (or worse) only when the always-valid interval excludes zero, so looking every
+ * day does not raise false winners. Each message also shows its traffic-split check (a broken split
+ * is a loud warning) and, per variant, about how many more days to a verdict at current traffic.
  */
 import type { MessagesQuery, MessagesReport } from '../../../protocol/analytics';
 import type { Json, SiteConfig } from '../api';
@@ -13,6 +16,7 @@ import { DataTable, num } from '../charts/table';
 import { isRangeId, isRecord, RangeField, rangeFrom, useQueryReport, useReportInputs, type RangeId } from './common';
 import { reportsApi } from './api';
 import { banditView, statisticText, verdict } from './model';
+import { outlookShort, outlookWords, srmWords, verdictWords } from './experiment-words';
 
 type Inputs = { message: string; range: RangeId };
 const DEFAULTS: Inputs = { message: '', range: '30d' };
@@ -58,7 +62,9 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
           {stat ? (
             <>
               {' '}
-              Rates show the <strong>{stat.rate}</strong>; lift over the holdout (in percentage points) shows the <strong>{stat.lift}</strong>.
+              Rates show the <strong>{stat.rate}</strong>; lift over the holdout (in percentage points) shows the <strong>{stat.lift}</strong>, and a variant is
+              called better or worse only when that interval is wholly above or below zero. The {stat.fixedHorizon} is in the table for reference only: read
+              every day, it calls about a quarter of no-difference tests a winner.
             </>
           ) : null}
         </p>
@@ -99,7 +105,7 @@ const VARIANT_COLUMNS = [
   num('Conversion rate'),
   num('95% interval'),
   num('Lift over holdout'),
-  { label: '95% interval', class: 'num', key: 'lift-interval' },
+  { label: 'Always-valid 95% interval', class: 'num', key: 'lift-interval' },
   'Verdict',
 ];
 
@@ -125,9 +131,11 @@ function MessageResult({
   const words = statisticText(stat);
   // Configured with a holdout share (even if nobody fell into it in this range).
   const hasHoldout = Number(config?.['holdout'] ?? 0) > 0 || m.holdout !== null;
+  // A broken split voids every verdict: the groups are not what the experiment compared.
+  const trusted = m.srm.status !== 'mismatch';
   const rateRows: Interval[] = [
     ...m.variants.map((v): Interval => {
-      const tone = v.lift ? verdict(v.lift.interval) : null;
+      const tone = v.lift && trusted ? verdict(v.lift.interval) : null;
       return {
         label: v.variant,
         value: v.rate,
@@ -158,7 +166,7 @@ function MessageResult({
             value: v.lift.absolute,
             lo: v.lift.interval[0],
             hi: v.lift.interval[1],
-            tone: verdict(v.lift.interval) ?? 'plain',
+            tone: (trusted ? verdict(v.lift.interval) : null) ?? 'plain',
             describe: `Variant ${v.variant}: lift ${fmtPp(v.lift.absolute)} over the holdout, ${words.lift} ${fmtCi(v.lift.interval, fmtPp)}${verdict(v.lift.interval) === 'win' ? ': significantly better' : verdict(v.lift.interval) === 'loss' ? ': significantly worse' : ': not significant'}.`,
           },
         ]
@@ -206,6 +214,12 @@ function MessageResult({
         </button>
       }
     >
+      <SplitCheck srm={m.srm} />
+      {trusted && m.variants.some((v) => v.lift) ? (
+        <div class="verdicts" data-testid="verdicts">
+          {m.variants.map((v) => (v.lift ? <VerdictLine key={v.variant} variant={v.variant} lift={v.lift} /> : null))}
+        </div>
+      ) : null}
       <div class="grid-2 interval-pair">
         <div>
           <h3 class="chart-title">Conversion rate</h3>
@@ -241,7 +255,7 @@ function MessageResult({
       </div>
       <DataTable class="table report-table messages-table" caption={<>Results of {name} per variant</>} columns={VARIANT_COLUMNS}>
         {m.variants.map((v) => {
-          const verdictOf = v.lift ? verdict(v.lift.interval) : null;
+          const verdictOf = v.lift && trusted ? verdict(v.lift.interval) : null;
           return (
             <tr key={v.variant} class={verdictOf ? `verdict-${verdictOf}` : undefined}>
               <th scope="row">{v.variant}</th>
@@ -259,7 +273,18 @@ function MessageResult({
                   <span class="muted">no holdout</span>
                 )}
               </td>
-              <td class="num">{v.lift ? ppCi(v.lift.interval) : '–'}</td>
+              <td class="num">
+                {v.lift ? (
+                  <>
+                    {ppCi(v.lift.interval)}
+                    <span class="cell-sub" title={words.fixedHorizon}>
+                      one look: {ppCi(v.lift.fixedHorizonInterval)}
+                    </span>
+                  </>
+                ) : (
+                  '–'
+                )}
+              </td>
               <td>
                 {!v.lift ? (
                   <span class="muted">–</span>
@@ -272,8 +297,13 @@ function MessageResult({
                     Worse
                   </span>
                 ) : (
-                  <span class="muted">Not significant</span>
+                  <span class="muted">No verdict yet</span>
                 )}
+                {!trusted ? (
+                  <span class="cell-sub">split broken: no verdict</span>
+                ) : v.lift && v.lift.outlook.status !== 'reached' ? (
+                  <span class="cell-sub">{outlookShort(v.lift.outlook)}</span>
+                ) : null}
               </td>
             </tr>
           );
@@ -293,6 +323,31 @@ function MessageResult({
       </DataTable>
       {m.bandit ? <BanditSplit bandit={m.bandit} name={name} segmentNames={segmentNames} /> : null}
     </ChartFrame>
+  );
+}
+
+/** The traffic-split check: a loud warning when the split is broken, one quiet line otherwise. */
+function SplitCheck({ srm }: { srm: MessageRow['srm'] }) {
+  const w = srmWords(srm);
+  return w.tone === 'error' ? (
+    <div class="banner error" role="alert" data-testid="srm-warning">
+      <strong>{w.headline}.</strong> {w.detail}
+    </div>
+  ) : (
+    <p class="hint" data-testid="srm-line">
+      <strong>{w.headline}:</strong> {w.detail}
+    </p>
+  );
+}
+
+/** One variant's verdict in words, with the days-to-verdict estimate while there is none. */
+function VerdictLine({ variant, lift }: { variant: string; lift: NonNullable<MessageRow['variants'][number]['lift']> }) {
+  const w = verdictWords(variant, lift);
+  return (
+    <p class={`banner ${w.tone === 'win' ? 'ok' : w.tone === 'loss' ? 'warn' : 'info'}`} data-testid={`verdict-${variant}`}>
+      <strong>{w.headline}.</strong> {w.detail}
+      {lift.outlook.status !== 'reached' ? <> {outlookWords(lift.outlook)}</> : null}
+    </p>
   );
 }
 

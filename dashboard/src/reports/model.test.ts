@@ -100,9 +100,16 @@ describe('message statistics', () => {
     expect(verdict([0, 0.2])).toBeNull();
   });
   it('names the intervals the API says it computed', () => {
-    const words = statisticText({ rateInterval: 'wilson', liftInterval: 'newcombe-wilson', confidence: 0.95 });
+    const words = statisticText({
+      rateInterval: 'wilson',
+      liftInterval: 'always-valid-normal-mixture',
+      tuning: 5_000,
+      fixedHorizonLiftInterval: 'newcombe-wilson',
+      confidence: 0.95,
+    });
     expect(words.rate).toBe('95% Wilson score interval');
-    expect(words.lift).toMatch(/^95% Newcombe hybrid score interval/);
+    expect(words.lift).toMatch(/^95% always-valid interval/);
+    expect(words.fixedHorizon).toMatch(/^95% Newcombe hybrid score interval/);
   });
 });
 

@@ -114,12 +114,18 @@ export function regroup(rows: SourcesReport['rows'], by: GroupBy): SourceRow[] {
 }
 
 /** The statistics in words, from what the API says it computed. */
-export function statisticText(s: MessagesReport['statistic']): { rate: string; lift: string } {
+export function statisticText(s: MessagesReport['statistic']): { rate: string; lift: string; fixedHorizon: string } {
   const pct = `${Math.round(s.confidence * 100)}%`;
   const rate = s.rateInterval === 'wilson' ? `${pct} Wilson score interval` : `${pct} ${s.rateInterval} interval`;
   const lift =
-    s.liftInterval === 'newcombe-wilson' ? `${pct} Newcombe hybrid score interval (difference of two Wilson intervals)` : `${pct} ${s.liftInterval} interval`;
-  return { rate, lift };
+    s.liftInterval === 'always-valid-normal-mixture'
+      ? `${pct} always-valid interval (a confidence sequence: it stays right however often you look)`
+      : `${pct} ${s.liftInterval} interval`;
+  const fixedHorizon =
+    s.fixedHorizonLiftInterval === 'newcombe-wilson'
+      ? `${pct} Newcombe hybrid score interval (fixed horizon: right only for one look at a planned sample size)`
+      : `${pct} ${s.fixedHorizonLiftInterval} interval`;
+  return { rate, lift, fixedHorizon };
 }
 
 /** Whether an interval lies wholly above (win) or below (loss) zero. */

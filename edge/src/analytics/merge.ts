@@ -19,6 +19,8 @@ import type {
   StreamEvent,
   StreamReport,
 } from '../../../protocol/analytics';
+import { SEQUENTIAL_TUNING } from './sequential';
+import { SRM_THRESHOLD, srmCheck, type SrmArm, type SrmResult } from './srm';
 import { liftOverHoldout, rateSummary } from './stats';
 import { stepLabel } from './steps';
 
@@ -247,10 +249,59 @@ export function sourcesReport(q: { goal?: string | undefined; limit: number; fro
 
 // ---- messages ----
 
-export type ExposureRow = { message: string; variant: string; exposed: number; converted: number };
+export type ExposureRow = { message: string; variant: string; exposed: number; converted: number; firstAt: number };
 
-/** Per message and variant: exposed, converted, Wilson intervals, Newcombe lift over the holdout. */
-export function messagesReport(q: { from: number; to: number }, parts: ExposureRow[][]): MessagesReport {
+/** A message's configured split: variant weights (percent of the non-holdout visitors), holdout percent, bandit or not. */
+export type MessageAllocation = { variants: { id: string; weight: number }[]; holdout: number; bandit: boolean };
+
+const HOLDOUT = 'holdout';
+
+/**
+ * The split check of one message's exposures against its current allocation: every variant and
+ * the holdout, or for a bandit (it moves its variants' shares on purpose) the holdout against all
+ * variants together. Not checked when the message is no longer configured or has a variant the
+ * allocation does not know (the config changed within the range).
+ */
+export function messageSrm(rows: { variant: string; exposed: number }[], allocation: MessageAllocation | undefined): SrmResult {
+  const exposedOf = (variant: string) => rows.find((r) => r.variant === variant)?.exposed ?? 0;
+  const holdoutShare = (allocation?.holdout ?? 0) / 100;
+  const unknown = !allocation || rows.some((r) => r.variant !== HOLDOUT && !allocation.variants.some((v) => v.id === r.variant));
+  const arms: SrmArm[] = !allocation
+    ? rows.map((r) => ({ variant: r.variant, exposed: r.exposed, expectedShare: 0 }))
+    : allocation.bandit
+      ? [
+          { variant: 'all variants', exposed: rows.filter((r) => r.variant !== HOLDOUT).reduce((n, r) => n + r.exposed, 0), expectedShare: 1 - holdoutShare },
+          { variant: HOLDOUT, exposed: exposedOf(HOLDOUT), expectedShare: holdoutShare },
+        ]
+      : [
+          ...allocation.variants.map((v) => ({ variant: v.id, exposed: exposedOf(v.id), expectedShare: ((1 - holdoutShare) * v.weight) / 100 })),
+          ...(holdoutShare > 0 || exposedOf(HOLDOUT) > 0 ? [{ variant: HOLDOUT, exposed: exposedOf(HOLDOUT), expectedShare: holdoutShare }] : []),
+        ];
+  if (unknown) {
+    const total = rows.reduce((n, r) => n + r.exposed, 0);
+    return {
+      status: 'not-checked',
+      threshold: SRM_THRESHOLD,
+      pValue: null,
+      arms: arms.map((a) => ({ ...a, observedShare: total > 0 ? a.exposed / total : 0 })),
+      note: allocation ? 'a variant with exposures is not in the current config: the split changed in this range' : 'the message is no longer configured',
+    };
+  }
+  return srmCheck(arms);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Per message and variant: exposed, converted, Wilson intervals, the always-valid lift over the
+ * holdout (with Newcombe's fixed-horizon interval beside it) and the days-to-verdict outlook, and
+ * the sample-ratio check against `allocations` (the messages' current config).
+ */
+export function messagesReport(
+  q: { from: number; to: number },
+  parts: ExposureRow[][],
+  allocations: ReadonlyMap<string, MessageAllocation> = new Map(),
+): MessagesReport {
   const sums = new Map<string, ExposureRow>();
   for (const rows of parts) {
     for (const r of rows) {
@@ -259,6 +310,7 @@ export function messagesReport(q: { from: number; to: number }, parts: ExposureR
       if (s) {
         s.exposed += r.exposed;
         s.converted += r.converted;
+        s.firstAt = Math.min(s.firstAt, r.firstAt);
       } else sums.set(key, { ...r });
     }
   }
@@ -271,19 +323,34 @@ export function messagesReport(q: { from: number; to: number }, parts: ExposureR
   return {
     from: q.from,
     to: q.to,
-    statistic: { rateInterval: 'wilson', liftInterval: 'newcombe-wilson', confidence: 0.95 },
+    statistic: {
+      rateInterval: 'wilson',
+      liftInterval: 'always-valid-normal-mixture',
+      tuning: SEQUENTIAL_TUNING,
+      fixedHorizonLiftInterval: 'newcombe-wilson',
+      confidence: 0.95,
+    },
     messages: [...byMessage.entries()].map(([message, list]) => {
-      const h = list.find((v) => v.variant === 'holdout');
+      // Days with exposures so far: from the first one in the range to the range's end (now, unless
+      // the query names another end: the answer depends on the query alone), at least one day.
+      const days = Math.max(1, (q.to - Math.min(...list.map((r) => r.firstAt))) / DAY_MS);
+      const h = list.find((v) => v.variant === HOLDOUT);
       const holdout = h ? rateSummary(h.converted, h.exposed) : null;
       return {
         message,
         holdout,
         note: holdout ? null : 'no holdout exposures in this range: lift cannot be measured',
+        exposuresPerDay: list.reduce((n, r) => n + r.exposed, 0) / days,
+        srm: messageSrm(list, allocations.get(message)),
         variants: list
-          .filter((v) => v.variant !== 'holdout')
+          .filter((v) => v.variant !== HOLDOUT)
           .map((v) => {
             const summary = rateSummary(v.converted, v.exposed);
-            return { variant: v.variant, ...summary, lift: holdout ? liftOverHoldout(summary, holdout) : null };
+            return {
+              variant: v.variant,
+              ...summary,
+              lift: holdout ? liftOverHoldout(summary, holdout, { variant: v.exposed / days, holdout: holdout.exposed / days }) : null,
+            };
           }),
       };
     }),

@@ -257,16 +257,19 @@ export function sourcesPart(sql: SqlStorage, q: SourcesInput): SourceRow[] {
 
 export type MessagesInput = { message?: string | undefined; from: number; to: number };
 
-/** One shard's exposures per message and variant (first exposure in range) and conversions among them. */
+/**
+ * One shard's exposures per message and variant (first exposure in range), conversions among them,
+ * and the earliest exposure in the range (for exposures per day).
+ */
 export function messagesPart(sql: SqlStorage, q: MessagesInput): ExposureRow[] {
   return sql
-    .exec<{ message: string; variant: string; exposed: number; converted: number }>(
-      `SELECT message, variant, COUNT(*) AS exposed, COUNT(converted_at) AS converted FROM exposures
+    .exec<{ message: string; variant: string; exposed: number; converted: number; first_at: number }>(
+      `SELECT message, variant, COUNT(*) AS exposed, COUNT(converted_at) AS converted, MIN(at) AS first_at FROM exposures
        WHERE at >= ? AND at < ? ${q.message ? 'AND message = ?' : ''} GROUP BY message, variant`,
       ...(q.message ? [q.from, q.to, q.message] : [q.from, q.to]),
     )
     .toArray()
-    .map((r) => ({ message: r.message, variant: r.variant, exposed: num(r.exposed), converted: num(r.converted) }));
+    .map((r) => ({ message: r.message, variant: r.variant, exposed: num(r.exposed), converted: num(r.converted), firstAt: num(r.first_at) }));
 }
 
 const MINUTE = 60_000;

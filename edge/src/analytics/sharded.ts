@@ -132,8 +132,11 @@ export class SiteShards {
    * published table `bandit:<site>` (analytics/bandit.ts).
    */
   async messages(q: MessagesInput): Promise<MessagesReport> {
-    const report = messagesReport(q, await this.all((s) => s.messagesPart(q)));
     const config = await this.config();
+    const allocations = new Map(
+      (config?.messages ?? []).map((m) => [m.id, { variants: m.variants, holdout: m.holdout, bandit: Boolean(m.bandit) && m.variants.length > 1 }]),
+    );
+    const report = messagesReport(q, await this.all((s) => s.messagesPart(q)), allocations);
     const bandits = new Map((config?.messages ?? []).filter((m) => m.bandit && m.variants.length > 1).map((m) => [m.id, m]));
     if (!report.messages.some((m) => bandits.has(m.message))) return report;
     const table = await this.env.CONFIG.get<BanditTable>(`bandit:${this.site}`, 'json');

@@ -32,17 +32,25 @@ describe('newcombeDifference', () => {
 });
 
 describe('liftOverHoldout', () => {
-  it('gives absolute and relative lift and says whether the interval excludes 0', () => {
-    const lift = liftOverHoldout(rateSummary(56, 70), rateSummary(48, 80));
+  const perDay = { variant: 10, holdout: 10 };
+  it('gives absolute and relative lift, the always-valid interval as the verdict and Newcombe beside it', () => {
+    const lift = liftOverHoldout(rateSummary(56, 70), rateSummary(48, 80), perDay);
     expect(lift?.absolute).toBeCloseTo(0.2, 10);
     expect(lift?.relative).toBeCloseTo(0.2 / 0.6, 10);
-    expect(lift?.significant).toBe(true);
-    const flat = liftOverHoldout(rateSummary(5, 50), rateSummary(5, 50));
+    expect(lift?.fixedHorizonInterval[0]).toBeCloseTo(0.0524, 4);
+    // Newcombe's interval excludes 0 here (one planned look); the always-valid one, on 150 visitors, does not.
+    expect(lift?.interval[0]).toBeLessThan(0);
+    expect(lift?.significant).toBe(false);
+    expect(lift?.outlook.status).toBe('estimate');
+    const big = liftOverHoldout(rateSummary(5_600, 7_000), rateSummary(4_800, 8_000), perDay);
+    expect(big?.significant).toBe(true);
+    expect(big?.outlook.status).toBe('reached');
+    const flat = liftOverHoldout(rateSummary(5, 50), rateSummary(5, 50), perDay);
     expect(flat?.absolute).toBe(0);
     expect(flat?.significant).toBe(false);
   });
   it('has no relative lift over a 0% holdout and no lift without holdout exposures', () => {
-    expect(liftOverHoldout(rateSummary(3, 10), rateSummary(0, 10))?.relative).toBeNull();
-    expect(liftOverHoldout(rateSummary(3, 10), rateSummary(0, 0))).toBeNull();
+    expect(liftOverHoldout(rateSummary(3, 10), rateSummary(0, 10), perDay)?.relative).toBeNull();
+    expect(liftOverHoldout(rateSummary(3, 10), rateSummary(0, 0), perDay)).toBeNull();
   });
 });

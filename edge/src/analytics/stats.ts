@@ -2,13 +2,16 @@
  * Statistics for message performance (pure). Rates get the Wilson score interval (good coverage
  * for small samples and rates near 0 or 1, unlike the normal "Wald" interval); the lift of a
  * variant over the holdout (difference of two independent proportions) gets Newcombe's hybrid
- * score interval (Newcombe 1998, method 10), which combines the two Wilson intervals.
+ * score interval (Newcombe 1998, method 10), which combines the two Wilson intervals; that one is
+ * valid for one look at a planned sample size, so the verdict uses the always-valid interval of
+ * sequential.ts instead and Newcombe's is kept as secondary information.
  */
+import { alwaysValidDifference, verdictOutlook, type Interval, type VerdictOutlook } from './sequential';
 
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
 
-export type Interval = [number, number];
+export type { Interval };
 
 /** Wilson score interval for `successes` out of `trials`; [0, 1] when there are no trials. */
 export function wilson(successes: number, trials: number, z = Z95): Interval {
@@ -42,18 +45,33 @@ export function rateSummary(converted: number, exposed: number): RateSummary {
   return { exposed, converted, rate: exposed > 0 ? converted / exposed : 0, interval: wilson(converted, exposed) };
 }
 
-export type Lift = { absolute: number; relative: number | null; interval: Interval; significant: boolean };
+export type Lift = {
+  absolute: number;
+  relative: number | null;
+  /** Always-valid 95% interval of the difference: the verdict. */
+  interval: Interval;
+  significant: boolean;
+  /** Newcombe's fixed-horizon 95% interval, for reference. */
+  fixedHorizonInterval: Interval;
+  outlook: VerdictOutlook;
+};
 
-/** A variant's lift over the holdout; null without holdout exposures or variant exposures. */
-export function liftOverHoldout(variant: RateSummary, holdout: RateSummary): Lift | null {
-  const interval = newcombeDifference(variant.converted, variant.exposed, holdout.converted, holdout.exposed);
-  if (!interval) return null;
+/**
+ * A variant's lift over the holdout; null without holdout exposures or variant exposures.
+ * `perDay`: each group's exposures per day, for the days-to-verdict outlook.
+ */
+export function liftOverHoldout(variant: RateSummary, holdout: RateSummary, perDay: { variant: number; holdout: number }): Lift | null {
+  const interval = alwaysValidDifference(variant.converted, variant.exposed, holdout.converted, holdout.exposed);
+  const fixedHorizonInterval = newcombeDifference(variant.converted, variant.exposed, holdout.converted, holdout.exposed);
+  if (!interval || !fixedHorizonInterval) return null;
   const absolute = variant.rate - holdout.rate;
   return {
     absolute,
     relative: holdout.rate > 0 ? absolute / holdout.rate : null,
     interval,
-    // The interval excludes 0: a difference at the 95% level.
+    // The always-valid interval excludes 0: a difference at the 95% level, however often it was looked at.
     significant: interval[0] > 0 || interval[1] < 0,
+    fixedHorizonInterval,
+    outlook: verdictOutlook({ ...variant, perDay: perDay.variant }, { ...holdout, perDay: perDay.holdout }),
   };
 }
