@@ -9,7 +9,7 @@
  *   broken   6,000 / 3,000 on a 50/50 split: the split warning, loud
  * Screenshot: e2e/artifacts/experiment-report.png. No CSP violations.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { messagesReport, type ExposureRow, type MessageAllocation } from '../edge/src/analytics/merge';
 
 const DAY = 86_400_000;
