@@ -17,25 +17,10 @@
  * Styles only through the CSSOM (a strict CSP allows it). Nothing here throws into the page.
  */
 import type { SlotContent } from '../../../protocol/config/personalization';
+import type { ToDashboard, ToPage } from '../../../protocol/editor';
 import { renderContent } from '../../../protocol/content/render';
 import { tokenize } from '../../../protocol/content/sanitize';
 import { proposeSelector, unpickable, type PickElement } from './selector';
-
-/** What the dashboard sends over the port. */
-export type ToPage =
-  | { t: 'picking'; on: boolean }
-  | { t: 'slots'; slots: { id: string; selector?: string }[] }
-  | { t: 'select'; selector: string }
-  | { t: 'widen' }
-  | { t: 'narrow' }
-  | { t: 'show'; selector: string; content: SlotContent | null };
-
-/** What the page answers. */
-export type ToDashboard =
-  | { t: 'picked'; selector: string; matches: number; tag: string; text: string; slot: string | null; canWiden: boolean; canNarrow: boolean }
-  | { t: 'refused'; tag: string; reason: string }
-  | { t: 'count'; selector: string; matches: number; error?: string }
-  | { t: 'shown'; selector: string; filled: number };
 
 type Box = HTMLDivElement;
 const Z = '2147483647';
