@@ -78,7 +78,7 @@ const CASES: Case[] = [
   {
     file: 'pricing',
     mode: 'proxy',
-    picks: [{ at: '.pricing-title' }, { at: '.plan-price >> nth=1' }, { at: '.badge' }, { at: '.faq-item >> nth=1', dispatch: true }],
+    picks: [{ at: '.pricing-title' }, { at: '.plan-price >> nth=1' }, { at: '.badge' }, { at: '.faq-item >> nth=0', dispatch: true }],
     forbidden: ['noscript'],
   },
   {
