@@ -6,6 +6,8 @@
 //                             snippet/src/segment/analytics.ts)
 //   dist/snippet/wm-consent.js  consent platforms (data-cmp), loaded by wm.js when its tag names one
 //                             (own budget; see snippet/consent-platforms/index.ts)
+//   dist/snippet/wm-editor.js the dashboard's visual editor overlay, loaded only by wm-ui.js's preview
+//                             path in a page the dashboard frames (own budget; snippet/src/editor/index.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/
 //   dist/edge-public/         what production serves: the snippet and the dashboard (see wrangler.toml)
@@ -18,7 +20,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
-const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'analytics.js', 'wm-consent.js'];
+const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'analytics.js', 'wm-consent.js', 'wm-editor.js'];
 const DASHBOARD_STATIC = ['index.html', 'app.css', 'preview.css'];
 
 export function sizes(file) {
@@ -99,6 +101,7 @@ export default [
   snippet('dist/snippet/wm-ui.js', false, 'snippet/src/ui/index.ts'),
   snippet('dist/snippet/analytics.js', false, 'snippet/src/segment/analytics.ts'),
   snippet('dist/snippet/wm-consent.js', false, 'snippet/consent-platforms/index.ts'),
+  snippet('dist/snippet/wm-editor.js', false, 'snippet/src/editor/index.ts'),
   dashboard,
   snippet('dist/snippet/wm.debug.js', true),
 ];

@@ -4,6 +4,7 @@
 //   wm-ui.js  slot rendering and in-app messages, loaded by wm.js only when a page needs it
 //   analytics.js  the optional Segment analytics.js drop-in (issue #15), loaded only by sites that use it
 //   wm-consent.js  consent platforms (data-cmp), loaded by wm.js only when its tag names one
+//   wm-editor.js  the dashboard's visual editor, loaded by wm-ui.js only in a page the dashboard frames
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -30,6 +31,10 @@ const BUDGETS: [file: string, bytes: number][] = [
   ['dist/snippet/wm-ui.js', 6144],
   ['dist/snippet/analytics.js', 2048],
   ['dist/snippet/wm-consent.js', 1536],
+  // The visual editor's overlay (issue #12): loaded only by wm-ui.js's preview path in a page the
+  // dashboard frames, never by a visitor. Most of it is zod: the edge's own selectorSchema checks
+  // every selector it proposes. wm.js grew 20 B (2,989 B) to load wm-ui.js on ?wm_preview=1 pages.
+  ['dist/snippet/wm-editor.js', 40960],
 ];
 
 /** GNU gzip -9 where it exists (it always does on Debian); else zlib plus the file-name header. */

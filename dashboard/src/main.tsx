@@ -24,6 +24,7 @@ import { ProfileSearch, ProfileView } from './profiles';
 import { Settings } from './settings';
 import { AuditLog } from './audit';
 import { Reports } from './reports/index';
+import { VisualEditor } from './visual-editor/index';
 
 function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
   const [password, setPassword] = useState('');
@@ -244,6 +245,7 @@ function App() {
     else if (route.tab === 'profiles') main = id ? <ProfileView key={id} id={id} {...props} /> : <ProfileSearch {...props} />;
     else if (route.tab === 'settings') main = <Settings key={current.config.id} {...props} />;
     else if (route.tab === 'audit') main = <AuditLog {...props} />;
+    else if (route.tab === 'visual') main = <VisualEditor key={id ?? ''} {...props} {...(id ? { id } : {})} />;
     else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
     else main = <Overview {...props} />;
   }

@@ -4,12 +4,13 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export type Tab = 'overview' | 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit';
+export type Tab = 'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
   { tab: 'segments', label: 'Segments' },
   { tab: 'slots', label: 'Slots' },
+  { tab: 'visual', label: 'Visual editor' },
   { tab: 'messages', label: 'Messages' },
   { tab: 'journeys', label: 'Journeys' },
   { tab: 'webhooks', label: 'Webhooks' },

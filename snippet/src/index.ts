@@ -130,7 +130,9 @@ function boot(): void {
     }
     document.head.appendChild(document.createElement('script')).src = url;
   };
-  const loadUi = (d: unknown) => ui && ((d as unknown[])[0] || document.querySelector('[data-wm-slot]')) && (load('ui'), (ui = 0));
+  // ?wm_preview=1: the dashboard frames this page (message preview, visual editor: issue #12), +20 B.
+  const loadUi = (d: unknown) =>
+    ui && ((d as unknown[])[0] || document.querySelector('[data-wm-slot]') || /wm_preview=1/.test(location.search)) && (load('ui'), (ui = 0));
   handlers.push(loadUi);
   if (data.cmp) load('consent');
   for (const a of queued) wm(...a);

@@ -9,9 +9,12 @@ import { useState } from 'preact/hooks';
 import { NotFound, Field, FieldErrors, num } from '../ui';
 import { draftDecision, PagePreview } from '../page-preview';
 import { blankMessage, messageDraft, TRIGGERS, TYPES } from './model';
+import { PagePicker } from '../visual-editor/index';
 
 export function MessageEditor(props: EditorProps) {
   const [previewVariant, setPreviewVariant] = useState(0);
+  // The visual editor's "Pick on page" for an inline message's target (visual-editor/index.tsx).
+  const [picking, setPicking] = useState(false);
   const ed = useEditor('messages', props, blankMessage);
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
@@ -78,6 +81,14 @@ export function MessageEditor(props: EditorProps) {
                   hint: 'An element in <body>; never script, style, textarea, title, iframe, svg or anything in <head>.',
                 })
               : null}
+            {m['type'] === 'inline' && !picking ? (
+              <button type="button" class="btn small" onClick={() => setPicking(true)}>
+                Pick on page
+              </button>
+            ) : null}
+            {m['type'] === 'inline' && picking ? (
+              <PagePicker config={props.site.config} onPick={(target) => (ed.update({ target }), setPicking(false))} onClose={() => setPicking(false)} />
+            ) : null}
           </section>
           <section class="card">
             <h2>Audience and trigger</h2>

@@ -1,7 +1,7 @@
 /** The slot editor: name, id and selector, then each variant with a sandboxed preview of what the edge renders. */
 import { api, type Json } from '../api';
 import { localIssues, useEditor } from '../editing';
-import { go } from '../routing';
+import { go, hrefOf } from '../routing';
 import type { EditorProps } from '../site-state';
 import { EditorTop, NameIdFields } from '../editor-parts';
 import { Empty, NotFound, Field, FieldErrors, num, Preview } from '../ui';
@@ -67,6 +67,11 @@ export function SlotEditor(props: EditorProps) {
             )}
           </Field>
         </div>
+        {ed.isNew ? null : (
+          <a class="btn small" href={hrefOf(siteId, 'visual', String(item['id']))}>
+            Open in visual editor
+          </a>
+        )}
         <div class="usage">
           <p class="preview-label">Default content: what your page already has</p>
           <p class="hint">

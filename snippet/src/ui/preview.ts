@@ -6,7 +6,9 @@
  * same text-only renderer as real decisions, at once (no trigger wait), replacing the previous one,
  * with nothing recorded. The page's own messages stay off meanwhile (index.ts).
  */
+import { WM_PREFIX } from '../../../protocol/limits';
 import { messages } from './messages-ui';
+import { trustedScript } from './trusted';
 
 type Guard = Parameters<typeof messages>[2];
 
@@ -25,4 +27,7 @@ export function preview(src: string, guard: Guard): void {
     }),
   );
   if (parent != window) parent.postMessage({ wm: 'preview-ready' }, origin);
+  // The dashboard's visual editor (&wm_edit=1): its own chunk, from the same origin, framed pages only.
+  if (parent != window && /[?&]wm_edit=1(&|$)/.test(location.search))
+    document.head.appendChild(document.createElement('script')).src = trustedScript(origin + WM_PREFIX + '/wm-editor.js');
 }
