@@ -15,7 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, request as apiRequest, test, type Frame, type Page } from '@playwright/test';
+import { request as apiRequest, type Frame, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { chromiumLaunchOptions } from './support/browser';
 
 const PORT = Number(process.env['WM_E2E_PORT'] ?? 8788);
