@@ -41,7 +41,7 @@ describe('slot variant locales', () => {
     const old = { id: 'hero', name: 'Hero', variants: [{ segment: 'everyone', priority: 1, content: { type: 'text', text: 'Hello' } }] };
     expect(slotSchema.parse(old)).toEqual(old);
     const stored = readStoredConfig({ id: 'shop', name: 'Shop', version: 3, origins: [], consentPolicy: 'opt-out', segments: [], slots: [old] });
-    expect(stored.ok && stored.config.slots[0]).toEqual(old);
+    expect(stored.ok && stored.config.slots[0]).toMatchObject(old);
   });
 });
 
