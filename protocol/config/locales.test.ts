@@ -40,7 +40,7 @@ describe('slot variant locales', () => {
   it('reads an old stored config (no locales) unchanged', () => {
     const old = { id: 'hero', name: 'Hero', variants: [{ segment: 'everyone', priority: 1, content: { type: 'text', text: 'Hello' } }] };
     expect(slotSchema.parse(old)).toEqual(old);
-    const stored = readStoredConfig({ id: 'shop', name: 'Shop', version: 3, origins: [], consentPolicy: 'opt-out', segments: [], slots: [old] });
+    const stored = readStoredConfig({ id: 'shop', name: 'Shop', version: 3, origins: [], consentPolicy: 'opt-out', segments: [{ id: 'everyone', name: 'Everyone', condition: { everyone: true } }], slots: [old] });
     expect(stored.ok && stored.config.slots[0]).toMatchObject(old);
   });
 });
