@@ -65,10 +65,7 @@ export const leafSchema = z.union([
    */
   z.strictObject({
     locale: z.strictObject({
-      in: z
-        .array(z.string().regex(LOCALE_TAG, 'must be a lower-case BCP 47 tag: language[-region], like fr or de-ch'))
-        .min(1)
-        .max(50),
+      in: z.array(z.string().regex(LOCALE_TAG, 'must be a lower-case BCP 47 tag: language[-region], like fr or de-ch')).min(1).max(50),
     }),
   }),
   /** Every visitor: "show to everyone" content, and A/B tests without a segment. */

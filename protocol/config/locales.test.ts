@@ -9,7 +9,10 @@ const slot = (locales: unknown) => ({
   name: 'Hero',
   variants: [{ segment: 'everyone', priority: 1, content: { type: 'text', text: 'Hello' }, locales }],
 });
-const issues = (schema: { safeParse(input: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown) => {
+const issues = (
+  schema: { safeParse(input: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } },
+  input: unknown,
+) => {
   const r = schema.safeParse(input);
   return r.success ? [] : r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 };
@@ -40,7 +43,15 @@ describe('slot variant locales', () => {
   it('reads an old stored config (no locales) unchanged', () => {
     const old = { id: 'hero', name: 'Hero', variants: [{ segment: 'everyone', priority: 1, content: { type: 'text', text: 'Hello' } }] };
     expect(slotSchema.parse(old)).toEqual(old);
-    const stored = readStoredConfig({ id: 'shop', name: 'Shop', version: 3, origins: [], consentPolicy: 'opt-out', segments: [{ id: 'everyone', name: 'Everyone', condition: { everyone: true } }], slots: [old] });
+    const stored = readStoredConfig({
+      id: 'shop',
+      name: 'Shop',
+      version: 3,
+      origins: [],
+      consentPolicy: 'opt-out',
+      segments: [{ id: 'everyone', name: 'Everyone', condition: { everyone: true } }],
+      slots: [old],
+    });
     expect(stored.ok && stored.config.slots[0]).toMatchObject(old);
   });
 });
@@ -72,7 +83,9 @@ describe('message locales', () => {
   });
 
   it('refuses an option label for no option, a linkless CTA with nothing to fall back to, unsafe links, bad tags', () => {
-    expect(issues(messageSchema, { ...survey, locales: { fr: { options: { swim: 'Nage' } } } })).toEqual(['locales.fr.options.swim: no survey option has the value "swim"']);
+    expect(issues(messageSchema, { ...survey, locales: { fr: { options: { swim: 'Nage' } } } })).toEqual([
+      'locales.fr.options.swim: no survey option has the value "swim"',
+    ]);
     expect(issues(messageSchema, { ...survey, locales: { fr: { cta: { text: 'Voir' } } } })).toEqual([
       'locales.fr.cta.href: a localized call to action needs a link when the message has none',
     ]);

@@ -209,14 +209,19 @@ export const messageSchema = z
     const values = new Set(m.survey?.options.map((o) => o.value) ?? []);
     for (const [tag, text] of Object.entries(m.locales ?? {})) {
       for (const value of Object.keys(text.options ?? {}))
-        if (!values.has(value)) ctx.addIssue({ code: 'custom', path: ['locales', tag, 'options', value], message: `no survey option has the value "${value}"` });
+        if (!values.has(value))
+          ctx.addIssue({ code: 'custom', path: ['locales', tag, 'options', value], message: `no survey option has the value "${value}"` });
       if (text.cta && !text.cta.href && !m.cta)
         ctx.addIssue({ code: 'custom', path: ['locales', tag, 'cta', 'href'], message: 'a localized call to action needs a link when the message has none' });
     }
     m.variants.forEach((v, i) => {
       for (const [tag, text] of Object.entries(v.locales ?? {}))
         if (text.cta && !text.cta.href && !v.cta && !m.cta && !m.locales?.[tag]?.cta?.href)
-          ctx.addIssue({ code: 'custom', path: ['variants', i, 'locales', tag, 'cta', 'href'], message: 'a localized call to action needs a link when the message has none' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['variants', i, 'locales', tag, 'cta', 'href'],
+            message: 'a localized call to action needs a link when the message has none',
+          });
     });
     const total = m.variants.reduce((sum, v) => sum + v.weight, 0);
     if (total !== 100) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant weights must add up to 100 (they add up to ${total})` });
