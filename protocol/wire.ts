@@ -259,11 +259,12 @@ export type MessageDecision = {
   lang?: string;
   dir?: 'rtl' | 'ltr';
   /** The message's text per locale, while the page's lang is not known yet (as SlotDecision.locales). */
-  locales?: Record<string, MessageText>;
+  /** `options`: the survey's labels, in the survey's order. */
+  locales?: Record<string, { title?: string; body: string; cta?: { text: string; href: string }; options?: string[] }>;
 };
 
-/** A message's text in one locale; `options` are the survey's labels, in the survey's order. */
-export type MessageText = { title?: string; body: string; cta?: { text: string; href: string }; options?: string[] };
+/** A message's text in one locale. */
+export type MessageText = NonNullable<MessageDecision['locales']>[string];
 
 export type Decision = SlotDecision | MessageDecision;
 
