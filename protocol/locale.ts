@@ -64,7 +64,8 @@ export function parseAcceptLanguage(header: string | null | undefined, max = 10)
  */
 export function pickLocale(candidates: readonly (string | null | undefined)[], available: readonly string[]): string | undefined {
   for (const candidate of candidates) {
-    let tag = normalizeLocale(candidate);
+    // Lower case is enough: cutting subtags from the end also drops extensions ("en-us-u-ca-x" → "en-us").
+    let tag = candidate && candidate.toLowerCase().replace(/_/g, '-');
     while (tag) {
       if (available.includes(tag)) return tag;
       const cut = tag.lastIndexOf('-');

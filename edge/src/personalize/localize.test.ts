@@ -72,7 +72,12 @@ describe('message text per locale', () => {
     locales: { fr: { title: 'Petite question', body: 'Vous courez où ?', cta: { text: 'Boutique' }, options: { trail: 'Sentier' } } },
     variants: [
       { id: 'a', weight: 50 },
-      { id: 'b', weight: 50, body: 'Where do you run?', locales: { fr: { body: 'Où courez-vous ?' }, ar: { body: 'أين تركض؟', cta: { text: 'تسوق', href: '/ar/shop' } } } },
+      {
+        id: 'b',
+        weight: 50,
+        body: 'Where do you run?',
+        locales: { fr: { body: 'Où courez-vous ?' }, ar: { body: 'أين تركض؟', cta: { text: 'تسوق', href: '/ar/shop' } } },
+      },
     ],
   });
   const [a, b] = message.variants as [(typeof message.variants)[number], (typeof message.variants)[number]];
@@ -85,7 +90,12 @@ describe('message text per locale', () => {
       options: ['Road', 'Sentier'],
     });
     expect(messageText(message, b, 'fr').body).toBe('Où courez-vous ?');
-    expect(messageText(message, b, 'ar')).toEqual({ title: 'Quick question', body: 'أين تركض؟', cta: { text: 'تسوق', href: '/ar/shop' }, options: ['Road', 'Trail'] });
+    expect(messageText(message, b, 'ar')).toEqual({
+      title: 'Quick question',
+      body: 'أين تركض؟',
+      cta: { text: 'تسوق', href: '/ar/shop' },
+      options: ['Road', 'Trail'],
+    });
     expect(messageText(message, b, undefined).body).toBe('Where do you run?');
   });
 

@@ -108,7 +108,7 @@ function start(tries = 0): void {
       // Unchanged content is left alone (no churn, focus and media state kept).
       if (!was || was[1] != d.html) el.innerHTML = trusted(d.html);
       // Localized text says its language and direction (docs/localized-content.md).
-      if (d.lang) (el.lang = d.lang), (el.dir = d.dir || '');
+      if (d.lang) ((el.lang = d.lang), (el.dir = d.dir || ''));
       el.setAttribute('data-wm-filled', d.segment);
       for (const a of NON_BINDABLE) el.setAttribute(a, '');
       show(el);
@@ -127,7 +127,11 @@ function start(tries = 0): void {
       if (!el.isConnected || own == null) return;
       el.removeAttribute('data-wm-filled');
       for (const a of NON_BINDABLE) el.removeAttribute(a);
-      for (const [a, v] of [['lang', lang], ['dir', dir]]) v ? el.setAttribute(a!, v) : el.removeAttribute(a!);
+      for (const [a, v] of [
+        ['lang', lang],
+        ['dir', dir],
+      ])
+        v ? el.setAttribute(a!, v) : el.removeAttribute(a!);
       el.innerHTML = trusted(own);
     });
     sweep(document);
@@ -206,9 +210,12 @@ function start(tries = 0): void {
   if (vid()) headers['authorization'] = 'Bearer ' + vid();
   // The page's lang and the browser's language choose the content's locale (docs/localized-content.md).
   const q = (k: string, v: string) => `&${k}=${encodeURIComponent(v)}`;
-  fetch(`${base}${DECIDE_PATH}?site=${encodeURIComponent(site)}${q('url', location.href)}${q('lang', document.documentElement.lang)}${q('nav', navigator.language)}`, {
-    headers,
-  })
+  fetch(
+    `${base}${DECIDE_PATH}?site=${encodeURIComponent(site)}${q('url', location.href)}${q('lang', document.documentElement.lang)}${q('nav', navigator.language)}`,
+    {
+      headers,
+    },
+  )
     .then((r) => (r.ok ? r.json() : undefined))
     // 404 until the edge has the endpoint, or an error: collect responses and HIDE_MS still apply.
     .then(guard((b: { decisions?: unknown } | undefined) => b && fresh(b.decisions, true)))

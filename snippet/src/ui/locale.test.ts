@@ -50,12 +50,25 @@ describe('localMessage', () => {
     },
     priority: 0,
     why: '',
-    locales: { ar: { body: 'أين تركض؟', options: ['طريق', 'مسار'] }, fr: { title: 'Question', body: 'Vous courez où ?', cta: { text: 'Voir', href: '/fr' }, options: ['Route', 'Sentier'] } },
+    locales: {
+      ar: { body: 'أين تركض؟', options: ['طريق', 'مسار'] },
+      fr: { title: 'Question', body: 'Vous courez où ?', cta: { text: 'Voir', href: '/fr' }, options: ['Route', 'Sentier'] },
+    },
   };
 
   it('takes the whole text of the picked locale, with lang and dir, and it stays valid', () => {
     const ar = localMessage(survey, ['ar-SA']);
-    expect(ar).toMatchObject({ lang: 'ar', dir: 'rtl', body: 'أين تركض؟', survey: { options: [{ value: 'road', label: 'طريق' }, { value: 'trail', label: 'مسار' }] } });
+    expect(ar).toMatchObject({
+      lang: 'ar',
+      dir: 'rtl',
+      body: 'أين تركض؟',
+      survey: {
+        options: [
+          { value: 'road', label: 'طريق' },
+          { value: 'trail', label: 'مسار' },
+        ],
+      },
+    });
     expect(ar.title).toBeUndefined();
     expect(validMessages([ar])).toHaveLength(1);
     const fr = localMessage(survey, ['en', 'fr-CA']);

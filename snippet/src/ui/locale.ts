@@ -36,7 +36,7 @@ export function localMessage<D>(d: D, l: Langs): D {
   if (t.cta == null) delete m.cta;
   const s = m.survey;
   const o = t.options;
-  if (s && Array.isArray(s.options) && Array.isArray(o)) m.survey = { pref: s.pref, options: s.options.map((x, i) => ({ value: x && x.value, label: o[i] as string })) };
+  if (s && Array.isArray(s.options) && Array.isArray(o))
+    m.survey = { pref: s.pref, options: s.options.map((x, i) => ({ value: x && x.value, label: o[i] as string })) };
   return m as D;
 }
-

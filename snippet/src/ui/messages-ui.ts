@@ -122,7 +122,7 @@ export function messages(core: Wm, site: string, guard: Guard, preview?: 1): (li
     };
     const wrap = el('div', 'w ' + m.type, root);
     // Localized text says its language and direction (an Arabic message runs right to left).
-    if (m.lang) (wrap.lang = m.lang), (wrap.dir = m.dir || '');
+    if (m.lang) ((wrap.lang = m.lang), (wrap.dir = m.dir || ''));
     const card = el('div', 'c', wrap);
     const x = el('button', 'x', card, '\u00d7');
     const title = m.title ? el('h2', 't', card, m.title) : undefined;
