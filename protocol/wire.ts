@@ -211,6 +211,15 @@ export type SlotDecision = {
   segment: string;
   /** Why, in words (edge debugging): the segment and the tests that matched. */
   why: string;
+  /** The locale of `html` (docs/localized-content.md); left out for the default text. */
+  lang?: string;
+  /** The direction of `lang`'s script, set with `lang`. */
+  dir?: 'rtl' | 'ltr';
+  /**
+   * The variant's text per locale (rendered HTML), sent while the page's own lang is not known yet
+   * (proxy mode, collect responses): a page lang among them wins over `html`.
+   */
+  locales?: Record<string, string>;
 };
 /** When a message shows, checked in the browser (the edge has already decided it may). */
 export type MessageTrigger =
@@ -246,7 +255,16 @@ export type MessageDecision = {
   /** Higher first; only one message is on screen at a time. */
   priority: number;
   why: string;
+  /** The locale of the text (docs/localized-content.md); left out for the default text. */
+  lang?: string;
+  dir?: 'rtl' | 'ltr';
+  /** The message's text per locale, while the page's lang is not known yet (as SlotDecision.locales). */
+  /** `options`: the survey's labels, in the survey's order. */
+  locales?: Record<string, { title?: string; body: string; cta?: { text: string; href: string }; options?: string[] }>;
 };
+
+/** A message's text in one locale. */
+export type MessageText = NonNullable<MessageDecision['locales']>[string];
 
 export type Decision = SlotDecision | MessageDecision;
 

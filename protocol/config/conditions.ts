@@ -4,6 +4,7 @@
  * every config write; evaluated by evaluate.ts (pure, no Worker globals).
  */
 import { z } from 'zod';
+import { LOCALE_TAG } from '../locale';
 
 /** Durations like "30m", "2h", "7d"; windows over the visitor's event history. */
 export const durationSchema = z.string().regex(/^\d{1,4}[smhd]$/, 'must be a duration like 30m, 2h or 7d');
@@ -58,6 +59,15 @@ export const leafSchema = z.union([
   z.strictObject({ geo: z.enum(['country', 'region']), test: comparisonSchema }),
   z.strictObject({ visitor: z.enum(['new', 'returning']) }),
   z.strictObject({ identified: z.boolean() }),
+  /**
+   * The request's locale (docs/localized-content.md) is one of `in`, by language prefix: "fr"
+   * matches fr, fr-ca, fr-be; "de-ch" matches only Swiss German. Tags are lower-case BCP 47.
+   */
+  z.strictObject({
+    locale: z.strictObject({
+      in: z.array(z.string().regex(LOCALE_TAG, 'must be a lower-case BCP 47 tag: language[-region], like fr or de-ch')).min(1).max(50),
+    }),
+  }),
   /** Every visitor: "show to everyone" content, and A/B tests without a segment. */
   z.strictObject({ everyone: z.literal(true) }),
 ]);

@@ -18,6 +18,7 @@ function subject(leaf: Condition): string {
     if (value !== undefined) return String(value);
   }
   if ('everyone' in leaf) return 'everyone';
+  if ('locale' in leaf) return `locale is${leaf.locale.in.length > 1 ? ' one of' : ''} “${leaf.locale.in[0]}”`;
   return 'identified' in leaf ? (leaf.identified ? 'identified' : 'anonymous') : '';
 }
 
@@ -61,5 +62,13 @@ describe('describeCondition', () => {
     expect(describeCondition(undefined)).toBe('—');
     expect(describeCondition({ pref: 'sport' })).toBe('pref “sport” ?');
     expect(describeCondition({ color: 'red' })).toBe('{"color":"red"}');
+  });
+});
+
+describe('describeCondition: locale', () => {
+  it('reads one tag, several tags, and a negation', () => {
+    expect(describeCondition({ locale: { in: ['fr'] } })).toBe('locale is “fr”');
+    expect(describeCondition({ locale: { in: ['fr', 'de-ch'] } })).toBe('locale is one of “fr”, “de-ch”');
+    expect(describeCondition({ all: [{ not: { locale: { in: ['fr'] } } }, { device: 'mobile' }] })).toBe('not locale is “fr” and on mobile');
   });
 });

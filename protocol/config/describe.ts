@@ -59,6 +59,10 @@ export function describeCondition(condition: Condition | Node | undefined): stri
   if ('geo' in c) return `${c['geo']} ${describeTest(c['test'])}`;
   if ('visitor' in c) return `${c['visitor']} visitor`;
   if ('everyone' in c) return 'everyone';
+  if ('locale' in c) {
+    const tags = isNode(c['locale']) ? c['locale']['in'] : undefined;
+    return Array.isArray(tags) && tags.length > 1 ? `locale is one of ${list(tags)}` : `locale is ${list(tags)}`;
+  }
   if ('identified' in c) return c['identified'] ? 'identified' : 'anonymous';
   return JSON.stringify(c);
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { MessageTrigger } from '../wire';
 import { MAX_NAME_LENGTH } from '../limits';
-import { safeUrlSchema, selectorSchema, slugSchema } from './personalization';
+import { localesSchema, safeUrlSchema, selectorSchema, slugSchema } from './personalization';
 
 export const MESSAGE_TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -95,6 +95,18 @@ const body = z.string().min(1).max(1_000);
 const ctaSchema = z.strictObject({ text: z.string().min(1).max(60), href: safeUrlSchema });
 export type MessageCta = z.output<typeof ctaSchema>;
 
+/**
+ * A message's text in one locale (docs/localized-content.md): any field left out falls back to the
+ * default text. A CTA may keep the default's link (href left out) or point to a localized page.
+ */
+const localizedCta = z.strictObject({ text: z.string().min(1).max(60), href: safeUrlSchema.optional() });
+const variantLocaleSchema = z.strictObject({ title: title.optional(), body: body.optional(), cta: localizedCta.optional() });
+const messageLocaleSchema = variantLocaleSchema.extend({
+  /** Survey option labels by option value. */
+  options: z.record(z.string().max(100), z.string().min(1).max(100)).optional(),
+});
+export type MessageLocale = z.output<typeof messageLocaleSchema>;
+
 const surveySchema = z
   .strictObject({
     /** The zero-party pref the answer is stored in (wm('prefs', {[pref]: value})). */
@@ -130,6 +142,8 @@ export const variantSchema = z.strictObject({
   title: title.optional(),
   body: body.optional(),
   cta: ctaSchema.optional(),
+  /** This variant's overrides per locale; a field left out falls back to the message's text in that locale. */
+  locales: localesSchema(variantLocaleSchema),
 });
 export type Variant = z.output<typeof variantSchema>;
 
@@ -158,6 +172,8 @@ export const messageSchema = z
     cta: ctaSchema.optional(),
     /** Survey messages only (and required for them). */
     survey: surveySchema.optional(),
+    /** The message's text per locale ("fr": { title, body, cta, options }); the fields above are the fallback. */
+    locales: localesSchema(messageLocaleSchema),
     schedule: scheduleSchema.optional(),
     /** Higher wins when messages compete for the same place. */
     priority: z.number().int().min(0).max(1_000).default(0),
@@ -189,6 +205,23 @@ export const messageSchema = z
     m.variants.forEach((v, i) => {
       if (ids.has(v.id)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'id'], message: `duplicate variant id "${v.id}"` });
       ids.add(v.id);
+    });
+    const values = new Set(m.survey?.options.map((o) => o.value) ?? []);
+    for (const [tag, text] of Object.entries(m.locales ?? {})) {
+      for (const value of Object.keys(text.options ?? {}))
+        if (!values.has(value))
+          ctx.addIssue({ code: 'custom', path: ['locales', tag, 'options', value], message: `no survey option has the value "${value}"` });
+      if (text.cta && !text.cta.href && !m.cta)
+        ctx.addIssue({ code: 'custom', path: ['locales', tag, 'cta', 'href'], message: 'a localized call to action needs a link when the message has none' });
+    }
+    m.variants.forEach((v, i) => {
+      for (const [tag, text] of Object.entries(v.locales ?? {}))
+        if (text.cta && !text.cta.href && !v.cta && !m.cta && !m.locales?.[tag]?.cta?.href)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['variants', i, 'locales', tag, 'cta', 'href'],
+            message: 'a localized call to action needs a link when the message has none',
+          });
     });
     const total = m.variants.reduce((sum, v) => sum + v.weight, 0);
     if (total !== 100) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant weights must add up to 100 (they add up to ${total})` });

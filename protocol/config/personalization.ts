@@ -9,6 +9,7 @@ import { hostnamesSchema } from './hostnames';
 import { sanitizeHtml } from '../content/sanitize';
 import { MAX_URL, SAFE_URL } from '../content/url';
 import { selectorProblem } from '../content/targets';
+import { LOCALE_TAG, MAX_LOCALES } from '../locale';
 
 /** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');
@@ -43,6 +44,28 @@ export const contentSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type SlotContent = z.infer<typeof contentSchema>;
+
+/** A content locale: a BCP 47 tag as lower-case language[-script][-region] (protocol/locale.ts). */
+export const localeTagSchema = z.string().regex(LOCALE_TAG, 'must be a lower-case BCP 47 tag: language[-region], like fr, fr-ca or es-419');
+
+/**
+ * Per-locale copies of some content beside its default (the default is the fallback). Each
+ * locale's value goes through the same schema (sanitizer, safe URLs) as the default.
+ */
+export function localesSchema<T extends z.ZodType>(value: T) {
+  return z
+    .record(z.string(), value)
+    .superRefine((locales, ctx) => {
+      const tags = Object.keys(locales);
+      if (tags.length > MAX_LOCALES) ctx.addIssue({ code: 'custom', message: `at most ${MAX_LOCALES} locales` });
+      // Checked here rather than as the record's key schema, whose error would not say why.
+      for (const tag of tags) {
+        const problem = localeTagSchema.safeParse(tag).error?.issues[0]?.message;
+        if (problem) ctx.addIssue({ code: 'custom', path: [tag], message: `"${tag}" ${problem}` });
+      }
+    })
+    .optional();
+}
 
 export const segmentSchema = z.strictObject({
   id: slugSchema,
@@ -79,6 +102,8 @@ export const slotSchema = z.strictObject({
         segment: slugSchema,
         priority: z.number().int().min(0).max(1_000),
         content: contentSchema,
+        /** The content per locale ("fr": {...}); `content` is the fallback (docs/localized-content.md). */
+        locales: localesSchema(contentSchema),
       }),
     )
     .max(50),

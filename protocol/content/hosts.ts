@@ -81,6 +81,8 @@ export function htmlHostProblem(html: string, allowed: ReadonlySet<string>): str
 
 type ContentLike = { type: string; href?: string | undefined; src?: string | undefined; html?: string | undefined };
 type CtaLike = { href: string } | undefined;
+/** A localized CTA may keep the default's link (docs/localized-content.md). */
+type LocalizedCta = { href?: string | undefined } | undefined;
 
 /** Problems of one slot content, by field ('href', 'src', 'html'). */
 export function contentHostProblems(content: ContentLike, allowed: ReadonlySet<string>): { field: string; message: string }[] {
@@ -102,8 +104,12 @@ export function contentHostProblems(content: ContentLike, allowed: ReadonlySet<s
 /** Every place in a site's slots and messages that points to a host the site does not allow. */
 export function contentHostIssues(
   site: HostSource & {
-    slots: readonly { variants: readonly { content: ContentLike }[] }[];
-    messages: readonly { cta?: CtaLike; variants: readonly { cta?: CtaLike }[] }[];
+    slots: readonly { variants: readonly { content: ContentLike; locales?: Readonly<Record<string, ContentLike>> | undefined }[] }[];
+    messages: readonly {
+      cta?: CtaLike;
+      variants: readonly { cta?: CtaLike; locales?: Readonly<Record<string, { cta?: LocalizedCta }>> | undefined }[];
+      locales?: Readonly<Record<string, { cta?: LocalizedCta }>> | undefined;
+    }[];
   },
 ): { path: (string | number)[]; message: string }[] {
   const allowed = allowedContentHosts(site);
@@ -112,15 +118,27 @@ export function contentHostIssues(
     slot.variants.forEach((variant, j) => {
       for (const { field, message } of contentHostProblems(variant.content, allowed))
         issues.push({ path: ['slots', i, 'variants', j, 'content', field], message });
+      // Every locale's content obeys the same rules as the default.
+      for (const [tag, content] of Object.entries(variant.locales ?? {}))
+        for (const { field, message } of contentHostProblems(content, allowed))
+          issues.push({ path: ['slots', i, 'variants', j, 'locales', tag, field], message });
     }),
   );
   site.messages.forEach((m, i) => {
-    const ctaProblem = (cta: CtaLike) => (cta ? hostProblem(cta.href, allowed, 'link') : null);
+    const ctaProblem = (cta: LocalizedCta) => (cta?.href !== undefined ? hostProblem(cta.href, allowed, 'link') : null);
+    const localeProblems = (locales: Readonly<Record<string, { cta?: LocalizedCta }>> | undefined, path: (string | number)[]) => {
+      for (const [tag, text] of Object.entries(locales ?? {})) {
+        const problem = ctaProblem(text.cta);
+        if (problem) issues.push({ path: [...path, 'locales', tag, 'cta', 'href'], message: problem });
+      }
+    };
+    localeProblems(m.locales, ['messages', i]);
     const base = ctaProblem(m.cta);
     if (base) issues.push({ path: ['messages', i, 'cta', 'href'], message: base });
     m.variants.forEach((v, k) => {
       const problem = ctaProblem(v.cta);
       if (problem) issues.push({ path: ['messages', i, 'variants', k, 'cta', 'href'], message: problem });
+      localeProblems(v.locales, ['messages', i, 'variants', k]);
     });
   });
   return issues;

@@ -10,11 +10,14 @@ import { NotFound, Field, FieldErrors, num } from '../ui';
 import { draftDecision, PagePreview } from '../page-preview';
 import { blankMessage, messageDraft, TRIGGERS, TYPES } from './model';
 import { PagePicker } from '../visual-editor/index';
+import { LocaleSwitcher, localizedDraft, withLocale } from '../locales';
 
 export function MessageEditor(props: EditorProps) {
   const [previewVariant, setPreviewVariant] = useState(0);
   // The visual editor's "Pick on page" for an inline message's target (visual-editor/index.tsx).
   const [picking, setPicking] = useState(false);
+  /** The language the content fields edit ('' = the default text); the preview shows it too. */
+  const [editing, setEditing] = useState('');
   const ed = useEditor('messages', props, blankMessage);
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
@@ -29,6 +32,16 @@ export function MessageEditor(props: EditorProps) {
   const goal = (m['goal'] ?? { event: '', withinHours: '' }) as Json;
   const setVariant = (i: number, patch: Json) => ed.update({ variants: variants.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
   const setOption = (i: number, patch: Json) => ed.update({ survey: { ...survey, options: options.map((o, j) => (j === i ? { ...o, ...patch } : o)) } });
+  const locales = (m['locales'] ?? {}) as Json;
+  const tag = locales[editing] ? editing : '';
+  const text = (tag ? locales[tag] : {}) as Json;
+  /** The selected language's text with `patch`; an emptied field is left out (it falls back to the default). */
+  const setText = (patch: Json) => {
+    const next: Json = { ...text, ...patch };
+    for (const key of Object.keys(next)) if (next[key] === '' || next[key] === undefined) delete next[key];
+    ed.update({ locales: withLocale(m['locales'], tag, next) });
+  };
+  const fallback = (value: unknown) => (value ? `Empty: falls back to the default, “${String(value)}”` : 'Empty: falls back to the default');
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -136,16 +149,65 @@ export function MessageEditor(props: EditorProps) {
           </section>
           <section class="card">
             <h2>Content</h2>
-            {typed('Title', 'title', m['title'], (title) => ed.update({ title }))}
-            {typed('Body', 'body', m['body'], (body) => ed.update({ body }), { rows: 3 })}
-            <div class="grid-2">
-              {typed('Button text', 'cta.text', m['cta']?.['text'], (text) => ed.update({ cta: { ...(m['cta'] ?? {}), text } }))}
-              {typed('Button link', 'cta.href', m['cta']?.['href'], (href) => ed.update({ cta: { ...(m['cta'] ?? {}), href } }), {
-                placeholder: '/cart',
-                hint: contentHostsHint(props.site.config),
-              })}
-            </div>
-            {m['type'] === 'survey' ? (
+            <LocaleSwitcher
+              name="Content"
+              tags={Object.keys(locales)}
+              selected={tag}
+              onSelect={setEditing}
+              onAdd={(t) => ed.update({ locales: withLocale(m['locales'], t, {}) })}
+              onRemove={(t) => ed.update({ locales: withLocale(m['locales'], t, undefined) })}
+            />
+            {tag ? (
+              <>
+                {typed(`Title (${tag})`, `locales.${tag}.title`, text['title'], (title) => setText({ title }), { hint: fallback(m['title']) })}
+                {typed(`Body (${tag})`, `locales.${tag}.body`, text['body'], (body) => setText({ body }), { rows: 3, hint: fallback(m['body']) })}
+                <div class="grid-2">
+                  {typed(
+                    `Button text (${tag})`,
+                    `locales.${tag}.cta.text`,
+                    text['cta']?.['text'],
+                    (t) => setText({ cta: t ? { ...(text['cta'] ?? {}), text: t } : undefined }),
+                    { hint: fallback(m['cta']?.['text']) },
+                  )}
+                  {typed(
+                    `Button link (${tag})`,
+                    `locales.${tag}.cta.href`,
+                    text['cta']?.['href'],
+                    (href) => setText({ cta: { ...(text['cta'] ?? {}), href: href || undefined } }),
+                    { hint: `${fallback(m['cta']?.['href'])}. ${contentHostsHint(props.site.config)}` },
+                  )}
+                </div>
+                {m['type'] === 'survey'
+                  ? options.map((o, i) =>
+                      typed(
+                        `Option ${i + 1} label (${tag})`,
+                        `locales.${tag}.options.${o['value']}`,
+                        text['options']?.[o['value']],
+                        (label) => {
+                          const labels: Json = { ...(text['options'] ?? {}), [o['value']]: label };
+                          if (!label) delete labels[o['value']];
+                          setText({ options: Object.keys(labels).length ? labels : undefined });
+                        },
+                        { hint: fallback(o['label']) },
+                      ),
+                    )
+                  : null}
+                <FieldErrors issues={issues.filter((x) => x.path === `locales.${tag}` || x.path === 'locales')} path={`locales.${tag}`} />
+              </>
+            ) : (
+              <>
+                {typed('Title', 'title', m['title'], (title) => ed.update({ title }))}
+                {typed('Body', 'body', m['body'], (body) => ed.update({ body }), { rows: 3 })}
+                <div class="grid-2">
+                  {typed('Button text', 'cta.text', m['cta']?.['text'], (text) => ed.update({ cta: { ...(m['cta'] ?? {}), text } }))}
+                  {typed('Button link', 'cta.href', m['cta']?.['href'], (href) => ed.update({ cta: { ...(m['cta'] ?? {}), href } }), {
+                    placeholder: '/cart',
+                    hint: contentHostsHint(props.site.config),
+                  })}
+                </div>
+              </>
+            )}
+            {m['type'] === 'survey' && !tag ? (
               <fieldset class="sub-form">
                 <legend>Survey</legend>
                 {typed('Store the answer in preference', 'survey.pref', survey['pref'], (pref) => ed.update({ survey: { ...survey, pref } }), {
@@ -252,7 +314,8 @@ export function MessageEditor(props: EditorProps) {
               </label>
             ) : null}
           </div>
-          <PagePreview draft={draftDecision(m, variants[Math.min(previewVariant, variants.length - 1)])} />
+          {tag ? <p class="muted small">Showing the {tag} text.</p> : null}
+          <PagePreview draft={localizedDraft(draftDecision(m, variants[Math.min(previewVariant, variants.length - 1)]), m, tag)} />
         </aside>
       </div>
     </form>

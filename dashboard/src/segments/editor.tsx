@@ -166,6 +166,19 @@ function RowEditor({
           )}
         </Field>
       ) : null}
+      {row.kind === 'locale' ? (
+        <Field
+          label="Language is one of"
+          path={`${path}.locale.in`}
+          issues={issues}
+          local={problems['value']}
+          hint="Language tags separated by commas, e.g. fr, de-ch. “fr” also matches fr-ca and fr-be. The visitor’s browser language, else their locale trait."
+        >
+          {(id, invalid) => (
+            <input id={id} value={row.value} aria-invalid={invalid} placeholder="fr, de-ch" onInput={(e) => set({ value: e.currentTarget.value })} />
+          )}
+        </Field>
+      ) : null}
       {row.kind === 'event' ? (
         <>
           <Field label="At least" path={`${path}.min`} issues={issues} class="narrow">

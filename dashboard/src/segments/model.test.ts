@@ -92,3 +92,12 @@ describe('segmentDraft', () => {
     expect(segmentDraft({ id: '' }, { json: '{}' }, { isNew: false, existing }).issues).toEqual([{ path: 'id', message: 'required' }]);
   });
 });
+
+describe('the locale condition in the builder', () => {
+  it('round-trips, normalizing tags to lower case', () => {
+    const model = toModel({ locale: { in: ['fr', 'de-ch'] } })!;
+    expect(model.rows[0]).toMatchObject({ kind: 'locale', value: 'fr, de-ch' });
+    expect(fromModel({ combinator: 'all', rows: [{ ...model.rows[0]!, value: 'FR, de_CH' }] })).toEqual({ locale: { in: ['fr', 'de-ch'] } });
+    expect(rowProblems({ ...model.rows[0]!, value: ' , ' })).toEqual({ value: 'name at least one language, like fr' });
+  });
+});

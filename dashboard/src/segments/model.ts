@@ -6,7 +6,7 @@
 import type { Issue, Json } from '../api';
 import { dropBlank, idIssues, itemId } from '../item-model';
 
-export type LeafKind = 'everyone' | 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified';
+export type LeafKind = 'everyone' | 'pref' | 'trait' | 'event' | 'page' | 'utm' | 'device' | 'visitor' | 'identified' | 'locale';
 export const LEAF_KINDS: { kind: LeafKind; label: string }[] = [
   { kind: 'everyone', label: 'Everyone (every visitor)' },
   { kind: 'pref', label: 'Preference (zero-party)' },
@@ -17,6 +17,7 @@ export const LEAF_KINDS: { kind: LeafKind; label: string }[] = [
   { kind: 'device', label: 'Device' },
   { kind: 'visitor', label: 'New or returning' },
   { kind: 'identified', label: 'Identified' },
+  { kind: 'locale', label: 'Language (locale)' },
 ];
 
 /** One row of the builder; every field a string, as the inputs hold them. */
@@ -33,6 +34,7 @@ export const OPS: Record<LeafKind, string[]> = {
   device: [],
   visitor: [],
   identified: [],
+  locale: [],
 };
 export const OP_LABELS: Record<string, string> = {
   eq: 'equals',
@@ -85,6 +87,8 @@ function rowOf(c: Json): Row | null {
   if (keys === 'visitor') return { ...base, kind: 'visitor', op: '', value: String(c['visitor']) };
   if (keys === 'everyone' && c['everyone'] === true) return { ...base, kind: 'everyone', op: '', value: '' };
   if (keys === 'identified') return { ...base, kind: 'identified', op: '', value: String(c['identified']) };
+  if (keys === 'locale' && Array.isArray(c['locale']?.['in']) && Object.keys(c['locale']).length === 1)
+    return { ...base, kind: 'locale', op: '', value: str(c['locale']['in']) };
   return null;
 }
 
@@ -148,6 +152,9 @@ export function leafOf(r: Row): Json {
       return { visitor: r.value };
     case 'identified':
       return { identified: r.value === 'true' };
+    case 'locale':
+      // Tags are stored lower-case with hyphens (protocol/locale.ts): "fr-CA" and "fr_CA" mean fr-ca.
+      return { locale: { in: values(r.value).map((tag) => tag.toLowerCase().replace(/_/g, '-')) } };
   }
 }
 
@@ -167,6 +174,7 @@ export function rowProblems(r: Row): Record<string, string> {
   if ((r.kind === 'pref' || r.kind === 'trait' || r.kind === 'event') && !r.key.trim()) p['key'] = 'required';
   const needsValue = (r.kind === 'pref' || r.kind === 'trait' || r.kind === 'page' || r.kind === 'utm') && r.op !== 'exists' && r.op !== 'missing';
   if (needsValue && !r.value.trim()) p['value'] = 'required';
+  if (r.kind === 'locale' && !values(r.value).length) p['value'] = 'name at least one language, like fr';
   if (needsValue && ['gt', 'gte', 'lt', 'lte'].includes(r.op) && !Number.isFinite(Number(r.value))) p['value'] = 'must be a number';
   if (r.kind === 'page' && r.value.trim() && r.op !== 'contains' && !r.value.trim().startsWith('/')) p['value'] = 'a path starts with /';
   if (r.kind === 'event' && r.within.trim() && !/^\d{1,4}[smhd]$/.test(r.within.trim())) p['within'] = 'like 30m, 2h or 7d';

@@ -7,10 +7,15 @@ import { EditorTop, NameIdFields } from '../editor-parts';
 import { Empty, NotFound, Field, FieldErrors, num, Preview } from '../ui';
 import { contentHostsHint } from '../content-hosts';
 import { EVERYONE_SEGMENT, everyoneChoice, otherSegments } from '../segments/everyone';
+import { useState } from 'preact/hooks';
+import { LocaleSwitcher, withLocale } from '../locales';
+import { isRtl } from '../../../protocol/locale';
 import { blankContent, blankSlot, CONTENT_TYPES, contentTypeLabel, newVariant, previewHtml, slotDraft } from './model';
 
 export function SlotEditor(props: EditorProps) {
   const ed = useEditor('slots', props, blankSlot);
+  /** The language each variant's fields edit ('' = the default content), by variant index. */
+  const [editing, setEditing] = useState<Record<number, string>>({});
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="slot" id={props.id} siteId={siteId} tab="slots" />;
   const item = ed.item;
@@ -20,7 +25,16 @@ export function SlotEditor(props: EditorProps) {
   const everyone = everyoneChoice(props.site.config.segments);
   const hostsHint = contentHostsHint(props.site.config);
   const setVariant = (i: number, patch: Json) => ed.update({ variants: variants.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
-  const setContent = (i: number, patch: Json) => setVariant(i, { content: { ...variants[i]!['content'], ...patch } });
+  const localeOf = (i: number) => (variants[i]?.['locales']?.[editing[i] ?? ''] ? editing[i]! : '');
+  /** Writes the content being edited: the default, or the selected language's. */
+  const putContent = (i: number, content: Json) => {
+    const tag = localeOf(i);
+    setVariant(i, tag ? { locales: withLocale(variants[i]!['locales'], tag, content) } : { content });
+  };
+  const setContent = (i: number, patch: Json) => {
+    const tag = localeOf(i);
+    putContent(i, { ...(tag ? variants[i]!['locales'][tag] : variants[i]!['content']), ...patch });
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -89,8 +103,12 @@ export function SlotEditor(props: EditorProps) {
         </Empty>
       ) : null}
       {variants.map((v, i) => {
+        const tag = localeOf(i);
+        const tags = Object.keys((v['locales'] ?? {}) as Json);
+        // Issues of the content being edited are under content or locales.<tag>.
         const path = `variants.${i}`;
-        const c = (v['content'] ?? { type: 'html', html: '' }) as Json;
+        const cpath = tag ? `${path}.locales.${tag}` : `${path}.content`;
+        const c = ((tag ? v['locales'][tag] : v['content']) ?? { type: 'html', html: '' }) as Json;
         const n = i + 1;
         return (
           <section class="card variant" key={i} aria-label={`Variant ${n}`}>
@@ -133,9 +151,9 @@ export function SlotEditor(props: EditorProps) {
                       />
                     )}
                   </Field>
-                  <Field label="Content type" path={`${path}.content.type`} issues={issues}>
+                  <Field label="Content type" path={`${cpath}.type`} issues={issues}>
                     {(id) => (
-                      <select id={id} value={c['type']} onChange={(e) => setVariant(i, { content: blankContent(e.currentTarget.value) })}>
+                      <select id={id} value={c['type']} onChange={(e) => putContent(i, blankContent(e.currentTarget.value))}>
                         {CONTENT_TYPES.map((t) => (
                           <option key={t} value={t}>
                             {contentTypeLabel(t)}
@@ -145,10 +163,19 @@ export function SlotEditor(props: EditorProps) {
                     )}
                   </Field>
                 </div>
+                <LocaleSwitcher
+                  name={`Variant ${n}`}
+                  tags={tags}
+                  selected={tag}
+                  onSelect={(t) => setEditing({ ...editing, [i]: t })}
+                  // A new language starts as a copy of the default content, ready to translate.
+                  onAdd={(t) => setVariant(i, { locales: withLocale(v['locales'], t, structuredClone(v['content'] ?? { type: 'html', html: '' })) })}
+                  onRemove={(t) => setVariant(i, { locales: withLocale(v['locales'], t, undefined) })}
+                />
                 {c['type'] === 'html' ? (
                   <Field
                     label="HTML"
-                    path={`${path}.content.html`}
+                    path={`${cpath}.html`}
                     issues={issues}
                     hint={`Limited HTML: headings, paragraphs, lists, links, images. Scripts, styles and event handlers are removed. ${hostsHint}`}
                   >
@@ -166,7 +193,7 @@ export function SlotEditor(props: EditorProps) {
                   </Field>
                 ) : null}
                 {c['type'] === 'text' ? (
-                  <Field label="Text" path={`${path}.content.text`} issues={issues}>
+                  <Field label="Text" path={`${cpath}.text`} issues={issues}>
                     {(id, invalid) => (
                       <textarea
                         id={id}
@@ -180,12 +207,12 @@ export function SlotEditor(props: EditorProps) {
                 ) : null}
                 {c['type'] === 'link' ? (
                   <div class="grid-2">
-                    <Field label="Link text" path={`${path}.content.text`} issues={issues}>
+                    <Field label="Link text" path={`${cpath}.text`} issues={issues}>
                       {(id, invalid) => (
                         <input id={id} value={c['text'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { text: e.currentTarget.value })} />
                       )}
                     </Field>
-                    <Field label="Link URL" path={`${path}.content.href`} issues={issues} hint={hostsHint}>
+                    <Field label="Link URL" path={`${cpath}.href`} issues={issues} hint={hostsHint}>
                       {(id, invalid) => (
                         <input
                           id={id}
@@ -200,17 +227,17 @@ export function SlotEditor(props: EditorProps) {
                 ) : null}
                 {c['type'] === 'image' ? (
                   <div class="grid-3">
-                    <Field label="Image URL" path={`${path}.content.src`} issues={issues} hint={hostsHint}>
+                    <Field label="Image URL" path={`${cpath}.src`} issues={issues} hint={hostsHint}>
                       {(id, invalid) => (
                         <input id={id} value={c['src'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { src: e.currentTarget.value })} />
                       )}
                     </Field>
-                    <Field label="Alt text" path={`${path}.content.alt`} issues={issues}>
+                    <Field label="Alt text" path={`${cpath}.alt`} issues={issues}>
                       {(id, invalid) => (
                         <input id={id} value={c['alt'] ?? ''} aria-invalid={invalid} onInput={(e) => setContent(i, { alt: e.currentTarget.value })} />
                       )}
                     </Field>
-                    <Field label="Link URL (optional)" path={`${path}.content.href`} issues={issues} hint={hostsHint}>
+                    <Field label="Link URL (optional)" path={`${cpath}.href`} issues={issues} hint={hostsHint}>
                       {(id) => (
                         <input
                           id={id}
@@ -221,13 +248,16 @@ export function SlotEditor(props: EditorProps) {
                     </Field>
                   </div>
                 ) : null}
-                <FieldErrors issues={issues.filter((x) => x.path === path || x.path === `${path}.content`)} path={path} />
+                <FieldErrors issues={issues.filter((x) => x.path === path || x.path === cpath || x.path === `${path}.locales`)} path={path} />
               </div>
               <div class="variant-preview">
                 <p class="preview-label" id={`pv-${i}`}>
-                  Preview (sanitized as the edge renders it)
+                  Preview{tag ? ` in ${tag}` : ''} (sanitized as the edge renders it)
                 </p>
-                <Preview html={previewHtml(c)} title={`Preview of variant ${n}`} />
+                <Preview
+                  html={tag ? `<div lang="${tag}" dir="${isRtl(tag) ? 'rtl' : 'ltr'}">${previewHtml(c)}</div>` : previewHtml(c)}
+                  title={`Preview of variant ${n}${tag ? ` in ${tag}` : ''}`}
+                />
               </div>
             </div>
           </section>

@@ -8,7 +8,7 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: the seed step (seed-demo.ts) replaces an older stored demo config.
-  version: 7,
+  version: 8,
   // npm start (8787), the e2e server (8788), spare ports for side-by-side runs (8789-8795, WM_E2E_PORT).
   origins: [8787, 8788, 8789, 8790, 8791, 8792, 8793, 8794, 8795].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
@@ -31,6 +31,12 @@ export const DEMO_SITE: SiteConfigInput = {
       condition: { all: [{ event: 'add_to_cart', within: '1d' }, { not: { event: 'checkout_start', within: '1d' } }] },
     },
     {
+      id: 'french-speakers',
+      name: 'French speakers',
+      description: 'Their browser asks for French first (or their locale trait is French): the demo hero greets them in French.',
+      condition: { locale: { in: ['fr'] } },
+    },
+    {
       id: 'cart-left',
       name: 'Left the cart behind',
       description: 'Went idle for 30 minutes after adding to cart, without checking out: remind them on their next visit.',
@@ -47,12 +53,15 @@ export const DEMO_SITE: SiteConfigInput = {
       title: 'Your cart is waiting',
       body: 'The gear you picked is saved. Check out whenever you are ready.',
       cta: { text: 'View cart', href: '/cart' },
+      locales: {
+        fr: { title: 'Votre panier vous attend', body: 'Les articles choisis sont gardés. Finalisez quand vous voulez.', cta: { text: 'Voir le panier' } },
+      },
       priority: 50,
       caps: { perDay: 2 },
       // A/B: which headline brings more visitors back to the cart (no holdout in the demo).
       variants: [
         { id: 'saved', weight: 50 },
-        { id: 'nudge', weight: 50, title: 'Still thinking it over?' },
+        { id: 'nudge', weight: 50, title: 'Still thinking it over?', locales: { fr: { title: 'Vous hésitez encore ?' } } },
       ],
       goal: { event: 'checkout_start', withinHours: 24 },
     },
@@ -72,6 +81,13 @@ export const DEMO_SITE: SiteConfigInput = {
           { value: 'hiking', label: 'Hiking' },
           { value: 'ultra', label: 'An ultra' },
         ],
+      },
+      locales: {
+        fr: {
+          title: 'Avant de partir',
+          body: 'Pour quoi vous entraînez-vous ? Nous vous montrerons le matériel qui vous va.',
+          options: { road: 'Course sur route', trail: 'Trail', hiking: 'Randonnée', ultra: 'Un ultra' },
+        },
       },
       priority: 40,
       caps: { lifetime: 2 },
@@ -95,6 +111,19 @@ export const DEMO_SITE: SiteConfigInput = {
               'Meet the Ridgeline',
             ),
           },
+          // The demo's second language (docs/localized-content.md): French for a French visitor.
+          locales: {
+            fr: {
+              type: 'html',
+              html: heroFor(
+                'Choisi pour les traileurs',
+                'Terre, racines et rochers',
+                'Des crampons qui accrochent et une plaque anti-roches pour les longues sorties techniques.',
+                '/product/ridgeline-trail-runner',
+                'Découvrir la Ridgeline',
+              ),
+            },
+          },
         },
         {
           segment: 'road-runners',
@@ -108,6 +137,18 @@ export const DEMO_SITE: SiteConfigInput = {
               '/product/tempo-road-racer',
               'Meet the Tempo',
             ),
+          },
+          locales: {
+            fr: {
+              type: 'html',
+              html: heroFor(
+                'Choisi pour les coureurs sur route',
+                'Des kilomètres rapides sur le bitume',
+                'Une chaussure légère et dynamique pour le fractionné et le jour de la course.',
+                '/product/tempo-road-racer',
+                'Découvrir la Tempo',
+              ),
+            },
           },
         },
         {
@@ -123,6 +164,45 @@ export const DEMO_SITE: SiteConfigInput = {
               'Meet the Summit 30',
             ),
           },
+          locales: {
+            fr: {
+              type: 'html',
+              html: heroFor(
+                'Choisi pour les randonneurs',
+                'Voyagez léger, allez loin',
+                'Trente litres et un dos ventilé pour la montée.',
+                '/product/summit-30-daypack',
+                'Découvrir le Summit 30',
+              ),
+            },
+          },
+        },
+        {
+          // A French visitor in none of the segments above: the home hero in French.
+          segment: 'french-speakers',
+          priority: 1,
+          content: {
+            type: 'html',
+            html: heroFor(
+              'Spring collection',
+              'Gear for the long way round',
+              'Trail shoes, road racers, packs and shells.',
+              '/category/running',
+              'Shop running',
+            ),
+          },
+          locales: {
+            fr: {
+              type: 'html',
+              html: heroFor(
+                'Collection printemps',
+                'Du matériel pour le long chemin',
+                'Chaussures de trail, de route, sacs et vestes, choisis par des gens qui s’en servent chaque week-end.',
+                '/category/running',
+                'Voir la course à pied',
+              ),
+            },
+          },
         },
       ],
     },
@@ -134,6 +214,9 @@ export const DEMO_SITE: SiteConfigInput = {
           segment: 'cart-abandoners',
           priority: 10,
           content: { type: 'html', html: '<h3>Still thinking it over?</h3><p>Your cart is saved. <a href="/cart">Pick up where you left off</a>.</p>' },
+          locales: {
+            fr: { type: 'html', html: '<h3>Vous hésitez encore ?</h3><p>Votre panier est gardé. <a href="/cart">Reprenez là où vous en étiez</a>.</p>' },
+          },
         },
       ],
     },

@@ -4,7 +4,8 @@
  * by hand still cannot put a third-party pixel in a page or a message where it must not go.
  *   - content hosts (protocol/content/hosts.ts): a variant whose rendered HTML links or loads from a
  *     host the site does not allow is dropped (the next variant may win); so is a message whose CTA
- *     (base or any variant's) points to one;
+ *     (base, any variant's, or any locale's) points to one; a slot variant's locale whose content
+ *     does is dropped alone (the default text stays);
  *   - safe targets (protocol/content/targets.ts): a slot selector that names an unsafe element is
  *     dropped (its data-wm-slot elements stay, each guarded at render); an inline message whose
  *     target does is dropped.
@@ -26,12 +27,22 @@ export function allowedContent(rules: ContentRules): { slots: Slot[]; messages: 
   const hosts = allowedContentHosts(rules);
   const slots = rules.slots.map((slot) => {
     const { selector, ...rest } = slot;
-    const variants = slot.variants.filter((v) => htmlHostProblem(renderContent(v.content), hosts) === null);
+    const ok = (content: Slot['variants'][number]['content']) => htmlHostProblem(renderContent(content), hosts) === null;
+    // A locale whose content breaks the rules is dropped alone: its visitors get the default text.
+    const variants = slot.variants
+      .filter((v) => ok(v.content))
+      .map((v) => (v.locales ? { ...v, locales: Object.fromEntries(Object.entries(v.locales).filter(([, content]) => ok(content))) } : v));
     return selector !== undefined && selectorProblem(selector) === null ? { ...rest, selector, variants } : { ...rest, variants };
   });
-  const ctaOk = (cta: { href: string } | undefined) => !cta || hostProblem(cta.href, hosts) === null;
+  const ctaOk = (cta: { href?: string | undefined } | undefined) => cta?.href === undefined || hostProblem(cta.href, hosts) === null;
+  const localesOk = (locales: Readonly<Record<string, { cta?: { href?: string | undefined } | undefined }>> | undefined) =>
+    Object.values(locales ?? {}).every((text) => ctaOk(text.cta));
   const messages = rules.messages.filter(
-    (m) => ctaOk(m.cta) && m.variants.every((v) => ctaOk(v.cta)) && (m.target === undefined || selectorProblem(m.target) === null),
+    (m) =>
+      ctaOk(m.cta) &&
+      localesOk(m.locales) &&
+      m.variants.every((v) => ctaOk(v.cta) && localesOk(v.locales)) &&
+      (m.target === undefined || selectorProblem(m.target) === null),
   );
   const result = { slots, messages };
   cache.set(rules, result);

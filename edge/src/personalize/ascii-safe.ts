@@ -36,5 +36,10 @@ export function asciiJson(json: string): string {
 
 /** The decisions with each slot's HTML made ascii-safe (messages travel as JSON: see asciiJson). */
 export function asciiSafeDecisions(decisions: readonly Decision[]): Decision[] {
-  return decisions.map((d) => (d.kind === 'slot' ? { ...d, html: asciiSafeHtml(d.html) } : d));
+  return decisions.map((d) => {
+    if (d.kind !== 'slot') return d;
+    // Every locale's text too: the page's lang may pick any of them (rewrite.ts).
+    const locales = d.locales ? { locales: Object.fromEntries(Object.entries(d.locales).map(([tag, html]) => [tag, asciiSafeHtml(html)])) } : {};
+    return { ...d, html: asciiSafeHtml(d.html), ...locales };
+  });
 }

@@ -11,17 +11,30 @@ import { isDemo } from '../http/site-context';
 import type { DecisionContext } from '../profile/context';
 import { visitorStub } from '../profile/stub';
 import { deviceFromHeaders, type RequestFacts } from '../rules/evaluate';
+import { normalizeLocale, parseAcceptLanguage } from '../../../protocol/locale';
 
-export type PageFacts = { url?: string; referrer?: string; utm?: Utm };
+export type PageFacts = {
+  url?: string;
+  referrer?: string;
+  utm?: Utm;
+  /** The page's lang as the browser sent it ('' for a page without one); unknown in proxy mode and collect. */
+  pageLang?: string;
+  /** navigator.language (snippet mode's decide request): the visitor's language before Accept-Language. */
+  language?: string;
+};
 
 export function requestFacts(c: RequestScope, page: PageFacts): RequestFacts {
+  const { language, ...facts } = page;
+  // The visitor's languages (docs/localized-content.md): navigator.language, then Accept-Language.
+  const languages = [...new Set([normalizeLocale(language), ...parseAcceptLanguage(c.req.header('accept-language'))].filter((t): t is string => t !== null))];
   const cf = c.req.raw.cf as { country?: string; region?: string } | undefined;
   // wrangler dev has no real `cf`: the local demo and tests may name a country and region.
   const demo = isDemo(c.env);
   const country = (demo && c.req.header('x-wm-country')) || cf?.country;
   const region = (demo && c.req.header('x-wm-region')) || cf?.region;
   return {
-    ...page,
+    ...facts,
+    ...(languages.length ? { languages } : {}),
     device: deviceFromHeaders(c.req.header('user-agent'), c.req.header('sec-ch-ua-mobile')),
     ...(country ? { country } : {}),
     ...(region ? { region } : {}),

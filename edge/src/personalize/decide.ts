@@ -6,6 +6,7 @@
 import type { SlotDecision } from '../../../protocol/wire';
 import type { Segment, Slot, SlotContent } from '../../../protocol/config/personalization';
 import { evaluate, type Facts } from '../rules/evaluate';
+import { DEFAULT_LOCALE_REQUEST, localizeSlot, type LocaleRequest } from './localize';
 
 export type SegmentOutcome = { id: string; matched: boolean; why: string };
 
@@ -18,6 +19,8 @@ export function decideSlots(
   segments: readonly Segment[],
   outcomes: readonly SegmentOutcome[],
   render: (content: SlotContent) => string,
+  /** The request's locales (localize.ts); none: the default text. */
+  locale: LocaleRequest = DEFAULT_LOCALE_REQUEST,
 ): SlotDecision[] {
   const matched = new Map(outcomes.filter((o) => o.matched).map((o) => [o.id, o]));
   const names = new Map(segments.map((s) => [s.id, s.name]));
@@ -31,9 +34,9 @@ export function decideSlots(
       kind: 'slot',
       id: slot.id,
       ...(slot.selector ? { selector: slot.selector } : {}),
-      html: render(winner.content),
       segment: winner.segment,
       why: `segment "${names.get(winner.segment) ?? winner.segment}" (priority ${winner.priority}): ${outcome.why}`,
+      ...localizeSlot(winner, locale, render),
     });
   }
   return decisions;

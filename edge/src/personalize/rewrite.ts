@@ -15,6 +15,8 @@ import type { Decision, SlotDecision } from '../../../protocol/wire';
 import { asciiJson, asciiSafeDecisions, asciiSafeHtml } from './ascii-safe';
 import { selectorProblem } from '../../../protocol/content/targets';
 import { guardTargets } from './target-guard';
+import { pickLocale } from '../../../protocol/locale';
+import { langAttributes } from './localize';
 
 export type RewriteOptions = {
   /**
@@ -109,15 +111,31 @@ function snippetTag(options: RewriteOptions, nonce: string | undefined): string 
 /** Attributes on a filled element that tell client template engines (Vue, Angular) to leave its content alone. */
 export const NON_BINDABLE = ['v-pre', 'ngNonBindable'] as const;
 
-function fill(decision: SlotDecision, safeTarget: (el: Element) => boolean): HTMLRewriterElementContentHandlers {
+/**
+ * The text a slot shows on a page whose `<html lang>` is `pageLang` (docs/localized-content.md):
+ * the decision's locale for the page's lang when it has one, else the one the edge chose (from
+ * Accept-Language, the locale trait, or the default).
+ */
+export function localizedSlot(decision: SlotDecision, pageLang: string | null): Pick<SlotDecision, 'html' | 'lang' | 'dir'> {
+  const tags = Object.keys(decision.locales ?? {});
+  const tag = pageLang ? pickLocale([pageLang], tags) : undefined;
+  if (tag === undefined) return decision;
+  return { html: decision.locales![tag]!, ...langAttributes(tag) };
+}
+
+function fill(decision: SlotDecision, safeTarget: (el: Element) => boolean, pageLang: () => string | null): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
       // Never script, raw text, head, foreign content or the document frame (protocol/content/targets.ts).
       if (!safeTarget(el)) return;
+      const shown = localizedSlot(decision, pageLang());
       // The html was sanitized by the edge (protocol/content/sanitize.ts); nothing else is inserted as HTML.
-      el.setInnerContent(decision.html, { html: true });
+      el.setInnerContent(shown.html, { html: true });
       el.setAttribute('data-wm-filled', decision.segment);
       for (const name of NON_BINDABLE) el.setAttribute(name, '');
+      // Localized text says its language and direction (an Arabic text runs right to left).
+      if (shown.lang) el.setAttribute('lang', shown.lang);
+      if (shown.dir) el.setAttribute('dir', shown.dir);
     },
   };
 }
@@ -148,12 +166,15 @@ export function rewritePage(response: Response, pageDecisions: readonly Decision
     insert(tag);
   };
 
+  /** The page's `<html lang>`: seen before any slot, it picks the slots' locale (docs/localized-content.md). */
+  let pageLang: string | null = null;
   let rewriter = new HTMLRewriter()
     // Tells the snippet's UI chunk the worker already personalized this page for this visitor
     // (even when nothing matched): no hiding, no cached decisions, no extra decide request.
     .on('html', {
       element(el) {
         el.setAttribute(PROXIED_ATTRIBUTE, '');
+        pageLang ??= el.getAttribute('lang');
       },
     })
     .on('script[src]', {
@@ -189,7 +210,10 @@ export function rewritePage(response: Response, pageDecisions: readonly Decision
     for (const decision of slots) {
       for (const selector of selectorsFor(decision)) {
         try {
-          rewriter = rewriter.on(selector, fill(decision, guard.safe));
+          rewriter = rewriter.on(
+            selector,
+            fill(decision, guard.safe, () => pageLang),
+          );
         } catch (err) {
           // A selector HTMLRewriter cannot parse costs that selector only, never the page.
           console.error(`slot ${decision.id}: selector ${JSON.stringify(selector)} refused by HTMLRewriter`, err);

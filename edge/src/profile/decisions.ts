@@ -9,6 +9,7 @@ import { renderContent } from '../../../protocol/content/render';
 import { selectMessages } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
 import { allowedContent } from '../personalize/allowed-content';
+import { localeRequest, localizeMessages } from '../personalize/localize';
 import type { Facts, RequestFacts } from '../rules/evaluate';
 import type { DecisionContext, ProfileHost } from './context';
 import type { ProfileStore } from './store/profile-store';
@@ -48,7 +49,8 @@ export function decideNow(host: ProfileHost, rules: Rules, context: Omit<Decisio
   if (!personalize) return [];
   // Only content the site's rules allow (hosts, targets), even if the stored config was hand-written.
   const allowed = allowedContent(rules);
-  const slots = decideSlots(allowed.slots, rules.segments, outcomes, renderContent);
+  const locale = localeRequest(context.request, facts.traits);
+  const slots = decideSlots(allowed.slots, rules.segments, outcomes, renderContent, locale);
   if (allowed.messages.length === 0) return slots;
   const selected = selectMessages({
     messages: allowed.messages,
@@ -65,7 +67,7 @@ export function decideNow(host: ProfileHost, rules: Rules, context: Omit<Decisio
   });
   // The first exposure per message, holdout included: what message lift is measured against.
   for (const exposure of selected.exposures) store.recordExposure(exposure.id, exposure.variant, context.now);
-  return [...slots, ...selected.decisions];
+  return [...slots, ...localizeMessages(selected.decisions, allowed.messages, locale)];
 }
 
 /**

@@ -17,6 +17,12 @@ export const decide = new Hono<AppEnv>();
 
 decide.get('/decide', siteFromQuery, allowedOrigin, cacheControl('private, no-store'), botsGetNoDecisions, tokenVisitor, policyConsent, async (c) => {
   const { site, visitor, consent } = c.var;
-  const answer = await decideForPage({ url: c.req.query('url'), ref: c.req.query('ref'), decide: (page) => pageDecisions(c, site, visitor.id, page, consent) });
+  const answer = await decideForPage({
+    url: c.req.query('url'),
+    ref: c.req.query('ref'),
+    lang: c.req.query('lang'),
+    nav: c.req.query('nav'),
+    decide: (page) => pageDecisions(c, site, visitor.id, page, consent),
+  });
   return c.json(answer);
 });

@@ -5,6 +5,7 @@
  */
 import type { ConsentState, PrefValue, PropValue, Utm } from '../../../protocol/wire';
 import { durationMs, type Comparison, type Condition, type Leaf, type Scalar } from '../../../protocol/config/conditions';
+import { localeIn, normalizeLocale } from '../../../protocol/locale';
 
 export type Device = 'mobile' | 'tablet' | 'desktop';
 
@@ -15,6 +16,13 @@ export type RequestFacts = {
   device?: Device;
   country?: string;
   region?: string;
+  /**
+   * The visitor's languages, most wanted first: navigator.language (snippet mode's decide request),
+   * then Accept-Language; normalized tags (protocol/locale.ts).
+   */
+  languages?: string[];
+  /** The page's own `lang`, when the request says it (snippet mode's decide request); '' for a page without one. */
+  pageLang?: string;
 };
 
 /** Counts of the visitor's events; the Durable Object answers from SQLite. */
@@ -143,8 +151,22 @@ function leaf(l: Leaf, f: Facts): Outcome {
     return { matched: is === l.visitor, why: `${l.visitor} visitor (is ${is})` };
   }
   if ('everyone' in l) return { matched: true, why: 'everyone' };
+  if ('locale' in l) {
+    const locale = visitorLocale(f);
+    return { matched: localeIn(locale, l.locale.in), why: `locale in ${show(l.locale.in)} (is ${show(locale ?? undefined)})` };
+  }
   const identified = f.userId !== null;
   return { matched: identified === l.identified, why: `${l.identified ? 'identified' : 'anonymous'} (is ${identified ? 'identified' : 'anonymous'})` };
+}
+
+/**
+ * The visitor's locale for the `locale` condition: their most wanted language, else their `locale`
+ * trait. Not the page's lang: that describes the page (it picks the content's text), and proxy
+ * mode decides before the page arrives, so a condition on it could not mean the same in both modes.
+ */
+export function visitorLocale(f: Pick<Facts, 'traits' | 'request'>): string | null {
+  const trait = f.traits['locale'];
+  return normalizeLocale(f.request.languages?.[0]) ?? normalizeLocale(typeof trait === 'string' ? trait : null);
 }
 
 /**

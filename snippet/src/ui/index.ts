@@ -27,6 +27,7 @@ import { messages } from './messages-ui';
 import { insertable, NON_BINDABLE, plan, SLOT, valid } from './slots';
 import { PREVIEW, preview } from './preview';
 import { trusted } from './trusted';
+import { langs, localSlot } from './locale';
 
 /** The longest a slot stays hidden waiting for fresh decisions. */
 const HIDE_MS = 300;
@@ -63,7 +64,7 @@ function start(tries = 0): void {
    * What we changed. filled: the element's default content (undefined: filled by the worker, default
    * unknown) and the decision HTML it shows; hidden: its own visibility.
    */
-  const filled = new Map<El, [own: string | undefined, ours: string]>();
+  const filled = new Map<El, [own: string | undefined, ours: string, lang: string, dir: string]>();
   const hidden = new Map<El, string>();
   /** The decisions shown (cached, then fresh). */
   let shown: SlotDecision[] = [];
@@ -102,10 +103,12 @@ function start(tries = 0): void {
     const want = plan(shown, (s) => within(root, s), insertable);
     want.forEach((d, el) => {
       // Filled by the worker (proxy mode) for the same segment: it shows this decision already.
-      const was = filled.get(el) || (el.getAttribute('data-wm-filled') == d.segment ? [undefined, d.html] : undefined);
-      filled.set(el, [was ? was[0] : el.innerHTML, d.html]);
+      const was = filled.get(el) || (el.getAttribute('data-wm-filled') == d.segment ? [undefined, d.html, el.lang, el.dir] : undefined);
+      filled.set(el, was ? [was[0], d.html, was[2], was[3]] : [el.innerHTML, d.html, el.lang, el.dir]);
       // Unchanged content is left alone (no churn, focus and media state kept).
       if (!was || was[1] != d.html) el.innerHTML = trusted(d.html);
+      // Localized text says its language and direction (docs/localized-content.md).
+      if (d.lang) ((el.lang = d.lang), (el.dir = d.dir || ''));
       el.setAttribute('data-wm-filled', d.segment);
       for (const a of NON_BINDABLE) el.setAttribute(a, '');
       show(el);
@@ -115,15 +118,20 @@ function start(tries = 0): void {
 
   /** A complete set of decisions: elements no longer decided get their default content back. */
   const render = (list: SlotDecision[]) => {
-    shown = list;
+    shown = list = list.map((d) => localSlot(d, langs()));
     const want = plan(list, (s) => document.querySelectorAll<El>(s), insertable);
-    filled.forEach(([own], el) => {
+    filled.forEach(([own, , lang, dir], el) => {
       if (want.has(el) && el.isConnected) return;
       filled.delete(el);
       // Gone with an SPA view, or filled by the worker with a default we never saw.
       if (!el.isConnected || own == null) return;
       el.removeAttribute('data-wm-filled');
       for (const a of NON_BINDABLE) el.removeAttribute(a);
+      for (const [a, v] of [
+        ['lang', lang],
+        ['dir', dir],
+      ])
+        v ? el.setAttribute(a!, v) : el.removeAttribute(a!);
       el.innerHTML = trusted(own);
     });
     sweep(document);
@@ -191,7 +199,7 @@ function start(tries = 0): void {
       if (settled) return;
       // Cached decisions render now; the other slots are hidden until fresh decisions arrive or
       // HIDE_MS pass (slots shown with default content only for the few ms of this read).
-      shown = usable(e, vid(), Date.now()) || [];
+      shown = (usable(e, vid(), Date.now()) || []).map((d) => localSlot(d, langs()));
       waiting = true;
       setTimeout(guard(revealAll), HIDE_MS);
       sweep(document);
@@ -200,7 +208,14 @@ function start(tries = 0): void {
   );
   const headers: Record<string, string> = {};
   if (vid()) headers['authorization'] = 'Bearer ' + vid();
-  fetch(`${base}${DECIDE_PATH}?site=${encodeURIComponent(site)}&url=${encodeURIComponent(location.href)}`, { headers })
+  // The page's lang and the browser's language choose the content's locale (docs/localized-content.md).
+  const q = (k: string, v: string) => `&${k}=${encodeURIComponent(v)}`;
+  fetch(
+    `${base}${DECIDE_PATH}?site=${encodeURIComponent(site)}${q('url', location.href)}${q('lang', document.documentElement.lang)}${q('nav', navigator.language)}`,
+    {
+      headers,
+    },
+  )
     .then((r) => (r.ok ? r.json() : undefined))
     // 404 until the edge has the endpoint, or an error: collect responses and HIDE_MS still apply.
     .then(guard((b: { decisions?: unknown } | undefined) => b && fresh(b.decisions, true)))

@@ -23,6 +23,7 @@
 import type { MessageDecision } from '../../../protocol/wire';
 import { json } from '../storage';
 import { due, overlay, safeHref, scrolled, timers, validMessages } from './messages';
+import { langs, localMessage } from './locale';
 import { insertable } from './slots';
 
 type Wm = ((...a: unknown[]) => void) & Record<string, unknown>;
@@ -120,6 +121,8 @@ export function messages(core: Wm, site: string, guard: Guard, preview?: 1): (li
       return e;
     };
     const wrap = el('div', 'w ' + m.type, root);
+    // Localized text says its language and direction (an Arabic message runs right to left).
+    if (m.lang) ((wrap.lang = m.lang), (wrap.dir = m.dir || ''));
     const card = el('div', 'c', wrap);
     const x = el('button', 'x', card, '\u00d7');
     const title = m.title ? el('h2', 't', card, m.title) : undefined;
@@ -236,7 +239,8 @@ export function messages(core: Wm, site: string, guard: Guard, preview?: 1): (li
   addEventListener('pagehide', clear);
 
   return (l, stop) => {
-    list = stop ? [] : validMessages(l);
+    // In the page's language when the decision carries it (./locale.ts), validated after.
+    list = stop ? [] : validMessages(Array.isArray(l) ? l.map((m) => localMessage(m, langs())) : l);
     if (stop || preview) shown.forEach((o) => o.close());
     if (preview) done.clear();
     clear();
