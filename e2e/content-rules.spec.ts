@@ -4,6 +4,7 @@
 // hosts allows it; "Everyone" targets a slot variant at every visitor (the Everyone segment is
 // created on save) and is the explicit default audience of a message.
 import { expect, test, type Page } from '@playwright/test';
+import { publishDraft } from './support/drafts';
 
 const RUN = Date.now().toString(36);
 
@@ -69,6 +70,8 @@ test('safe targets, content hosts and Everyone in the slot, message and settings
   await expect(variant.locator('.field', { has: page.getByLabel('Image URL') })).toContainText('cdn.example');
   await page.getByRole('button', { name: 'Save slot' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  // Saved to the draft: live once published.
+  await publishDraft(page);
   const stored = (await (await request.get(`/_wm/admin/api/sites/${site}`)).json()) as {
     site: { segments: { id: string; condition: unknown }[]; slots: { variants: { segment: string }[] }[]; content?: { allowedHosts: string[] } };
   };
