@@ -88,7 +88,7 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
       ) : null}
       {open ? <DiffView diff={draft.diff} siteId={siteId} exists={exists} /> : null}
       <div class="draft-actions">
-        {draft.you.mayPublish ? (
+        {draft.you.mayPublish && !(submitted && draft.you.mayApprove) ? (
           <button
             type="button"
             class="btn primary"
