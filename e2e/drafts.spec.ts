@@ -93,6 +93,8 @@ test('edit → draft → publish → live; versions show the diff; revert brings
   expect(await visitorHero(visitor, site)).toContain('Original hero');
   await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'Changed in the draft' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Slots', exact: true }).click();
+  await expect(page.getByRole('row', { name: /Hero/ })).toContainText('changed in draft');
 
   const published = await publishDraft(page);
   expect(published).toBe(4);

@@ -25,6 +25,7 @@ import { Settings } from './settings';
 import { AuditLog } from './audit';
 import { Reports } from './reports/index';
 import { DraftBar } from './drafts/draft-bar';
+import { DraftChanges } from './drafts/draft-marks';
 import { VersionList, VersionView } from './versions/versions';
 
 function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
@@ -296,7 +297,7 @@ function App() {
       </nav>
       <main class="content">
         {current ? <DraftBar key={current.config.id} site={current} reload={loadSite} /> : null}
-        {main}
+        <DraftChanges.Provider value={current?.draft?.changes ?? []}>{main}</DraftChanges.Provider>
       </main>
     </div>
   );
