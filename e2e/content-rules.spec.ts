@@ -18,6 +18,7 @@ async function signIn(page: Page) {
 const fieldErrors = (page: Page, label: string) => page.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-errors');
 
 test('safe targets, content hosts and Everyone in the slot, message and settings editors', async ({ page, request, baseURL }) => {
+  test.setTimeout(120_000); // one more step than before: the saved slot is published from the draft
   const site = `rules-${RUN}`;
   const login = await request.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' } });
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
