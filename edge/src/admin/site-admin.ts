@@ -383,7 +383,10 @@ export class SiteAdmin extends DurableObject<Env> {
   /** The site's versions, newest first, each with who wrote it and what (from the audit log). */
   async versionList(siteId: string, limit: number): Promise<VersionInfo[]> {
     await this.open(siteId);
-    const rows = this.versions.list(siteId, Math.min(Math.max(limit, 1), 1000));
+    return this.withAuthors(siteId, this.versions.list(siteId, Math.min(Math.max(limit, 1), 1000)));
+  }
+
+  private withAuthors(siteId: string, rows: { version: number; writtenAt: number }[]): VersionInfo[] {
     const written = this.auditLog.byVersion(
       siteId,
       rows.map((r) => r.version),
@@ -391,7 +394,7 @@ export class SiteAdmin extends DurableObject<Env> {
     return rows.map((r) => {
       const entries = written.get(r.version) ?? [];
       // A publish's own entry (action publish/revert) says it best; else every entry's summary.
-      const main = entries.find((e) => e.action === 'publish' || e.action === 'revert' || e.action === 'approve');
+      const main = entries.find((e) => e.action === 'publish' || e.action === 'revert');
       return {
         version: r.version,
         at: r.writtenAt,
@@ -407,8 +410,8 @@ export class SiteAdmin extends DurableObject<Env> {
     const found = this.versions.at(siteId, version);
     if (!found) return null;
     const before = this.versions.before(siteId, version);
-    const info = (await this.versionList(siteId, 1000)).find((v) => v.version === version) ?? { version, at: found.writtenAt, actor: 'unknown', summary: '' };
-    return { info, config: found.config, previous: before === null ? null : (this.versions.at(siteId, before)?.config ?? null) };
+    const [info] = this.withAuthors(siteId, [{ version, writtenAt: found.writtenAt }]);
+    return { info: info!, config: found.config, previous: before === null ? null : (this.versions.at(siteId, before)?.config ?? null) };
   }
 
   /** One step back to `version`: a NEW version equal to it (webhook secrets stay current: draft-edit.ts revertEdit). */
