@@ -122,7 +122,7 @@ describe('drafts', () => {
       ]),
     );
     expect((await json<ErrorBody>(await adminCall(s, 'POST', `/sites/${site}/draft/publish`), 404)).error).toMatch(/no draft/);
-  });
+  }, 60_000);
 
   it('refuses a publish over an item live changed since the draft copied it (409 naming it), merging untouched ones; discard drops the draft', async () => {
     const s = await login();
@@ -148,7 +148,7 @@ describe('drafts', () => {
     expect(published.site.slots[0]!.variants[0]!.content).toEqual({ type: 'text', text: 'Draft again' });
     const audit = (await json<{ entries: AuditEntry[] }>(await adminCall(s, 'GET', `/sites/${site}/audit`))).entries;
     expect(audit.some((e) => e.action === 'discard')).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('versions', () => {
@@ -168,7 +168,7 @@ describe('versions', () => {
     expect((await env.CONFIG.get<SiteConfig>(`site:${site}`, 'json'))!.version).toBe(5);
     expect((await json<ErrorBody>(await adminCall(s, 'POST', `/sites/${site}/versions/99/revert`), 404)).error).toMatch(/no version 99/);
     expect((await adminCall(s, 'GET', `/sites/${site}/versions/abc`)).status).toBe(400);
-  });
+  }, 60_000);
 });
 
 describe('schedule', () => {
@@ -208,7 +208,7 @@ describe('schedule', () => {
     const publish = audit.find((e) => e.action === 'publish')!;
     expect(publish).toMatchObject({ who: 'admin', afterVersion: 4 });
     expect(publish.summary).toMatch(/on schedule/);
-  });
+  }, 60_000);
 });
 
 describe('approval', () => {
@@ -255,5 +255,5 @@ describe('approval', () => {
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['submit', 'reject']));
     // The publisher still writes directly.
     await json(await withToken(publisher, 'PUT', `/sites/${site}/slots/hero`, { ...hero('Direct'), baseVersion: 6 }));
-  });
+  }, 60_000);
 });

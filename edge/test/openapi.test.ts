@@ -445,7 +445,7 @@ describe('drafts and versions answer what their declarations say', () => {
     expect((await call(s, 'GET', '/sites/{site}/versions/{version}', `/sites/${site}/versions/99`)).status).toBe(404);
     expect((await call(s, 'POST', '/sites/{site}/versions/{version}/revert', `/sites/${site}/versions/2/revert`)).status).toBe(200);
     expect((await call(s, 'POST', '/sites/{site}/versions/{version}/revert', `/sites/${site}/versions/99/revert`)).status).toBe(404);
-  });
+  }, 60_000);
 });
 
 describe('coverage', () => {
