@@ -5,6 +5,7 @@
 // created on save) and is the explicit default audience of a message.
 import { type Page } from '@playwright/test';
 import { expect, test } from './support/test';
+import { publishDraft } from './support/drafts';
 
 const RUN = Date.now().toString(36);
 
@@ -18,6 +19,7 @@ async function signIn(page: Page) {
 const fieldErrors = (page: Page, label: string) => page.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-errors');
 
 test('safe targets, content hosts and Everyone in the slot, message and settings editors', async ({ page, request, baseURL }) => {
+  test.setTimeout(120_000); // one more step than before: the saved slot is published from the draft
   const site = `rules-${RUN}`;
   const login = await request.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' } });
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
@@ -70,6 +72,8 @@ test('safe targets, content hosts and Everyone in the slot, message and settings
   await expect(variant.locator('.field', { has: page.getByLabel('Image URL') })).toContainText('cdn.example');
   await page.getByRole('button', { name: 'Save slot' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  // Saved to the draft: live once published.
+  await publishDraft(page);
   const stored = (await (await request.get(`/_wm/admin/api/sites/${site}`)).json()) as {
     site: { segments: { id: string; condition: unknown }[]; slots: { variants: { segment: string }[] }[]; content?: { allowedHosts: string[] } };
   };

@@ -14,6 +14,7 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { waitForProfile } from './support/waymark';
+import { draftBar, publishDraft } from './support/drafts';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/dashboard-${name}.png`, fullPage: true });
 /** A tab in the side navigation (the same words also appear in page text). */
@@ -222,6 +223,13 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   await expect(page).toHaveURL(/#\/s\/demo\/messages\/road-sale-banner$/);
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
 
+  // Every save went to the draft: the bar lists the changes, readable field by field; publishing makes them live.
+  await draftBar(page).getByRole('button', { name: 'Show changes' }).click();
+  await expect(draftBar(page).getByRole('region', { name: /Added message “Road sale banner”/ })).toBeVisible();
+  await expect(draftBar(page).getByRole('region', { name: /Changed slot “Home and category hero”/ })).toContainText('Variants › 4 › Segment');
+  await shot(page, 'draft-bar');
+  await publishDraft(page);
+
   // A visitor (a fresh browser) who picks "Road running" and came from the campaign sees both.
   const visitorContext = await browser.newContext();
   const visitor = await visitorContext.newPage();
@@ -247,6 +255,7 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   await page.getByLabel('Body').fill('30% off road shoes, today only');
   await page.getByRole('button', { name: 'Save message' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await publishDraft(page);
   await expect.poll(seen, SLOW).toContain('30% off road shoes, today only');
   await visitorContext.close();
 
@@ -306,11 +315,14 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   expect(csp, 'CSP violations on the dashboard').toEqual([]);
 });
 
-test('a stale version is refused with “changed by someone else” and a reload', async ({ page }) => {
+test('a drafted item that changed live since is refused at publish, naming it; the draft can be discarded', async ({ page }) => {
   await signIn(page);
   await page.goto('/_wm/dashboard/#/s/demo/messages/training-survey');
   await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Before you go');
-  // Someone else saves in the meantime (same session, straight through the API).
+  await page.getByLabel('Priority').fill('42');
+  await page.getByRole('button', { name: 'Save message' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  // Someone else changes the same message live in the meantime (same session, straight through the API).
   const csrf = (await (await page.request.get('/_wm/admin/api/session')).json()).csrfToken as string;
   const site = (await (await page.request.get('/_wm/admin/api/sites/demo')).json()) as { version: number };
   const res = await page.request.put('/_wm/admin/api/sites/demo/messages/training-survey', {
@@ -318,14 +330,16 @@ test('a stale version is refused with “changed by someone else” and a reload
     data: { ...(await (await page.request.get('/_wm/admin/api/sites/demo/messages/training-survey')).json()).item, priority: 41, baseVersion: site.version },
   });
   expect(res.status()).toBe(200);
-  await page.getByLabel('Priority').fill('42');
-  await page.getByRole('button', { name: 'Save message' }).click();
-  await expect(page.getByRole('alert')).toContainText('Changed by someone else');
-  await page.getByRole('alert').getByRole('button', { name: 'Reload' }).click();
+  await page.reload();
+  const bar = draftBar(page);
+  await expect(bar.getByRole('alert')).toContainText('messages/training-survey');
+  await bar.getByRole('button', { name: 'Publish', exact: true }).click();
+  await expect(bar.getByRole('alert').last()).toContainText('live changed since the draft copied messages/training-survey');
+  await bar.getByRole('button', { name: 'Discard…' }).click();
+  await bar.getByRole('button', { name: 'Yes, discard it' }).click();
+  await expect(bar.getByRole('status')).toContainText('Draft discarded.');
+  await page.reload();
   await expect(page.getByLabel('Priority')).toHaveValue('41');
-  await page.getByLabel('Priority').fill('42');
-  await page.getByRole('button', { name: 'Save message' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
 });
 
 test('profile lookup: bad and unknown visitor ids have clear states', async ({ page }) => {

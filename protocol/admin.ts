@@ -15,6 +15,9 @@ import { journeySchema } from './config/journeys';
 /** The site config arrays the item routes (/sites/:site/:collection/:id) edit. */
 export const COLLECTIONS = ['segments', 'slots', 'messages', 'journeys', 'webhooks'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+/** The collections a draft holds (drafts.md): webhooks are publish-only and written directly. */
+export const DRAFT_COLLECTIONS = ['segments', 'slots', 'messages', 'journeys'] as const;
+export type DraftCollection = (typeof DRAFT_COLLECTIONS)[number];
 
 // ---- requests ----------------------------------------------------------------------------------
 
@@ -60,6 +63,8 @@ export const adminErrorBodySchema = z.object({
   usedBy: z.array(z.string()).optional(),
   /** The site already serving a proxy hostname (409). */
   claimedBy: z.string().optional(),
+  /** Drafted items whose live value changed since the draft copied them (409 on publish). */
+  conflicts: z.array(z.string()).optional(),
 });
 export type AdminErrorBody = z.infer<typeof adminErrorBodySchema>;
 
@@ -130,7 +135,24 @@ export const itemWriteBodySchema = z.intersection(
 export const itemWriteResponseSchema = siteResponseSchema.extend({ issuedSecret: issuedSecretSchema.optional() });
 export type ItemResponse<Item = SiteConfig[Collection][number]> = Omit<z.infer<typeof itemResponseSchema>, 'item'> & { item: Item };
 
-export const auditActionSchema = z.enum(['create', 'update', 'delete']);
+/**
+ * create/update/delete: a live item or site write. publish/revert: a new version from the draft or
+ * an old version. submit/approve/reject/schedule/unschedule/discard: what happened to the draft
+ * (its row's versions are the live version then).
+ */
+export const auditActionSchema = z.enum([
+  'create',
+  'update',
+  'delete',
+  'publish',
+  'revert',
+  'submit',
+  'approve',
+  'reject',
+  'schedule',
+  'unschedule',
+  'discard',
+]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditEntrySchema = z.object({
   seq: z.number().int(),
@@ -216,3 +238,84 @@ export const profileExportSchema = z.looseObject({
 });
 export const profileResponseSchema = z.object({ profile: profileExportSchema });
 export type ProfileResponse = { profile: ProfileExport };
+
+// ---- drafts and versions (docs/drafts-and-versions.md) ------------------------------------------
+
+const fieldChangeSchema = z.object({ path: z.string(), label: z.string(), before: z.string().nullable(), after: z.string().nullable() });
+/** protocol/version-diff.ts ConfigDiff. */
+export const configDiffSchema = z.object({
+  settings: z.array(fieldChangeSchema),
+  items: z.array(
+    z.object({
+      collection: z.enum(COLLECTIONS),
+      id: z.string(),
+      name: z.string(),
+      change: z.enum(['added', 'removed', 'changed']),
+      fields: z.array(fieldChangeSchema),
+    }),
+  ),
+  summary: z.string(),
+});
+
+export const draftStatusSchema = z.enum(['none', 'editing', 'submitted']);
+export type DraftStatus = z.infer<typeof draftStatusSchema>;
+
+/** GET /sites/:site/draft and every draft write's answer. */
+export const draftResponseSchema = z.object({
+  /** The effective draft (live + changes), webhook secrets redacted; live itself when there is no draft. */
+  site: redactedSiteConfigSchema,
+  /** The live version the draft applies to. */
+  version: z.number().int().nonnegative(),
+  status: draftStatusSchema,
+  changes: z.array(
+    z.object({
+      collection: z.enum(DRAFT_COLLECTIONS),
+      id: z.string(),
+      change: z.enum(['added', 'removed', 'changed']),
+      by: z.string(),
+      at: z.iso.datetime(),
+    }),
+  ),
+  /** Readable diff of the effective draft against live. */
+  diff: configDiffSchema,
+  /** Drafted items whose live value changed since: publishing refuses until they are edited again. */
+  conflicts: z.array(z.string()),
+  /** Who last changed the draft (its author), who submitted it for review, and when. */
+  author: z.string().nullable(),
+  submitted: z.object({ by: z.string(), at: z.iso.datetime() }).nullable(),
+  schedule: z.object({ at: z.iso.datetime(), by: z.string() }).nullable(),
+  requireApproval: z.boolean(),
+  /** What the caller may do with it (from their permission and the site's requireApproval). */
+  you: z.object({ mayPublish: z.boolean(), mayApprove: z.boolean() }),
+});
+export type DraftResponse<Config = SiteConfig> = Omit<z.infer<typeof draftResponseSchema>, 'site'> & { site: Config };
+
+/** PUT /sites/:site/draft/:collection/:id: the item's fields (`baseVersion` is accepted and ignored: the draft is shared). */
+export const draftItemBodySchema = z.intersection(
+  z.union([segmentSchema, slotSchema, messageSchema, journeySchema]),
+  z.object({ baseVersion: z.number().int().nonnegative().optional() }),
+);
+/** PUT /sites/:site/draft/schedule. */
+export const draftScheduleBodySchema = z.strictObject({ at: z.iso.datetime({ offset: true }).describe('When to publish (ISO 8601, in the future).') });
+/** POST /sites/:site/draft/reject: why, for the author (optional). */
+export const draftRejectBodySchema = z.strictObject({ reason: z.string().max(500).optional() });
+
+export const versionSummarySchema = z.object({
+  version: z.number().int().nonnegative(),
+  at: z.iso.datetime(),
+  /** Who wrote it (from the audit log; several when a publish carried several authors' changes). */
+  actor: z.string(),
+  summary: z.string(),
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+export const versionsResponseSchema = z.object({ versions: z.array(versionSummarySchema) });
+export type VersionsResponse = z.infer<typeof versionsResponseSchema>;
+/** GET /sites/:site/versions/:version: the config then, and its diff against the version before it. */
+export const versionResponseSchema = versionSummarySchema.extend({
+  config: redactedSiteConfigSchema,
+  previousVersion: z.number().int().nullable(),
+  diff: configDiffSchema,
+});
+export type VersionResponse<Config = SiteConfig> = Omit<z.infer<typeof versionResponseSchema>, 'config'> & { config: Config };
+/** POST /sites/:site/draft/publish, /approve and /versions/:version/revert: the new live site and version. */
+export const publishResponseSchema = z.object({ site: redactedSiteConfigSchema, version: z.number().int().nonnegative() });

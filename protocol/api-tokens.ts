@@ -6,11 +6,13 @@
  *
  * Levels are ordered: read < write < publish < admin; holding one grants every lower one.
  * - read: every GET of configs, reports, profiles, the audit and delivery logs.
- * - write: creating, editing and deleting segments, slots, messages and journeys. There are no
- *   drafts yet, so a write is live at once; when drafts land (issue #12) this is "edit the draft".
+ * - write: creating, editing and deleting segments, slots, messages and journeys in the site's
+ *   draft, and publishing, scheduling or discarding it (docs/drafts-and-versions.md); the direct
+ *   item routes too. With the site's `requireApproval` on, write may only edit and submit the
+ *   draft: publishing, scheduling and direct item writes need publish.
  * - publish: what changes the whole site or sends data out of Waymark: the site settings
- *   (`PUT /sites/:site`), webhooks and their secret rotation, the identify signing key, and
- *   anything that restores a version (no such route yet).
+ *   (`PUT /sites/:site`), webhooks and their secret rotation, the identify signing key,
+ *   approving or rejecting a submitted draft, and reverting to a version.
  * - admin: API tokens themselves. No token has it: a token can never create or revoke tokens.
  *
  * A browser session (the one admin of today, password or Cloudflare Access) holds `admin`.
@@ -90,6 +92,23 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   // Webhooks send visitor data out of Waymark: adding, changing or removing one is a publish.
   { method: 'PUT', path: '/sites/:site/webhooks/:id', access: 'publish' },
   { method: 'DELETE', path: '/sites/:site/webhooks/:id', access: 'publish' },
+  // Drafts and versions (docs/drafts-and-versions.md); before the generic item rules, which would
+  // match /sites/:site/draft/publish. Publishing the draft needs only write: with the site's
+  // requireApproval on, SiteAdmin refuses it (and scheduling) without publish.
+  { method: 'GET', path: '/sites/:site/draft', access: 'read' },
+  { method: 'DELETE', path: '/sites/:site/draft', access: 'write' },
+  { method: 'POST', path: '/sites/:site/draft/publish', access: 'write' },
+  { method: 'POST', path: '/sites/:site/draft/submit', access: 'write' },
+  { method: 'POST', path: '/sites/:site/draft/approve', access: 'publish' },
+  { method: 'POST', path: '/sites/:site/draft/reject', access: 'publish' },
+  { method: 'PUT', path: '/sites/:site/draft/schedule', access: 'write' },
+  { method: 'DELETE', path: '/sites/:site/draft/schedule', access: 'write' },
+  { method: 'PUT', path: '/sites/:site/draft/:collection/:id', access: 'write' },
+  { method: 'DELETE', path: '/sites/:site/draft/:collection/:id', access: 'write' },
+  { method: 'GET', path: '/sites/:site/versions', access: 'read' },
+  { method: 'GET', path: '/sites/:site/versions/:version', access: 'read' },
+  // Restoring a version changes the whole site, webhooks and settings included.
+  { method: 'POST', path: '/sites/:site/versions/:version/revert', access: 'publish' },
   { method: 'GET', path: '/sites/:site/:collection/:id', access: 'read' },
   { method: 'PUT', path: '/sites/:site/:collection/:id', access: 'write' },
   { method: 'DELETE', path: '/sites/:site/:collection/:id', access: 'write' },

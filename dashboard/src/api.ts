@@ -7,6 +7,7 @@ import type {
   AuditResponse,
   Collection,
   DeliveriesResponse,
+  DraftResponse,
   IdentifyKeyResponse,
   Issue,
   IssuedSecret,
@@ -15,6 +16,8 @@ import type {
   SessionResponse,
   SiteResponse,
   SitesResponse,
+  VersionResponse,
+  VersionsResponse,
 } from '../../protocol/admin';
 import type { CreateTokenBody, TokenCreatedResponse, TokensResponse } from '../../protocol/api-tokens';
 
@@ -81,6 +84,10 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
 export type { OverviewReport, ProfileSearchReport, ProfileSummary, SegmentCountReport } from '../../protocol/analytics';
 export type { ProfileExport, StoredEvent } from '../../protocol/wire';
 
+export type { ConfigDiff, FieldChange, ItemChange } from '../../protocol/version-diff';
+export type { DraftStatus, VersionSummary } from '../../protocol/admin';
+export type Draft = DraftResponse<SiteConfig>;
+export type Version = VersionResponse<SiteConfig>;
 export type { AuditEntry, DeliveryLogEntry, Issue, IssuedSecret, LoginOptions, SiteSummary } from '../../protocol/admin';
 export type { ApiTokenInfo, TokenScope } from '../../protocol/api-tokens';
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
@@ -98,12 +105,19 @@ export const api = {
   logout: () => call<void>('POST', '/logout'),
   sites: () => call<SitesResponse>('GET', '/sites'),
   site: (site: string) => call<SiteResponse<SiteConfig>>('GET', `/sites/${encodeURIComponent(site)}`),
-  /** A new webhook saved without a secret comes back with `issuedSecret`, shown once. */
+  /**
+   * Every item save of the dashboard: segments, slots, messages and journeys go to the site's
+   * draft (docs/drafts-and-versions.md; the answer's `site` is the effective draft, `version` the
+   * live one), webhooks straight to live (they are publish-only). A new webhook saved without a
+   * secret comes back with `issuedSecret`, shown once.
+   */
   putItem: (site: string, collection: Collection, id: string, item: Json, baseVersion: number) =>
-    call<SiteResponse<SiteConfig> & { issuedSecret?: IssuedSecret }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, {
-      ...item,
-      baseVersion,
-    }),
+    collection === 'webhooks'
+      ? call<SiteResponse<SiteConfig> & { issuedSecret?: IssuedSecret }>('PUT', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}`, {
+          ...item,
+          baseVersion,
+        })
+      : call<Draft & { issuedSecret?: IssuedSecret }>('PUT', `/sites/${encodeURIComponent(site)}/draft/${collection}/${encodeURIComponent(id)}`, item),
   putSite: (site: string, config: Json) => call<SiteResponse<SiteConfig>>('PUT', `/sites/${encodeURIComponent(site)}`, config),
   audit: (site: string, limit = 200) => call<AuditResponse>('GET', `/sites/${encodeURIComponent(site)}/audit?limit=${limit}`),
   profile: (site: string, visitorId: string) => call<ProfileResponse>('GET', `/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(visitorId)}`),
@@ -127,8 +141,23 @@ export const api = {
   tokens: () => call<TokensResponse>('GET', '/tokens'),
   createToken: (body: CreateTokenBody) => call<TokenCreatedResponse>('POST', '/tokens', body),
   revokeToken: (id: string) => call<void>('DELETE', `/tokens/${encodeURIComponent(id)}`),
+  /** Like putItem: a deletion in the draft, except for webhooks. */
   deleteItem: (site: string, collection: Collection, id: string, version: number) =>
-    call<SiteResponse<SiteConfig>>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`),
+    collection === 'webhooks'
+      ? call<SiteResponse<SiteConfig>>('DELETE', `/sites/${encodeURIComponent(site)}/${collection}/${encodeURIComponent(id)}?version=${version}`)
+      : call<Draft>('DELETE', `/sites/${encodeURIComponent(site)}/draft/${collection}/${encodeURIComponent(id)}`),
+  // ---- the draft and versions (drafts/, versions/) ----
+  draft: (site: string) => call<Draft>('GET', `/sites/${encodeURIComponent(site)}/draft`),
+  publishDraft: (site: string) => call<SiteResponse<SiteConfig>>('POST', `/sites/${encodeURIComponent(site)}/draft/publish`),
+  submitDraft: (site: string) => call<Draft>('POST', `/sites/${encodeURIComponent(site)}/draft/submit`),
+  approveDraft: (site: string) => call<SiteResponse<SiteConfig>>('POST', `/sites/${encodeURIComponent(site)}/draft/approve`),
+  rejectDraft: (site: string, reason?: string) => call<Draft>('POST', `/sites/${encodeURIComponent(site)}/draft/reject`, reason ? { reason } : {}),
+  scheduleDraft: (site: string, at: string) => call<Draft>('PUT', `/sites/${encodeURIComponent(site)}/draft/schedule`, { at }),
+  cancelSchedule: (site: string) => call<Draft>('DELETE', `/sites/${encodeURIComponent(site)}/draft/schedule`),
+  discardDraft: (site: string) => call<Draft>('DELETE', `/sites/${encodeURIComponent(site)}/draft`),
+  versions: (site: string, limit = 100) => call<VersionsResponse>('GET', `/sites/${encodeURIComponent(site)}/versions?limit=${limit}`),
+  version: (site: string, version: number) => call<Version>('GET', `/sites/${encodeURIComponent(site)}/versions/${version}`),
+  revert: (site: string, version: number) => call<SiteResponse<SiteConfig>>('POST', `/sites/${encodeURIComponent(site)}/versions/${version}/revert`),
 };
 
 /** Issues at `path` or below it. */

@@ -1,6 +1,7 @@
 /** The audit log: who changed what in this site, and when, newest first. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, type AuditEntry } from './api';
+import { hrefOf } from './routing';
 import type { ListProps } from './site-state';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 
@@ -71,7 +72,13 @@ export function AuditLog({ site }: ListProps) {
                   </td>
                   <td class="describe">{e.changed.length ? e.changed.join(', ') : '—'}</td>
                   <td class="nowrap">
-                    {e.beforeVersion} → {e.afterVersion}
+                    {e.afterVersion !== e.beforeVersion ? (
+                      <a href={hrefOf(siteId, 'versions', String(e.afterVersion))} title={`What version ${e.afterVersion} changed`}>
+                        {e.beforeVersion} → {e.afterVersion}
+                      </a>
+                    ) : (
+                      `at ${e.afterVersion}`
+                    )}
                   </td>
                 </tr>
               );

@@ -22,7 +22,14 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
   const [busy, setBusy] = useState(false);
   // A new item's editor is replaced by the item's own after the first save (its URL changes):
   // the "Saved" notice is handed over so the marketer still sees it.
-  const [notice, setNotice] = useState(() => takeFlash(props.id));
+  // An item the draft changed says so (not live until the draft is published).
+  const [notice, setNotice] = useState(
+    () =>
+      takeFlash(props.id) ||
+      (props.site.draft?.changes.some((c) => c.collection === collection && c.id === props.id)
+        ? 'Changed in the draft: not live until the draft is published.'
+        : ''),
+  );
   const issues: Issue[] = error instanceof ApiError ? error.issues : [];
 
   const update = (patch: Json) => {
@@ -34,7 +41,7 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
   const reloadWith = async (message: string) => {
     setError(null);
     try {
-      const r = await api.site(props.site.config.id);
+      const r = await api.draft(props.site.config.id);
       props.onSaved(r.site);
       const fresh = isNew ? blank() : find(r.site);
       setBase({ version: r.version, item: fresh });
@@ -88,7 +95,10 @@ export function useEditor(collection: Collection, props: EditorProps, blank: () 
       const stored = (r.site[collection] as Json[]).find((x) => x['id'] === id);
       setBase({ version: r.version, item: stored });
       setItem(stored ? structuredClone(stored) : body);
-      const message = `Saved (site version ${r.version}). Visitors see it within a few seconds.`;
+      const message =
+        collection === 'webhooks'
+          ? `Saved (site version ${r.version}). Visitors see it within a few seconds.`
+          : 'Saved to the draft. Publish the draft (the bar above) to make it live.';
       setNotice(message);
       if (isNew) flash = { id, message };
     });

@@ -25,6 +25,9 @@ import { Settings } from './settings';
 import { AuditLog } from './audit';
 import { Reports } from './reports/index';
 import { VisualEditor } from './visual-editor/index';
+import { DraftBar } from './drafts/draft-bar';
+import { DraftChanges } from './drafts/draft-marks';
+import { VersionList, VersionView } from './versions/versions';
 
 function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
   const [password, setPassword] = useState('');
@@ -185,8 +188,9 @@ function App() {
     if (!route.site) return;
     setSiteError(null);
     try {
-      const r = await api.site(route.site);
-      setSite({ config: r.site, version: r.version });
+      // The editors work on the effective draft (live + the draft's changes); Settings on live.
+      const [live, draft] = await Promise.all([api.site(route.site), api.draft(route.site)]);
+      setSite({ config: draft.site, version: live.version, live: live.site, draft });
     } catch (e) {
       setSiteError(e);
     }
@@ -220,7 +224,12 @@ function App() {
       setUser(null);
     }
   };
-  const saved = (config: SiteConfig) => setSite({ config, version: config.version });
+  // A save answers the effective draft (items) or live (settings, webhooks): shown at once, then
+  // the draft and live are read again so the draft bar and Settings follow.
+  const saved = (config: SiteConfig) => {
+    setSite((s) => (s ? { ...s, config, version: config.version } : { config, version: config.version }));
+    void loadSite();
+  };
   const current = route.site && site?.config.id === route.site ? site : null;
 
   let main;
@@ -246,6 +255,7 @@ function App() {
     else if (route.tab === 'settings') main = <Settings key={current.config.id} {...props} />;
     else if (route.tab === 'audit') main = <AuditLog {...props} />;
     else if (route.tab === 'visual') main = <VisualEditor key={id ?? ''} {...props} {...(id ? { id } : {})} />;
+    else if (route.tab === 'versions') main = id ? <VersionView key={id} id={id} {...props} /> : <VersionList {...props} />;
     else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
     else main = <Overview {...props} />;
   }
@@ -287,7 +297,10 @@ function App() {
           </button>
         </div>
       </nav>
-      <main class="content">{main}</main>
+      <main class="content">
+        {current ? <DraftBar key={current.config.id} site={current} reload={loadSite} /> : null}
+        <DraftChanges.Provider value={current?.draft?.changes ?? []}>{main}</DraftChanges.Provider>
+      </main>
     </div>
   );
 }

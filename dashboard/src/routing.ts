@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export type Tab = 'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit';
+export type Tab =
+  'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'versions';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -18,6 +19,7 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'profiles', label: 'Profiles' },
   { tab: 'settings', label: 'Settings' },
   { tab: 'audit', label: 'Audit log' },
+  { tab: 'versions', label: 'Versions' },
 ];
 
 /** `page: 'api'`: the admin API reference (#/api), outside any site. */

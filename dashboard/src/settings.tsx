@@ -47,6 +47,8 @@ type Form = {
   /** content.allowedHosts: hosts images and links in content may use besides the site's own. */
   allowedHosts: string[];
   signedIdentify: boolean;
+  /** docs/drafts-and-versions.md: only publishers publish; editors submit the draft for approval. */
+  requireApproval: boolean;
   /** analyticsShards: how many analytics objects share the site's reports ('' = 1). */
   analyticsShards: string;
 };
@@ -64,6 +66,7 @@ function formOf(c: Json): Form {
     hostnames: [...((c['proxy']?.['hostnames'] as string[] | undefined) ?? [])],
     allowedHosts: [...((c['content']?.['allowedHosts'] as string[] | undefined) ?? [])],
     signedIdentify: c['identity']?.['requireSignedUserId'] === true,
+    requireApproval: c['requireApproval'] === true,
     analyticsShards: num(c['analyticsShards']),
   };
 }
@@ -163,8 +166,9 @@ export function Settings({ site, onSaved }: ListProps) {
       setError(new ApiError(400, 'Some fields need attention.', local));
       return;
     }
+    // Live, not the effective draft: saving settings must not publish the draft's items.
     const body: Json = {
-      ...site.config,
+      ...(site.live ?? site.config),
       name: form.name.trim(),
       origins: form.origins.map((o) => o.trim().toLowerCase()),
       consentPolicy: form.consentPolicy,
@@ -172,6 +176,8 @@ export function Settings({ site, onSaved }: ListProps) {
       version: base,
     };
     body['identity'] = { requireSignedUserId: form.signedIdentify };
+    if (form.requireApproval) body['requireApproval'] = true;
+    else delete body['requireApproval'];
     if (form.consentPlatform) body['consentPlatform'] = form.consentPlatform;
     else delete body['consentPlatform'];
     const shards = toNum(form.analyticsShards);
@@ -475,6 +481,18 @@ export function Settings({ site, onSaved }: ListProps) {
         ) : (
           <p class="hint">Off: only /_wm/* is routed to the worker and the snippet personalizes in the browser.</p>
         )}
+      </section>
+
+      <section class="card">
+        <h2>Publishing</h2>
+        <label class="check">
+          <input type="checkbox" checked={form.requireApproval} onChange={(e) => set({ requireApproval: e.currentTarget.checked })} />
+          Require approval to publish
+        </label>
+        <p class="hint block">
+          Edits always go to the site’s draft. With this on, only a publisher (or admin) may publish or schedule it; an editor submits it for review and it goes
+          live when a publisher approves it. See docs/drafts-and-versions.md.
+        </p>
       </section>
 
       <section class="card">

@@ -398,6 +398,56 @@ describe('docs/openapi.md walkthrough', () => {
   });
 });
 
+// Drafts and versions (issue #12 point 3; edge/src/admin/draft-routes.ts): each operation with valid
+// input, and the 400s, 404s and 409s the family declares.
+describe('drafts and versions answer what their declarations say', () => {
+  it('draft edit, submit, reject, approve, schedule, cancel, discard, publish; versions, one version, revert', async () => {
+    const s = await login();
+    const site = `${SITE}-drafts`;
+    const created = await call(s, 'PUT', '/sites/{site}', `/sites/${site}`, { name: 'Drafts', version: 0, origins: [ORIGIN], consentPolicy: 'opt-out' });
+    expect(created.status).toBe(200);
+    const d = (path = '') => `/sites/${site}/draft${path}`;
+    const item = '/sites/{site}/draft/{collection}/{id}';
+    expect((await call(s, 'GET', '/sites/{site}/draft', d())).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/draft', '/sites/no-such-site/draft')).status).toBe(404);
+    expect((await call(s, 'PUT', item, d('/segments/vip'), { name: 'VIP', condition: { everyone: true } })).status).toBe(200);
+    expect((await call(s, 'PUT', item, d('/segments/bad'), { name: '' })).status).toBe(400);
+    expect(
+      (await call(s, 'PUT', item, d('/slots/hero'), { name: 'Hero', variants: [{ segment: 'vip', priority: 1, content: { type: 'text', text: 'Hi' } }] }))
+        .status,
+    ).toBe(200);
+    expect((await call(s, 'DELETE', item, d('/segments/vip'))).status).toBe(409);
+    expect((await call(s, 'DELETE', item, d('/segments/nope'))).status).toBe(404);
+    expect((await call(s, 'PUT', item, d('/segments/extra'), { name: 'Extra', condition: { everyone: true } })).status).toBe(200);
+    expect((await call(s, 'DELETE', item, d('/segments/extra'))).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/draft/approve', d('/approve'))).status).toBe(404);
+    expect((await call(s, 'POST', '/sites/{site}/draft/submit', d('/submit'))).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/draft/reject', d('/reject'), { reason: 'not yet' })).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/draft/reject', d('/reject'), { reason: 7 })).status).toBe(400);
+    expect((await call(s, 'POST', '/sites/{site}/draft/submit', d('/submit'))).status).toBe(200);
+    expect((await call(s, 'PUT', '/sites/{site}/draft/schedule', d('/schedule'), { at: 'soon' })).status).toBe(400);
+    expect((await call(s, 'PUT', '/sites/{site}/draft/schedule', d('/schedule'), { at: new Date(Date.now() + 86_400_000).toISOString() })).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/draft/schedule', d('/schedule'))).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/draft/schedule', d('/schedule'))).status).toBe(404);
+    const approved = await call(s, 'POST', '/sites/{site}/draft/approve', d('/approve'));
+    expect(approved.status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/draft/publish', d('/publish'))).status).toBe(404);
+    expect((await call(s, 'PUT', item, d('/slots/hero'), { name: 'Hero 2', variants: [] })).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/draft', d())).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/draft', d())).status).toBe(404);
+    expect((await call(s, 'PUT', item, d('/slots/hero'), { name: 'Hero 3', variants: [] })).status).toBe(200);
+    const published = await call(s, 'POST', '/sites/{site}/draft/publish', d('/publish'));
+    expect(published.status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/versions', `/sites/${site}/versions?limit=10`)).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/versions', `/sites/${site}/versions?limit=lots`)).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/versions/{version}', `/sites/${site}/versions/2`)).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/versions/{version}', `/sites/${site}/versions/x`)).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/versions/{version}', `/sites/${site}/versions/99`)).status).toBe(404);
+    expect((await call(s, 'POST', '/sites/{site}/versions/{version}/revert', `/sites/${site}/versions/2/revert`)).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/versions/{version}/revert', `/sites/${site}/versions/99/revert`)).status).toBe(404);
+  }, 60_000);
+});
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): each documented operation was answered a 2xx above.
   it('called every documented operation successfully at least once', () => {

@@ -57,6 +57,11 @@ export const siteConfigSchema = z
      * site server's signature ("<userId>.<sig>"); absent or false, identify is a claim as before.
      */
     identity: z.strictObject({ requireSignedUserId: z.boolean() }).optional(),
+    /**
+     * Approval (docs/drafts-and-versions.md): when true, only a principal with `publish` may publish
+     * or schedule the draft, or write items directly; others submit the draft for a publisher to approve.
+     */
+    requireApproval: z.boolean().optional(),
     /** Content hosts: images and links in slots and messages may point to these besides the site's own. */
     content: contentSettingsSchema.optional(),
     /**

@@ -6,6 +6,7 @@ import type { ComponentChildren } from 'preact';
 import type { Json } from '../api';
 import type { Tab } from '../routing';
 import { Empty, PageHeader } from '../ui';
+import { DraftMark } from '../drafts/draft-marks';
 
 /** One column after the name: its header, the cell for an item, and the cell's class if any. */
 export type ItemColumn = { header: string; cell: (item: Json) => ComponentChildren; class?: string };
@@ -78,5 +79,9 @@ export function ListTop({ title, sub, siteId, tab, kind }: { title: string; sub:
 
 /** An item's name in a list, linking to its editor. */
 export function ItemLink({ siteId, tab, item }: { siteId: string; tab: Tab; item: Json }) {
-  return <a href={`#/s/${encodeURIComponent(siteId)}/${tab}/${encodeURIComponent(item['id'])}`}>{item['name']}</a>;
+  return (
+    <>
+      <a href={`#/s/${encodeURIComponent(siteId)}/${tab}/${encodeURIComponent(item['id'])}`}>{item['name']}</a> <DraftMark collection={tab} id={item['id']} />
+    </>
+  );
 }

@@ -43,7 +43,8 @@ export type AuditRow = {
 export class AuditLog {
   constructor(private readonly db: MigratedSql) {}
 
-  record(siteId: string, edit: Edit, afterVersion: number, who: string, at: number): void {
+  /** One entry; `afterVersion` is the version it made (the live version for draft events). */
+  record(siteId: string, edit: Pick<Edit, 'action' | 'path' | 'beforeVersion' | 'changed' | 'summary'>, afterVersion: number, who: string, at: number): void {
     this.db.sql.exec(
       'INSERT INTO audit (site, at, who, action, path, before_version, after_version, changed, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       siteId,
@@ -86,6 +87,26 @@ export class AuditLog {
 
   forget(siteId: string): void {
     this.db.sql.exec('DELETE FROM audit WHERE site = ?', siteId);
+  }
+
+  /** Who wrote each of `versions` and what (drafts-and-versions.md: the version list): the entries that made it, oldest first. */
+  byVersion(siteId: string, versions: readonly number[]): Map<number, { who: string; summary: string; action: string }[]> {
+    const found = new Map<number, { who: string; summary: string; action: string }[]>();
+    if (versions.length === 0) return found;
+    const rows = this.db.sql
+      .exec<Pick<AuditRow, 'after_version' | 'who' | 'summary' | 'action'>>(
+        `SELECT after_version, who, summary, action FROM audit WHERE site = ? AND after_version BETWEEN ? AND ? AND before_version <> after_version ORDER BY seq`,
+        siteId,
+        Math.min(...versions),
+        Math.max(...versions),
+      )
+      .toArray();
+    for (const r of rows) {
+      const list = found.get(r.after_version) ?? [];
+      list.push({ who: r.who, summary: r.summary, action: r.action });
+      found.set(r.after_version, list);
+    }
+    return found;
   }
 
   /** The site's entries, newest first; `limit` is clamped to 1..1000. */

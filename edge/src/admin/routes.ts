@@ -54,6 +54,8 @@ import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
 import { identifyKey } from '../identity/signed';
 import { declareSegmentKeyRoutes } from './segment-key-routes';
+import { declareDraftRoutes } from './draft-routes';
+import { grants } from '../../../protocol/api-tokens';
 import { visitorSecret } from '../http/site-context';
 import { declareRoute, errors, generateDocument, json, jsonBody, registerComponents, type OpenApiDocument } from './openapi';
 
@@ -95,7 +97,9 @@ function collectionParam(c: AdminContext): Collection {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 async function write(c: AdminContext, site: string, change: SiteChange, baseVersion: number, issued?: IssuedSecret): Promise<Response> {
-  const result: WriteResult = await siteAdmin(c.env, site).write(site, change, baseVersion, c.get('principal').actor);
+  const { actor, permission } = c.get('principal');
+  // Without `publish`, a site that requires approval refuses direct item writes (drafts-and-versions.md).
+  const result: WriteResult = await siteAdmin(c.env, site).write(site, change, baseVersion, actor, grants(permission, 'publish'));
   c.header('Cache-Control', 'no-store');
   if (result.ok && issued) {
     return c.json({ site: redactSecrets(result.config), version: result.config.version, issuedSecret: issued } satisfies SecretIssuedResponse);
@@ -302,6 +306,9 @@ declareRoute(
     } satisfies IdentifyKeyResponse);
   },
 );
+
+// Drafts and versions (draft-routes.ts); before :collection/:id, which would claim their paths.
+declareDraftRoutes(adminApi);
 
 // The Segment HTTP API's write key, shown and rotated (segment-key-routes.ts); before :collection.
 declareSegmentKeyRoutes(adminApi);

@@ -2,6 +2,7 @@
 import { HOSTNAME_RESERVATIONS_MIGRATION, HOSTNAMES_MIGRATION } from '../proxy/host-index';
 import { API_TOKENS_MIGRATION } from './api-tokens';
 import { AUDIT_TABLE } from './audit';
+import { DRAFTS_MIGRATION } from './drafts';
 import { SITE_META_TABLE } from './legacy-move';
 import { SITE_DIRECTORY_MIGRATION } from './site-directory';
 import { SITE_VERSIONS_MIGRATION, SITE_VERSIONS_TABLE } from './site-versions';
@@ -49,4 +50,6 @@ CREATE INDEX audit_by_site ON audit (site, seq);
 export const SITE_ADMIN_MIGRATIONS: readonly string[] = [
   // 1: the tables AdminStore held for every site, now one site's each (same columns, so rows move as they are).
   [SITE_META_TABLE, SITE_VERSIONS_TABLE, AUDIT_TABLE, WEBHOOK_LOG_MIGRATION].join('\n'),
+  // 2: the site's shared draft, its review and its schedule (drafts.ts).
+  DRAFTS_MIGRATION,
 ];

@@ -35,6 +35,10 @@ export type EditFailure =
   | { ok: false; status: 404; error: string }
   | { ok: false; status: 409; error: string; currentVersion: number }
   | { ok: false; status: 409; error: string; usedBy: string[] }
+  /** Refused by the site's approval rule (a direct item write without `publish`; drafts-and-versions.md). */
+  | { ok: false; status: 403; error: string }
+  /** A draft publish over items live changed since the draft copied them (draft-edit.ts). */
+  | { ok: false; status: 409; error: string; conflicts: string[] }
   /** A proxy hostname another site already serves (AdminStore, proxy/host-index.ts). */
   | { ok: false; status: 409; error: string; issues: Issue[]; claimedBy: string };
 

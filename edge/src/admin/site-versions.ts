@@ -57,6 +57,33 @@ export class SiteVersions {
     return read.config;
   }
 
+  /** One stored version (drafts-and-versions.md), or null; read like latest(). */
+  at(id: string, version: number): { config: SiteConfig; writtenAt: number } | null {
+    const row = this.db.sql
+      .exec<{ config: string; written_at: number }>('SELECT config, written_at FROM site_versions WHERE site = ? AND version = ?', id, version)
+      .toArray()[0];
+    if (!row) return null;
+    const read = readStoredConfig(JSON.parse(row.config));
+    if (!read.ok) throw new Error(`site ${id}: stored version ${version} is invalid: ${read.issues.join('; ')}`);
+    return { config: read.config, writtenAt: row.written_at };
+  }
+
+  /** The version stored before `version` (they need not be consecutive), or null for the first. */
+  before(id: string, version: number): number | null {
+    const row = this.db.sql
+      .exec<{ version: number }>('SELECT version FROM site_versions WHERE site = ? AND version < ? ORDER BY version DESC LIMIT 1', id, version)
+      .toArray()[0];
+    return row?.version ?? null;
+  }
+
+  /** The site's versions, newest first. */
+  list(id: string, limit: number): { version: number; writtenAt: number }[] {
+    return this.db.sql
+      .exec<{ version: number; written_at: number }>('SELECT version, written_at FROM site_versions WHERE site = ? ORDER BY version DESC LIMIT ?', id, limit)
+      .toArray()
+      .map((r) => ({ version: r.version, writtenAt: r.written_at }));
+  }
+
   /** Every site's newest version. */
   summaries(): SiteSummary[] {
     // SQLite gives the bare column `name` from the row MAX(version) picked.
