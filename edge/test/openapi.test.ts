@@ -329,6 +329,36 @@ describe('every operation answers what its declaration says', () => {
     expect((await call(s, 'DELETE', '/tokens/{id}', `/tokens/${token.token.id}`)).status).toBe(404);
     expect((await call(null, 'GET', '/sites/{site}', `/sites/${SITE}`, undefined, bearer)).status).toBe(401);
 
+    // The team (issue #12 point 4, docs/team.md): users, invitations, and the invitation link's public routes.
+    const invited = await call(s, 'POST', '/invitations', '/invitations', { name: 'openapi-editor', role: 'editor', sites: [SITE] });
+    expect(invited.status).toBe(201);
+    const invite = invited.body as { invitation: { id: string }; token: string };
+    expect((await call(s, 'POST', '/invitations', '/invitations', { name: 'openapi-editor', role: 'editor' })).status).toBe(409);
+    expect((await call(s, 'POST', '/invitations', '/invitations', { name: 'x', role: 'owner' })).status).toBe(400);
+    expect((await call(s, 'GET', '/invitations', '/invitations')).status).toBe(200);
+    expect((await call(null, 'POST', '/invite/check', '/invite/check', { token: invite.token })).status).toBe(200);
+    expect((await call(null, 'POST', '/invite/check', '/invite/check', { token: 'short' })).status).toBe(400);
+    expect((await call(null, 'POST', '/invite/accept', '/invite/accept', { token: invite.token, password: 'short' })).status).toBe(400);
+    expect((await call(null, 'POST', '/invite/accept', '/invite/accept', { token: invite.token, password: 'a long enough password' })).status).toBe(200);
+    expect((await call(null, 'POST', '/invite/accept', '/invite/accept', { token: invite.token, password: 'a long enough password' })).status).toBe(404);
+    expect((await call(null, 'POST', '/invite/check', '/invite/check', { token: invite.token })).status).toBe(404);
+    const second = (await call(s, 'POST', '/invitations', '/invitations', { name: 'openapi-viewer', role: 'viewer' })).body as { invitation: { id: string } };
+    expect((await call(s, 'DELETE', '/invitations/{id}', `/invitations/${second.invitation.id}`)).status).toBe(204);
+    expect((await call(s, 'DELETE', '/invitations/{id}', `/invitations/${second.invitation.id}`)).status).toBe(404);
+    expect((await call(s, 'DELETE', '/invitations/{id}', '/invitations/nope')).status).toBe(400);
+    expect((await call(s, 'POST', '/users', '/users', { email: 'openapi@example.com', role: 'viewer' })).status).toBe(201);
+    expect((await call(s, 'POST', '/users', '/users', { email: 'openapi@example.com', role: 'viewer' })).status).toBe(409);
+    expect((await call(s, 'POST', '/users', '/users', { email: 'not an email', role: 'viewer' })).status).toBe(400);
+    expect((await call(s, 'GET', '/users', '/users')).status).toBe(200);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/openapi@example.com', { role: 'publisher' })).status).toBe(200);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/openapi@example.com', {})).status).toBe(400);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/nobody-here', { role: 'viewer' })).status).toBe(404);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/admin', { role: 'viewer' })).status).toBe(409);
+    expect((await call(s, 'DELETE', '/users/{name}', '/users/openapi@example.com')).status).toBe(204);
+    expect((await call(s, 'DELETE', '/users/{name}', '/users/openapi@example.com')).status).toBe(404);
+    expect((await call(s, 'DELETE', '/users/{name}', '/users/openapi-editor')).status).toBe(204);
+    expect((await call(null, 'GET', '/users', '/users', undefined, bearer)).status).toBe(401);
+
     expect((await call(s, 'POST', '/logout', '/logout')).status).toBe(204);
     expect((await call(s, 'GET', '/session', '/session')).status).toBe(401);
   });

@@ -85,6 +85,7 @@ export function declareInvitePublicRoutes(app: AdminApp): void {
       responses: { 200: json(inviteCheckResponseSchema, 'The invitation.'), ...errors(400, 404, 410, 413, 415) },
     },
     async (c) => {
+      assertSameOrigin(c);
       const { token } = parseInput(inviteCheckBodySchema, await readJson(c), 'invitation');
       const found = await adminStore(c.env).lookupInvitation(await tokenSecretHash(token));
       if (!found.ok) throw new HttpError(found.status, found.reason);
