@@ -24,7 +24,10 @@ export type Collection = (typeof COLLECTIONS)[number];
  * POST /login with a password. `name` omitted, empty or `admin`: the built-in admin (the
  * deployment's WM_ADMIN_PASSWORD_HASH); otherwise a team user's name or email (protocol/team.ts).
  */
-export const loginBodySchema = z.strictObject({ name: z.string().trim().toLowerCase().max(254, 'at most 254 characters').optional(), password: z.string().min(1, 'empty').max(1_000) });
+export const loginBodySchema = z.strictObject({
+  name: z.string().trim().toLowerCase().max(254, 'at most 254 characters').optional(),
+  password: z.string().min(1, 'empty').max(1_000),
+});
 /** POST /login where Cloudflare Access is configured: no password means "sign me in with my Access token". */
 export const accessLoginBodySchema = z.strictObject({ name: loginBodySchema.shape.name, password: loginBodySchema.shape.password.optional() });
 export type LoginBody = z.infer<typeof accessLoginBodySchema>;

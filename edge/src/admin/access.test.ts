@@ -23,7 +23,9 @@ describe('accessConfig', () => {
     const base = { WM_ACCESS_TEAM_DOMAIN: 't.cloudflareaccess.com', WM_ACCESS_AUD: 'a' };
     expect(accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'Viewer' }))?.defaultRole).toBe('viewer');
     expect(accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'none' }))?.defaultRole).toBeNull();
-    expect(() => accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'owner' }))).toThrow(/WM_ACCESS_DEFAULT_ROLE must be one of viewer, editor, publisher, admin or none/);
+    expect(() => accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'owner' }))).toThrow(
+      /WM_ACCESS_DEFAULT_ROLE must be one of viewer, editor, publisher, admin or none/,
+    );
   });
 
   it('refuses half a configuration, http and paths', () => {

@@ -99,7 +99,11 @@ export class AdminStore extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => this.users.add(user, Date.now()));
   }
 
-  async changeUser(change: TeamChange | { kind: 'set-sites'; name: string; sites: string[] | null }, actor: string | null, builtInAdminSignsIn: boolean): Promise<ChangeUserResult> {
+  async changeUser(
+    change: TeamChange | { kind: 'set-sites'; name: string; sites: string[] | null },
+    actor: string | null,
+    builtInAdminSignsIn: boolean,
+  ): Promise<ChangeUserResult> {
     return this.ctx.storage.transactionSync(() => this.users.change(change, actor, builtInAdminSignsIn));
   }
 
@@ -120,7 +124,10 @@ export class AdminStore extends DurableObject<Env> {
   }
 
   /** Uses the invitation up and adds its user, in one step: a link signs up one user, once. */
-  async acceptInvitation(tokenHash: string, passwordHash: string): Promise<{ ok: true; user: SessionUser } | { ok: false; status: 404 | 409 | 410; reason: string }> {
+  async acceptInvitation(
+    tokenHash: string,
+    passwordHash: string,
+  ): Promise<{ ok: true; user: SessionUser } | { ok: false; status: 404 | 409 | 410; reason: string }> {
     return this.ctx.storage.transactionSync(() => {
       const now = Date.now();
       const found = this.invitations.lookup(tokenHash, now);

@@ -58,10 +58,7 @@ export class Invitations {
   /** The pending invitations, newest first. */
   list(now: number): InvitationInfo[] {
     this.db.sql.exec('DELETE FROM invitations WHERE expires_at <= ?', now - PURGE_AFTER_MS);
-    return this.db.sql
-      .exec<Row>(`SELECT ${COLUMNS} FROM invitations WHERE expires_at > ? ORDER BY created_at DESC, id`, now)
-      .toArray()
-      .map(infoOf);
+    return this.db.sql.exec<Row>(`SELECT ${COLUMNS} FROM invitations WHERE expires_at > ? ORDER BY created_at DESC, id`, now).toArray().map(infoOf);
   }
 
   /** `nameTaken`: whether a user already has the name (the users table is users.ts's). */

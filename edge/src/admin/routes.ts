@@ -204,7 +204,13 @@ declareRoute(
     const s = c.get('session');
     const p = c.get('principal');
     const role = p.kind === 'session' ? p.role : 'viewer';
-    return c.json({ user: s.user, role, permission: p.permission, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() } satisfies SessionResponse);
+    return c.json({
+      user: s.user,
+      role,
+      permission: p.permission,
+      csrfToken: s.csrfToken,
+      expiresAt: new Date(s.expiresAt).toISOString(),
+    } satisfies SessionResponse);
   },
 );
 

@@ -108,7 +108,8 @@ export function declareInvitePublicRoutes(app: AdminApp): void {
     },
     async (c) => {
       assertSameOrigin(c);
-      if (accessOf(c.env)?.only) throw new HttpError(403, 'password login is off (WM_ACCESS_ONLY=1): an admin adds you by your Cloudflare Access email instead');
+      if (accessOf(c.env)?.only)
+        throw new HttpError(403, 'password login is off (WM_ACCESS_ONLY=1): an admin adds you by your Cloudflare Access email instead');
       const { token, password } = parseInput(inviteAcceptBodySchema, await readJson(c), 'invitation');
       const tokenHash = await tokenSecretHash(token);
       const store = adminStore(c.env);
@@ -215,7 +216,11 @@ export function declareTeamRoutes(app: AdminApp): void {
     async (c) => {
       const name = userParam(c);
       const principal = c.get('principal');
-      const removed = await adminStore(c.env).changeUser({ kind: 'remove', name }, principal.kind === 'session' ? principal.user : null, builtInAdminSignsIn(c));
+      const removed = await adminStore(c.env).changeUser(
+        { kind: 'remove', name },
+        principal.kind === 'session' ? principal.user : null,
+        builtInAdminSignsIn(c),
+      );
       forgetTeamCache();
       if (!removed.ok) throw new HttpError(removed.status, removed.reason);
       return c.body(null, 204);

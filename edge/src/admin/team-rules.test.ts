@@ -13,7 +13,10 @@ describe('team rules', () => {
   });
 
   it('nobody raises their own role, but may lower it', () => {
-    expect(teamChangeRefusal(team, { kind: 'set-role', name: 'ed', role: 'publisher' }, 'ed', true)).toMatchObject({ status: 403, reason: /raise your own role/ });
+    expect(teamChangeRefusal(team, { kind: 'set-role', name: 'ed', role: 'publisher' }, 'ed', true)).toMatchObject({
+      status: 403,
+      reason: /raise your own role/,
+    });
     expect(teamChangeRefusal(team, { kind: 'set-role', name: 'ed', role: 'viewer' }, 'ed', true)).toBeNull();
     expect(teamChangeRefusal(team, { kind: 'set-role', name: 'ed', role: 'publisher' }, 'ana@example.com', true)).toBeNull();
   });

@@ -37,7 +37,16 @@ export type NewUser = { name: string; role: Role; sites: string[] | null; signIn
 export type AddUserResult = { ok: true; user: UserInfo } | { ok: false; status: 409; reason: string };
 export type ChangeUserResult = { ok: true; user: UserInfo | null } | ({ ok: false } & TeamRefusal);
 
-type Row = { name: string; id: string; role: string; sites: string | null; sign_in: string; password_hash: string | null; created_at: number; created_by: string };
+type Row = {
+  name: string;
+  id: string;
+  role: string;
+  sites: string | null;
+  sign_in: string;
+  password_hash: string | null;
+  created_at: number;
+  created_by: string;
+};
 
 const roleOf = (raw: string): Role => ROLES.find((r) => r === raw) ?? 'viewer';
 const sitesOf = (raw: string | null): string[] | null => (raw === null ? null : (JSON.parse(raw) as string[]));
@@ -55,7 +64,13 @@ function infoOf(row: Row): UserInfo {
   };
 }
 
-const sessionUserOf = (row: Row): SessionUser => ({ id: row.id, name: row.name, role: roleOf(row.role), sites: sitesOf(row.sites), signIn: signInOf(row.sign_in) });
+const sessionUserOf = (row: Row): SessionUser => ({
+  id: row.id,
+  name: row.name,
+  role: roleOf(row.role),
+  sites: sitesOf(row.sites),
+  signIn: signInOf(row.sign_in),
+});
 
 export class Users {
   constructor(private readonly db: MigratedSql) {}
@@ -108,7 +123,11 @@ export class Users {
    * (team-rules.ts) in the same synchronous step as the write. `actor`: the name of the user
    * asking (null for one who is not a stored user, e.g. the built-in admin).
    */
-  change(change: TeamChange | { kind: 'set-sites'; name: string; sites: string[] | null }, actor: string | null, builtInAdminSignsIn: boolean): ChangeUserResult {
+  change(
+    change: TeamChange | { kind: 'set-sites'; name: string; sites: string[] | null },
+    actor: string | null,
+    builtInAdminSignsIn: boolean,
+  ): ChangeUserResult {
     const members = this.db.sql
       .exec<{ name: string; role: string }>('SELECT name, role FROM users')
       .toArray()
