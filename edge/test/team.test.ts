@@ -277,6 +277,8 @@ describe('admins', () => {
     expect(users.some((u) => u.builtIn)).toBe(false);
     // With the built-in admin signing in, the same demotion is fine.
     expect((await adminCall(s, 'PUT', `/users/${boss.name}`, { role: 'editor' })).status).toBe(200);
+    // A malformed name is a 400 with the reason, never a crash.
+    for (const bad of ['%25zz', 'Bad%20Name!']) expect((await adminCall(s, 'PUT', `/users/${bad}`, { role: 'viewer' })).status).toBe(400);
   });
 });
 

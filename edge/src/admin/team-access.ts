@@ -4,6 +4,7 @@
  * in the isolate for at most USER_CACHE_MS, and every team change made through this isolate
  * (team-routes.ts) forgets it at once; another isolate sees the change within USER_CACHE_MS.
  */
+import { BUILT_IN_ADMIN } from '../../../protocol/team';
 import type { AccessConfig } from './access';
 import { adminStore } from './objects';
 import type { SessionInfo } from './sessions';
@@ -30,7 +31,7 @@ async function storedUser(env: Env, name: string): Promise<SessionUser | null> {
 
 /** What `session` may do on this request (team-rules.ts sessionGrant). */
 export async function grantOf(env: Env, session: SessionInfo, access: AccessConfig | null): Promise<SessionGrant> {
-  const builtIn = (session.via ?? (session.user === 'admin' ? 'built-in' : 'access')) === 'built-in';
+  const builtIn = (session.via ?? (session.user === BUILT_IN_ADMIN ? 'built-in' : 'access')) === 'built-in';
   const user = builtIn ? null : await storedUser(env, session.user);
   return sessionGrant(session, user, { on: access !== null, defaultRole: access?.defaultRole ?? null });
 }

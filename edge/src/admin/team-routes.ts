@@ -60,9 +60,8 @@ const BUILT_IN_INFO: UserInfo = { name: BUILT_IN_ADMIN, role: 'admin', sites: nu
 
 /** The `:name` of /users/:name: the built-in admin is a 409 (it is never changed), a bad name a 400. */
 function userParam(c: AdminContext): string {
-  const raw = decodeURIComponent(c.req.param('name') ?? '')
-    .trim()
-    .toLowerCase();
+  // Hono hands the parameter over decoded already (a second decode could throw on a lone %).
+  const raw = (c.req.param('name') ?? '').trim().toLowerCase();
   if (raw === BUILT_IN_ADMIN) throw new HttpError(409, 'the built-in admin (the deployment’s password) is always an admin and cannot be changed or removed');
   return parseInput(userNameSchema, raw, 'user name', ['name']);
 }
