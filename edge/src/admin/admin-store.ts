@@ -17,8 +17,7 @@ import { MigratedSql } from '../storage/migrations';
 import type { ApiTokenInfo } from '../../../protocol/api-tokens';
 import type { InvitationInfo } from '../../../protocol/team';
 import { Invitations, type InvitationLookup, type NewInvitation } from './invitations';
-import { Users, type AddUserResult, type ChangeUserResult, type LoginUser, type NewUser, type SessionUser } from './users';
-import type { TeamChange } from './team-rules';
+import { Users, type AddUserResult, type ChangeUserResult, type LoginUser, type NewUser, type SessionUser, type UserEdit } from './users';
 import type { UserInfo } from '../../../protocol/team';
 import { ApiTokens, type CreateTokenResult, type NewToken, type TokenGrant } from './api-tokens';
 import { AuditLog } from './audit';
@@ -99,11 +98,7 @@ export class AdminStore extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => this.users.add(user, Date.now()));
   }
 
-  async changeUser(
-    change: TeamChange | { kind: 'set-sites'; name: string; sites: string[] | null },
-    actor: string | null,
-    builtInAdminSignsIn: boolean,
-  ): Promise<ChangeUserResult> {
+  async changeUser(change: UserEdit, actor: string | null, builtInAdminSignsIn: boolean): Promise<ChangeUserResult> {
     return this.ctx.storage.transactionSync(() => this.users.change(change, actor, builtInAdminSignsIn));
   }
 

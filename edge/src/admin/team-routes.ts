@@ -179,23 +179,11 @@ export function declareTeamRoutes(app: AdminApp): void {
       const body = parseInput(updateUserBodySchema, await readJson(c), 'change');
       const principal = c.get('principal');
       const actor = principal.kind === 'session' ? principal.user : null;
-      const store = adminStore(c.env);
-      let user: UserInfo | null = null;
-      try {
-        if (body.sites !== undefined) {
-          const changed = await store.changeUser({ kind: 'set-sites', name, sites: body.sites }, actor, builtInAdminSignsIn(c));
-          if (!changed.ok) throw new HttpError(changed.status, changed.reason);
-          user = changed.user;
-        }
-        if (body.role !== undefined) {
-          const changed = await store.changeUser({ kind: 'set-role', name, role: body.role }, actor, builtInAdminSignsIn(c));
-          if (!changed.ok) throw new HttpError(changed.status, changed.reason);
-          user = changed.user;
-        }
-      } finally {
-        forgetTeamCache();
-      }
-      if (!user) throw new HttpError(404, `no user "${name}"`);
+      const changed = await adminStore(c.env).changeUser({ kind: 'update', name, ...body }, actor, builtInAdminSignsIn(c));
+      forgetTeamCache();
+      if (!changed.ok) throw new HttpError(changed.status, changed.reason);
+      if (!changed.user) throw new HttpError(404, `no user "${name}"`);
+      const user = changed.user;
       return c.json({ user } satisfies UserResponse);
     },
   );

@@ -35,6 +35,8 @@ export type LoginUser = SessionUser & { passwordHash: string | null };
 
 export type NewUser = { name: string; role: Role; sites: string[] | null; signIn: SignIn; passwordHash: string | null; createdBy: string };
 export type AddUserResult = { ok: true; user: UserInfo } | { ok: false; status: 409; reason: string };
+/** A change to one user: removal, or a new role and/or sites (at least one). */
+export type UserEdit = { kind: 'remove'; name: string } | { kind: 'update'; name: string; role?: Role; sites?: string[] | null };
 export type ChangeUserResult = { ok: true; user: UserInfo | null } | ({ ok: false } & TeamRefusal);
 
 type Row = {
@@ -120,30 +122,29 @@ export class Users {
 
   /**
    * A new role and/or sites, or the user's removal, checked against the team rules
-   * (team-rules.ts) in the same synchronous step as the write. `actor`: the name of the user
-   * asking (null for one who is not a stored user, e.g. the built-in admin).
+   * (team-rules.ts) in the same synchronous step as the write, so an edit is applied whole or not
+   * at all. `actor`: the name of the user asking (null for one who is not a stored user, e.g. the
+   * built-in admin).
    */
-  change(
-    change: TeamChange | { kind: 'set-sites'; name: string; sites: string[] | null },
-    actor: string | null,
-    builtInAdminSignsIn: boolean,
-  ): ChangeUserResult {
+  change(edit: UserEdit, actor: string | null, builtInAdminSignsIn: boolean): ChangeUserResult {
     const members = this.db.sql
       .exec<{ name: string; role: string }>('SELECT name, role FROM users')
       .toArray()
       .map((r) => ({ name: r.name, role: roleOf(r.role) }));
-    if (change.kind === 'set-sites') {
-      if (!members.some((m) => m.name === change.name)) return { ok: false, status: 404, reason: `no user "${change.name}"` };
-      this.db.sql.exec('UPDATE users SET sites = ? WHERE name = ?', change.sites === null ? null : JSON.stringify(change.sites), change.name);
-      return { ok: true, user: infoOf(this.row(change.name)!) };
-    }
-    const refused = teamChangeRefusal(members, change, actor, builtInAdminSignsIn);
+    const rule: TeamChange | null = edit.kind === 'remove' ? edit : edit.role !== undefined ? { kind: 'set-role', name: edit.name, role: edit.role } : null;
+    const refused = rule
+      ? teamChangeRefusal(members, rule, actor, builtInAdminSignsIn)
+      : members.some((m) => m.name === edit.name)
+        ? null
+        : { status: 404 as const, reason: `no user "${edit.name}"` };
     if (refused) return { ok: false, ...refused };
-    if (change.kind === 'remove') {
-      this.db.sql.exec('DELETE FROM users WHERE name = ?', change.name);
+    if (edit.kind === 'remove') {
+      this.db.sql.exec('DELETE FROM users WHERE name = ?', edit.name);
       return { ok: true, user: null };
     }
-    this.db.sql.exec('UPDATE users SET role = ? WHERE name = ?', change.role, change.name);
-    return { ok: true, user: infoOf(this.row(change.name)!) };
+    if (edit.role !== undefined) this.db.sql.exec('UPDATE users SET role = ? WHERE name = ?', edit.role, edit.name);
+    if (edit.sites !== undefined)
+      this.db.sql.exec('UPDATE users SET sites = ? WHERE name = ?', edit.sites === null ? null : JSON.stringify(edit.sites), edit.name);
+    return { ok: true, user: infoOf(this.row(edit.name)!) };
   }
 }
