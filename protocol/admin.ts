@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { ProfileExport } from './wire';
 import { siteConfigSchema, type SiteConfig } from './config/site';
+import { PERMISSIONS } from './api-tokens';
+import { ROLES } from './team';
 import { webhookSchema } from './config/webhooks';
 import { segmentSchema, slotSchema } from './config/personalization';
 import { messageSchema } from './config/messages';
@@ -21,10 +23,16 @@ export type DraftCollection = (typeof DRAFT_COLLECTIONS)[number];
 
 // ---- requests ----------------------------------------------------------------------------------
 
-/** POST /login with a password. */
-export const loginBodySchema = z.strictObject({ password: z.string().min(1, 'empty').max(1_000) });
+/**
+ * POST /login with a password. `name` omitted, empty or `admin`: the built-in admin (the
+ * deployment's WM_ADMIN_PASSWORD_HASH); otherwise a team user's name or email (protocol/team.ts).
+ */
+export const loginBodySchema = z.strictObject({
+  name: z.string().trim().toLowerCase().max(254, 'at most 254 characters').optional(),
+  password: z.string().min(1, 'empty').max(1_000),
+});
 /** POST /login where Cloudflare Access is configured: no password means "sign me in with my Access token". */
-export const accessLoginBodySchema = z.strictObject({ password: loginBodySchema.shape.password.optional() });
+export const accessLoginBodySchema = z.strictObject({ name: loginBodySchema.shape.name, password: loginBodySchema.shape.password.optional() });
 export type LoginBody = z.infer<typeof accessLoginBodySchema>;
 
 /** The :visitorId of GET /sites/:site/profiles/:visitorId: a visitor token's id part (128 bits, base64url, 22 characters). */
@@ -68,8 +76,17 @@ export const adminErrorBodySchema = z.object({
 });
 export type AdminErrorBody = z.infer<typeof adminErrorBodySchema>;
 
-/** POST /login and GET /session. */
-export const sessionResponseSchema = z.object({ user: z.string(), csrfToken: z.string(), expiresAt: z.iso.datetime() });
+/**
+ * POST /login and GET /session: who is signed in, their role and the permission it holds (the
+ * dashboard hides what the permission does not allow; the API refuses it anyway).
+ */
+export const sessionResponseSchema = z.object({
+  user: z.string(),
+  role: z.enum(ROLES),
+  permission: z.enum(PERMISSIONS),
+  csrfToken: z.string(),
+  expiresAt: z.iso.datetime(),
+});
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 /** GET /login: what the login screen may offer. */
 export const loginOptionsSchema = z.object({

@@ -15,9 +15,8 @@
  *   approving or rejecting a submitted draft, and reverting to a version.
  * - admin: API tokens themselves. No token has it: a token can never create or revoke tokens.
  *
- * A browser session (the one admin of today, password or Cloudflare Access) holds `admin`.
- * Issue #12's team roles map onto the same levels when they land: viewer = read, editor = write,
- * publisher = publish, admin = admin.
+ * A browser session holds its user's role's level (protocol/team.ts, docs/team.md): viewer = read,
+ * editor = write, publisher = publish, admin = admin; the built-in admin (the password) holds admin.
  */
 import { z } from 'zod';
 import { siteIdSchema } from './wire';
@@ -29,7 +28,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const TOKEN_SCOPES = ['read', 'write', 'publish'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-/** Issue #12's roles (not built yet), as the permission each will hold. */
+/** The team's roles (protocol/team.ts), as the permission each holds. */
 export const ROLE_PERMISSIONS = { viewer: 'read', editor: 'write', publisher: 'publish', admin: 'admin' } as const satisfies Record<string, Permission>;
 
 /** Whether holding `held` allows a route that needs `needed`. */
@@ -66,6 +65,17 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/tokens', access: 'admin' },
   { method: 'POST', path: '/tokens', access: 'admin' },
   { method: 'DELETE', path: '/tokens/:id', access: 'admin' },
+  // The team (issue #12, docs/team.md): admins manage users and invitations; an invitation link's
+  // page checks and accepts it before the invitee holds any credential (the link's secret is the key).
+  { method: 'POST', path: '/invite/check', access: 'public' },
+  { method: 'POST', path: '/invite/accept', access: 'public' },
+  { method: 'GET', path: '/users', access: 'admin' },
+  { method: 'POST', path: '/users', access: 'admin' },
+  { method: 'PUT', path: '/users/:name', access: 'admin' },
+  { method: 'DELETE', path: '/users/:name', access: 'admin' },
+  { method: 'GET', path: '/invitations', access: 'admin' },
+  { method: 'POST', path: '/invitations', access: 'admin' },
+  { method: 'DELETE', path: '/invitations/:id', access: 'admin' },
   { method: 'GET', path: '/sites', access: 'read' },
   { method: 'GET', path: '/sites/:site', access: 'read' },
   { method: 'PUT', path: '/sites/:site', access: 'publish' },

@@ -20,6 +20,16 @@ import type {
   VersionsResponse,
 } from '../../protocol/admin';
 import type { CreateTokenBody, TokenCreatedResponse, TokensResponse } from '../../protocol/api-tokens';
+import type {
+  AddUserBody,
+  CreateInvitationBody,
+  InvitationCreatedResponse,
+  InvitationsResponse,
+  InviteCheckResponse,
+  UpdateUserBody,
+  UserResponse,
+  UsersResponse,
+} from '../../protocol/team';
 
 export const API = '/_wm/admin/api';
 
@@ -89,7 +99,9 @@ export type { DraftStatus, VersionSummary } from '../../protocol/admin';
 export type Draft = DraftResponse<SiteConfig>;
 export type Version = VersionResponse<SiteConfig>;
 export type { AuditEntry, DeliveryLogEntry, Issue, IssuedSecret, LoginOptions, SiteSummary } from '../../protocol/admin';
-export type { ApiTokenInfo, TokenScope } from '../../protocol/api-tokens';
+export type { ApiTokenInfo, Permission, TokenScope } from '../../protocol/api-tokens';
+export type { InvitationInfo, Role, UserInfo } from '../../protocol/team';
+export type { SessionResponse };
 // Items are kept as loose JSON: the forms edit the fields they know and keep every other field.
 export type Json = Record<string, any>;
 export type SiteConfig = Json & { id: string; name: string; version: number; segments: Json[]; slots: Json[]; messages: Json[] };
@@ -97,7 +109,8 @@ export type { Collection };
 
 export const api = {
   session: () => call<SessionResponse>('GET', '/session', undefined, { quiet401: true }),
-  login: (password: string) => call<SessionResponse>('POST', '/login', { password }, { quiet401: true }),
+  /** No name (or an empty one): the built-in admin's password. */
+  login: (password: string, name = '') => call<SessionResponse>('POST', '/login', name ? { name, password } : { password }, { quiet401: true }),
   /** What the login screen may offer: the password and/or the caller's Cloudflare Access identity. */
   loginOptions: () => call<LoginOptions>('GET', '/login', undefined, { quiet401: true }),
   /** A session from the Cloudflare Access token the browser already carries (no password). */
@@ -141,6 +154,16 @@ export const api = {
   tokens: () => call<TokensResponse>('GET', '/tokens'),
   createToken: (body: CreateTokenBody) => call<TokenCreatedResponse>('POST', '/tokens', body),
   revokeToken: (id: string) => call<void>('DELETE', `/tokens/${encodeURIComponent(id)}`),
+  /** The team (Team screen, docs/team.md): admins only, but for the invitation link's two calls. */
+  users: () => call<UsersResponse>('GET', '/users'),
+  addUser: (body: AddUserBody) => call<UserResponse>('POST', '/users', body),
+  updateUser: (name: string, body: UpdateUserBody) => call<UserResponse>('PUT', `/users/${encodeURIComponent(name)}`, body),
+  removeUser: (name: string) => call<void>('DELETE', `/users/${encodeURIComponent(name)}`),
+  invitations: () => call<InvitationsResponse>('GET', '/invitations'),
+  invite: (body: CreateInvitationBody) => call<InvitationCreatedResponse>('POST', '/invitations', body),
+  revokeInvitation: (id: string) => call<void>('DELETE', `/invitations/${encodeURIComponent(id)}`),
+  checkInvite: (token: string) => call<InviteCheckResponse>('POST', '/invite/check', { token }, { quiet401: true }),
+  acceptInvite: (token: string, password: string) => call<SessionResponse>('POST', '/invite/accept', { token, password }, { quiet401: true }),
   /** Like putItem: a deletion in the draft, except for webhooks. */
   deleteItem: (site: string, collection: Collection, id: string, version: number) =>
     collection === 'webhooks'

@@ -4,7 +4,7 @@
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, ApiError, setCsrf, whenUnauthorized, type LoginOptions, type SiteConfig, type SiteSummary } from './api';
+import { api, ApiError, setCsrf, whenUnauthorized, type LoginOptions, type SessionResponse, type SiteConfig, type SiteSummary } from './api';
 import { Empty, ErrorBanner, Loading, PageHeader } from './ui';
 import { SegmentEditor } from './segments/editor';
 import { SegmentList } from './segments/list';
@@ -16,7 +16,10 @@ import { JourneyEditor } from './journeys/editor';
 import { JourneyList } from './journeys/list';
 import { WebhookEditor } from './webhooks/editor';
 import { WebhookList } from './webhooks/list';
-import { API_REFERENCE_HREF, TABS, useRoute } from './routing';
+import { API_REFERENCE_HREF, TABS, TEAM_HREF, useRoute } from './routing';
+import { Team } from './team/index';
+import { InvitePage } from './team/invite';
+import { cannotSave, MeContext, TAB_WRITE_NEEDS, type Me } from './team/permission';
 import { ApiReference } from './api-reference/index';
 import type { SiteState } from './site-state';
 import { Overview } from './overview';
@@ -29,7 +32,10 @@ import { DraftBar } from './drafts/draft-bar';
 import { DraftChanges } from './drafts/draft-marks';
 import { VersionList, VersionView } from './versions/versions';
 
-function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
+const meOf = (s: SessionResponse): Me => ({ user: s.user, role: s.role, permission: s.permission });
+
+function Login({ onIn, reason }: { onIn: (me: Me) => void; reason: string }) {
+  const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>('');
   const [busy, setBusy] = useState(false);
@@ -42,7 +48,7 @@ function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string 
     try {
       const s = await api.accessLogin();
       setCsrf(s.csrfToken);
-      onIn(s.user);
+      onIn(meOf(s));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setBusy(false);
@@ -62,13 +68,23 @@ function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string 
     setBusy(true);
     setError('');
     try {
-      const s = await api.login(password);
+      const s = await api.login(password, name.trim());
       setCsrf(s.csrfToken);
-      onIn(s.user);
+      onIn(meOf(s));
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0;
       const message = err instanceof Error ? err.message : String(err);
-      setError(status === 401 ? 'Wrong password.' : status === 429 ? `Locked: ${message}.` : status === 400 ? 'Enter the password.' : message);
+      setError(
+        status === 401
+          ? name.trim()
+            ? 'Wrong name or password.'
+            : 'Wrong password.'
+          : status === 429
+            ? `Locked: ${message}.`
+            : status === 400
+              ? 'Enter the password.'
+              : message,
+      );
       setBusy(false);
     }
   };
@@ -98,6 +114,11 @@ function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string 
           ) : null
         ) : (
           <>
+            <div class="field">
+              <label for="login-name">Name or email</label>
+              <input id="login-name" autocomplete="username" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+              <p class="hint">Leave empty to sign in as the built-in admin.</p>
+            </div>
             <div class={`field${error ? ' invalid' : ''}`}>
               <label for="password">Password</label>
               <input
@@ -153,7 +174,7 @@ function Sites({ sites }: { sites: SiteSummary[] | null }) {
 }
 
 function App() {
-  const [user, setUser] = useState<string | null | undefined>(undefined);
+  const [user, setUser] = useState<Me | null | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [sites, setSites] = useState<SiteSummary[] | null>(null);
   const [sitesError, setSitesError] = useState<unknown>(null);
@@ -169,7 +190,7 @@ function App() {
     api.session().then(
       (s) => {
         setCsrf(s.csrfToken);
-        setUser(s.user);
+        setUser(meOf(s));
       },
       (e) => {
         if (!(e instanceof ApiError && e.status === 401)) setReason(e instanceof Error ? e.message : String(e));
@@ -202,6 +223,18 @@ function App() {
     void loadSite();
   }, [user, route.site]);
 
+  // An invitation link opens its own page, signed in or not; accepting signs the invitee in.
+  if (route.page === 'invite' && route.id)
+    return (
+      <InvitePage
+        token={route.id}
+        onIn={(s) => {
+          setReason('');
+          setUser(meOf(s));
+          location.hash = '#/';
+        }}
+      />
+    );
   if (user === undefined) return <Loading what="the dashboard" />;
   if (user === null)
     return (
@@ -234,6 +267,16 @@ function App() {
 
   let main;
   if (route.page === 'api') main = <ApiReference />;
+  else if (route.page === 'team')
+    main =
+      user.permission === 'admin' ? (
+        <Team />
+      ) : (
+        <>
+          <PageHeader title="Team" />
+          <p class="banner info">Only admins manage the team. Your role is {user.role}.</p>
+        </>
+      );
   else if (!route.site) main = sitesError ? <ErrorBanner error={sitesError} /> : <Sites sites={sites} />;
   else if (siteError)
     main = (
@@ -258,50 +301,74 @@ function App() {
     else if (route.tab === 'versions') main = id ? <VersionView key={id} id={id} {...props} /> : <VersionList {...props} />;
     else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
     else main = <Overview {...props} />;
+    // What this role cannot save is shown read-only, with the reason (the API refuses it anyway).
+    // Settings says so per section itself (settings.tsx): its copy buttons stay usable.
+    const need = route.tab && route.tab !== 'settings' ? TAB_WRITE_NEEDS[route.tab] : undefined;
+    const readOnly = need ? cannotSave(user, need) : null;
+    if (readOnly)
+      main = (
+        <>
+          <p class="banner info" role="note" data-testid="read-only">
+            {readOnly}
+          </p>
+          <fieldset class="read-only" disabled>
+            {main}
+          </fieldset>
+        </>
+      );
   }
 
   return (
-    <div class="shell">
-      <nav class="sidenav" aria-label="Main">
-        <p class="brand">
-          <span class="logo" aria-hidden="true" />
-          Waymark
-        </p>
-        <a class={`nav-link${!route.site && !route.page ? ' active' : ''}`} href="#/" aria-current={!route.site && !route.page ? 'page' : undefined}>
-          Sites
-        </a>
-        <a class={`nav-link${route.page === 'api' ? ' active' : ''}`} href={API_REFERENCE_HREF} aria-current={route.page === 'api' ? 'page' : undefined}>
-          API reference
-        </a>
-        {route.site ? (
-          <>
-            <p class="nav-site" title={route.site}>
-              {current?.config.name ?? route.site}
-            </p>
-            {TABS.map((t) => (
-              <a
-                key={t.tab}
-                class={`nav-link${route.tab === t.tab ? ' active' : ''}`}
-                href={`#/s/${encodeURIComponent(route.site!)}/${t.tab}`}
-                aria-current={route.tab === t.tab ? 'page' : undefined}
-              >
-                {t.label}
-              </a>
-            ))}
-          </>
-        ) : null}
-        <div class="nav-foot">
-          <span class="muted">Signed in as {user}</span>
-          <button type="button" class="btn ghost small" onClick={logout}>
-            Log out
-          </button>
-        </div>
-      </nav>
-      <main class="content">
-        {current ? <DraftBar key={current.config.id} site={current} reload={loadSite} /> : null}
-        <DraftChanges.Provider value={current?.draft?.changes ?? []}>{main}</DraftChanges.Provider>
-      </main>
-    </div>
+    <MeContext.Provider value={user}>
+      <div class="shell">
+        <nav class="sidenav" aria-label="Main">
+          <p class="brand">
+            <span class="logo" aria-hidden="true" />
+            Waymark
+          </p>
+          <a class={`nav-link${!route.site && !route.page ? ' active' : ''}`} href="#/" aria-current={!route.site && !route.page ? 'page' : undefined}>
+            Sites
+          </a>
+          <a class={`nav-link${route.page === 'api' ? ' active' : ''}`} href={API_REFERENCE_HREF} aria-current={route.page === 'api' ? 'page' : undefined}>
+            API reference
+          </a>
+          {user.permission === 'admin' ? (
+            <a class={`nav-link${route.page === 'team' ? ' active' : ''}`} href={TEAM_HREF} aria-current={route.page === 'team' ? 'page' : undefined}>
+              Team
+            </a>
+          ) : null}
+          {route.site ? (
+            <>
+              <p class="nav-site" title={route.site}>
+                {current?.config.name ?? route.site}
+              </p>
+              {TABS.map((t) => (
+                <a
+                  key={t.tab}
+                  class={`nav-link${route.tab === t.tab ? ' active' : ''}`}
+                  href={`#/s/${encodeURIComponent(route.site!)}/${t.tab}`}
+                  aria-current={route.tab === t.tab ? 'page' : undefined}
+                >
+                  {t.label}
+                </a>
+              ))}
+            </>
+          ) : null}
+          <div class="nav-foot">
+            <span class="muted" data-testid="signed-in">
+              Signed in as {user.user} <span class="pill">{user.role}</span>
+            </span>
+            <button type="button" class="btn ghost small" onClick={logout}>
+              Log out
+            </button>
+          </div>
+        </nav>
+        <main class="content">
+          {current ? <DraftBar key={current.config.id} site={current} reload={loadSite} /> : null}
+          <DraftChanges.Provider value={current?.draft?.changes ?? []}>{main}</DraftChanges.Provider>
+        </main>
+      </div>
+    </MeContext.Provider>
   );
 }
 

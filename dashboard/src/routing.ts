@@ -22,13 +22,19 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'versions', label: 'Versions' },
 ];
 
-/** `page: 'api'`: the admin API reference (#/api), outside any site. */
-export type Route = { site?: string; tab?: Tab; id?: string; page?: 'api' };
+/**
+ * `page`, outside any site: 'api' the admin API reference (#/api), 'team' the Team screen (#/team),
+ * 'invite' an invitation link's page (#/invite/<token>, the token in `id`).
+ */
+export type Route = { site?: string; tab?: Tab; id?: string; page?: 'api' | 'team' | 'invite' };
 export const API_REFERENCE_HREF = '#/api';
+export const TEAM_HREF = '#/team';
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'api') return { page: 'api' };
+  if (parts[0] === 'team') return { page: 'team' };
+  if (parts[0] === 'invite' && parts[1]) return { page: 'invite', id: parts[1] };
   if (parts[0] !== 's' || !parts[1]) return {};
   const tab = TABS.find((t) => t.tab === parts[2])?.tab ?? 'overview';
   return { site: parts[1], tab, ...(parts[3] ? { id: parts[3] } : {}) };

@@ -8,6 +8,8 @@ import type { ListProps } from './site-state';
 import { ErrorBanner, Field, FieldErrors, num, PageHeader, toNum, CopyBox } from './ui';
 import { ApiTokens } from './settings/tokens';
 import { SegmentKey } from './settings/segment-key';
+import { allows, cannotSave, useMe } from './team/permission';
+import { TEAM_HREF } from './routing';
 
 /** The same rule as protocol/config/site.ts originSchema (the API checks again). */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
@@ -145,6 +147,9 @@ function IdentifyKey({ siteId }: { siteId: string }) {
 }
 
 export function Settings({ site, onSaved }: ListProps) {
+  // Settings are a publish (protocol/api-tokens.ts ROUTE_RULES): below it, Save is off and says why.
+  const me = useMe();
+  const locked = cannotSave(me, 'publish');
   const siteId = site.config.id;
   const [base, setBase] = useState(site.version);
   const [form, setForm] = useState<Form>(() => formOf(site.config));
@@ -160,6 +165,7 @@ export function Settings({ site, onSaved }: ListProps) {
 
   const save = async (e: Event) => {
     e.preventDefault();
+    if (locked) return;
     setNotice('');
     const local = check(form);
     if (local.length) {
@@ -220,10 +226,15 @@ export function Settings({ site, onSaved }: ListProps) {
   return (
     <form onSubmit={save} noValidate class="editor">
       <PageHeader title="Settings" sub={`Site ${siteId} · editing site version ${base}`}>
-        <button class="btn primary" type="submit" disabled={busy}>
+        <button class="btn primary" type="submit" disabled={busy || locked !== null} title={locked ?? undefined}>
           {busy ? 'Saving…' : 'Save settings'}
         </button>
       </PageHeader>
+      {locked ? (
+        <p class="banner info" role="note" data-testid="read-only">
+          {locked}
+        </p>
+      ) : null}
       <ErrorBanner error={error} onReload={reload} />
       {notice ? (
         <p class="banner ok" role="status">
@@ -515,7 +526,11 @@ export function Settings({ site, onSaved }: ListProps) {
           Back ends that use Segment’s HTTP Tracking API or its libraries send to <code>/_wm/v1/*</code> on your site with this write key; pages keep calling{' '}
           <code>analytics.track(…)</code> with <code>/_wm/analytics.js</code>. See docs/migrating-from-segment.md.
         </p>
-        <SegmentKey siteId={siteId} origin={edge} />
+        {allows(me.permission, 'publish') ? (
+          <SegmentKey siteId={siteId} origin={edge} />
+        ) : (
+          <p class="muted">Shown to publishers and admins: the write key lets anyone write events.</p>
+        )}
       </section>
 
       <section class="card">
@@ -537,7 +552,17 @@ export function Settings({ site, onSaved }: ListProps) {
           }
         />
       </section>
-      <ApiTokens siteId={siteId} />
+      {me.permission === 'admin' ? (
+        <>
+          <section class="card" aria-labelledby="team-link">
+            <h2 id="team-link">Team</h2>
+            <p class="hint block">
+              Who can sign in, and as which role (viewer, editor, publisher, admin): <a href={TEAM_HREF}>manage the team</a>.
+            </p>
+          </section>
+          <ApiTokens siteId={siteId} />
+        </>
+      ) : null}
     </form>
   );
 }

@@ -125,7 +125,7 @@ describe('admin API: Cloudflare Access', () => {
         .status,
     ).toBe(403);
     const audit = await (await send(t.env, 'GET', `/sites/${site}/audit`, s)).json<{ entries: AuditEntry[] }>();
-    expect(audit.entries.map((a) => a.who)).toEqual(['marketer@example.com']);
+    expect(audit.entries.map((a) => a.who)).toEqual(['user:marketer@example.com']);
     expect(t.fetched).toEqual([`${t.domain}/cdn-cgi/access/certs`]); // cached across the requests
   });
 

@@ -245,7 +245,7 @@ describe('token records', () => {
     const entry = (JSON.parse(text) as TokensResponse).tokens.find((t) => t.id === token.id);
     expect(entry).toEqual({ ...token, lastUsedAt: null });
     expect(Object.keys(entry ?? {}).sort()).toEqual(['createdAt', 'createdBy', 'expiresAt', 'id', 'lastUsedAt', 'name', 'scope', 'sites']);
-    expect(entry?.createdBy).toBe('admin');
+    expect(entry?.createdBy).toBe('user:admin');
     const stored = await runInDurableObject(adminStore(env), (_instance, state) =>
       state.storage.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM api_tokens WHERE id = ?', token.id).one(),
     );
@@ -280,7 +280,7 @@ describe('token records', () => {
     expect((await withToken(secret, 'PUT', `/sites/${site.id}/segments/road`, { ...segment('road'), baseVersion: site.version })).status).toBe(200);
     const audit = await (await withToken(secret, 'GET', `/sites/${site.id}/audit`)).json<{ entries: AuditEntry[] }>();
     expect(audit.entries[0]).toMatchObject({ who: `token:${token.name}`, path: `sites/${site.id}/segments/road` });
-    expect(audit.entries.at(-1)?.who).toBe('admin');
+    expect(audit.entries.at(-1)?.who).toBe('user:admin');
   });
 
   it('names are validated and unique; bad bodies are 400s with issues', async () => {

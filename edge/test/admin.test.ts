@@ -344,7 +344,7 @@ describe('admin API: sites, segments, slots, messages', () => {
       ['create', `sites/${id}/segments/vip`, 1, 2],
       ['create', `sites/${id}`, 0, 1],
     ]);
-    expect(entries[0]).toMatchObject({ who: 'admin', changed: ['consentPolicy', 'name'], summary: 'updated site (consentPolicy, name)' });
+    expect(entries[0]).toMatchObject({ who: 'user:admin', changed: ['consentPolicy', 'name'], summary: 'updated site (consentPolicy, name)' });
     expect(entries[1]?.summary).toBe('deleted segment "vip"');
     for (const e of entries) expect(Date.parse(e.at)).toBeGreaterThanOrEqual(start - 1000);
     expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => b - a));

@@ -357,6 +357,45 @@ function walkthroughSteps(markdown: string): Step[] {
   );
 }
 
+// The team (issue #12 point 4, docs/team.md): users, invitations, and the invitation link's public
+// routes, in a test of their own (an invitation's password is hashed with PBKDF2: slow on a busy machine).
+describe('every team operation answers what its declaration says', () => {
+  it('users and invitations: valid input, a 400, a 404 and a 409 each', async () => {
+    const s = await login();
+    // The team (issue #12 point 4, docs/team.md): users, invitations, and the invitation link's public routes.
+    const invited = await call(s, 'POST', '/invitations', '/invitations', { name: 'openapi-editor', role: 'editor', sites: [SITE] });
+    expect(invited.status).toBe(201);
+    const invite = invited.body as { invitation: { id: string }; token: string };
+    expect((await call(s, 'POST', '/invitations', '/invitations', { name: 'openapi-editor', role: 'editor' })).status).toBe(409);
+    expect((await call(s, 'POST', '/invitations', '/invitations', { name: 'x', role: 'owner' })).status).toBe(400);
+    expect((await call(s, 'GET', '/invitations', '/invitations')).status).toBe(200);
+    expect((await call(null, 'POST', '/invite/check', '/invite/check', { token: invite.token })).status).toBe(200);
+    expect((await call(null, 'POST', '/invite/check', '/invite/check', { token: 'short' })).status).toBe(400);
+    expect((await call(null, 'POST', '/invite/accept', '/invite/accept', { token: invite.token, password: 'short' })).status).toBe(400);
+    expect((await call(null, 'POST', '/invite/accept', '/invite/accept', { token: invite.token, password: 'a long enough password' })).status).toBe(200);
+    expect((await call(null, 'POST', '/invite/accept', '/invite/accept', { token: invite.token, password: 'a long enough password' })).status).toBe(404);
+    expect((await call(null, 'POST', '/invite/check', '/invite/check', { token: invite.token })).status).toBe(404);
+    const second = (await call(s, 'POST', '/invitations', '/invitations', { name: 'openapi-viewer', role: 'viewer' })).body as { invitation: { id: string } };
+    expect((await call(s, 'DELETE', '/invitations/{id}', `/invitations/${second.invitation.id}`)).status).toBe(204);
+    expect((await call(s, 'DELETE', '/invitations/{id}', `/invitations/${second.invitation.id}`)).status).toBe(404);
+    expect((await call(s, 'DELETE', '/invitations/{id}', '/invitations/nope')).status).toBe(400);
+    expect((await call(s, 'POST', '/users', '/users', { email: 'openapi@example.com', role: 'viewer' })).status).toBe(201);
+    expect((await call(s, 'POST', '/users', '/users', { email: 'openapi@example.com', role: 'viewer' })).status).toBe(409);
+    expect((await call(s, 'POST', '/users', '/users', { email: 'not an email', role: 'viewer' })).status).toBe(400);
+    expect((await call(s, 'GET', '/users', '/users')).status).toBe(200);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/openapi@example.com', { role: 'publisher' })).status).toBe(200);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/openapi@example.com', {})).status).toBe(400);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/nobody-here', { role: 'viewer' })).status).toBe(404);
+    expect((await call(s, 'PUT', '/users/{name}', '/users/admin', { role: 'viewer' })).status).toBe(409);
+    expect((await call(s, 'DELETE', '/users/{name}', '/users/openapi@example.com')).status).toBe(204);
+    expect((await call(s, 'DELETE', '/users/{name}', '/users/openapi@example.com')).status).toBe(404);
+    expect((await call(s, 'DELETE', '/users/{name}', '/users/openapi-editor')).status).toBe(204);
+    expect((await call(null, 'GET', '/users', '/users')).status).toBe(401);
+
+    expect((await call(s, 'POST', '/logout', '/logout')).status).toBe(204);
+  }, 30_000);
+});
+
 describe('docs/openapi.md walkthrough', () => {
   it('runs as written: create a segment, a slot variant and a message, then read a report', async () => {
     const steps = walkthroughSteps(walkthroughDoc);

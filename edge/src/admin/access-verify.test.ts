@@ -10,6 +10,7 @@ const config: AccessConfig = {
   certsUrl: 'https://team.cloudflareaccess.com/cdn-cgi/access/certs',
   aud: 'aud-1',
   only: false,
+  defaultRole: 'admin',
 };
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const nowS = NOW / 1000;

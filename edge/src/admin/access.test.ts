@@ -13,8 +13,19 @@ describe('accessConfig', () => {
       certsUrl: 'https://myteam.cloudflareaccess.com/cdn-cgi/access/certs',
       aud: 'aud',
       only: false,
+      // Unset: every Access email no team user has is an admin, as before roles (docs/team.md).
+      defaultRole: 'admin',
     });
     expect(accessConfig(env({ WM_ACCESS_TEAM_DOMAIN: 'https://t.cloudflareaccess.com', WM_ACCESS_AUD: 'a', WM_ACCESS_ONLY: '1' }))?.only).toBe(true);
+  });
+
+  it('WM_ACCESS_DEFAULT_ROLE: a role, or none to let in only the team users', () => {
+    const base = { WM_ACCESS_TEAM_DOMAIN: 't.cloudflareaccess.com', WM_ACCESS_AUD: 'a' };
+    expect(accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'Viewer' }))?.defaultRole).toBe('viewer');
+    expect(accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'none' }))?.defaultRole).toBeNull();
+    expect(() => accessConfig(env({ ...base, WM_ACCESS_DEFAULT_ROLE: 'owner' }))).toThrow(
+      /WM_ACCESS_DEFAULT_ROLE must be one of viewer, editor, publisher, admin or none/,
+    );
   });
 
   it('refuses half a configuration, http and paths', () => {

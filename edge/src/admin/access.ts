@@ -19,6 +19,7 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWTHeaderParameters, type ProtectedHeaderParameters } from 'jose';
 import { z } from 'zod';
 import { guardedFetch } from '../net/guarded-fetch';
+import { ROLES, type Role } from '../../../protocol/team';
 
 export const ACCESS_HEADER = 'cf-access-jwt-assertion';
 export const ACCESS_COOKIE = 'CF_Authorization';
@@ -28,8 +29,13 @@ const JWKS_REFETCH_MIN_MS = 30_000;
 const MAX_TOKEN_LENGTH = 16_384;
 
 /** The vars this module reads; Env (wrangler.toml) does not declare them, production sets them. */
-export type AccessVars = { WM_ACCESS_TEAM_DOMAIN?: string; WM_ACCESS_AUD?: string; WM_ACCESS_ONLY?: string };
-export type AccessConfig = { issuer: string; certsUrl: string; aud: string; only: boolean };
+export type AccessVars = { WM_ACCESS_TEAM_DOMAIN?: string; WM_ACCESS_AUD?: string; WM_ACCESS_ONLY?: string; WM_ACCESS_DEFAULT_ROLE?: string };
+/**
+ * `defaultRole`: the role of an Access email no team user has (docs/team.md). WM_ACCESS_DEFAULT_ROLE
+ * unset keeps the behaviour from before roles (every email Access lets through is an admin), so an
+ * upgrade locks nobody out; `none` refuses such emails, so only the users the admin added get in.
+ */
+export type AccessConfig = { issuer: string; certsUrl: string; aud: string; only: boolean; defaultRole: Role | null };
 export type AccessIdentity = { email: string };
 export type AccessResult = { ok: true; email: string } | { ok: false; reason: string };
 
@@ -51,8 +57,11 @@ export function accessConfig(env: Env & AccessVars): AccessConfig | null {
   if (url.protocol !== 'https:' || url.pathname.replace(/\/+$/, '') !== '' || url.search || url.hash) {
     throw new Error(`WM_ACCESS_TEAM_DOMAIN must look like https://<team>.cloudflareaccess.com, got "${domain}"`);
   }
+  const rawRole = env.WM_ACCESS_DEFAULT_ROLE?.trim().toLowerCase() || 'admin';
+  const defaultRole = rawRole === 'none' ? null : ROLES.find((r) => r === rawRole);
+  if (defaultRole === undefined) throw new Error(`WM_ACCESS_DEFAULT_ROLE must be one of ${ROLES.join(', ')} or none, got "${rawRole}"`);
   // Access writes iss as the bare origin, e.g. "https://myteam.cloudflareaccess.com".
-  return { issuer: url.origin, certsUrl: `${url.origin}/cdn-cgi/access/certs`, aud, only: env.WM_ACCESS_ONLY === '1' };
+  return { issuer: url.origin, certsUrl: `${url.origin}/cdn-cgi/access/certs`, aud, only: env.WM_ACCESS_ONLY === '1', defaultRole };
 }
 
 /** The token from the header, else from the cookie; null when the request carries neither. */

@@ -2,7 +2,8 @@
  * The AdminStore Durable Object (one instance, `idFromName('admin')`): only what spans sites, kept
  * small and reached by admin actions, never by a site's traffic. It holds the list of sites
  * (site-directory.ts), the proxy hostname index (proxy/host-index.ts: a hostname belongs to one
- * site), login lockout (lockout.ts) and the admin API tokens (api-tokens.ts). Each site's config,
+ * site), login lockout (lockout.ts), the admin API tokens (api-tokens.ts) and the team: users
+ * (users.ts) and invitations (invitations.ts). Each site's config,
  * versions, audit log and webhook delivery log live in that site's SiteAdmin (site-admin.ts);
  * sessions in their own objects (sessions.ts).
  *
@@ -14,6 +15,10 @@ import type { SiteConfig } from '../../../protocol/config/site';
 import { hostnameConflict, indexAddedHostnames, settleHostnames } from '../proxy/host-index';
 import { MigratedSql } from '../storage/migrations';
 import type { ApiTokenInfo } from '../../../protocol/api-tokens';
+import type { InvitationInfo } from '../../../protocol/team';
+import { Invitations, type InvitationLookup, type NewInvitation } from './invitations';
+import { Users, type AddUserResult, type ChangeUserResult, type LoginUser, type NewUser, type SessionUser, type UserEdit } from './users';
+import type { UserInfo } from '../../../protocol/team';
 import { ApiTokens, type CreateTokenResult, type NewToken, type TokenGrant } from './api-tokens';
 import { AuditLog } from './audit';
 import type { LegacySite } from './legacy-move';
@@ -30,6 +35,8 @@ export class AdminStore extends DurableObject<Env> {
   private readonly lockout = new LoginLockout(this.db);
   private readonly directory = new SiteDirectory(this.db);
   private readonly tokens = new ApiTokens(this.db);
+  private readonly users = new Users(this.db);
+  private readonly invitations = new Invitations(this.db);
   // The rows written before per-site objects, read and dropped once per site.
   private readonly legacyVersions = new SiteVersions(this.db);
   private readonly legacyAudit = new AuditLog(this.db);
@@ -69,6 +76,66 @@ export class AdminStore extends DurableObject<Env> {
   /** The token a request's secret hashes to (expired ones too, so the answer can say so), or null. */
   async authenticateApiToken(secretHash: string): Promise<TokenGrant | null> {
     return this.tokens.authenticate(secretHash, Date.now());
+  }
+
+  // ---- the team (users.ts, invitations.ts) -------------------------------------------------
+
+  async listUsers(): Promise<UserInfo[]> {
+    return this.users.list();
+  }
+
+  /** The user a session names, looked up on its requests (team-access.ts caches it briefly). */
+  async sessionUser(name: string): Promise<SessionUser | null> {
+    return this.users.find(name);
+  }
+
+  async loginUser(name: string): Promise<LoginUser | null> {
+    return this.users.forLogin(name);
+  }
+
+  /** A Cloudflare Access email with a role. */
+  async addUser(user: NewUser): Promise<AddUserResult> {
+    return this.ctx.storage.transactionSync(() => this.users.add(user, Date.now()));
+  }
+
+  async changeUser(change: UserEdit, actor: string | null, builtInAdminSignsIn: boolean): Promise<ChangeUserResult> {
+    return this.ctx.storage.transactionSync(() => this.users.change(change, actor, builtInAdminSignsIn));
+  }
+
+  async listInvitations(): Promise<InvitationInfo[]> {
+    return this.invitations.list(Date.now());
+  }
+
+  async createInvitation(invitation: NewInvitation): Promise<{ ok: true; invitation: InvitationInfo } | { ok: false; reason: string }> {
+    return this.ctx.storage.transactionSync(() => this.invitations.create(invitation, Date.now(), this.users.has(invitation.name)));
+  }
+
+  async revokeInvitation(id: string): Promise<boolean> {
+    return this.invitations.revoke(id);
+  }
+
+  async lookupInvitation(tokenHash: string): Promise<InvitationLookup> {
+    return this.invitations.lookup(tokenHash, Date.now());
+  }
+
+  /** Uses the invitation up and adds its user, in one step: a link signs up one user, once. */
+  async acceptInvitation(
+    tokenHash: string,
+    passwordHash: string,
+  ): Promise<{ ok: true; user: SessionUser } | { ok: false; status: 404 | 409 | 410; reason: string }> {
+    return this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      const found = this.invitations.lookup(tokenHash, now);
+      if (!found.ok) return found;
+      // Someone took the name meanwhile (an Access user added by email): the link stays unused.
+      if (this.users.has(found.invitation.name)) return { ok: false, status: 409, reason: `a user named "${found.invitation.name}" exists: ask an admin` };
+      const taken = this.invitations.take(tokenHash, now);
+      if (!taken.ok) return taken;
+      const { name, role, sites, createdBy } = taken.invitation;
+      const added = this.users.add({ name, role, sites, signIn: 'password', passwordHash, createdBy }, now);
+      if (!added.ok) return added;
+      return { ok: true, user: this.users.find(name)! };
+    });
   }
 
   // ---- the list of sites ----------------------------------------------------------------

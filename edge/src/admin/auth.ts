@@ -14,6 +14,11 @@
  * are; the Access token alone never authorizes an API call, because Access adds it to every
  * request the browser makes, cross-site ones included. WM_ACCESS_ONLY=1 refuses password logins
  * and makes every request re-prove the session's Access identity.
+ *
+ * Sessions are per user (docs/team.md): the built-in admin (the password, with no name), a team
+ * user (name + password, from an accepted invitation) or an Access email. Every request looks the
+ * user's role up again (team-access.ts), so the principal's permission is the role's as stored
+ * now, and a removed user's session ends on its next request.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -31,11 +36,15 @@ import {
   SESSION_TTL_MS,
   type NewSession,
   type SessionInfo,
+  type SessionOwner,
 } from './sessions';
 import { constantTimeEqualText, parsePasswordHash, verifyPassword, type PasswordHash } from './password';
 import { readJson } from './request';
 import { accessLoginBodySchema, loginBodySchema, type LoginOptions } from '../../../protocol/admin';
-import { ADMIN_API_BASE, grants, routeNeed, type Permission, type RouteNeed, type TokenScope } from '../../../protocol/api-tokens';
+import { ADMIN_API_BASE, grants, ROLE_PERMISSIONS, routeNeed, type Permission, type RouteNeed, type TokenScope } from '../../../protocol/api-tokens';
+import { BUILT_IN_ADMIN, type Role } from '../../../protocol/team';
+import { grantOf } from './team-access';
+import type { SessionGrant } from './team-rules';
 import { parseAuthorization, tokenSecretHash } from './api-tokens';
 
 export { COOKIE_PATH, HOST_SESSION_COOKIE, SESSION_COOKIE } from './sessions';
@@ -43,11 +52,12 @@ export const CSRF_HEADER = 'X-WM-CSRF';
 
 export type AdminSession = SessionInfo & { sessionId: string };
 /**
- * Who is asking: the browser session (today's one admin) or an API token. `actor` is what the audit
- * log records: the session's user, or `token:<name>`. `sites` null means every site.
+ * Who is asking: a browser session or an API token. `actor` is what the audit log records:
+ * `user:<name>` for a session (its user's name or email), `token:<name>` for a token. `permission`
+ * is the session user's role's (ROLE_PERMISSIONS) or the token's scope. `sites` null means every site.
  */
 export type Principal =
-  | { kind: 'session'; actor: string; permission: Permission; sites: null }
+  | { kind: 'session'; actor: string; permission: Permission; sites: readonly string[] | null; user: string; role: Role }
   | { kind: 'token'; actor: string; tokenId: string; permission: TokenScope; sites: readonly string[] | null };
 
 /** `session` is set only for a cookie session; routes that read it are session-only (ROUTE_RULES). */
@@ -111,21 +121,45 @@ export function sessionIdOf(c: AdminContext): string | undefined {
   return getCookie(c, sessionCookieFor(c.req.url).name) || undefined;
 }
 
-/** A fresh session for `user`; the session the request came with (if any) ends first. */
-async function startSession(c: AdminContext, user?: string): Promise<NewSession> {
+/** A signed-in session and what its user may do. */
+export type Login = { session: NewSession; grant: Extract<SessionGrant, { ok: true }> };
+
+/** A fresh session for `owner`; the session the request came with (if any) ends first. */
+export async function startSession(c: AdminContext, owner?: SessionOwner): Promise<Login> {
   const previous = sessionIdOf(c);
   if (previous) await endSession(c.env, previous);
-  const session = await createSession(c.env, user);
+  const session = await createSession(c.env, owner);
+  const grant = await grantOf(c.env, session, accessOf(c.env));
+  if (!grant.ok) {
+    await endSession(c.env, session.sessionId);
+    throw new HttpError(403, grant.reason);
+  }
   writeSessionCookie(c, session);
-  return session;
+  return { session, grant };
 }
 
-async function accessLogin(c: AdminContext, access: AccessConfig | null): Promise<NewSession> {
+async function accessLogin(c: AdminContext, access: AccessConfig | null): Promise<Login> {
   if (!access) throw new HttpError(400, 'send {"password": "…"}', { issues: [{ path: 'password', message: 'required' }] });
   const who = await accessIdentity(c.req.raw.headers, access);
   if (!who) throw new HttpError(401, 'no Cloudflare Access token on this request: open the dashboard through Cloudflare Access');
   if (!who.ok) throw new HttpError(401, who.reason);
-  return startSession(c, who.email);
+  const user = await adminStore(c.env).sessionUser(who.email);
+  // The grant check in startSession refuses an email no user has when WM_ACCESS_DEFAULT_ROLE=none.
+  return startSession(c, { user: who.email, via: 'access', userId: user?.id ?? null });
+}
+
+/**
+ * Checked when the name is unknown, so a wrong name costs the same PBKDF2 time as a wrong password
+ * and the timing does not tell which names exist. (A random hash of a password nobody knows.)
+ */
+const UNKNOWN_USER_HASH = 'pbkdf2-sha256$100000$2y8YYvERKY5ixDzQuTLvZg$ar8P53zjJPTE8FKkveb7bsI8pbtcY8xobh-2g3i37pY';
+
+/** A team user's password login: the user's stored hash, or the decoy for an unknown name. */
+async function userLogin(c: AdminContext, name: string, password: string): Promise<SessionOwner | null> {
+  const user = await adminStore(c.env).loginUser(name);
+  const hash = user?.passwordHash ?? UNKNOWN_USER_HASH;
+  const right = await verifyPassword(password, parsePasswordHash(hash));
+  return right && user?.passwordHash ? { user: user.name, via: 'password', userId: user.id } : null;
 }
 
 function writeSessionCookie(c: AdminContext, session: NewSession): void {
@@ -133,8 +167,11 @@ function writeSessionCookie(c: AdminContext, session: NewSession): void {
   setCookie(c, name, session.sessionId, { path, httpOnly: true, sameSite: 'Strict', secure, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
 }
 
-/** POST /login: lockout first (even the right password is refused while locked), then the password. */
-export async function login(c: AdminContext): Promise<NewSession> {
+/**
+ * POST /login: lockout first (even the right password is refused while locked), then the password:
+ * the built-in admin's with no name (or `admin`), else the named team user's.
+ */
+export async function login(c: AdminContext): Promise<Login> {
   assertSameOrigin(c);
   const access = accessOf(c.env);
   const body = (access ? accessLoginBodySchema : loginBodySchema).safeParse(await readJson(c));
@@ -152,12 +189,22 @@ export async function login(c: AdminContext): Promise<NewSession> {
     c.header('Retry-After', String(retryAfter));
     throw new HttpError(429, `too many failed logins: try again in ${Math.ceil(retryAfter / 60)} min`);
   }
-  if (!(await verifyPassword(password, passwordHash(c.env)))) {
+  const name = body.data.name || BUILT_IN_ADMIN;
+  if (name === BUILT_IN_ADMIN) {
+    if (!(await verifyPassword(password, passwordHash(c.env)))) {
+      await store.loginFailed(client);
+      throw new HttpError(401, 'wrong password');
+    }
+    await store.loginSucceeded(client);
+    return startSession(c);
+  }
+  const owner = await userLogin(c, name, password);
+  if (!owner) {
     await store.loginFailed(client);
-    throw new HttpError(401, 'wrong password');
+    throw new HttpError(401, 'wrong name or password');
   }
   await store.loginSucceeded(client);
-  return startSession(c);
+  return startSession(c, owner);
 }
 
 export async function logout(c: AdminContext): Promise<void> {
@@ -183,8 +230,14 @@ async function sessionPrincipal(c: AdminContext): Promise<Principal> {
     if (!csrf || !constantTimeEqualText(csrf, session.csrfToken)) throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header (the csrfToken from login)`);
     assertSameOrigin(c);
   }
+  // The user's role as stored now (team-access.ts): a removed user's session ends here.
+  const grant = await grantOf(c.env, session, access);
+  if (!grant.ok) {
+    await endSession(c.env, sessionId);
+    throw new HttpError(401, `log in again: ${grant.reason}`);
+  }
   c.set('session', { ...session, sessionId });
-  return { kind: 'session', actor: session.user, permission: 'admin', sites: null };
+  return { kind: 'session', actor: `user:${grant.name}`, permission: ROLE_PERMISSIONS[grant.role], sites: grant.sites, user: grant.name, role: grant.role };
 }
 
 /** A 401 for a token, with the RFC 6750 challenge a client library understands. */
@@ -213,13 +266,13 @@ export function refusal(principal: Principal, need: RouteNeed, method: string, p
   if (need.access === 'public') return null;
   if (need.access === 'session') return principal.kind === 'session' ? null : `${route} is for a browser session only; an API token has no session`;
   if (!grants(principal.permission, need.access)) {
-    const held = principal.kind === 'token' ? `this token's scope is ${principal.permission}` : `this session holds ${principal.permission}`;
+    const held = principal.kind === 'token' ? `this token's scope is ${principal.permission}` : `your role ${principal.role} holds ${principal.permission}`;
     return need.access === 'admin' && principal.kind === 'token'
       ? `${route} needs the admin permission, which no API token has (${held}): manage tokens from a signed-in dashboard`
       : `${route} needs the ${need.access} permission; ${held}`;
   }
   if (need.site !== null && principal.sites !== null && !principal.sites.includes(need.site))
-    return `this token may not reach site "${need.site}" (it is limited to ${principal.sites.join(', ')})`;
+    return `${principal.kind === 'token' ? 'this token' : `user "${principal.user}"`} may not reach site "${need.site}" (it is limited to ${principal.sites.join(', ')})`;
   return null;
 }
 

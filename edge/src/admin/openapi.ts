@@ -39,6 +39,7 @@ export const ADMIN_TAGS = {
   Profiles: 'One visitor’s stored profile.',
   Analytics: 'Journey-analytics reports (protocol/analytics.ts). POSTs take the query as a JSON body.',
   Development: 'Local development only (WM_DEMO); answers 404 in production.',
+  Team: 'Users with roles (viewer, editor, publisher, admin) and their invitations (docs/team.md). Managed by admins; the invitation link routes are public.',
   Tokens: 'API tokens (`Authorization: Bearer wm_…`) for scripts and CI: scopes read, write, publish. Managed from a signed-in session only.',
   Reference: 'This document.',
 } as const;
@@ -103,6 +104,7 @@ const ERROR_MEANINGS = {
   403: 'A write without the X-WM-CSRF header, from another origin, or not allowed.',
   404: 'No such site, item, visitor or route.',
   409: 'The site moved on since the version you edited (`currentVersion`), or the item is in use (`usedBy`) or the hostname is another site’s (`claimedBy`).',
+  410: 'The invitation link expired: ask an admin for a new one.',
   413: 'The body is larger than the admin API takes (1 MB).',
   415: 'The body is not JSON (send content-type application/json).',
   429: 'Too many failed logins from this client: try again after `Retry-After` seconds.',

@@ -15,6 +15,7 @@ import type { WriteResult } from './site-admin';
 import { listSites } from './sites';
 import { login, loginOptions, logout, reachesSite, requirePrincipal, type AdminContext, type AdminEnv } from './auth';
 import { declareTokenRoutes } from './token-routes';
+import { declareInvitePublicRoutes, declareTeamRoutes, sessionAnswer } from './team-routes';
 import { baseVersionOf, parseInput, readJson } from './request';
 import { COLLECTIONS, type Collection, type SiteChange } from './site-edit';
 import { DEFAULT_ROTATION_OVERLAP_HOURS, redactSecrets, redactWebhook, rotatedWebhook } from '../webhooks/secret';
@@ -128,10 +129,7 @@ declareRoute(
     request: { body: jsonBody(accessLoginBodySchema) },
     responses: { 200: json(sessionResponseSchema, 'Signed in.'), ...errors(400, 401, 403, 413, 415, 429, 503) },
   },
-  async (c) => {
-    const session = await login(c);
-    return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() } satisfies SessionResponse);
-  },
+  async (c) => c.json(sessionAnswer(await login(c))),
 );
 
 // What the login screen may offer: the password and/or the caller's Cloudflare Access identity.
@@ -173,6 +171,9 @@ declareRoute(
   (c) => c.json((document ??= generateDocument(adminApi, ADMIN_API_PREFIX))),
 );
 
+// Invitation links (team-routes.ts): opened before the invitee has any credential.
+declareInvitePublicRoutes(adminApi);
+
 // Everything below needs a session (for writes, with the CSRF header and same origin) or an API
 // token, and the permission its route needs (protocol/api-tokens.ts ROUTE_RULES).
 adminApi.use('*', requirePrincipal);
@@ -205,11 +206,20 @@ declareRoute(
   },
   (c) => {
     const s = c.get('session');
-    return c.json({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() } satisfies SessionResponse);
+    const p = c.get('principal');
+    const role = p.kind === 'session' ? p.role : 'viewer';
+    return c.json({
+      user: s.user,
+      role,
+      permission: p.permission,
+      csrfToken: s.csrfToken,
+      expiresAt: new Date(s.expiresAt).toISOString(),
+    } satisfies SessionResponse);
   },
 );
 
 declareTokenRoutes(adminApi);
+declareTeamRoutes(adminApi);
 
 declareRoute(
   adminApi,

@@ -1,6 +1,8 @@
 /** The SQLite schemas of AdminStore and SiteAdmin: the migrations of every table; each table's SQL lives in its own module. */
 import { HOSTNAME_RESERVATIONS_MIGRATION, HOSTNAMES_MIGRATION } from '../proxy/host-index';
 import { API_TOKENS_MIGRATION } from './api-tokens';
+import { INVITATIONS_TABLE } from './invitations';
+import { USERS_TABLE } from './users';
 import { AUDIT_TABLE } from './audit';
 import { DRAFTS_MIGRATION } from './drafts';
 import { SITE_META_TABLE } from './legacy-move';
@@ -44,6 +46,8 @@ CREATE INDEX audit_by_site ON audit (site, seq);
   HOSTNAME_RESERVATIONS_MIGRATION,
   // 7: admin API tokens, by the SHA-256 of their secret (api-tokens.ts).
   API_TOKENS_MIGRATION,
+  // 8: the team: users with roles (users.ts) and their invitations (invitations.ts).
+  [USERS_TABLE, INVITATIONS_TABLE].join('\n'),
 ];
 
 /** SiteAdmin (one per site): its versions, audit log and webhook delivery log. Append-only too. */

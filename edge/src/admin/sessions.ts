@@ -15,8 +15,16 @@ export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 /** The plain (http) cookie's path; the `__Host-` one must be Path=/. */
 export const COOKIE_PATH = '/_wm/admin';
 
-export type NewSession = { sessionId: string; csrfToken: string; user: string; expiresAt: number };
-export type SessionInfo = { user: string; csrfToken: string; expiresAt: number };
+/**
+ * `user`: the name the session signed in as. `via` and `userId` (team-access.ts): how it signed in,
+ * and the id of the stored user it belongs to (none for the built-in admin or an Access email with
+ * no user row). Sessions made before the team landed have neither: `admin` is then the built-in
+ * admin, an email an Access login.
+ */
+export type SessionInfo = { user: string; csrfToken: string; expiresAt: number; via?: SessionVia; userId?: string | null };
+export type SessionVia = 'built-in' | 'password' | 'access';
+export type NewSession = SessionInfo & { sessionId: string };
+export type SessionOwner = { user: string; via: SessionVia; userId: string | null };
 
 /** 32 random bytes in base64url: what every session id looks like. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
@@ -27,10 +35,10 @@ async function sha256(text: string): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 }
 
-/** `user` is ADMIN_USER for a password login, the email for a Cloudflare Access one (admin/access.ts). */
-export async function createSession(env: Env, user: string = ADMIN_USER): Promise<NewSession> {
+/** The built-in admin by default; a team member's name, or a Cloudflare Access email (admin/access.ts). */
+export async function createSession(env: Env, owner: SessionOwner = { user: ADMIN_USER, via: 'built-in', userId: null }): Promise<NewSession> {
   const sessionId = randomToken();
-  const session = { user, csrfToken: randomToken(), expiresAt: Date.now() + SESSION_TTL_MS };
+  const session: SessionInfo = { ...owner, csrfToken: randomToken(), expiresAt: Date.now() + SESSION_TTL_MS };
   await sessionObject(env, await sha256(sessionId)).start(session);
   return { sessionId, ...session };
 }
