@@ -6,6 +6,7 @@ import { SITE_META_TABLE } from './legacy-move';
 import { SITE_DIRECTORY_MIGRATION } from './site-directory';
 import { SITE_VERSIONS_MIGRATION, SITE_VERSIONS_TABLE } from './site-versions';
 import { WEBHOOK_LOG_MIGRATION } from './webhook-log';
+import { QA_LINKS_MIGRATION } from '../qa/links';
 
 /** Append-only; never edit a shipped entry (storage/migrations.ts). */
 export const ADMIN_MIGRATIONS: readonly string[] = [
@@ -49,4 +50,6 @@ CREATE INDEX audit_by_site ON audit (site, seq);
 export const SITE_ADMIN_MIGRATIONS: readonly string[] = [
   // 1: the tables AdminStore held for every site, now one site's each (same columns, so rows move as they are).
   [SITE_META_TABLE, SITE_VERSIONS_TABLE, AUDIT_TABLE, WEBHOOK_LOG_MIGRATION].join('\n'),
+  // 2: QA and preview links (qa/links.ts).
+  QA_LINKS_MIGRATION,
 ];
