@@ -78,7 +78,7 @@ export function describeForce(force: QaForce, draft: boolean): string {
     force.kind === 'segment'
       ? `segment ${force.segment}`
       : force.kind === 'profile'
-        ? `profile ${force.visitorId.slice(0, 8)}…`
+        ? `profile ${force.visitorId.slice(0, 8)}...`
         : force.kind === 'message'
           ? `message ${force.message}, variant ${force.variant}`
           : `slot ${force.slot}, variant for ${force.variant}`;
