@@ -77,7 +77,17 @@ async function withToken(c: AdminContext, site: string, link: QaLinkRecord): Pro
 /** A new link's record; the expiry is whole seconds, as the token carries it. */
 function newRecord(c: AdminContext, kind: QaLinkRecord['kind'], force: QaForce, draft: boolean, label: string, validMs: number): QaLinkRecord {
   const now = Date.now();
-  return { id: newQaLinkId(), kind, label, force, draft, createdAt: now, createdBy: c.get('principal').actor, expiresAt: Math.floor((now + validMs) / 1000) * 1000, revokedAt: null };
+  return {
+    id: newQaLinkId(),
+    kind,
+    label,
+    force,
+    draft,
+    createdAt: now,
+    createdBy: c.get('principal').actor,
+    expiresAt: Math.floor((now + validMs) / 1000) * 1000,
+    revokedAt: null,
+  };
 }
 
 export function declareQaRoutes(app: AdminApp): void {

@@ -29,7 +29,8 @@ export const qaCollect = createMiddleware<EnvWith<'site' | 'batch'>>(async (c, n
   const token = qaTokenAmong([getCookie(c, QA_COOKIE), batch.vid, ...fromUrls]);
   const session = await openQaSession(c.env, site, token);
   if (!session) {
-    if (fromUrls.some((t) => t !== null) || batch.events.some((e) => e.ref?.includes(`${QA_PARAM}=`))) c.set('batch', { ...batch, events: batch.events.map(cleanUrls) });
+    if (fromUrls.some((t) => t !== null) || batch.events.some((e) => e.ref?.includes(`${QA_PARAM}=`)))
+      c.set('batch', { ...batch, events: batch.events.map(cleanUrls) });
     return next();
   }
   const page = batch.events.findLast((e) => e.type === 'page') ?? batch.events[batch.events.length - 1];
