@@ -120,6 +120,13 @@ describe('QA links in proxy mode', () => {
       expect(body).not.toContain('data-wm-qa');
       expect(body).not.toContain('data-wm-filled');
     }
+    // In a frame (the dashboard's "Preview as"): the page itself, forced, with no redirect and no cookie.
+    const framed = await SELF.fetch(`${BASE}/?wm_qa=${link.token}`, { headers: { accept: 'text/html', 'sec-fetch-dest': 'iframe' }, redirect: 'manual' });
+    expect(framed.status).toBe(200);
+    expect(setCookies(framed)).not.toContain('wm_qa=');
+    expect(await framed.text()).toMatch(/data-wm-filled="hikers"/);
+    const framedForged = await SELF.fetch(`${BASE}/?wm_qa=${forged}`, { headers: { accept: 'text/html', 'sec-fetch-dest': 'iframe' }, redirect: 'manual' });
+    expect(await framedForged.text()).not.toContain('data-wm-filled');
     // The real token does force the hikers' hero.
     expect(await (await page('/', `wm_qa=${link.token}`)).text()).toMatch(/data-wm-filled="hikers"/);
     // Exit: the cookie goes.

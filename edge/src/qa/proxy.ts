@@ -6,6 +6,9 @@
  * redirect only drops the parameter, and the visitor is a normal visitor, with no error page.
  * `?wm_qa=exit` (the badge's Exit preview) clears the cookie the same way.
  *
+ * Framed (Sec-Fetch-Dest: iframe, the dashboard's "Preview as"), a page with a valid token is served
+ * as the session's directly, without the cookie.
+ *
  * A page requested with the cookie is the session's: its link is looked up on every request
  * (session.ts), so a revoked or expired link turns the next page back into a normal visitor's, and
  * its cookie is cleared.
@@ -17,8 +20,11 @@ import { openQaSession, type QaSession } from './session';
 export type QaPageStep = { redirect: Response } | { session: QaSession | null; clearCookie: boolean };
 
 /** Null for a request with neither the parameter nor the cookie: a normal visitor's page. */
-export async function qaPageStep(env: Env, site: SiteConfig, url: URL, cookie: string | undefined): Promise<QaPageStep | null> {
+export async function qaPageStep(env: Env, site: SiteConfig, url: URL, cookie: string | undefined, frame = false): Promise<QaPageStep | null> {
   const param = url.searchParams.get(QA_PARAM);
+  // In a frame (the dashboard's "Preview as"): the page itself, no redirect and no cookie, so the
+  // preview never follows the marketer into their own visits of the site.
+  if (param !== null && frame && param !== 'exit') return { session: await openQaSession(env, site, param), clearCookie: false };
   if (param !== null) {
     const clean = new URL(url);
     clean.searchParams.delete(QA_PARAM);

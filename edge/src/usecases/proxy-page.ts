@@ -79,7 +79,7 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
   // Decided once: whether decisions may personalize.
   const consent = requestConsent(site.consentPolicy, input.gpc, undefined);
   // A QA link (qa/proxy.ts): `?wm_qa=` becomes a session cookie; a session's pages show what its link forces, and store nothing.
-  const qa = looksLikePage ? await qaPageStep(env, site, url, input.qaCookie) : null;
+  const qa = looksLikePage ? await qaPageStep(env, site, url, input.qaCookie, request.headers.get('sec-fetch-dest') === 'iframe') : null;
   if (qa && 'redirect' in qa) return { response: qa.redirect, personalized: false };
   const session = qa?.session ?? null;
   // A page navigation: resolve the visitor and their decisions while the upstream answers.
