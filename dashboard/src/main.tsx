@@ -24,6 +24,7 @@ import { ProfileSearch, ProfileView } from './profiles';
 import { Settings } from './settings';
 import { AuditLog } from './audit';
 import { Reports } from './reports/index';
+import { QaPage } from './preview/qa-page';
 
 function Login({ onIn, reason }: { onIn: (user: string) => void; reason: string }) {
   const [password, setPassword] = useState('');
@@ -245,6 +246,7 @@ function App() {
     else if (route.tab === 'settings') main = <Settings key={current.config.id} {...props} />;
     else if (route.tab === 'audit') main = <AuditLog {...props} />;
     else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
+    else if (route.tab === 'qa') main = <QaPage {...props} id={id} />;
     else main = <Overview {...props} />;
   }
 

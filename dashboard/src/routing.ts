@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export type Tab = 'overview' | 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit';
+export type Tab = 'overview' | 'segments' | 'slots' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'qa';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -15,6 +15,7 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'webhooks', label: 'Webhooks' },
   { tab: 'reports', label: 'Reports' },
   { tab: 'profiles', label: 'Profiles' },
+  { tab: 'qa', label: 'Preview & QA' },
   { tab: 'settings', label: 'Settings' },
   { tab: 'audit', label: 'Audit log' },
 ];
