@@ -245,7 +245,9 @@ describe('every operation answers what its declaration says', () => {
     expect(qaLink.status, JSON.stringify(qaLink.body)).toBe(201);
     const qaId = (qaLink.body as { link: { id: string } }).link.id;
     expect((await call(s, 'POST', '/sites/{site}/qa-links', qa, { force: { kind: 'segment', segment: 'nope' } })).status).toBe(400);
-    expect((await call(s, 'POST', '/sites/{site}/qa-links', qa, { force: { kind: 'message', message: 'welcome', variant: 'a' }, expiresInDays: 31 })).status).toBe(400);
+    expect(
+      (await call(s, 'POST', '/sites/{site}/qa-links', qa, { force: { kind: 'message', message: 'welcome', variant: 'a' }, expiresInDays: 31 })).status,
+    ).toBe(400);
     expect((await call(s, 'GET', '/sites/{site}/qa-links', qa)).status).toBe(200);
     expect((await call(s, 'GET', '/sites/{site}/qa-links', '/sites/no-such-site/qa-links')).status).toBe(404);
     expect((await call(s, 'DELETE', '/sites/{site}/qa-links/{id}', `${qa}/${qaId}`)).status).toBe(200);

@@ -63,7 +63,19 @@ export function describe(force: QaForce, draft: boolean): string {
 }
 
 /** What to force: the kind, then the item and its variant, from the site's config; and live or draft. */
-function ForcePicker({ config, choice, set, issues, idPrefix }: { config: SiteConfig; choice: Choice; set: (c: Choice) => void; issues: Issue[]; idPrefix: string }) {
+function ForcePicker({
+  config,
+  choice,
+  set,
+  issues,
+  idPrefix,
+}: {
+  config: SiteConfig;
+  choice: Choice;
+  set: (c: Choice) => void;
+  issues: Issue[];
+  idPrefix: string;
+}) {
   const message = config.messages.find((m) => m['id'] === choice.message);
   const slot = config.slots.find((s) => s['id'] === choice.slot);
   return (
@@ -93,7 +105,9 @@ function ForcePicker({ config, choice, set, issues, idPrefix }: { config: SiteCo
         </Field>
       ) : choice.kind === 'profile' ? (
         <Field label="Visitor id" path="force.visitorId" issues={issues} hint="From Profiles. Their stored segments decide; the profile is only read.">
-          {(id) => <input id={id} value={choice.visitorId} maxLength={22} spellcheck={false} onInput={(e) => set({ ...choice, visitorId: e.currentTarget.value })} />}
+          {(id) => (
+            <input id={id} value={choice.visitorId} maxLength={22} spellcheck={false} onInput={(e) => set({ ...choice, visitorId: e.currentTarget.value })} />
+          )}
         </Field>
       ) : choice.kind === 'message' ? (
         <>
@@ -317,7 +331,12 @@ function QaLinks({ config }: { config: SiteConfig }) {
     setIssues([]);
     setCreateError(null);
     try {
-      const r = await qaApi.create(config.id, { force: forceOf(choice), draft: choice.draft, expiresInDays: days, ...(label.trim() ? { label: label.trim() } : {}) });
+      const r = await qaApi.create(config.id, {
+        force: forceOf(choice),
+        draft: choice.draft,
+        expiresInDays: days,
+        ...(label.trim() ? { label: label.trim() } : {}),
+      });
       setCreated(r.link);
       setCreatedPath(p);
       setLabel('');
@@ -344,8 +363,8 @@ function QaLinks({ config }: { config: SiteConfig }) {
     <section class="card" aria-labelledby="qa-links">
       <h2 id="qa-links">Shareable QA links</h2>
       <p class="hint block">
-        Whoever opens a QA link, in any browser and with no account, sees the site with what you pick forced, and a “Waymark preview” badge with an exit. Their visit
-        records nothing. Links expire (7 days unless you choose) and can be revoked at any time: the next page is a normal visitor’s.
+        Whoever opens a QA link, in any browser and with no account, sees the site with what you pick forced, and a “Waymark preview” badge with an exit. Their
+        visit records nothing. Links expire (7 days unless you choose) and can be revoked at any time: the next page is a normal visitor’s.
       </p>
       {created ? (
         <div data-testid="created-qa-link">
@@ -442,7 +461,10 @@ export function QaPage({ site, id }: ListProps & { id?: string | undefined }) {
   const config = site.config;
   return (
     <>
-      <PageHeader title="Preview and QA" sub="See any page as a segment, a visitor, a message or a slot variant would; share it through a link that records nothing." />
+      <PageHeader
+        title="Preview and QA"
+        sub="See any page as a segment, a visitor, a message or a slot variant would; share it through a link that records nothing."
+      />
       <PreviewAs key={`${config.id}|${id ?? ''}`} config={config} visitorId={id} />
       <QaLinks key={config.id} config={config} />
     </>

@@ -55,7 +55,8 @@ export function badge(describe: string, proxied: boolean): void {
     location.replace(qaUrl(location.href, proxied));
   };
   // The CSSOM (not a style attribute in markup): a strict CSP allows it.
-  bar.style.cssText = 'position:fixed;left:12px;bottom:12px;z-index:2147483646;padding:8px 12px;border-radius:8px;background:#111827;color:#fff;font:600 13px system-ui';
+  bar.style.cssText =
+    'position:fixed;left:12px;bottom:12px;z-index:2147483646;padding:8px 12px;border-radius:8px;background:#111827;color:#fff;font:600 13px system-ui';
   exit.style.cssText = 'margin-left:10px;font:inherit;border:0;border-radius:6px;padding:4px 10px;background:#fbbf24';
   bar.append(label, exit);
   host.attachShadow({ mode: 'open' }).append(bar);
