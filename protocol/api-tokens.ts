@@ -119,6 +119,13 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/sites/:site/versions/:version', access: 'read' },
   // Restoring a version changes the whole site, webhooks and settings included.
   { method: 'POST', path: '/sites/:site/versions/:version/revert', access: 'publish' },
+  // QA links and "Preview as" (docs/preview-and-qa.md): a link shows unpublished content (the draft)
+  // to whoever holds it, as an editor's check of their own work; it changes nothing visitors see.
+  // Before :collection/:id, which would claim DELETE qa-links/:id.
+  { method: 'GET', path: '/sites/:site/qa-links', access: 'write' },
+  { method: 'POST', path: '/sites/:site/qa-links', access: 'write' },
+  { method: 'DELETE', path: '/sites/:site/qa-links/:id', access: 'write' },
+  { method: 'POST', path: '/sites/:site/preview', access: 'write' },
   { method: 'GET', path: '/sites/:site/:collection/:id', access: 'read' },
   { method: 'PUT', path: '/sites/:site/:collection/:id', access: 'write' },
   { method: 'DELETE', path: '/sites/:site/:collection/:id', access: 'write' },

@@ -280,8 +280,8 @@ export type CollectResponse = {
   duplicates: string[];
   /** Events refused for good, with the reason; resending them will not help. */
   rejected: RejectedEvent[];
-  /** Set when nothing was stored: consent is missing (GPC, opt-in policy, or denied), or the sender is a bot (docs/bots.md). */
-  notStored?: 'consent' | 'bot';
+  /** Set when nothing was stored: consent is missing (GPC, opt-in policy, or denied), the sender is a bot (docs/bots.md), or a QA session (docs/preview-and-qa.md). */
+  notStored?: 'consent' | 'bot' | 'preview';
   decisions: Decision[];
 };
 

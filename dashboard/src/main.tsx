@@ -31,6 +31,7 @@ import { VisualEditor } from './visual-editor/index';
 import { DraftBar } from './drafts/draft-bar';
 import { DraftChanges } from './drafts/draft-marks';
 import { VersionList, VersionView } from './versions/versions';
+import { QaPage } from './preview/qa-page';
 
 const meOf = (s: SessionResponse): Me => ({ user: s.user, role: s.role, permission: s.permission });
 
@@ -300,6 +301,7 @@ function App() {
     else if (route.tab === 'visual') main = <VisualEditor key={id ?? ''} {...props} {...(id ? { id } : {})} />;
     else if (route.tab === 'versions') main = id ? <VersionView key={id} id={id} {...props} /> : <VersionList {...props} />;
     else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
+    else if (route.tab === 'qa') main = <QaPage {...props} id={id} />;
     else main = <Overview {...props} />;
     // What this role cannot save is shown read-only, with the reason (the API refuses it anyway).
     // Settings says so per section itself (settings.tsx): its copy buttons stay usable.

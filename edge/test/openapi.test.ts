@@ -238,6 +238,24 @@ describe('every operation answers what its declaration says', () => {
     }
     expect((await call(s, 'GET', '/sites/{site}/{collection}/{id}', item('segments', 'nope'))).status).toBe(404);
     expect((await call(s, 'PUT', '/sites/{site}/{collection}/{id}', item('segments', 'bad'), { name: '', baseVersion: version })).status).toBe(400);
+
+    // QA links and "Preview as" (qa/admin-routes.ts, docs/preview-and-qa.md)
+    const qa = `/sites/${SITE}/qa-links`;
+    const qaLink = await call(s, 'POST', '/sites/{site}/qa-links', qa, { label: 'VIP hero', force: { kind: 'slot', slot: 'hero', variant: 'vip' } });
+    expect(qaLink.status, JSON.stringify(qaLink.body)).toBe(201);
+    const qaId = (qaLink.body as { link: { id: string } }).link.id;
+    expect((await call(s, 'POST', '/sites/{site}/qa-links', qa, { force: { kind: 'segment', segment: 'nope' } })).status).toBe(400);
+    expect(
+      (await call(s, 'POST', '/sites/{site}/qa-links', qa, { force: { kind: 'message', message: 'welcome', variant: 'a' }, expiresInDays: 31 })).status,
+    ).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/qa-links', qa)).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/qa-links', '/sites/no-such-site/qa-links')).status).toBe(404);
+    expect((await call(s, 'DELETE', '/sites/{site}/qa-links/{id}', `${qa}/${qaId}`)).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/qa-links/{id}', `${qa}/not-an-id`)).status).toBe(400);
+    expect((await call(s, 'DELETE', '/sites/{site}/qa-links/{id}', `${qa}/${'A'.repeat(22)}`)).status).toBe(404);
+    const preview = await call(s, 'POST', '/sites/{site}/preview', `/sites/${SITE}/preview`, { force: { kind: 'message', message: 'welcome', variant: 'a' } });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/preview', `/sites/${SITE}/preview`, { force: { kind: 'everything' } })).status).toBe(400);
     expect((await call(s, 'DELETE', '/sites/{site}/{collection}/{id}', `${item('segments', 'vip')}?version=${version}`)).status).toBe(409); // used by the slot
     const deleted = await call(s, 'DELETE', '/sites/{site}/{collection}/{id}', `${item('slots', 'hero')}?version=${version}`);
     expect(deleted.status).toBe(200);

@@ -57,6 +57,7 @@ import { identifyKey } from '../identity/signed';
 import { declareSegmentKeyRoutes } from './segment-key-routes';
 import { declareDraftRoutes } from './draft-routes';
 import { grants } from '../../../protocol/api-tokens';
+import { declareQaRoutes } from '../qa/admin-routes';
 import { visitorSecret } from '../http/site-context';
 import { declareRoute, errors, generateDocument, json, jsonBody, registerComponents, type OpenApiDocument } from './openapi';
 
@@ -322,6 +323,9 @@ declareDraftRoutes(adminApi);
 
 // The Segment HTTP API's write key, shown and rotated (segment-key-routes.ts); before :collection.
 declareSegmentKeyRoutes(adminApi);
+
+// QA links and "Preview as" (qa/admin-routes.ts); before :collection/:id, which would claim DELETE qa-links/:id.
+declareQaRoutes(adminApi);
 
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
 declareRoute(

@@ -9,6 +9,7 @@ import { SITE_META_TABLE } from './legacy-move';
 import { SITE_DIRECTORY_MIGRATION } from './site-directory';
 import { SITE_VERSIONS_MIGRATION, SITE_VERSIONS_TABLE } from './site-versions';
 import { WEBHOOK_LOG_MIGRATION } from './webhook-log';
+import { QA_LINKS_MIGRATION } from '../qa/links';
 
 /** Append-only; never edit a shipped entry (storage/migrations.ts). */
 export const ADMIN_MIGRATIONS: readonly string[] = [
@@ -56,4 +57,6 @@ export const SITE_ADMIN_MIGRATIONS: readonly string[] = [
   [SITE_META_TABLE, SITE_VERSIONS_TABLE, AUDIT_TABLE, WEBHOOK_LOG_MIGRATION].join('\n'),
   // 2: the site's shared draft, its review and its schedule (drafts.ts).
   DRAFTS_MIGRATION,
+  // 3: QA and preview links (qa/links.ts).
+  QA_LINKS_MIGRATION,
 ];

@@ -28,6 +28,7 @@ import { SiteVersions } from './site-versions';
 import { WebhookLog } from './webhook-log';
 import { Drafts, type DraftState } from './drafts';
 import { conflicts, editDraft, effectiveDraft, publishEdit, revertEdit, withChanges, type DraftChange, type DraftCollection } from './draft-edit';
+import { QaLinks, type QaLinkRecord } from '../qa/links';
 
 export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
 export type SeedResult = { seeded: boolean; version: number };
@@ -56,6 +57,7 @@ export class SiteAdmin extends DurableObject<Env> {
   private readonly auditLog = new AuditLog(this.db);
   private readonly webhookLog = new WebhookLog(this.db);
   private readonly drafts = new Drafts(this.db);
+  private readonly qaLinks = new QaLinks(this.db);
   /** Config writes run one at a time: each awaits KV, and the next must start from its version. */
   private writes: Promise<unknown> = Promise.resolve();
   /** The first use's move from AdminStore; every method waits for it. */
@@ -446,5 +448,29 @@ export class SiteAdmin extends DurableObject<Env> {
   async webhookDeliveries(site: string, webhook: string, limit = 100): Promise<DeliveryLogEntry[]> {
     await this.open(site);
     return this.webhookLog.list(site, webhook, limit);
+  }
+
+  // ---- QA and preview links (qa/links.ts) -------------------------------------------------
+
+  /** False when the site holds the most links it may. */
+  async createQaLink(site: string, link: QaLinkRecord): Promise<boolean> {
+    await this.open(site);
+    return this.qaLinks.create(site, link, Date.now());
+  }
+
+  async listQaLinks(site: string): Promise<QaLinkRecord[]> {
+    await this.open(site);
+    return this.qaLinks.list(site);
+  }
+
+  /** Read on every QA request: a revocation holds from the next one. */
+  async qaLink(site: string, id: string): Promise<QaLinkRecord | null> {
+    await this.open(site);
+    return this.qaLinks.get(site, id);
+  }
+
+  async revokeQaLink(site: string, id: string): Promise<QaLinkRecord | null> {
+    await this.open(site);
+    return this.qaLinks.revoke(site, id, Date.now());
   }
 }

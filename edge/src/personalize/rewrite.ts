@@ -34,6 +34,8 @@ export type RewriteOptions = {
   consentPlatform?: string | undefined;
   /** The dashboard's live preview (?wm_preview=1): inject the UI chunk even without messages. */
   preview?: boolean;
+  /** A QA session (qa/proxy.ts): the badge's words, on <html data-wm-qa>; the UI chunk (the badge) is injected. */
+  qa?: string;
 };
 
 /** The one-line stub from the README: queues calls until the snippet loads, never throws. */
@@ -175,6 +177,7 @@ export function rewritePage(response: Response, pageDecisions: readonly Decision
       element(el) {
         el.setAttribute(PROXIED_ATTRIBUTE, '');
         pageLang ??= el.getAttribute('lang');
+        if (options.qa) el.setAttribute('data-wm-qa', options.qa);
       },
     })
     .on('script[src]', {
@@ -189,7 +192,7 @@ export function rewritePage(response: Response, pageDecisions: readonly Decision
 
   // The UI chunk comes with its data, so the messages show without waiting for wm.js to ask.
   const uiTag = asciiSafeHtml(`<script${nonceAttribute(nonce)} async src="${escapeAttr(options.uiSrc ?? UI_SRC)}"></script>`);
-  const block = decisionsBlock(decisions, uiTag) || (options.preview ? uiTag : '');
+  const block = decisionsBlock(decisions, uiTag) || (options.preview || options.qa ? uiTag : '');
   if (block) {
     let placed = false;
     rewriter = rewriter

@@ -12,10 +12,11 @@ import { batchVisitor } from '../http/middleware/visitor';
 import { forgetOptOut, rememberOptOut, writeVisitorCookie } from '../http/visitor-cookie';
 import { decisionContext } from '../personalize/decide-request';
 import { collectBatch, type CollectOutcome } from '../usecases/collect';
+import { qaCollect } from '../qa/middleware';
 
 export const collect = new Hono<AppEnv>();
 
-collect.post('/e', batchBody, siteFromBatch, allowedOrigin, cacheControl('no-store'), botsStoreNothing, batchConsent, batchVisitor, async (c) => {
+collect.post('/e', batchBody, siteFromBatch, allowedOrigin, cacheControl('no-store'), botsStoreNothing, qaCollect, batchConsent, batchVisitor, async (c) => {
   const { site, consent } = c.var;
   const contextFor = (page: Parameters<typeof decisionContext>[2]) => decisionContext(c, site, page, consent);
   const waitUntil = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);

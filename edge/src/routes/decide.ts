@@ -12,10 +12,11 @@ import { siteFromQuery } from '../http/middleware/site';
 import { tokenVisitor } from '../http/middleware/visitor';
 import { pageDecisions } from '../personalize/decide-request';
 import { decideForPage } from '../usecases/decide';
+import { qaDecide } from '../qa/middleware';
 
 export const decide = new Hono<AppEnv>();
 
-decide.get('/decide', siteFromQuery, allowedOrigin, cacheControl('private, no-store'), botsGetNoDecisions, tokenVisitor, policyConsent, async (c) => {
+decide.get('/decide', siteFromQuery, allowedOrigin, cacheControl('private, no-store'), botsGetNoDecisions, qaDecide, tokenVisitor, policyConsent, async (c) => {
   const { site, visitor, consent } = c.var;
   const answer = await decideForPage({
     url: c.req.query('url'),

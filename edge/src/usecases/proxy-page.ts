@@ -33,6 +33,9 @@ import { hostIndex } from '../proxy/host-index';
 import { proxiedLocation } from '../proxy/redirect';
 import { privateIfSetsCookie, upstreamHeaders, withoutOurSetCookies } from '../proxy/forwarding';
 import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../admin/sessions';
+import { QA_COOKIE } from '../../../protocol/qa';
+import { clearedQaCookie, qaPageStep } from '../qa/proxy';
+import { sessionDecisions } from '../qa/session';
 
 export const SNIPPET_SRC = `${WM_PREFIX}/wm.js`;
 
@@ -48,6 +51,8 @@ export type ProxyInput = {
   decide: (site: SiteConfig, visitorId: string, consent: RequestConsent) => Promise<Decision[]>;
   /** Set when the request is from a bot (bots/filter.ts): counts a filtered page view for the site. */
   bot?: { countFor: (site: string) => void };
+  /** The wm_qa cookie, if any (qa/proxy.ts). */
+  qaCookie?: string | undefined;
 };
 
 /** `personalized`: a rewritten page (private, built by this worker), else the upstream's response as it came. */
@@ -73,8 +78,12 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
 
   // Decided once: whether decisions may personalize.
   const consent = requestConsent(site.consentPolicy, input.gpc, undefined);
+  // A QA link (qa/proxy.ts): `?wm_qa=` becomes a session cookie; a session's pages show what its link forces, and store nothing.
+  const qa = looksLikePage ? await qaPageStep(env, site, url, input.qaCookie, request.headers.get('sec-fetch-dest') === 'iframe') : null;
+  if (qa && 'redirect' in qa) return { response: qa.redirect, personalized: false };
+  const session = qa?.session ?? null;
   // A page navigation: resolve the visitor and their decisions while the upstream answers.
-  const early = looksLikePage ? personalization(input, site, consent) : undefined;
+  const early = session ? sessionDecisions(env, session, url.href).catch(qaFailed) : looksLikePage ? personalization(input, site, consent) : undefined;
   const upstream = await fetchUpstream(env, request, site.proxy.upstream, url, looksLikePage);
   if (!isRewritable(request.method, upstream)) return { response: privateIfSetsCookie(keepOnSite(upstream, site.proxy.upstream, url)), personalized: false };
 
@@ -86,7 +95,9 @@ export async function servePage(input: ProxyInput): Promise<ProxyOutcome> {
     consentPolicy: site.consentPolicy,
     consentPlatform: site.consentPlatform,
     preview,
+    ...(session ? { qa: session.describe } : {}),
   });
+  if (qa?.clearCookie) page.headers.append('set-cookie', clearedQaCookie(url));
   return { response: page, personalized: true };
 }
 
@@ -177,8 +188,8 @@ async function fetchUpstream(env: Env, request: Request, upstream: string, url: 
   }
 }
 
-/** Cookies that are Waymark's own: the visitor token, and the admin session (Path=/ on https). */
-const WAYMARK_COOKIES = [VISITOR_COOKIE, SESSION_COOKIE, HOST_SESSION_COOKIE];
+/** Cookies that are Waymark's own: the visitor token, the admin session (Path=/ on https) and a QA session. */
+const WAYMARK_COOKIES = [VISITOR_COOKIE, SESSION_COOKIE, HOST_SESSION_COOKIE, QA_COOKIE];
 
 /** The site's own cookies go to its origin; Waymark's visitor token and admin session never do. */
 export function withoutVisitorCookie(header: string | null): string {
@@ -204,6 +215,12 @@ async function personalization(input: ProxyInput, site: SiteConfig, consent: Req
     console.error(`proxy: personalization for site ${site.id} failed, serving the page with defaults`, err);
     return [];
   }
+}
+
+/** A QA session's decisions failed: the page shows its defaults, never an error. */
+function qaFailed(err: unknown): Decision[] {
+  console.error('proxy: a QA session’s decisions failed, serving the page with defaults', err);
+  return [];
 }
 
 const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;

@@ -28,6 +28,7 @@ import { insertable, NON_BINDABLE, plan, SLOT, valid } from './slots';
 import { PREVIEW, preview } from './preview';
 import { trusted } from './trusted';
 import { langs, localSlot } from './locale';
+import { badge, dropParam, inQa } from './qa';
 
 /** The longest a slot stays hidden waiting for fresh decisions. */
 const HIDE_MS = 300;
@@ -53,8 +54,12 @@ function start(tries = 0): void {
   }
   w[STARTED] = 1;
   const base = data.endpoint || new URL(tag.src, location.href).origin;
-  const allowed = () => personalize(json(ls('wm_consent')), navigator.globalPrivacyControl, data.consent == 'opt-in');
   const vid = () => ls('wm_vid') || '';
+  // A QA session (./qa.ts): the edge marks its proxied pages, else the URL or the kept token hints
+  // at one. What it forces shows whatever the consent (the edge stores nothing of it) and is never cached.
+  const qaMark = document.documentElement.getAttribute('data-wm-qa');
+  const qa = qaMark != null || inQa(vid());
+  const allowed = () => qa || personalize(json(ls('wm_consent')), navigator.globalPrivacyControl, data.consent == 'opt-in');
   // Proxy mode: the worker personalized this page for this visitor just now (it marks <html>).
   // Nothing to hide, and a cached decision could only be older; collect responses still apply
   // (SPA slots, changes).
@@ -153,7 +158,7 @@ function start(tries = 0): void {
       const d = valid(list);
       render(d);
       msg(list);
-      void save(site, { v: vid(), t: Date.now(), d });
+      if (!qa) void save(site, { v: vid(), t: Date.now(), d });
     }
     revealAll();
   };
@@ -187,6 +192,7 @@ function start(tries = 0): void {
   );
   if (!allowed()) return wipe();
   if (proxied) {
+    if (qaMark != null) badge(qaMark, true);
     // Proxy mode embeds this visitor's messages in the page (an inert JSON block): no round trip.
     const block = document.querySelector('script[data-wm-ui]');
     if (block) msg(json(block.textContent));
@@ -195,8 +201,8 @@ function start(tries = 0): void {
 
   void load(site).then(
     guard((e: unknown) => {
-      // Fresh decisions came first: they are shown already, nothing to hide.
-      if (settled) return;
+      // Fresh decisions came first: they are shown already, nothing to hide. A QA session's are the edge's alone.
+      if (settled || qa) return;
       // Cached decisions render now; the other slots are hidden until fresh decisions arrive or
       // HIDE_MS pass (slots shown with default content only for the few ms of this read).
       shown = (usable(e, vid(), Date.now()) || []).map((d) => localSlot(d, langs()));
@@ -218,8 +224,15 @@ function start(tries = 0): void {
   )
     .then((r) => (r.ok ? r.json() : undefined))
     // 404 until the edge has the endpoint, or an error: collect responses and HIDE_MS still apply.
-    .then(guard((b: { decisions?: unknown } | undefined) => b && fresh(b.decisions, true)))
+    .then(
+      guard((b: { decisions?: unknown; qa?: { describe?: unknown } } | undefined) => {
+        if (b) fresh(b.decisions, true);
+        if (b && b.qa) badge(String(b.qa.describe), false);
+      }),
+    )
     .catch(() => {});
+  // The decide request carries a QA token in the page URL: it may leave the address bar now.
+  guard(dropParam)();
 }
 
 /** Runs `f` so that nothing it throws reaches the page. */
