@@ -28,13 +28,19 @@ import { describe, expect, it } from 'vitest';
 // one Trusted Types policy, +32 B): with both, 2,969 B (rollup's count), still under 3,000 B.
 const BUDGETS: [file: string, bytes: number][] = [
   ['dist/snippet/wm.js', 3000],
-  ['dist/snippet/wm-ui.js', 6144],
+  // 6,144 B until issue #12: per-locale text with right-to-left (point 5) costs every page that
+  // shows personalized content about 580 B, and stays in this chunk; the QA badge (point 2) went to
+  // its own chunk (wm-qa.js) instead.
+  ['dist/snippet/wm-ui.js', 6400],
   ['dist/snippet/analytics.js', 2048],
   ['dist/snippet/wm-consent.js', 1536],
   // The visual editor's overlay (issue #12): loaded only by wm-ui.js's preview path in a page the
   // dashboard frames, never by a visitor. Most of it is zod: the edge's own selectorSchema checks
   // every selector it proposes. wm.js grew 20 B (2,989 B) to load wm-ui.js on ?wm_preview=1 pages.
   ['dist/snippet/wm-editor.js', 40960],
+  // The QA/preview badge (issue #12 point 2): loaded by wm-ui.js only in a QA session, so wm-ui.js
+  // keeps room for localized content (point 5).
+  ['dist/snippet/wm-qa.js', 1024],
 ];
 
 /** GNU gzip -9 where it exists (it always does on Debian); else zlib plus the file-name header. */

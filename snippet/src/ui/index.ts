@@ -53,7 +53,8 @@ function start(tries = 0): void {
     return;
   }
   w[STARTED] = 1;
-  const base = data.endpoint || new URL(tag.src, location.href).origin;
+  const origin = new URL(tag.src, location.href).origin;
+  const base = data.endpoint || origin;
   const vid = () => ls('wm_vid') || '';
   // A QA session (./qa.ts): the edge marks its proxied pages, else the URL or the kept token hints
   // at one. What it forces shows whatever the consent (the edge stores nothing of it) and is never cached.
@@ -192,7 +193,7 @@ function start(tries = 0): void {
   );
   if (!allowed()) return wipe();
   if (proxied) {
-    if (qaMark != null) badge(qaMark, true);
+    if (qaMark != null) badge(qaMark, true, origin);
     // Proxy mode embeds this visitor's messages in the page (an inert JSON block): no round trip.
     const block = document.querySelector('script[data-wm-ui]');
     if (block) msg(json(block.textContent));
@@ -227,7 +228,7 @@ function start(tries = 0): void {
     .then(
       guard((b: { decisions?: unknown; qa?: { describe?: unknown } } | undefined) => {
         if (b) fresh(b.decisions, true);
-        if (b && b.qa) badge(String(b.qa.describe), false);
+        if (b && b.qa) badge(String(b.qa.describe), false, origin);
       }),
     )
     .catch(() => {});
