@@ -69,7 +69,7 @@ describe('drafts', () => {
 
     const edited = await json<Draft>(await adminCall(s, 'PUT', `/sites/${site}/draft/slots/hero`, hero('Draft text')));
     expect(edited.status).toBe('editing');
-    expect(edited.changes).toMatchObject([{ collection: 'slots', id: 'hero', change: 'changed', by: 'admin' }]);
+    expect(edited.changes).toMatchObject([{ collection: 'slots', id: 'hero', change: 'changed', by: 'user:admin' }]);
     expect(edited.site.slots[0]!.variants[0]!.content).toEqual({ type: 'text', text: 'Draft text' });
     expect(edited.diff.items).toMatchObject([
       { collection: 'slots', id: 'hero', change: 'changed', fields: [{ label: 'Variants › 1 › Content › Text', before: '"Live v1"', after: '"Draft text"' }] },
@@ -104,12 +104,12 @@ describe('drafts', () => {
     expect((await json<Draft>(await adminCall(s, 'GET', `/sites/${site}/draft`))).status).toBe('none');
 
     const v4 = await json<VersionResponse>(await adminCall(s, 'GET', `/sites/${site}/versions/4`));
-    expect(v4).toMatchObject({ version: 4, previousVersion: 3, actor: 'admin' });
+    expect(v4).toMatchObject({ version: 4, previousVersion: 3, actor: 'user:admin' });
     expect(v4.diff.summary).toBe('added segment "fans"; changed slot "hero"');
     expect(v4.summary).toBe('published the draft: added segment "fans"; changed slot "hero"');
     const list = await json<VersionsResponse>(await adminCall(s, 'GET', `/sites/${site}/versions`));
     expect(list.versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
-    expect(list.versions[1]).toMatchObject({ actor: 'admin', summary: 'created slot "hero"' });
+    expect(list.versions[1]).toMatchObject({ actor: 'user:admin', summary: 'created slot "hero"' });
 
     // The audit log links each change to its version: the publish, and each drafted item.
     const audit = (await json<{ entries: AuditEntry[] }>(await adminCall(s, 'GET', `/sites/${site}/audit`))).entries;
@@ -182,7 +182,7 @@ describe('schedule', () => {
 
     const at = new Date(Date.now() + 3_600_000).toISOString();
     const scheduled = await json<Draft>(await adminCall(s, 'PUT', `/sites/${site}/draft/schedule`, { at }));
-    expect(scheduled.schedule).toEqual({ at, by: 'admin' });
+    expect(scheduled.schedule).toEqual({ at, by: 'user:admin' });
     const stub = siteAdmin(env, site);
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(Date.parse(at));
 
@@ -206,7 +206,7 @@ describe('schedule', () => {
     const actions = audit.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['schedule', 'unschedule', 'publish']));
     const publish = audit.find((e) => e.action === 'publish')!;
-    expect(publish).toMatchObject({ who: 'admin', afterVersion: 4 });
+    expect(publish).toMatchObject({ who: 'user:admin', afterVersion: 4 });
     expect(publish.summary).toMatch(/on schedule/);
   }, 60_000);
 });
