@@ -8,7 +8,7 @@
  * dashboard. Screenshots go to e2e/artifacts/drafts-*.png; no CSP violation.
  */
 import { type APIRequestContext, type Page } from '@playwright/test';
-import { expect, test } from './support/test';
+import { expect, test, resending } from './support/test';
 import { draftBar, publishDraft } from './support/drafts';
 import { AS_BROWSER } from './support/user-agent.mjs';
 import { newId, ORIGIN } from './support/waymark';
@@ -78,7 +78,7 @@ test('edit → draft → publish → live; versions show the diff; revert brings
   await page.setViewportSize({ width: 1440, height: 900 });
   const site = `drafts-${RUN}`;
   await createSite(request, site);
-  const visitor = await playwright.request.newContext({ baseURL: ORIGIN });
+  const visitor = resending(await playwright.request.newContext({ baseURL: ORIGIN }));
   await expect.poll(() => visitorHero(visitor, site), SLOW).toContain('Original hero');
 
   await signIn(page);
@@ -160,10 +160,12 @@ test('with approval required, a write-scope token submits the draft and the admi
 
   const made = await request.post('/_wm/admin/api/tokens', { headers, data: { name: `editor ${RUN}`, scope: 'write', sites: [site] } });
   expect(made.status()).toBe(201);
-  const editor = await playwright.request.newContext({
-    baseURL: ORIGIN,
-    extraHTTPHeaders: { authorization: `Bearer ${((await made.json()) as { secret: string }).secret}` },
-  });
+  const editor = resending(
+    await playwright.request.newContext({
+      baseURL: ORIGIN,
+      extraHTTPHeaders: { authorization: `Bearer ${((await made.json()) as { secret: string }).secret}` },
+    }),
+  );
   const hero = { name: 'Hero', variants: [{ segment: 'everyone', priority: 1, content: { type: 'text', text: 'Editor hero' } }] };
   // Directly: refused with the reason; in the draft: fine; publishing it: refused; submitting: fine.
   const direct = await editor.put(`/_wm/admin/api/sites/${site}/slots/hero`, { data: { ...hero, baseVersion: 4 } });

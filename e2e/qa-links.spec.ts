@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type APIRequestContext, type Page } from '@playwright/test';
-import { expect, test } from './support/test';
+import { expect, test, resending } from './support/test';
 import type { QaLinkResponse } from '../protocol/qa';
 
 const HERO = '[data-wm-slot="hero"]';
@@ -160,10 +160,12 @@ test('snippet mode under a strict CSP and Trusted Types: the link forces the var
   playwright,
 }) => {
   test.setTimeout(180_000);
-  const admin = await playwright.request.newContext({
-    baseURL: test.info().project.use.baseURL!,
-    extraHTTPHeaders: { origin: test.info().project.use.baseURL! },
-  });
+  const admin = resending(
+    await playwright.request.newContext({
+      baseURL: test.info().project.use.baseURL!,
+      extraHTTPHeaders: { origin: test.info().project.use.baseURL! },
+    }),
+  );
   const link = await createLink(admin, { kind: 'slot', slot: 'hero', variant: 'hikers' });
 
   const visitor = await browser.newContext();

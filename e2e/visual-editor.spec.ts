@@ -16,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request as apiRequest, type Frame, type Page } from '@playwright/test';
-import { expect, test } from './support/test';
+import { expect, resending, test } from './support/test';
+import { publishDraft } from './support/drafts';
 import { chromiumLaunchOptions } from './support/browser';
 
 const PORT = Number(process.env['WM_E2E_PORT'] ?? 8788);
@@ -129,7 +130,7 @@ test.beforeAll(async () => {
   const upstreamPort = (upstream.address() as AddressInfo).port;
   siteOrigin = `http://127.0.0.1:${upstreamPort}`;
 
-  const admin = await apiRequest.newContext({ baseURL: BASE });
+  const admin = resending(await apiRequest.newContext({ baseURL: BASE }));
   const login = await admin.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' } });
   expect(login.status()).toBe(200);
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
@@ -249,6 +250,8 @@ for (const c of CASES) {
     if (c.file === 'app-dashboard')
       expect(await frame.evaluate(() => 'trustedTypes' in window && document.querySelector('script[src*="wm-editor.js"]') !== null)).toBe(true);
 
+    // Saved to the site's draft (docs/drafts-and-versions.md): live once published.
+    await publishDraft(page);
     // A matching visitor (every visitor is in "everyone") sees the slot on that page.
     const visitorContext = await browser.newContext();
     const visitor = await visitorContext.newPage();
