@@ -150,7 +150,9 @@ test('the dashboard’s language switcher edits and saves a French text of a slo
   await page.getByRole('button', { name: 'Save slot' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
 
-  const saved = (await (await page.request.get('/_wm/admin/api/sites/demo/slots/category-promo')).json()).item;
+  // Saved to the site's draft (docs/drafts-and-versions.md), not live: read it there.
+  const draft = await (await page.request.get('/_wm/admin/api/sites/demo/draft')).json();
+  const saved = draft.site.slots.find((slot: { id: string }) => slot.id === 'category-promo');
   expect(saved.variants[0].locales.fr).toEqual({ type: 'html', html: text });
   expect(saved.variants[0].locales.ar).toEqual({ type: 'html', html: '<h3>هل ما زلت تفكر؟</h3>' });
   // The default content is untouched.

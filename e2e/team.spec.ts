@@ -2,10 +2,12 @@
  * The team (issue #12 point 4, docs/team.md) as people use it: the demo's built-in admin invites an
  * editor from the Team screen and copies the one-time link; the editor opens it in a fresh browser
  * context, picks a password and is signed in; they create a segment, but the site settings are
- * read-only for them; the link does not work twice; the audit log names them (`user:<name>`); and
+ * read-only for them; the link does not work twice; the admin publishes their draft and the audit
+ * log names them (`user:<name>`, as the author of their change); and
  * the viewer role sees no way to save. No CSP violations. Screenshots go to e2e/artifacts/team-*.png.
  */
 import { type Page } from '@playwright/test';
+import { publishDraft } from './support/drafts';
 import { expect, test } from './support/test';
 
 const API = '/_wm/admin/api';
@@ -103,8 +105,11 @@ test('an admin invites an editor by link; the editor edits but cannot change set
   await expect(page.locator(`tr[data-user="${name}"]`)).toContainText('password');
   await expect(page.locator(`tr[data-invitation="${name}"]`)).toHaveCount(0);
   await page.screenshot({ path: 'e2e/artifacts/team.png', fullPage: true });
+  // Their segment waits in the draft; the admin publishes it, and the audit entry names its author.
+  await page.goto(`/_wm/dashboard/#/s/${site}/segments`);
+  await publishDraft(page);
   await page.goto(`/_wm/dashboard/#/s/${site}/audit`);
-  await expect(page.getByRole('row', { name: new RegExp(`user:${name}`) })).toContainText('segments');
+  await expect(page.getByRole('row', { name: new RegExp(`user:${name} create`) })).toContainText('created segment');
   await page.screenshot({ path: 'e2e/artifacts/team-audit.png', fullPage: true });
 
   // Demoted to viewer: the segment editor turns read-only on their next page, Save with it.

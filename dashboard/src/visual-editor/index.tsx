@@ -31,11 +31,13 @@ export function VisualEditor(props: ListProps & { id?: string }) {
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(true);
 
-  // The site's slots, so a pick names the slot that already targets the element.
+  // The site's slots (the draft's, which saves change without a new version), so a pick names the
+  // slot that already targets the element.
+  const slotTargets = config.slots.map((s) => ({ id: String(s['id']), ...(s['selector'] ? { selector: String(s['selector']) } : {}) }));
   useEffect(() => {
-    pick.send?.({ t: 'slots', slots: config.slots.map((s) => ({ id: String(s['id']), ...(s['selector'] ? { selector: String(s['selector']) } : {}) })) });
+    pick.send?.({ t: 'slots', slots: slotTargets });
     pick.send?.({ t: 'picking', on: picking });
-  }, [pick.send, config.version, picking]);
+  }, [pick.send, JSON.stringify(slotTargets), picking]);
 
   // Opened from a slot (#/s/<site>/visual/<slot>): outline what it fills.
   useEffect(() => {
@@ -51,7 +53,8 @@ export function VisualEditor(props: ListProps & { id?: string }) {
   useEffect(() => {
     const p = pick.picked;
     if (!p) return;
-    const existing = p.slot ? config.slots.find((s) => s['id'] === p.slot) : undefined;
+    // The page names the slot; a slot saved a moment ago may not have reached it yet, so the proposed selector counts too.
+    const existing = p.slot ? config.slots.find((s) => s['id'] === p.slot) : config.slots.find((s) => s['selector'] === p.selector);
     setIssues([]);
     setNotice('');
     setActive(0);
