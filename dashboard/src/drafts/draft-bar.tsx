@@ -74,7 +74,9 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
               publishes at <time dateTime={draft.schedule.at}>{when(draft.schedule.at)}</time> (by {draft.schedule.by})
             </span>
           ) : null}
-          {draft.requireApproval && !draft.you.mayPublish ? <span class="muted"> This site needs a publisher’s approval.</span> : null}
+          {draft.requireApproval && !draft.you.mayPublish && !submitted ? (
+            <span class="muted"> This site needs a publisher’s approval: submit it for review.</span>
+          ) : null}
         </p>
         <button type="button" class="btn small" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? 'Hide changes' : 'Show changes'}

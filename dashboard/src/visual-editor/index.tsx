@@ -62,10 +62,13 @@ export function VisualEditor(props: ListProps & { id?: string }) {
       setSlot(structuredClone(existing));
       setIsNew(false);
     } else {
-      const base = slugify(p.text.split(' ').slice(0, 4).join(' ')) || slugify(p.tag) || 'slot';
+      // Named after its words; a text without any (a price, a count) says little, the selector more.
+      const worded = /\p{L}/u.test(p.text);
+      const base = (worded ? slugify(p.text.split(' ').slice(0, 4).join(' ')) : slugify(p.selector)) || slugify(p.tag) || 'slot';
       let id = base.slice(0, 56);
       for (let n = 2; config.slots.some((s) => s['id'] === id); n++) id = `${base.slice(0, 56)}-${n}`;
-      setSlot({ id, name: p.text.slice(0, 60) || `<${p.tag}>`, selector: p.selector, variants: [] });
+      const name = worded ? p.text.slice(0, 60) : p.text ? `${p.selector.slice(0, 40)} (“${p.text.slice(0, 16)}”)` : `<${p.tag}>`;
+      setSlot({ id, name, selector: p.selector, variants: [] });
       setIsNew(true);
     }
   }, [pick.picked]);
