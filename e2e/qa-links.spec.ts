@@ -142,15 +142,15 @@ async function revokeLink(request: APIRequestContext, id: string) {
 const TT_CSP = "require-trusted-types-for 'script'; trusted-types waymark waymark-ui";
 
 /** Snippet mode: the fixture page served untouched (with Trusted Types enforced), as a site that only routes /_wm/ to the worker. */
-async function serveUnproxied(page: Page) {
+async function serveUnproxied(page: Page, fixture = 'slots-csp.html') {
   await page.route(
-    (u) => u.pathname === '/fixtures/slots-csp.html',
+    (u) => u.pathname === `/fixtures/${fixture}`,
     (route) =>
       route.fulfill({
         status: 200,
         contentType: 'text/html; charset=utf-8',
         headers: { 'content-security-policy': TT_CSP },
-        body: readFileSync('e2e/fixtures/slots-csp.html', 'utf8'),
+        body: readFileSync(`e2e/fixtures/${fixture}`, 'utf8'),
       }),
   );
 }
@@ -186,6 +186,13 @@ test('snippet mode under a strict CSP and Trusted Types: the link forces the var
   await expect(tab.locator(HERO)).toHaveAttribute('data-wm-filled', 'hikers');
   await expect(badge.locator('span')).toBeVisible();
   await expectNothingStored(tab);
+  // A page with no slot and nothing forced on it: the badge and its exit are there too.
+  await serveUnproxied(tab, 'forms.html');
+  await tab.goto('/fixtures/forms.html');
+  await expect(tab.locator('[data-wm-slot]')).toHaveCount(0);
+  await expect(badge.locator('span')).toHaveText('Waymark preview: slot hero, variant for hikers');
+  await shot(tab, 'snippet-no-slot');
+  await tab.goto('/fixtures/slots-csp.html');
 
   // Exit: a normal visitor, with the page's defaults.
   await badge.getByRole('button', { name: 'Exit preview' }).click();

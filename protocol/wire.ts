@@ -268,6 +268,12 @@ export type MessageText = NonNullable<MessageDecision['locales']>[string];
 
 export type Decision = SlotDecision | MessageDecision;
 
+/**
+ * In a QA session's collect responses, always (docs/preview-and-qa.md): a page with nothing forced
+ * on it still loads wm-ui.js, which shows the preview badge and its exit. Renderers skip it by kind.
+ */
+export type QaDecision = { kind: 'qa'; describe: string };
+
 export type RejectedEvent = { index: number; id?: string; reason: string };
 
 /** Body of a 200 from POST /_wm/e. */
@@ -284,6 +290,9 @@ export type CollectResponse = {
   notStored?: 'consent' | 'bot' | 'preview';
   decisions: Decision[];
 };
+
+/** Body of a 200 from POST /_wm/e in a QA session: its decisions end with the session's QaDecision. */
+export type QaCollectResponse = Omit<CollectResponse, 'decisions'> & { decisions: (Decision | QaDecision)[] };
 
 /** Body of every 4xx/5xx from the edge. */
 export type ErrorResponse = {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import type { QaLinkResponse } from '../../protocol/qa';
 import type { StreamReport } from '../../protocol/analytics';
-import type { CollectResponse, ProfileExport } from '../../protocol/wire';
+import type { CollectResponse, ProfileExport, QaCollectResponse } from '../../protocol/wire';
 import { DEMO_SITE } from '../src/demo/seed';
 import { newQaLinkId, signQaToken } from '../src/qa/token';
 import { adminCall, adminLogin, BASE, makeEvent, me, ORIGIN, post, visitorCookie, type AdminSession } from './helpers';
@@ -78,9 +78,9 @@ describe('QA links in proxy mode', () => {
       },
     );
     expect(sent.status).toBe(200);
-    const answer = await sent.json<CollectResponse>();
+    const answer = await sent.json<QaCollectResponse>();
     expect(answer).toMatchObject({ accepted: [], duplicates: [], notStored: 'preview', vid: link.token });
-    expect(answer.decisions.map((d) => d.kind === 'slot' && d.segment)).toEqual(['road-runners']);
+    expect(answer.decisions.map((d) => (d.kind === 'slot' ? d.segment : d.kind))).toEqual(['road-runners', 'qa']);
     expect(setCookies(sent)).not.toContain('wm_vid=');
     const after = await profile(vid);
     expect(after.eventCount).toBe(before.eventCount);
@@ -196,11 +196,14 @@ describe('QA links in snippet mode', () => {
     const link = await createLink(site, { force: { kind: 'segment', segment: 'trail-runners' } });
     // The first page of the session (the token in its URL), then a later one (the token as the visitor token).
     const first = await post([pageEvent(`${ORIGIN}/?wm_qa=${link.token}`), makeEvent({ name: 'qa_first' })], { site });
-    const firstAnswer = await first.json<CollectResponse>();
+    const firstAnswer = await first.json<QaCollectResponse>();
     expect(firstAnswer).toMatchObject({ accepted: [], notStored: 'preview', vid: link.token });
-    expect(firstAnswer.decisions.map((d) => d.id)).toEqual(['hero']);
+    expect(firstAnswer.decisions.map((d) => (d.kind === 'qa' ? d.describe : d.id))).toEqual(['hero', 'segment trail-runners']);
     const later = await post([pageEvent(`${ORIGIN}/cart`), makeEvent({ name: 'qa_later' })], { site, vid: link.token });
-    expect(await later.json<CollectResponse>()).toMatchObject({ accepted: [], notStored: 'preview' });
+    const laterAnswer = await later.json<QaCollectResponse>();
+    expect(laterAnswer).toMatchObject({ accepted: [], notStored: 'preview' });
+    // Whatever is forced on the page, the session's QaDecision comes last: wm.js loads wm-ui.js for the badge.
+    expect(laterAnswer.decisions.at(-1)).toEqual({ kind: 'qa', describe: 'segment trail-runners' });
     expect(setCookies(first) + setCookies(later)).not.toContain('wm_vid=');
 
     // A normal visitor who opened a forged link: stored, without the parameter.

@@ -14,7 +14,7 @@
 import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
 import { QA_COOKIE, QA_PARAM, type QaAnswer } from '../../../protocol/qa';
-import type { CollectResponse, Decision, WireEvent } from '../../../protocol/wire';
+import type { Decision, QaCollectResponse, WireEvent } from '../../../protocol/wire';
 import type { EnvWith } from '../http/app-env';
 import { bearerToken } from '../http/visitor-cookie';
 import { openQaSession, qaTokenAmong, sessionDecisions } from './session';
@@ -35,7 +35,14 @@ export const qaCollect = createMiddleware<EnvWith<'site' | 'batch'>>(async (c, n
   }
   const page = batch.events.findLast((e) => e.type === 'page') ?? batch.events[batch.events.length - 1];
   const decisions = await sessionDecisions(c.env, session, page ? (withoutQaParam(page.url, QA_PARAM) ?? page.url) : undefined);
-  const body: CollectResponse = { vid: session.token, accepted: [], duplicates: [], rejected: batch.rejected, notStored: 'preview', decisions };
+  const body: QaCollectResponse = {
+    vid: session.token,
+    accepted: [],
+    duplicates: [],
+    rejected: batch.rejected,
+    notStored: 'preview',
+    decisions: [...decisions, { kind: 'qa', describe: session.describe }],
+  };
   return c.json(body);
 });
 
