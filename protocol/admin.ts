@@ -155,7 +155,8 @@ export type ItemResponse<Item = SiteConfig[Collection][number]> = Omit<z.infer<t
 /**
  * create/update/delete: a live item or site write. publish/revert: a new version from the draft or
  * an old version. submit/approve/reject/schedule/unschedule/discard: what happened to the draft
- * (its row's versions are the live version then).
+ * (its row's versions are the live version then). share/unshare: a QA link made or revoked
+ * (docs/preview-and-qa.md).
  */
 export const auditActionSchema = z.enum([
   'create',
@@ -169,6 +170,8 @@ export const auditActionSchema = z.enum([
   'schedule',
   'unschedule',
   'discard',
+  'share',
+  'unshare',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditEntrySchema = z.object({

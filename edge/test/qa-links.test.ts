@@ -9,6 +9,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import type { QaLinkResponse } from '../../protocol/qa';
+import type { AuditResponse } from '../../protocol/admin';
 import type { StreamReport } from '../../protocol/analytics';
 import type { CollectResponse, ProfileExport, QaCollectResponse } from '../../protocol/wire';
 import { DEMO_SITE } from '../src/demo/seed';
@@ -100,6 +101,15 @@ describe('QA links in proxy mode', () => {
     // Listed as revoked.
     const listed = await (await adminCall(admin, 'GET', '/sites/demo/qa-links')).json<{ links: { id: string; revokedAt: number | null }[] }>();
     expect(listed.links.find((l) => l.id === link.id)?.revokedAt).toEqual(expect.any(Number));
+    // The audit log names who shared the link and who revoked it, once (a second revoke changes nothing).
+    expect((await adminCall(admin, 'DELETE', `/sites/demo/qa-links/${link.id}`)).status).toBe(200);
+    const audit = await (await adminCall(admin, 'GET', '/sites/demo/audit')).json<AuditResponse>();
+    const about = audit.entries.filter((e) => e.path === `sites/demo/qa-links/${link.id}`);
+    expect(about.map((e) => [e.action, e.who])).toEqual([
+      ['unshare', 'user:admin'],
+      ['share', 'user:admin'],
+    ]);
+    expect(about[1]!.summary).toBe(`shared QA link "${link.label}" (${link.id}) until ${new Date(link.expiresAt).toISOString()}`);
   });
 
   it('ignores a forged, expired or unknown token: a normal page, no error, no cookie', async () => {

@@ -452,10 +452,19 @@ export class SiteAdmin extends DurableObject<Env> {
 
   // ---- QA and preview links (qa/links.ts) -------------------------------------------------
 
-  /** False when the site holds the most links it may. */
+  /** False when the site holds the most links it may. A shareable link (not a preview token) is audited. */
   async createQaLink(site: string, link: QaLinkRecord): Promise<boolean> {
     await this.open(site);
-    return this.qaLinks.create(site, link, Date.now());
+    if (!this.qaLinks.create(site, link, Date.now())) return false;
+    if (link.kind === 'link')
+      await this.recordQaEvent(
+        site,
+        link,
+        'share',
+        `shared QA link "${link.label}" (${link.id}) until ${new Date(link.expiresAt).toISOString()}`,
+        link.createdBy,
+      );
+    return true;
   }
 
   async listQaLinks(site: string): Promise<QaLinkRecord[]> {
@@ -469,8 +478,17 @@ export class SiteAdmin extends DurableObject<Env> {
     return this.qaLinks.get(site, id);
   }
 
-  async revokeQaLink(site: string, id: string): Promise<QaLinkRecord | null> {
+  async revokeQaLink(site: string, id: string, who: string): Promise<QaLinkRecord | null> {
     await this.open(site);
-    return this.qaLinks.revoke(site, id, Date.now());
+    const wasOpen = this.qaLinks.get(site, id)?.revokedAt === null;
+    const link = this.qaLinks.revoke(site, id, Date.now());
+    if (link && wasOpen) await this.recordQaEvent(site, link, 'unshare', `revoked QA link "${link.label}" (${link.id})`, who);
+    return link;
+  }
+
+  /** Who can see what through a link belongs in the log beside the config changes. */
+  private async recordQaEvent(site: string, link: QaLinkRecord, action: 'share' | 'unshare', summary: string, who: string): Promise<void> {
+    const version = (await this.current(site))?.version ?? 0;
+    this.auditLog.record(site, { action, path: `sites/${site}/qa-links/${link.id}`, beforeVersion: version, changed: [], summary }, version, who, Date.now());
   }
 }

@@ -150,7 +150,7 @@ export function declareQaRoutes(app: AdminApp): void {
     async (c) => {
       const site = (await knownSite(c)).id;
       const id = parseInput(linkParams.shape.id, c.req.param('id'), 'path', ['id']);
-      const link = await siteAdmin(c.env, site).revokeQaLink(site, id);
+      const link = await siteAdmin(c.env, site).revokeQaLink(site, id, c.get('principal').actor);
       if (!link) throw new HttpError(404, `no QA link "${id}" in site "${site}"`);
       return c.json({ link: await withToken(c, site, link) } satisfies QaLinkResponse);
     },
