@@ -149,8 +149,11 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   await expect(page.getByRole('heading', { name: 'Slots' })).toBeVisible();
   await shot(page, 'slots');
   await page.getByRole('link', { name: 'Home and category hero' }).click();
+  const variants = page.getByRole('region', { name: /^Variant \d+$/ });
+  await expect(variants.first()).toBeVisible();
+  const before = await variants.count();
   await page.getByRole('button', { name: 'Add a variant' }).click();
-  const variant = page.getByRole('region', { name: 'Variant 4' });
+  const variant = page.getByRole('region', { name: `Variant ${before + 1}`, exact: true });
   await variant.getByLabel('Segment').selectOption('road-runners-2');
   await variant.getByLabel('Priority').fill('5000');
   await variant
@@ -226,7 +229,7 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   // Every save went to the draft: the bar lists the changes, readable field by field; publishing makes them live.
   await draftBar(page).getByRole('button', { name: 'Show changes' }).click();
   await expect(draftBar(page).getByRole('region', { name: /Added message “Road sale banner”/ })).toBeVisible();
-  await expect(draftBar(page).getByRole('region', { name: /Changed slot “Home and category hero”/ })).toContainText('Variants › 4 › Segment');
+  await expect(draftBar(page).getByRole('region', { name: /Changed slot “Home and category hero”/ })).toContainText(`Variants › ${before + 1} › Segment`);
   await shot(page, 'draft-bar');
   await publishDraft(page);
 
@@ -283,6 +286,11 @@ test('a marketer builds a segment, a hero, a slot and a banner; a matching visit
   await expect(timeline).toContainText('Told us sport = road');
   await expect(timeline).toContainText(/Viewed/);
   await shot(page, 'profile');
+  // Preview as this visitor: Preview & QA opens with their id.
+  await page.getByRole('link', { name: 'Preview as this visitor' }).click();
+  await expect(page.getByLabel('Visitor id')).toHaveValue(stored.visitorId);
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Anonymous visitor' })).toBeVisible();
 
   // The overview now has traffic.
   await nav(page, 'Overview').click();

@@ -1,6 +1,7 @@
 /** Profile lookup: find visitors by user id, visitor id or trait; one visitor's unified profile and timeline. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Json, type ProfileExport, type ProfileSummary } from './api';
+import { hrefOf } from './routing';
 import type { ListProps } from './site-state';
 import type { ProfileJourney } from '../../protocol/wire';
 import { eventDetails, eventTime, eventTitle, identityOf, journeyStatus, pathOf, recentHistory, sessions, sortJourneys, stepLabel } from './timeline';
@@ -314,6 +315,13 @@ export function ProfileView({ site, id }: ListProps & { id: string }) {
         <button type="button" class="btn" onClick={load}>
           Refresh
         </button>
+        <a
+          class="btn"
+          href={hrefOf(siteId, 'qa', profile.visitorId)}
+          title="See the site’s pages as this visitor’s stored segments would (nothing is recorded)"
+        >
+          Preview as this visitor
+        </a>
         {back}
       </PageHeader>
       <div class="profile-grid">
