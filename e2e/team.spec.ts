@@ -46,12 +46,17 @@ test('an admin invites an editor by link; the editor edits but cannot change set
   const invite = page.getByRole('form', { name: 'Invite someone' });
   await invite.getByLabel('Name or email').fill(name);
   await invite.getByLabel('Role').selectOption('editor');
+  // Only this spec's site: the editor never sees the demo.
+  const inviteSites = invite.getByRole('group', { name: 'Sites for the invitation' });
+  await inviteSites.getByLabel('Only these sites').check();
+  await inviteSites.getByRole('checkbox', { name: new RegExp(`Team shop\\s+${site}`) }).check();
   await invite.getByRole('button', { name: 'Create invitation link' }).click();
   const shown = page.getByTestId('invite-link');
   await expect(shown).toContainText(`Invitation for ${name} created`);
   const link = await shown.getByLabel('invitation link').inputValue();
   expect(link).toMatch(new RegExp(`^${baseURL}/_wm/dashboard/#/invite/[A-Za-z0-9_-]{43}$`));
   await expect(page.locator(`tr[data-invitation="${name}"]`)).toContainText('editor');
+  await expect(page.locator(`tr[data-invitation="${name}"]`)).toContainText(site);
   await page.screenshot({ path: 'e2e/artifacts/team-invite.png', fullPage: true });
 
   // The editor, in a fresh browser context: the link, a password, signed in.
@@ -68,6 +73,8 @@ test('an admin invites an editor by link; the editor edits but cannot change set
   await expect(editor.getByRole('heading', { name: 'Sites' })).toBeVisible();
   await expect(editor.getByTestId('signed-in')).toHaveText(new RegExp(`Signed in as ${name}\\s*editor`));
   await expect(editor.getByRole('link', { name: 'Team', exact: true })).toHaveCount(0);
+  await expect(editor.locator(`a.site-card[href="#/s/${site}/overview"]`)).toBeVisible();
+  await expect(editor.locator('a.site-card')).toHaveCount(1);
 
   // They can edit: a new segment.
   await editor.goto(`/_wm/dashboard/#/s/${site}/segments`);
@@ -103,6 +110,7 @@ test('an admin invites an editor by link; the editor edits but cannot change set
   // The admin: the editor is on the team, and the audit log names them.
   await page.reload();
   await expect(page.locator(`tr[data-user="${name}"]`)).toContainText('password');
+  await expect(page.locator(`tr[data-user="${name}"]`)).toContainText(site);
   await expect(page.locator(`tr[data-invitation="${name}"]`)).toHaveCount(0);
   await page.screenshot({ path: 'e2e/artifacts/team.png', fullPage: true });
   // Their segment waits in the draft; the admin publishes it, and the audit entry names its author.

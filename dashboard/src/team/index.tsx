@@ -5,9 +5,10 @@
  * last admin, nobody raises their own role); this screen shows its refusals as they come.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type InvitationInfo, type Issue, type Role, type UserInfo } from '../api';
+import { api, ApiError, type InvitationInfo, type Issue, type Role, type SiteSummary, type UserInfo } from '../api';
 import { CopyBox, ErrorBanner, Field, FieldErrors, PageHeader } from '../ui';
 import { useMe } from './permission';
+import { SitesPicker } from './sites-picker';
 
 export const ROLE_CHOICES: readonly { role: Role; label: string; can: string }[] = [
   { role: 'viewer', label: 'Viewer', can: 'Sees everything, changes nothing.' },
@@ -18,8 +19,9 @@ export const ROLE_CHOICES: readonly { role: Role; label: string; can: string }[]
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '');
 
-type InviteDraft = { name: string; role: Role; expiresInDays: number };
-const BLANK_INVITE: InviteDraft = { name: '', role: 'editor', expiresInDays: 7 };
+type InviteDraft = { name: string; role: Role; expiresInDays: number; sites: string[] | null };
+const BLANK_INVITE: InviteDraft = { name: '', role: 'editor', expiresInDays: 7, sites: null };
+const sitesText = (sites: string[] | null) => (sites ? sites.join(', ') : 'every site');
 
 export function Team() {
   const me = useMe();
@@ -30,16 +32,20 @@ export function Team() {
   const [issues, setIssues] = useState<Issue[]>([]);
   const [busy, setBusy] = useState(false);
   const [link, setLink] = useState<{ name: string; link: string } | null>(null);
-  const [email, setEmail] = useState({ email: '', role: 'viewer' as Role });
+  const [email, setEmail] = useState({ email: '', role: 'viewer' as Role, sites: null as string[] | null });
+  const [sites, setSites] = useState<SiteSummary[]>([]);
+  /** The user whose sites are being changed, and the list so far. */
+  const [sitesOf, setSitesOf] = useState<{ name: string; sites: string[] | null; issues: Issue[] } | null>(null);
   const [emailIssues, setEmailIssues] = useState<Issue[]>([]);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
 
   const load = async () => {
     try {
-      const [u, i] = await Promise.all([api.users(), api.invitations()]);
+      const [u, i, s] = await Promise.all([api.users(), api.invitations(), api.sites()]);
       setUsers(u.users);
       setInvitations(i.invitations);
+      setSites(s.sites);
     } catch (e) {
       setError(e);
     }
@@ -68,7 +74,7 @@ export function Team() {
     setIssues([]);
     setError(null);
     try {
-      const r = await api.invite({ name: draft.name.trim(), role: draft.role, expiresInDays: draft.expiresInDays });
+      const r = await api.invite({ name: draft.name.trim(), role: draft.role, expiresInDays: draft.expiresInDays, sites: draft.sites });
       setLink({ name: r.invitation.name, link: r.link });
       setDraft(BLANK_INVITE);
       await load();
@@ -85,9 +91,9 @@ export function Team() {
     setEmailIssues([]);
     setError(null);
     try {
-      await api.addUser({ email: email.email.trim(), role: email.role });
-      setNotice(`Added ${email.email.trim().toLowerCase()} as ${email.role}: their Cloudflare Access sign-in gets that role.`);
-      setEmail({ email: '', role: 'viewer' });
+      await api.addUser({ email: email.email.trim(), role: email.role, sites: email.sites });
+      setNotice(`Added ${email.email.trim().toLowerCase()} as ${email.role} on ${sitesText(email.sites)}: their Cloudflare Access sign-in gets that role.`);
+      setEmail({ email: '', role: 'viewer', sites: null });
       await load();
     } catch (err) {
       if (err instanceof ApiError && err.issues.length) setEmailIssues(err.issues);
@@ -95,9 +101,22 @@ export function Team() {
     }
   };
 
+  const saveSites = async () => {
+    if (!sitesOf) return;
+    try {
+      await api.updateUser(sitesOf.name, { sites: sitesOf.sites });
+      setNotice(`${sitesOf.name} now reaches ${sitesText(sitesOf.sites)}: it counts from their next click.`);
+      setSitesOf(null);
+      await load();
+    } catch (err) {
+      if (err instanceof ApiError && err.issues.length) setSitesOf({ ...sitesOf, issues: err.issues });
+      else setError(err);
+    }
+  };
+
   return (
     <div class="editor team">
-      <PageHeader title="Team" sub="Who can sign in to this dashboard, and what their role lets them do. Users span every site." />
+      <PageHeader title="Team" sub="Who can sign in to this dashboard, which sites they reach, and what their role lets them do there." />
       <ErrorBanner error={error} />
       {notice ? (
         <p class="banner ok" role="status">
@@ -160,7 +179,43 @@ export function Team() {
                         </select>
                       )}
                     </td>
-                    <td>{u.sites ? u.sites.join(', ') : 'every site'}</td>
+                    <td>
+                      {sitesOf?.name === u.name ? (
+                        <div class="sub-form">
+                          <SitesPicker
+                            label={`Sites of ${u.name}`}
+                            sites={sites}
+                            value={sitesOf.sites}
+                            onChange={(next) => setSitesOf({ ...sitesOf, sites: next, issues: [] })}
+                            issues={sitesOf.issues}
+                            path="sites"
+                          />
+                          <button type="button" class="btn primary small" onClick={() => void saveSites()}>
+                            Save sites
+                          </button>{' '}
+                          <button type="button" class="btn ghost small" onClick={() => setSitesOf(null)}>
+                            Cancel
+                          </button>
+                        </div>
+                      ) : (
+                        <>
+                          {sitesText(u.sites)}
+                          {u.builtIn ? null : (
+                            <>
+                              {' '}
+                              <button
+                                type="button"
+                                class="btn ghost small"
+                                aria-label={`Change the sites of ${u.name}`}
+                                onClick={() => setSitesOf({ name: u.name, sites: u.sites, issues: [] })}
+                              >
+                                Change
+                              </button>
+                            </>
+                          )}
+                        </>
+                      )}
+                    </td>
                     <td>{u.signIn === 'access' ? 'Cloudflare Access' : 'password'}</td>
                     <td class="nowrap">
                       {u.builtIn ? null : confirming === u.name ? (
@@ -234,6 +289,14 @@ export function Team() {
               )}
             </Field>
           </div>
+          <SitesPicker
+            label="Sites for the invitation"
+            sites={sites}
+            value={draft.sites}
+            onChange={(next) => setDraft({ ...draft, sites: next })}
+            issues={issues}
+            path="sites"
+          />
           <FieldErrors issues={issues.filter((i) => i.path === '(root)')} path="(root)" />
           <button class="btn primary small" type="submit" disabled={busy}>
             Create invitation link
@@ -250,6 +313,7 @@ export function Team() {
                 <tr>
                   <th scope="col">For</th>
                   <th scope="col">Role</th>
+                  <th scope="col">Sites</th>
                   <th scope="col">Expires</th>
                   <th scope="col">
                     <span class="sr-only">Actions</span>
@@ -266,6 +330,7 @@ export function Team() {
                     <td>
                       <span class="pill">{i.role}</span>
                     </td>
+                    <td>{sitesText(i.sites)}</td>
                     <td class="nowrap">{when(i.expiresAt)}</td>
                     <td class="nowrap">
                       <button
@@ -310,6 +375,14 @@ export function Team() {
               )}
             </Field>
           </div>
+          <SitesPicker
+            label="Sites for the email"
+            sites={sites}
+            value={email.sites}
+            onChange={(next) => setEmail({ ...email, sites: next })}
+            issues={emailIssues}
+            path="sites"
+          />
           <button class="btn small" type="submit">
             Add email
           </button>
