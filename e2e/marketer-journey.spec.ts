@@ -345,6 +345,10 @@ test('a marketer personalizes a product page, checks it by QA link, publishes, r
     // Their draft: no Publish for them, only Submit for review; the API refuses them too.
     const bar = draftBar(editor);
     await expect(bar.getByRole('button', { name: 'Submit for review' })).toBeVisible();
+    // The admin has the site open meanwhile: their draft bar follows without a reload.
+    await page.goto(`${PROXY_ORIGIN}/_wm/dashboard/#/s/${SITE}/overview`);
+    await expect(draftBar(page)).toContainText('1 change not live yet');
+    await expect(draftBar(page)).not.toContainText('waiting for approval');
     await expect(bar.getByRole('button', { name: 'Publish', exact: true })).toHaveCount(0);
     const session = (await inPage(editor, `${PROXY_ORIGIN}/_wm/admin/api/session`)).body as { csrfToken: string; role: string };
     expect(session.role).toBe('editor');
@@ -364,10 +368,8 @@ test('a marketer personalizes a product page, checks it by QA link, publishes, r
     await expect(runner.page.locator(theirSelector)).toHaveText(DEFAULT_TEXT);
 
     // The admin approves: live.
-    await page.goto(`${PROXY_ORIGIN}/_wm/dashboard/#/s/${SITE}/overview`);
-    await page.reload();
     const adminBar = draftBar(page);
-    await expect(adminBar).toContainText(`waiting for approval (submitted by user:${name}`);
+    await expect(adminBar).toContainText(`waiting for approval (submitted by user:${name}`, { timeout: 30_000 });
     await adminBar.getByRole('button', { name: 'Show changes' }).click();
     await expect(adminBar).toContainText(EDITOR_TEXT);
     await shot(page, 'approval', true);

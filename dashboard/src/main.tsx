@@ -33,6 +33,9 @@ import { DraftChanges } from './drafts/draft-marks';
 import { VersionList, VersionView } from './versions/versions';
 import { QaPage } from './preview/qa-page';
 
+/** How often the draft bar asks for the draft (teammates' submits, approvals, publishes). */
+const DRAFT_POLL_MS = 15_000;
+
 const meOf = (s: SessionResponse): Me => ({ user: s.user, role: s.role, permission: s.permission });
 
 function Login({ onIn, reason }: { onIn: (me: Me) => void; reason: string }) {
@@ -222,6 +225,21 @@ function App() {
     if (!user || !route.site) return;
     if (site?.config.id !== route.site) setSite(null);
     void loadSite();
+  }, [user, route.site]);
+
+  // Teammates submit, approve, schedule and publish too: the draft bar follows within DRAFT_POLL_MS
+  // while the tab is visible. Only the draft is replaced, so an editor's unsaved form stays as it is.
+  useEffect(() => {
+    if (!user || !route.site) return;
+    const siteId = route.site;
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'visible') return;
+      api.draft(siteId).then(
+        (draft) => setSite((s) => (s && s.config.id === siteId && JSON.stringify(s.draft) !== JSON.stringify(draft) ? { ...s, draft } : s)),
+        () => {}, // the next tick, or the next action, says what is wrong
+      );
+    }, DRAFT_POLL_MS);
+    return () => clearInterval(timer);
   }, [user, route.site]);
 
   // An invitation link opens its own page, signed in or not; accepting signs the invitee in.
