@@ -4,13 +4,17 @@
  *     sets lang and dir on what it fills, and sends both with GET /_wm/decide; an Arabic variant
  *     and message render right to left (the edge is faked here, as in snippet-mode.spec.ts);
  *   - the demo in proxy mode, against the real edge: a French browser gets the French hero;
- *   - the dashboard: the language switcher edits and saves a French text of a slot variant.
+ *   - the dashboard: the language switcher edits and saves a French text of a slot variant, and a
+ *     message's A/B variant's French text and a survey's French thank-you, which a visitor of a
+ *     French page then sees (the real edge, proxy mode).
  * Screenshots go to e2e/artifacts/localized-*.png.
  */
 import { type Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import type { CollectResponse, Decision, MessageDecision, SlotDecision } from '../protocol/wire';
-import { serveFixturesUntouched, waitForProfile } from './support/waymark';
+import { newId, ORIGIN, serveFixturesUntouched, waitForProfile } from './support/waymark';
+import { AS_BROWSER } from './support/user-agent.mjs';
+import { publishDraft } from './support/drafts';
 
 const SLOTS = '/fixtures/slots.html';
 const HERO = 'main > [data-wm-slot="hero"]';
@@ -157,4 +161,133 @@ test('the dashboard’s language switcher edits and saves a French text of a slo
   expect(saved.variants[0].locales.ar).toEqual({ type: 'html', html: '<h3>هل ما زلت تفكر؟</h3>' });
   // The default content is untouched.
   expect(saved.variants[0].content.html).toContain('Still thinking it over?');
+});
+
+test('the message editor gives A/B variant B its French text and the survey a French thank-you; a visitor of a French page sees both', async ({
+  page,
+  request,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const run = Date.now().toString(36);
+  const id = `distance-${run}`;
+  // Only pages whose URL carries this token show the survey, so other specs' visitors never see it.
+  const token = `e2e-fr-${run}`;
+  // Set up through the admin API, in the draft: a survey whose variant B gets 99% of the traffic.
+  const login = await request.post('/_wm/admin/api/login', { data: { password: 'waymark-demo' } });
+  const headers = { 'X-WM-CSRF': ((await login.json()) as { csrfToken: string }).csrfToken };
+  const survey = {
+    name: `Distance survey ${run}`,
+    type: 'survey',
+    trigger: { on: 'load' },
+    urlMatch: { op: 'url_contains', value: token },
+    title: 'A quick question',
+    body: 'How far do you usually run?',
+    survey: {
+      pref: 'distance',
+      options: [
+        { value: 'short', label: 'Up to 10 km' },
+        { value: 'long', label: 'Longer' },
+      ],
+    },
+    locales: { fr: { title: 'Une question rapide', body: 'Quelle distance courez-vous ?', options: { short: 'Jusqu’à 10 km', long: 'Plus loin' } } },
+    variants: [
+      { id: 'a', weight: 1 },
+      { id: 'b', weight: 99, title: 'One quick question' },
+    ],
+    priority: 900,
+  };
+  expect((await request.put(`/_wm/admin/api/sites/demo/draft/messages/${id}`, { headers, data: survey })).status()).toBe(200);
+
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/_wm/dashboard/');
+  await page.getByLabel('Password').fill('waymark-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Sites' })).toBeVisible();
+  await page.goto(`/_wm/dashboard/#/s/demo/messages/${id}`);
+
+  // Variant 2 (b): a French text of its own, with the language switcher of the slot editor.
+  const b = page.getByRole('group', { name: 'Variant 2', exact: true });
+  const bLanguages = b.getByRole('group', { name: 'Variant 2: languages' });
+  await b.getByLabel('Variant 2: add a language').fill('fr');
+  await bLanguages.getByRole('button', { name: 'Add language' }).click();
+  await expect(bLanguages.getByRole('button', { name: 'fr', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  const bTitle = b.getByLabel('Variant 2 title (fr)');
+  // Empty, a field shows what a visitor would get: here the message's French title.
+  await expect(b.getByText('Empty: falls back to the message’s fr text, “Une question rapide”')).toBeVisible();
+  await bTitle.fill('Une petite question pour vous');
+  await b.getByLabel('Variant 2 body (fr)').fill('Combien de kilomètres courez-vous par semaine ?');
+  // The live preview shows variant 2 in French.
+  const preview = page.getByRole('complementary', { name: 'Live preview' });
+  const previewed = preview.frameLocator('iframe[src*="wm_preview=1"]').locator(`[data-wm-message="${id}"] .w`);
+  await expect(previewed).toContainText('Une petite question pour vous', { timeout: 20_000 });
+  await expect(previewed).toContainText('Combien de kilomètres');
+  await expect(previewed).toHaveAttribute('lang', 'fr');
+
+  // The survey's thank-you, in French (Content → fr).
+  await page.getByRole('group', { name: 'Content: languages' }).getByRole('button', { name: 'fr', exact: true }).click();
+  const thanks = page.getByLabel('Thank-you (fr)');
+  await expect(page.getByText('Empty: falls back to “Thanks for your answer!”')).toBeVisible();
+  await thanks.fill('Merci pour votre réponse !');
+
+  // A French button with no link to fall back to is refused at its field, in its language.
+  await b.getByLabel('Variant 2 button text (fr)').fill('Voir');
+  await bLanguages.getByRole('button', { name: 'Default' }).click();
+  await page.getByRole('button', { name: 'Save message' }).click();
+  await expect(b.locator('.field.invalid').filter({ hasText: 'Variant 2 button link (fr)' })).toContainText(
+    'a localized call to action needs a link when the message has none',
+  );
+  await expect(bLanguages.getByRole('button', { name: 'fr', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await shot(page, 'variant-editor');
+  await b.getByLabel('Variant 2 button text (fr)').fill('');
+  await page.getByRole('button', { name: 'Save message' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  const draft = await (await page.request.get('/_wm/admin/api/sites/demo/draft')).json();
+  const saved = draft.site.messages.find((m: { id: string }) => m.id === id);
+  expect(saved.variants[1].locales).toEqual({ fr: { title: 'Une petite question pour vous', body: 'Combien de kilomètres courez-vous par semaine ?' } });
+  expect(saved.locales.fr.thanks).toBe('Merci pour votre réponse !');
+  expect(saved).not.toHaveProperty('thanks');
+  await publishDraft(page);
+  // The edge reads a published config within its cache time (edge/src/config/site-store.ts): wait
+  // until it chooses the survey for a page with the token.
+  const pageUrl = `${ORIGIN}/?from=${token}`;
+  const asPage = { origin: ORIGIN, ...AS_BROWSER };
+  const event = { id: newId(), ts: Date.now(), sid: `session-${run}`, url: pageUrl, ref: '', title: 'Home', type: 'page' };
+  await request.post('/_wm/e', { headers: { 'content-type': 'text/plain', ...asPage }, data: JSON.stringify({ site: 'demo', events: [event] }) });
+  await expect
+    .poll(async () => (await request.get(`/_wm/decide?site=demo&url=${encodeURIComponent(pageUrl)}`, { headers: asPage })).text(), { timeout: 20_000 })
+    .toContain(`"${id}"`);
+
+  // A visitor of a French page (<html lang="fr">; the browser itself is English): variant B in
+  // French, then the French thank-you. Variant A (1%) means another new visitor.
+  let visitor: Page | undefined;
+  for (let attempt = 0; attempt < 4 && !visitor; attempt++) {
+    const context = await browser.newContext({ locale: 'en-US', baseURL: test.info().project.use.baseURL! });
+    const tab = await context.newPage();
+    await tab.route(
+      (url) => url.pathname === '/' && url.search.includes(token),
+      async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace(/<html([^>]*?) lang="[^"]*"/, '<html$1 lang="fr"');
+        await route.fulfill({ response, body: html });
+      },
+    );
+    await tab.goto(`/?from=${token}`);
+    await expect(tab.locator('html')).toHaveAttribute('lang', 'fr');
+    const dialog = tab.locator(`[data-wm-message="${id}"] [role="dialog"]`);
+    await expect(dialog).toBeVisible({ timeout: 20_000 });
+    if ((await dialog.textContent())?.includes('Une question rapide')) await context.close();
+    else visitor = tab;
+  }
+  expect(visitor, 'variant B within 4 visitors').toBeDefined();
+  const dialog = visitor!.locator(`[data-wm-message="${id}"] [role="dialog"]`);
+  await expect(dialog).toContainText('Une petite question pour vous');
+  await expect(dialog).toContainText('Combien de kilomètres courez-vous par semaine ?');
+  await expect(dialog.getByRole('button', { name: 'Plus loin' })).toBeVisible();
+  await expect(visitor!.locator(`[data-wm-message="${id}"] .w`)).toHaveAttribute('lang', 'fr');
+  await visitor!.screenshot({ path: 'e2e/artifacts/localized-variant.png', animations: 'disabled' });
+  await dialog.getByRole('button', { name: 'Plus loin' }).click();
+  await expect(dialog).toContainText('Merci pour votre réponse !');
+  await visitor!.screenshot({ path: 'e2e/artifacts/localized-thanks.png', animations: 'disabled' });
+  await visitor!.context().close();
 });

@@ -9,6 +9,12 @@
 /** A normalized tag as stored in configs: lower-case language, optional script, optional region. */
 export const LOCALE_TAG = /^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|\d{3}))?$/;
 
+/**
+ * A survey's thank-you when its message sets none (`thanks`, per locale too): shown by wm-ui.js
+ * (snippet/src/ui/messages-ui.ts) and as the dashboard's hint.
+ */
+export const DEFAULT_THANKS = 'Thanks for your answer!';
+
 /** At most this many locales per slot variant or message (each is a full copy of the text). */
 export const MAX_LOCALES = 20;
 

@@ -251,7 +251,8 @@ export type MessageDecision = {
   title?: string;
   body: string;
   cta?: { text: string; href: string };
-  survey?: { pref: string; options: { value: string; label: string }[] };
+  /** `thanks`: shown once answered; left out = DEFAULT_THANKS (protocol/locale.ts). */
+  survey?: { pref: string; options: { value: string; label: string }[]; thanks?: string };
   /** Higher first; only one message is on screen at a time. */
   priority: number;
   why: string;
@@ -259,8 +260,8 @@ export type MessageDecision = {
   lang?: string;
   dir?: 'rtl' | 'ltr';
   /** The message's text per locale, while the page's lang is not known yet (as SlotDecision.locales). */
-  /** `options`: the survey's labels, in the survey's order. */
-  locales?: Record<string, { title?: string; body: string; cta?: { text: string; href: string }; options?: string[] }>;
+  /** `options`: the survey's labels, in the survey's order; `thanks`: its thank-you. */
+  locales?: Record<string, { title?: string; body: string; cta?: { text: string; href: string }; options?: string[]; thanks?: string }>;
 };
 
 /** A message's text in one locale. */

@@ -1,6 +1,6 @@
 /**
  * Per-locale text in the slot and message editors (docs/localized-content.md): a switcher between
- * the default text and each locale, with add and remove; and the message preview in a locale.
+ * the default text and each locale, with add and remove.
  */
 import { useState } from 'preact/hooks';
 import { isRtl, normalizeLocale } from '../../protocol/locale';
@@ -91,23 +91,4 @@ export function withLocale(locales: Json | undefined, tag: string, value: Json |
   if (value === undefined) delete next[tag];
   else next[tag] = value;
   return Object.keys(next).length ? next : undefined;
-}
-
-/**
- * The message preview in `tag`: each field from the locale's text when it has one, else the
- * default's (as the edge does, edge/src/personalize/localize.ts), with lang and dir.
- */
-export function localizedDraft(draft: Json, message: Json, tag: string): Json {
-  if (!tag) return draft;
-  const text = (message['locales']?.[tag] ?? {}) as Json;
-  const out: Json = { ...draft, lang: tag, dir: isRtl(tag) ? 'rtl' : 'ltr' };
-  if (text['title']) out['title'] = text['title'];
-  if (text['body']) out['body'] = text['body'];
-  if (out['cta'] && text['cta']?.['text']) out['cta'] = { text: text['cta']['text'], href: text['cta']['href'] || out['cta']['href'] };
-  if (out['survey'] && text['options'])
-    out['survey'] = {
-      ...out['survey'],
-      options: (out['survey']['options'] as Json[]).map((o) => ({ ...o, label: text['options'][o['value']] || o['label'] })),
-    };
-  return out;
 }

@@ -150,3 +150,69 @@ describe('the locale condition', () => {
     expect(english).toContain('Default hero');
   });
 });
+
+describe('a survey’s thank-you per locale (thanks), through GET /_wm/decide', () => {
+  const THANKS_SITE = `${SITE}-thanks`;
+  let visitor = '';
+
+  beforeAll(async () => {
+    const { id: _id, version: _v, ...rest } = structuredClone(DEMO_SITE);
+    const survey = {
+      id: 'distance',
+      name: 'Distance',
+      type: 'survey',
+      body: 'How far do you run?',
+      survey: {
+        pref: 'distance',
+        options: [
+          { value: 'short', label: 'Up to 10 km' },
+          { value: 'long', label: 'Longer' },
+        ],
+      },
+      thanks: 'Thank you, runner!',
+      locales: { fr: { body: 'Vous courez combien ?', thanks: 'Merci pour votre réponse !' }, ar: { body: 'كم تركض؟' } },
+      variants: [
+        { id: 'a', weight: 50 },
+        { id: 'b', weight: 50, locales: { fr: { title: 'Une question' } } },
+      ],
+    } as const;
+    const written = await siteAdmin(env, THANKS_SITE).write(
+      THANKS_SITE,
+      { kind: 'put-site', config: { ...rest, messages: [survey], journeys: [] } },
+      0,
+      'test',
+    );
+    if (!written.ok) throw new Error(`site: ${written.error}`);
+    visitor = visitorCookie(await post([makeEvent()], { site: THANKS_SITE })) ?? '';
+    expect(visitor).not.toBe('');
+  });
+
+  const survey = async (query: string, headers: Record<string, string> = {}) => {
+    const res = await worker.fetch(
+      new Request(`${BASE}/_wm/decide?site=${THANKS_SITE}&url=${encodeURIComponent(`${ORIGIN}/`)}${query}`, {
+        headers: { origin: ORIGIN, cookie: visitor, ...headers },
+      }),
+      env,
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(200);
+    const decisions = ((await res.json()) as { decisions: Decision[] }).decisions;
+    return decisions.find((x): x is MessageDecision => x.kind === 'message' && x.id === 'distance')!;
+  };
+
+  it('a French page gets the French thank-you (whichever variant), another language the message’s own', async () => {
+    const fr = await survey('&lang=fr&nav=en-US');
+    expect(fr).toMatchObject({ lang: 'fr', body: 'Vous courez combien ?', survey: { pref: 'distance', thanks: 'Merci pour votre réponse !' } });
+    if (fr.variant === 'b') expect(fr.title).toBe('Une question');
+    // Arabic has a body but no thank-you of its own: the message's default one.
+    expect(await survey('&lang=ar')).toMatchObject({ lang: 'ar', dir: 'rtl', survey: { thanks: 'Thank you, runner!' } });
+    expect((await survey('&lang=de')).survey?.thanks).toBe('Thank you, runner!');
+  });
+
+  it('without the page lang, every locale carries its thank-you for wm-ui.js to pick', async () => {
+    const open = await survey('', { 'accept-language': 'de' });
+    expect(open.survey?.thanks).toBe('Thank you, runner!');
+    expect(open.locales?.['fr']?.thanks).toBe('Merci pour votre réponse !');
+    expect(open.locales?.['ar']?.thanks).toBe('Thank you, runner!');
+  });
+});

@@ -95,3 +95,40 @@ describe('message locales', () => {
     expect(issues(messageSchema, { ...survey, locales: { fr: { colour: 'bleu' } } }).join()).toMatch(/colour/);
   });
 });
+
+describe('a survey thank-you (thanks), per locale too', () => {
+  const survey = {
+    id: 'sport',
+    name: 'Sport',
+    type: 'survey',
+    body: 'What do you run?',
+    survey: {
+      pref: 'sport',
+      options: [
+        { value: 'road', label: 'Road' },
+        { value: 'trail', label: 'Trail' },
+      ],
+    },
+  } as const;
+
+  it('accepts a thank-you on a survey and per locale; an old survey without one stays valid', () => {
+    const m = messageSchema.parse({ ...survey, thanks: 'Thank you!', locales: { fr: { thanks: 'Merci !' } } });
+    expect(m.thanks).toBe('Thank you!');
+    expect(m.locales?.['fr']?.thanks).toBe('Merci !');
+    const old = messageSchema.parse(survey);
+    expect(old).not.toHaveProperty('thanks');
+  });
+
+  it('refuses an empty or too long thank-you, one on a message that is not a survey, and one on a variant', () => {
+    expect(issues(messageSchema, { ...survey, thanks: '' })).toEqual(['thanks: Too small: expected string to have >=1 characters']);
+    expect(issues(messageSchema, { ...survey, locales: { fr: { thanks: 'x'.repeat(1_001) } } }).join()).toMatch(/^locales\.fr\.thanks: Too big/);
+    const banner = { id: 'b', name: 'B', type: 'banner', body: 'Hi' };
+    expect(issues(messageSchema, { ...banner, thanks: 'Merci' })).toEqual(['thanks: only survey messages take a thank-you (this is a banner)']);
+    expect(issues(messageSchema, { ...banner, locales: { fr: { thanks: 'Merci' } } })).toEqual([
+      'locales.fr.thanks: only survey messages take a thank-you (this is a banner)',
+    ]);
+    expect(issues(messageSchema, { ...survey, variants: [{ id: 'a', weight: 100, locales: { fr: { thanks: 'Merci' } } }] }).join()).toMatch(
+      /variants\.0\.locales\.fr.*thanks/,
+    );
+  });
+});

@@ -92,6 +92,8 @@ export type Schedule = z.output<typeof scheduleSchema>;
 
 const title = z.string().min(1).max(120);
 const body = z.string().min(1).max(1_000);
+/** A survey's thank-you, shown in place of the body once answered (protocol/locale.ts DEFAULT_THANKS when left out). */
+const thanks = z.string().min(1).max(1_000);
 const ctaSchema = z.strictObject({ text: z.string().min(1).max(60), href: safeUrlSchema });
 export type MessageCta = z.output<typeof ctaSchema>;
 
@@ -104,6 +106,8 @@ const variantLocaleSchema = z.strictObject({ title: title.optional(), body: body
 const messageLocaleSchema = variantLocaleSchema.extend({
   /** Survey option labels by option value. */
   options: z.record(z.string().max(100), z.string().min(1).max(100)).optional(),
+  /** The survey's thank-you in this locale. */
+  thanks: thanks.optional(),
 });
 export type MessageLocale = z.output<typeof messageLocaleSchema>;
 
@@ -172,6 +176,8 @@ export const messageSchema = z
     cta: ctaSchema.optional(),
     /** Survey messages only (and required for them). */
     survey: surveySchema.optional(),
+    /** Survey messages only: the text that replaces the body once answered; left out = DEFAULT_THANKS (protocol/locale.ts). */
+    thanks: thanks.optional(),
     /** The message's text per locale ("fr": { title, body, cta, options }); the fields above are the fallback. */
     locales: localesSchema(messageLocaleSchema),
     schedule: scheduleSchema.optional(),
@@ -200,6 +206,8 @@ export const messageSchema = z
     if (m.type === 'survey' && !m.survey) ctx.addIssue({ code: 'custom', path: ['survey'], message: 'a survey message needs survey options' });
     if (m.type !== 'survey' && m.survey)
       ctx.addIssue({ code: 'custom', path: ['survey'], message: `only survey messages take survey options (this is a ${m.type})` });
+    if (m.type !== 'survey' && m.thanks !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['thanks'], message: `only survey messages take a thank-you (this is a ${m.type})` });
     if (m.bandit && !m.goal) ctx.addIssue({ code: 'custom', path: ['bandit'], message: 'a bandit message needs a goal: its conversions decide the traffic' });
     const ids = new Set<string>();
     m.variants.forEach((v, i) => {
@@ -211,6 +219,8 @@ export const messageSchema = z
       for (const value of Object.keys(text.options ?? {}))
         if (!values.has(value))
           ctx.addIssue({ code: 'custom', path: ['locales', tag, 'options', value], message: `no survey option has the value "${value}"` });
+      if (text.thanks !== undefined && m.type !== 'survey')
+        ctx.addIssue({ code: 'custom', path: ['locales', tag, 'thanks'], message: `only survey messages take a thank-you (this is a ${m.type})` });
       if (text.cta && !text.cta.href && !m.cta)
         ctx.addIssue({ code: 'custom', path: ['locales', tag, 'cta', 'href'], message: 'a localized call to action needs a link when the message has none' });
     }

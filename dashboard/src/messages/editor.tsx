@@ -5,12 +5,13 @@ import { go } from '../routing';
 import type { EditorProps } from '../site-state';
 import { EditorTop, NameIdFields } from '../editor-parts';
 import { contentHostsHint } from '../content-hosts';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { NotFound, Field, FieldErrors, num } from '../ui';
 import { draftDecision, PagePreview } from '../page-preview';
 import { blankMessage, messageDraft, TRIGGERS, TYPES } from './model';
 import { PagePicker } from '../visual-editor/index';
-import { LocaleSwitcher, localizedDraft, withLocale } from '../locales';
+import { LocaleSwitcher, withLocale } from '../locales';
+import { localeOfIssue, localizedPreview, patchLocaleText, previewTags, thanksFallback, variantFallback } from './localized';
 
 export function MessageEditor(props: EditorProps) {
   const [previewVariant, setPreviewVariant] = useState(0);
@@ -18,7 +19,18 @@ export function MessageEditor(props: EditorProps) {
   const [picking, setPicking] = useState(false);
   /** The language the content fields edit ('' = the default text); the preview shows it too. */
   const [editing, setEditing] = useState('');
+  /** The language each A/B variant's switcher edits ('' = its default overrides), by variant index. */
+  const [variantEditing, setVariantEditing] = useState<Record<number, string>>({});
+  /** The language the live preview shows: the one last picked in any switcher. */
+  const [previewTag, setPreviewTag] = useState('');
   const ed = useEditor('messages', props, blankMessage);
+  // A refused field inside a language shows that language, so the error is seen at its field.
+  useEffect(() => {
+    const at = localeOfIssue(ed.issues.map((i) => i.path));
+    if (!at) return;
+    if (at.variant === undefined) setEditing(at.tag);
+    else setVariantEditing((all) => ({ ...all, [at.variant!]: at.tag }));
+  }, [ed.issues]);
   const siteId = props.site.config.id;
   if (!ed.item) return <NotFound kind="message" id={props.id} siteId={siteId} tab="messages" />;
   const m = ed.item;
@@ -36,11 +48,15 @@ export function MessageEditor(props: EditorProps) {
   const tag = locales[editing] ? editing : '';
   const text = (tag ? locales[tag] : {}) as Json;
   /** The selected language's text with `patch`; an emptied field is left out (it falls back to the default). */
-  const setText = (patch: Json) => {
-    const next: Json = { ...text, ...patch };
-    for (const key of Object.keys(next)) if (next[key] === '' || next[key] === undefined) delete next[key];
-    ed.update({ locales: withLocale(m['locales'], tag, next) });
-  };
+  const setText = (patch: Json) => ed.update({ locales: withLocale(m['locales'], tag, patchLocaleText(text, patch)) });
+  /** Variant i's text in its selected language, with `patch` (an emptied field falls back). */
+  const setVariantText = (i: number, vtag: string, patch: Json) =>
+    setVariant(i, { locales: withLocale(variants[i]!['locales'], vtag, patchLocaleText(variants[i]!['locales']?.[vtag], patch)) });
+  const selectContent = (t: string) => (setEditing(t), setPreviewTag(t));
+  const selectVariant = (i: number, t: string) => (setVariantEditing((all) => ({ ...all, [i]: t })), setPreviewVariant(i), setPreviewTag(t));
+  const shownVariant = Math.min(previewVariant, variants.length - 1);
+  /** The preview's language, when this message with the shown variant has a text in it (else the default, as on the edge). */
+  const shownTag = previewTags(m, variants[shownVariant]).includes(previewTag) ? previewTag : '';
   const fallback = (value: unknown) => (value ? `Empty: falls back to the default, “${String(value)}”` : 'Empty: falls back to the default');
 
   const submit = async (e: Event) => {
@@ -153,7 +169,7 @@ export function MessageEditor(props: EditorProps) {
               name="Content"
               tags={Object.keys(locales)}
               selected={tag}
-              onSelect={setEditing}
+              onSelect={selectContent}
               onAdd={(t) => ed.update({ locales: withLocale(m['locales'], t, {}) })}
               onRemove={(t) => ed.update({ locales: withLocale(m['locales'], t, undefined) })}
             />
@@ -173,7 +189,7 @@ export function MessageEditor(props: EditorProps) {
                     `Button link (${tag})`,
                     `locales.${tag}.cta.href`,
                     text['cta']?.['href'],
-                    (href) => setText({ cta: { ...(text['cta'] ?? {}), href: href || undefined } }),
+                    (href) => setText({ cta: { ...(text['cta'] ?? {}), href } }),
                     { hint: `${fallback(m['cta']?.['href'])}. ${contentHostsHint(props.site.config)}` },
                   )}
                 </div>
@@ -191,6 +207,12 @@ export function MessageEditor(props: EditorProps) {
                         { hint: fallback(o['label']) },
                       ),
                     )
+                  : null}
+                {m['type'] === 'survey'
+                  ? typed(`Thank-you (${tag})`, `locales.${tag}.thanks`, text['thanks'], (thanks) => setText({ thanks }), {
+                      rows: 2,
+                      hint: thanksFallback(m, tag),
+                    })
                   : null}
                 <FieldErrors issues={issues.filter((x) => x.path === `locales.${tag}` || x.path === 'locales')} path={`locales.${tag}`} />
               </>
@@ -230,6 +252,7 @@ export function MessageEditor(props: EditorProps) {
                 <button type="button" class="btn small" onClick={() => ed.update({ survey: { ...survey, options: [...options, { value: '', label: '' }] } })}>
                   Add an option
                 </button>
+                {typed('Thank-you text', 'thanks', m['thanks'], (thanks) => ed.update({ thanks }), { rows: 2, hint: thanksFallback(m, '') })}
                 <FieldErrors issues={issues.filter((x) => x.path === 'survey' || x.path === 'survey.options')} path="survey" />
               </fieldset>
             ) : null}
@@ -242,23 +265,73 @@ export function MessageEditor(props: EditorProps) {
               {typed('Cooldown (min)', 'caps.cooldownMinutes', num(caps['cooldownMinutes']), (v) => ed.update({ caps: { ...caps, cooldownMinutes: v } }))}
               {typed('Holdout %', 'holdout', num(m['holdout']), (v) => ed.update({ holdout: v }), { hint: '0–50, shown nothing' })}
             </div>
-            {variants.map((v, i) => (
-              <div class="grid-opt" key={i}>
-                {typed(`Variant ${i + 1} id`, `variants.${i}.id`, v['id'], (id) => setVariant(i, { id }))}
-                {typed('Weight %', `variants.${i}.weight`, num(v['weight']), (weight) => setVariant(i, { weight }))}
-                {typed('Title override', `variants.${i}.title`, v['title'], (title) => setVariant(i, { title }))}
-                {variants.length > 1 ? (
-                  <button
-                    type="button"
-                    class="btn ghost small"
-                    aria-label={`Remove variant ${i + 1}`}
-                    onClick={() => ed.update({ variants: variants.filter((_, j) => j !== i) })}
-                  >
-                    Remove
-                  </button>
-                ) : null}
-              </div>
-            ))}
+            {variants.map((v, i) => {
+              const vLocales = (v['locales'] ?? {}) as Json;
+              const vtag = vLocales[variantEditing[i] ?? ''] ? variantEditing[i]! : '';
+              const vtext = (vtag ? vLocales[vtag] : {}) as Json;
+              const at = `variants.${i}.locales.${vtag}`;
+              return (
+                <div class="variant-text" key={i} role="group" aria-label={`Variant ${i + 1}`}>
+                  <div class="grid-opt">
+                    {typed(`Variant ${i + 1} id`, `variants.${i}.id`, v['id'], (id) => setVariant(i, { id }))}
+                    {typed('Weight %', `variants.${i}.weight`, num(v['weight']), (weight) => setVariant(i, { weight }))}
+                    {typed('Title override', `variants.${i}.title`, v['title'], (title) => setVariant(i, { title }))}
+                    {variants.length > 1 ? (
+                      <button
+                        type="button"
+                        class="btn ghost small"
+                        aria-label={`Remove variant ${i + 1}`}
+                        onClick={() => {
+                          ed.update({ variants: variants.filter((_, j) => j !== i) });
+                          setVariantEditing({});
+                        }}
+                      >
+                        Remove
+                      </button>
+                    ) : null}
+                  </div>
+                  {/* This variant's own text per language; the preview shows it in the picked language. */}
+                  <LocaleSwitcher
+                    name={`Variant ${i + 1}`}
+                    tags={Object.keys(vLocales)}
+                    selected={vtag}
+                    onSelect={(t) => selectVariant(i, t)}
+                    onAdd={(t) => setVariant(i, { locales: withLocale(v['locales'], t, {}) })}
+                    onRemove={(t) => setVariant(i, { locales: withLocale(v['locales'], t, undefined) })}
+                  />
+                  {vtag ? (
+                    <div class="sub-form">
+                      <div class="grid-2">
+                        {typed(`Variant ${i + 1} title (${vtag})`, `${at}.title`, vtext['title'], (title) => setVariantText(i, vtag, { title }), {
+                          hint: variantFallback(m, v, vtag, 'title'),
+                        })}
+                        {typed(
+                          `Variant ${i + 1} button text (${vtag})`,
+                          `${at}.cta.text`,
+                          vtext['cta']?.['text'],
+                          (t) => setVariantText(i, vtag, { cta: { ...(vtext['cta'] ?? {}), text: t } }),
+                          { hint: variantFallback(m, v, vtag, 'cta.text') },
+                        )}
+                      </div>
+                      {typed(`Variant ${i + 1} body (${vtag})`, `${at}.body`, vtext['body'], (body) => setVariantText(i, vtag, { body }), {
+                        rows: 2,
+                        hint: variantFallback(m, v, vtag, 'body'),
+                      })}
+                      {typed(
+                        `Variant ${i + 1} button link (${vtag})`,
+                        `${at}.cta.href`,
+                        vtext['cta']?.['href'],
+                        (href) => setVariantText(i, vtag, { cta: { ...(vtext['cta'] ?? {}), href } }),
+                        { hint: `${variantFallback(m, v, vtag, 'cta.href')}. ${contentHostsHint(props.site.config)}` },
+                      )}
+                      <FieldErrors issues={issues.filter((x) => x.path === at || x.path === `variants.${i}.locales`)} path={at} />
+                    </div>
+                  ) : (
+                    <FieldErrors issues={issues.filter((x) => x.path === `variants.${i}.locales`)} path={`variants.${i}.locales`} />
+                  )}
+                </div>
+              );
+            })}
             {variants.length < 5 ? (
               <button type="button" class="btn small" onClick={() => ed.update({ variants: [...variants, { id: `v${variants.length + 1}`, weight: 0 }] })}>
                 Add a variant
@@ -304,7 +377,7 @@ export function MessageEditor(props: EditorProps) {
             {variants.length > 1 ? (
               <label class="inline-select">
                 <span class="muted small">Variant</span>
-                <select value={String(Math.min(previewVariant, variants.length - 1))} onChange={(e) => setPreviewVariant(Number(e.currentTarget.value))}>
+                <select value={String(shownVariant)} onChange={(e) => setPreviewVariant(Number(e.currentTarget.value))}>
                   {variants.map((v, i) => (
                     <option key={i} value={String(i)}>
                       {v['id'] || `Variant ${i + 1}`}
@@ -314,8 +387,8 @@ export function MessageEditor(props: EditorProps) {
               </label>
             ) : null}
           </div>
-          {tag ? <p class="muted small">Showing the {tag} text.</p> : null}
-          <PagePreview draft={localizedDraft(draftDecision(m, variants[Math.min(previewVariant, variants.length - 1)]), m, tag)} />
+          {shownTag ? <p class="muted small">Showing the {shownTag} text.</p> : null}
+          <PagePreview draft={localizedPreview(draftDecision(m, variants[shownVariant]), m, variants[shownVariant], previewTag)} />
         </aside>
       </div>
     </form>

@@ -67,6 +67,19 @@ describe('messageDraft', () => {
     expect(d.body).not.toHaveProperty('survey');
   });
 
+  it('keeps a survey’s thank-you, drops a blank one, and drops every thank-you once the type is not survey', () => {
+    const options = [
+      { value: 'a', label: 'A' },
+      { value: 'b', label: 'B' },
+    ];
+    const base = { ...blankMessage(), id: 'm', type: 'survey', survey: { pref: 'p', options }, locales: { fr: { body: 'Corps', thanks: 'Merci !' } } };
+    expect(messageDraft({ ...base, thanks: 'Thank you!' }, ctx).body).toMatchObject({ thanks: 'Thank you!', locales: { fr: { thanks: 'Merci !' } } });
+    expect(messageDraft({ ...base, thanks: ' ' }, ctx).body).not.toHaveProperty('thanks');
+    const banner = messageDraft({ ...base, type: 'banner', thanks: 'Thank you!' }, ctx).body;
+    expect(banner).not.toHaveProperty('thanks');
+    expect(banner['locales']).toEqual({ fr: { body: 'Corps' } });
+  });
+
   it('drops an empty goal and an off bandit, and refuses a bandit over one variant and a taken id', () => {
     const off = messageDraft({ ...blankMessage(), id: 'm', goal: { event: '', withinHours: '' }, bandit: false }, ctx);
     expect(off.body).not.toHaveProperty('goal');

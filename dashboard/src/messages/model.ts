@@ -49,10 +49,16 @@ export function messageDraft(m: Json, ctx: { isNew: boolean; existing: Json[] })
   const goal = (m['goal'] ?? { event: '', withinHours: '' }) as Json;
   const id = itemId(m);
   const local: Issue[] = idIssues(id, ctx.isNew, ctx.existing, 'message');
-  const body = dropBlank({ ...m, id }, ['title']);
+  const body = dropBlank({ ...m, id }, ['title', 'thanks']);
   if (body['cta'] && !body['cta']['text'] && !body['cta']['href']) delete body['cta'];
   if (body['type'] !== 'inline') delete body['target'];
-  if (body['type'] !== 'survey') delete body['survey'];
+  if (body['type'] !== 'survey') {
+    delete body['survey'];
+    // A thank-you typed before the type changed away from survey (it would be refused).
+    delete body['thanks'];
+    if (body['locales'])
+      body['locales'] = Object.fromEntries(Object.entries(body['locales'] as Json).map(([tag, { thanks: _thanks, ...text }]) => [tag, text]));
+  }
   body['priority'] = typeof body['priority'] === 'string' ? (toNum(body['priority']) ?? 0) : body['priority'];
   body['holdout'] = typeof body['holdout'] === 'string' ? (toNum(body['holdout']) ?? 0) : body['holdout'];
   const t: Json = { on: trigger['on'] };

@@ -87,6 +87,7 @@ export const DEMO_SITE: SiteConfigInput = {
           title: 'Avant de partir',
           body: 'Pour quoi vous entraînez-vous ? Nous vous montrerons le matériel qui vous va.',
           options: { road: 'Course sur route', trail: 'Trail', hiking: 'Randonnée', ultra: 'Un ultra' },
+          thanks: 'Merci pour votre réponse !',
         },
       },
       priority: 40,

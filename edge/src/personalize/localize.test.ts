@@ -3,7 +3,7 @@ import { messageSchema } from '../../../protocol/config/messages';
 import { slotSchema } from '../../../protocol/config/personalization';
 import { renderContent } from '../../../protocol/content/render';
 import type { MessageDecision } from '../../../protocol/wire';
-import { localeRequest, localizeMessage, localizeSlot, messageText } from './localize';
+import { DEFAULT_LOCALE_REQUEST, localeRequest, localizeMessage, localizeSlot, messageText } from './localize';
 import { localizedSlot } from './rewrite';
 
 const hero = slotSchema.parse({
@@ -99,6 +99,19 @@ describe('message text per locale', () => {
     expect(messageText(message, b, undefined).body).toBe('Where do you run?');
   });
 
+  it('a variant’s linkless localized CTA takes the message’s link in that locale (as the schema allows), else the default’s', () => {
+    const linkless = messageSchema.parse({
+      id: 'promo',
+      name: 'Promo',
+      type: 'banner',
+      body: 'Spring sale',
+      locales: { fr: { cta: { text: 'Voir', href: '/fr/soldes' } } },
+      variants: [{ id: 'b', weight: 100, locales: { fr: { cta: { text: 'Foncez' } } } }],
+    });
+    expect(messageText(linkless, linkless.variants[0]!, 'fr').cta).toEqual({ text: 'Foncez', href: '/fr/soldes' });
+    expect(messageText(message, b, 'fr').cta).toEqual({ text: 'Boutique', href: '/shop' });
+  });
+
   it('localizes a decision, with lang and dir, and alternatives while the page lang is unknown', () => {
     const decision: MessageDecision = {
       kind: 'message',
@@ -121,5 +134,60 @@ describe('message text per locale', () => {
     expect(open.body).toBe('Where do you run?');
     expect(Object.keys(open.locales!).sort()).toEqual(['ar', 'fr']);
     expect(open.locales!['fr']!.options).toEqual(['Road', 'Sentier']);
+  });
+});
+
+describe('a survey thank-you per locale (thanks)', () => {
+  const survey = {
+    id: 'training',
+    name: 'Training',
+    type: 'survey',
+    body: 'What are you training for?',
+    survey: {
+      pref: 'sport',
+      options: [
+        { value: 'road', label: 'Road' },
+        { value: 'trail', label: 'Trail' },
+      ],
+    },
+    variants: [
+      { id: 'a', weight: 50 },
+      { id: 'b', weight: 50, locales: { fr: { title: 'Une question' } } },
+    ],
+  };
+  const decision = (variant: string): MessageDecision => ({
+    kind: 'message',
+    id: 'training',
+    variant,
+    type: 'survey',
+    trigger: { on: 'load' },
+    body: 'What are you training for?',
+    survey: { pref: 'sport', options: survey.survey.options },
+    priority: 0,
+    why: 'everyone',
+  });
+  const fr = { candidates: ['fr-fr'], withAlternatives: false };
+
+  it('sends the message’s thank-you, and the locale’s in that locale (a variant’s locale has none of its own)', () => {
+    const message = messageSchema.parse({ ...survey, thanks: 'Thank you!', locales: { fr: { thanks: 'Merci pour votre réponse !' } } });
+    expect(localizeMessage(decision('a'), message, fr).survey?.thanks).toBe('Merci pour votre réponse !');
+    // Variant b has its own fr title only: the thank-you comes from the message's fr text.
+    expect(localizeMessage(decision('b'), message, fr)).toMatchObject({ title: 'Une question', lang: 'fr', survey: { thanks: 'Merci pour votre réponse !' } });
+    expect(localizeMessage(decision('a'), message, DEFAULT_LOCALE_REQUEST).survey?.thanks).toBe('Thank you!');
+    const open = localizeMessage(decision('a'), message, { candidates: [], withAlternatives: true });
+    expect(open.survey?.thanks).toBe('Thank you!');
+    expect(open.locales!['fr']!.thanks).toBe('Merci pour votre réponse !');
+  });
+
+  it('falls back to the message’s default thank-you in a locale without one, and to none (wm-ui.js: DEFAULT_THANKS)', () => {
+    const own = messageSchema.parse({ ...survey, thanks: 'Thank you!', locales: { fr: { body: 'Pour quoi vous entraînez-vous ?' } } });
+    expect(messageText(own, own.variants[0]!, 'fr').thanks).toBe('Thank you!');
+    const none = messageSchema.parse({ ...survey, locales: { fr: { body: 'Pour quoi vous entraînez-vous ?' } } });
+    expect(messageText(none, none.variants[0]!, 'fr')).not.toHaveProperty('thanks');
+    expect(localizeMessage(decision('a'), none, fr).survey).toEqual({ pref: 'sport', options: survey.survey.options.map((o) => ({ ...o })) });
+    // No locales at all: the message's thank-you still travels.
+    const plain = messageSchema.parse({ ...survey, variants: undefined, thanks: 'Cheers!' });
+    expect(localizeMessage({ ...decision('default') }, plain, DEFAULT_LOCALE_REQUEST).survey?.thanks).toBe('Cheers!');
+    expect(localizeMessage({ ...decision('default') }, messageSchema.parse({ ...survey, variants: undefined }), fr).survey).not.toHaveProperty('thanks');
   });
 });

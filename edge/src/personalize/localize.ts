@@ -61,22 +61,27 @@ export function messageLocales(message: Message, variant: Variant): string[] {
 /**
  * A message's text in locale `tag` (undefined = the default): field by field, the variant's text
  * in that locale, else the message's in that locale, else the variant's default, else the
- * message's default. A localized CTA without a link keeps the default's link.
+ * message's default. A localized CTA without a link keeps the default's link. A survey's labels
+ * and thank-you are the message's (variants do not override them); no thank-you anywhere = none
+ * sent, and wm-ui.js shows DEFAULT_THANKS.
  */
 export function messageText(message: Message, variant: Variant, tag: string | undefined): MessageText {
   const mine = tag === undefined ? undefined : variant.locales?.[tag];
   const theirs = tag === undefined ? undefined : message.locales?.[tag];
   const title = mine?.title ?? theirs?.title ?? variant.title ?? message.title;
   const baseCta = variant.cta ?? message.cta;
-  const localCta = mine?.cta ?? theirs?.cta;
-  const href = localCta?.href ?? baseCta?.href;
-  const ctaText = localCta?.text ?? baseCta?.text;
+  // The link too goes field by field: a variant's linkless French CTA takes the message's French link
+  // (the schema accepts it on that ground), else the default's.
+  const href = mine?.cta?.href ?? theirs?.cta?.href ?? baseCta?.href;
+  const ctaText = mine?.cta?.text ?? theirs?.cta?.text ?? baseCta?.text;
   const labels = theirs?.options;
+  const thanks = theirs?.thanks ?? message.thanks;
   return {
     ...(title !== undefined ? { title } : {}),
     body: mine?.body ?? theirs?.body ?? variant.body ?? message.body,
     ...(ctaText !== undefined && href !== undefined ? { cta: { text: ctaText, href } } : {}),
     ...(message.survey ? { options: message.survey.options.map((o) => labels?.[o.value] ?? o.label) } : {}),
+    ...(message.survey && thanks !== undefined ? { thanks } : {}),
   };
 }
 
@@ -85,21 +90,27 @@ export function localizeMessage(decision: MessageDecision, message: Message, req
   const variant = message.variants.find((v) => v.id === decision.variant);
   if (!variant) return decision;
   const tags = messageLocales(message, variant);
-  if (tags.length === 0) return decision;
+  if (tags.length === 0) return withThanks(decision, message.thanks);
   const tag = pickLocale(request.candidates, tags);
   const text = messageText(message, variant, tag);
   const { title: _title, cta: _cta, ...rest } = decision;
+  const survey = decision.survey && {
+    pref: decision.survey.pref,
+    options: decision.survey.options.map((o, i) => ({ value: o.value, label: text.options?.[i] ?? o.label })),
+  };
   return {
-    ...rest,
+    ...withThanks({ ...rest, ...(survey ? { survey } : {}) }, text.thanks),
     ...(text.title !== undefined ? { title: text.title } : {}),
     body: text.body,
     ...(text.cta ? { cta: text.cta } : {}),
-    ...(decision.survey && text.options
-      ? { survey: { pref: decision.survey.pref, options: decision.survey.options.map((o, i) => ({ value: o.value, label: text.options![i] ?? o.label })) } }
-      : {}),
     ...langAttributes(tag),
     ...(request.withAlternatives ? { locales: Object.fromEntries(tags.map((t) => [t, messageText(message, variant, t)])) } : {}),
   };
+}
+
+/** A survey decision with its thank-you (none given: as it is, and the browser shows DEFAULT_THANKS). */
+function withThanks(decision: MessageDecision, thanks: string | undefined): MessageDecision {
+  return decision.survey && thanks !== undefined ? { ...decision, survey: { ...decision.survey, thanks } } : decision;
 }
 
 /** Message decisions, localized (a message no longer in `messages` is left as it is). */

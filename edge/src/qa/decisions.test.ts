@@ -45,4 +45,15 @@ describe('QA decisions (forced, read-only)', () => {
     expect(survey[0]).toMatchObject({ id: 'training-survey', trigger: { on: 'load' } });
     expect(qaDecisions(site, { kind: 'message', message: 'cart-reminder', variant: 'missing' }, home)).toEqual([]);
   });
+
+  it('a message carries its text per locale (for the page to pick, as a visitor’s does) and its thank-you', () => {
+    const withThanks = siteConfigSchema.parse({
+      ...DEMO_SITE,
+      messages: DEMO_SITE.messages!.map((m) =>
+        m.id === 'training-survey' ? { ...m, thanks: 'Thank you!', locales: { fr: { ...m.locales!['fr'], thanks: 'Merci !' } } } : m,
+      ),
+    });
+    const [survey] = qaDecisions(withThanks, { kind: 'message', message: 'training-survey', variant: 'default' }, home);
+    expect(survey).toMatchObject({ survey: { thanks: 'Thank you!' }, locales: { fr: { title: 'Avant de partir', thanks: 'Merci !' } } });
+  });
 });

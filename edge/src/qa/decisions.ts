@@ -18,6 +18,7 @@ import { renderContent } from '../../../protocol/content/render';
 import { allowedContent } from '../personalize/allowed-content';
 import { decideSlots, type SegmentOutcome } from '../personalize/decide';
 import { selectMessages, type MessageHistory } from '../messages/select';
+import { localizeMessages } from '../personalize/localize';
 import type { Rules } from '../profile/decisions';
 
 /** A QA session has no history: nothing it was shown counts. */
@@ -67,14 +68,19 @@ function unlimited(m: Message): Message {
 }
 
 function select(messages: readonly Message[], inSegments: ReadonlySet<string>, rules: Rules, page: QaPage): Decision[] {
-  return selectMessages({
+  // Localized as a visitor's are (survey thank-you included); the page's lang picks in wm-ui.js.
+  return localizeMessages(
+    selectMessages({
+      messages,
+      inSegments,
+      segmentNames: new Map(rules.segments.map((s) => [s.id, s.name])),
+      visitorId: 'qa-session',
+      now: page.now,
+      ...(page.url ? { pageUrl: page.url } : {}),
+      history: NO_HISTORY,
+      fatigue: NO_FATIGUE,
+    }).decisions,
     messages,
-    inSegments,
-    segmentNames: new Map(rules.segments.map((s) => [s.id, s.name])),
-    visitorId: 'qa-session',
-    now: page.now,
-    ...(page.url ? { pageUrl: page.url } : {}),
-    history: NO_HISTORY,
-    fatigue: NO_FATIGUE,
-  }).decisions;
+    { candidates: [], withAlternatives: true },
+  );
 }

@@ -76,6 +76,27 @@ describe('localMessage', () => {
     expect(localMessage(survey, ['de'])).toBe(survey);
   });
 
+  it('takes the picked locale’s survey thank-you (none: wm-ui.js shows DEFAULT_THANKS); a malformed one invalidates', () => {
+    const thanked: MessageDecision = {
+      ...survey,
+      survey: { ...survey.survey!, thanks: 'Thank you!' },
+      locales: { fr: { body: 'Vous courez où ?', options: ['Route', 'Sentier'], thanks: 'Merci !' }, ar: { body: 'أين تركض؟', options: ['طريق', 'مسار'] } },
+    };
+    expect(localMessage(thanked, ['fr']).survey).toEqual({
+      pref: 'sport',
+      options: [
+        { value: 'road', label: 'Route' },
+        { value: 'trail', label: 'Sentier' },
+      ],
+      thanks: 'Merci !',
+    });
+    expect(localMessage(thanked, ['ar']).survey?.thanks).toBeUndefined();
+    expect(validMessages([localMessage(thanked, ['ar'])])).toHaveLength(1);
+    expect(localMessage(thanked, ['de']).survey?.thanks).toBe('Thank you!');
+    const bad = { ...thanked, locales: { fr: { body: 'x', options: ['a', 'b'], thanks: 7 } } } as unknown as MessageDecision;
+    expect(validMessages([localMessage(bad, ['fr'])])).toHaveLength(0);
+  });
+
   it('a malformed locale text makes the message invalid rather than half-shown', () => {
     const bad = { ...survey, locales: { fr: { body: 7 } } } as unknown as MessageDecision;
     expect(validMessages([localMessage(bad, ['fr'])])).toHaveLength(0);

@@ -29,7 +29,7 @@ export function localSlot<D>(d: D, l: Langs): D {
 
 export function localMessage<D>(d: D, l: Langs): D {
   const p = pick(d, l);
-  const t = p && (p[1] as Partial<MessageDecision> & { options?: unknown[] });
+  const t = p && (p[1] as Partial<MessageDecision> & { options?: unknown[]; thanks?: string });
   if (!t || typeof t != 'object') return d;
   const m = { ...d, ...attrs(p[0]), body: t.body, title: t.title, cta: t.cta } as unknown as MessageDecision;
   if (t.title == null) delete m.title;
@@ -37,6 +37,6 @@ export function localMessage<D>(d: D, l: Langs): D {
   const s = m.survey;
   const o = t.options;
   if (s && Array.isArray(s.options) && Array.isArray(o))
-    m.survey = { pref: s.pref, options: s.options.map((x, i) => ({ value: x && x.value, label: o[i] as string })) };
+    m.survey = { pref: s.pref, options: s.options.map((x, i) => ({ value: x && x.value, label: o[i] as string })), thanks: t.thanks };
   return m as D;
 }

@@ -9,6 +9,8 @@
  *   - modal and survey are dialogs (role="dialog", aria-modal, labelled by their title): focus
  *     moves in, Tab and Shift-Tab cycle inside, Esc or the backdrop closes, and focus goes back to
  *     where it was. Banner, toast and inline are labelled regions. Everything has a Close button;
+ *   - a survey's answer replaces the body with its thank-you (survey.thanks, localized by the edge or
+ *     ./locale.ts), else DEFAULT_THANKS;
  *   - recorded through the core (wm('track', …)): message_impression, message_click,
  *     message_dismiss, survey_answer (after the answer itself as a zero-party pref);
  *   - triggers: load, time (seconds since navigation), scroll (percent), exit (pointer leaves
@@ -24,6 +26,7 @@ import type { MessageDecision } from '../../../protocol/wire';
 import { json } from '../storage';
 import { due, overlay, safeHref, scrolled, timers, validMessages } from './messages';
 import { langs, localMessage } from './locale';
+import { DEFAULT_THANKS } from '../../../protocol/locale';
 import { insertable } from './slots';
 
 type Wm = ((...a: unknown[]) => void) & Record<string, unknown>;
@@ -170,7 +173,7 @@ export function messages(core: Wm, site: string, guard: Guard, preview?: 1): (li
           core('prefs', { [s.pref]: o.value });
           track('survey_answer', m, o.value);
           opts.remove();
-          body.textContent = 'Thanks for your answer!';
+          body.textContent = s.thanks || DEFAULT_THANKS;
           card.focus();
           setTimeout(open.close, 1600);
         });

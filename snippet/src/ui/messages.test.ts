@@ -80,6 +80,10 @@ describe('validMessages: only well-formed message decisions are used', () => {
     expect(validMessages([{ ...survey, survey: { pref: 'sport', options: [] } }])).toEqual([]);
     expect(validMessages([{ ...survey, survey: { pref: 'sport', options: [{ value: 1, label: 'x' }] } }])).toEqual([]);
     expect(validMessages([{ ...survey, survey: { options: [{ value: 'a', label: 'A' }] } }])).toEqual([]);
+    // Its thank-you is text when there is one.
+    const thanked = { ...survey, survey: { ...survey.survey!, thanks: 'Merci !' } };
+    expect(validMessages([thanked])).toEqual([thanked]);
+    expect(validMessages([{ ...survey, survey: { ...survey.survey!, thanks: { html: '<b>x</b>' } } }])).toEqual([]);
     const inline = msg('i', { type: 'inline', target: '#here' });
     expect(validMessages([inline, { ...inline, target: undefined }])).toEqual([inline]);
   });

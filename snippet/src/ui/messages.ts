@@ -48,7 +48,12 @@ export function validMessages(list: unknown): MessageDecision[] {
           (m.type == 'inline'
             ? str(m.target)
             : m.type == 'survey'
-              ? !!s && str(s.pref) && Array.isArray(s.options) && !!s.options[0] && s.options.every((o) => !!o && str(o.value) && str(o.label))
+              ? !!s &&
+                str(s.pref) &&
+                (s.thanks == null || str(s.thanks)) &&
+                Array.isArray(s.options) &&
+                !!s.options[0] &&
+                s.options.every((o) => !!o && str(o.value) && str(o.label))
               : OVERLAY.test(m.type as string))
         );
       })
