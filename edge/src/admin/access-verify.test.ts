@@ -15,16 +15,20 @@ const config: AccessConfig = {
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const nowS = NOW / 1000;
 let pair: CryptoKeyPair;
+let rs384: CryptoKeyPair;
 let keys: KeySource;
 
+const rsaPair = async (hash: string) =>
+  (await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+
+// RSA key generation can take seconds on a loaded machine: once, here, with room for it.
 beforeAll(async () => {
-  pair = (await crypto.subtle.generateKey(
-    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
+  [pair, rs384] = await Promise.all([rsaPair('SHA-256'), rsaPair('SHA-384')]);
   keys = async (kid) => (kid === 'k1' ? pair.publicKey : 'unknown-kid');
-});
+}, 60_000);
 
 function token(claims: Record<string, unknown> = {}): Promise<string> {
   const defaults = { email: 'A@Example.com', iss: config.issuer, aud: [config.aud], iat: nowS, exp: nowS + 600 };
@@ -60,15 +64,7 @@ describe('verifyAccessToken', () => {
       .setIssuer(config.issuer)
       .setAudience(config.aud)
       .setExpirationTime(nowS + 60)
-      .sign(
-        (
-          (await crypto.subtle.generateKey(
-            { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' },
-            true,
-            ['sign', 'verify'],
-          )) as CryptoKeyPair
-        ).privateKey,
-      );
+      .sign(rs384.privateKey);
     expect(
       await verify(t, async () => {
         looked = true;
