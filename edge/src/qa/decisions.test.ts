@@ -37,6 +37,17 @@ describe('QA decisions (forced, read-only)', () => {
     expect(qaDecisions(site, { kind: 'slot', slot: 'nope', variant: 'hikers' }, home)).toEqual([]);
   });
 
+  it('a slot variant carries its text per locale, for the page’s lang to pick as a visitor’s does', () => {
+    const [forcedHero] = qaDecisions(site, { kind: 'slot', slot: 'hero', variant: 'trail-runners' }, home);
+    expect(forcedHero).toMatchObject({
+      kind: 'slot',
+      html: expect.stringContaining('Picked for trail runners'),
+      locales: { fr: expect.stringContaining('Choisi pour les traileurs') },
+    });
+    const [asMember] = qaDecisions(site, { kind: 'segment', segment: 'trail-runners' }, home);
+    expect(asMember).toMatchObject({ kind: 'slot', locales: { fr: expect.stringContaining('Choisi pour les traileurs') } });
+  });
+
   it('a forced message variant shows on load on any page, whatever its targeting, schedule or trigger', () => {
     const list = qaDecisions(site, { kind: 'message', message: 'cart-reminder', variant: 'nudge' }, product);
     expect(list).toHaveLength(1);

@@ -9,7 +9,8 @@
  *   message            that message with that variant, on load, on every page;
  *   slot               that slot filled with its variant for that segment; other slots keep defaults.
  *
- * Content goes through the same render-time rules as a visitor's (personalize/allowed-content.ts).
+ * Content goes through the same render-time rules as a visitor's (personalize/allowed-content.ts),
+ * with every locale's text, so the page's lang picks as for a visitor (docs/localized-content.md).
  */
 import type { Decision } from '../../../protocol/wire';
 import type { Message } from '../../../protocol/config/messages';
@@ -18,8 +19,11 @@ import { renderContent } from '../../../protocol/content/render';
 import { allowedContent } from '../personalize/allowed-content';
 import { decideSlots, type SegmentOutcome } from '../personalize/decide';
 import { selectMessages, type MessageHistory } from '../messages/select';
-import { localizeMessages } from '../personalize/localize';
+import { localizeMessages, type LocaleRequest } from '../personalize/localize';
 import type { Rules } from '../profile/decisions';
+
+/** Every locale's text, as for a visitor whose page lang is not known yet: the page's lang picks (proxy rewriter, wm-ui.js). */
+const ALL_LOCALES: LocaleRequest = { candidates: [], withAlternatives: true };
 
 /** A QA session has no history: nothing it was shown counts. */
 const NO_HISTORY: MessageHistory = { shown: () => 0, shownAny: () => 0, lastShownAt: () => null };
@@ -39,7 +43,7 @@ export function qaDecisions(rules: Rules, force: QaForce, page: QaPage, profileS
       const slot = allowed.slots.find((s) => s.id === force.slot);
       const variant = slot?.variants.find((v) => v.segment === force.variant);
       if (!slot || !variant) return [];
-      return decideSlots([{ ...slot, variants: [variant] }], rules.segments, [forced(variant.segment)], renderContent);
+      return decideSlots([{ ...slot, variants: [variant] }], rules.segments, [forced(variant.segment)], renderContent, ALL_LOCALES);
     }
     case 'message': {
       const message = allowed.messages.find((m) => m.id === force.message);
@@ -58,7 +62,7 @@ function forced(id: string): SegmentOutcome {
 function asMembers(rules: Rules, allowed: ReturnType<typeof allowedContent>, segments: readonly string[], page: QaPage): Decision[] {
   const known = new Set(rules.segments.map((s) => s.id));
   const members = segments.filter((id) => known.has(id));
-  const slots = decideSlots(allowed.slots, rules.segments, members.map(forced), renderContent);
+  const slots = decideSlots(allowed.slots, rules.segments, members.map(forced), renderContent, ALL_LOCALES);
   return [...slots, ...select(allowed.messages.map(unlimited), new Set(members), rules, page)];
 }
 
@@ -81,6 +85,6 @@ function select(messages: readonly Message[], inSegments: ReadonlySet<string>, r
       fatigue: NO_FATIGUE,
     }).decisions,
     messages,
-    { candidates: [], withAlternatives: true },
+    ALL_LOCALES,
   );
 }
