@@ -12,7 +12,7 @@ import { siteAdmin } from '../src/admin/objects';
 import { DEMO_SITE } from '../src/demo/seed';
 import worker from '../src/index';
 import { inSlotHoldout } from '../src/personalize/slot-experiment';
-import { adminCall, adminLogin, makeEvent, me, post, visitorCookie } from './helpers';
+import { adminCall, adminLogin, makeEvent, me, post, until, visitorCookie } from './helpers';
 
 const UPSTREAM = 'https://origin.slot-experiments.example';
 const SITE = `slotx-${Date.now().toString(36)}`;
@@ -48,16 +48,6 @@ async function newVisitor(headers: Record<string, string> = {}): Promise<Visitor
   expect(res.status).toBe(200);
   const body = await res.json<CollectResponse>();
   return { id: body.vid?.split('.')[0] ?? '', cookie: visitorCookie(res) ?? '', decisions: body.decisions };
-}
-
-/** The queue delivers within about a second locally; poll a few seconds, never assert timing. */
-async function until<T>(read: () => Promise<T>, done: (t: T) => boolean): Promise<T> {
-  let last = await read();
-  for (let i = 0; i < 100 && !done(last); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
 }
 
 const visitors: Visitor[] = [];
