@@ -2,11 +2,12 @@
 // of a slot with a holdout get the variant or the page's default, the same through collect
 // (snippet mode) and proxy mode; both sides are exposures; the goal converts once; a refusal
 // records nothing; the Messages report answers with intervals, the split check and the outlook.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MessagesReport } from '../../protocol/analytics';
 import type { CollectResponse, Decision } from '../../protocol/wire';
+import type { BanditTable } from '../src/analytics/bandit';
 import type { SiteConfigInput } from '../../protocol/config/site';
 import { siteAdmin } from '../src/admin/objects';
 import { DEMO_SITE } from '../src/demo/seed';
@@ -131,5 +132,10 @@ describe('slot experiment: exposures, conversions and the report', () => {
     ]);
     expect(['ok', 'not-checked']).toContain(hero.srm.status);
     expect(r.statistic.liftInterval).toBe('always-valid-normal-mixture');
+    // The bandit weights (published by the analytics store's alarm) are for messages only.
+    await runDurableObjectAlarm(env.ANALYTICS.get(env.ANALYTICS.idFromName(SITE)));
+    const table = await env.CONFIG.get<BanditTable>(`bandit:${SITE}`, 'json');
+    expect(table).not.toBeNull();
+    expect(Object.keys(table!.messages).filter((id) => id.startsWith('slot:'))).toEqual([]);
   });
 });
