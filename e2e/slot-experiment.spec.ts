@@ -6,7 +6,8 @@
  * (each its own cookie jar: the edge's own decision says who saw the variant and who was held out
  * on the default), some of those shown the variant convert, and the Reports tab shows the slot
  * experiment beside the messages: the always-valid interval, the split check and the verdict in
- * words. Screenshot: e2e/artifacts/slot-experiment.png. No CSP violation.
+ * words. Screenshots: e2e/artifacts/slot-experiment.png (the report) and slot-experiment-editor.png
+ * (the slot editor's Experiment section). No CSP violation.
  */
 import { type APIRequestContext, type Page } from '@playwright/test';
 import { expect, test, resending } from './support/test';
@@ -75,6 +76,7 @@ test('a marketer runs a holdout experiment on a slot and reads its always-valid 
   await experiment.getByLabel('Holdout %').fill('50');
   await experiment.getByLabel('Conversion goal event').fill(GOAL);
   await experiment.getByLabel('Goal within (hours)').fill('24');
+  await experiment.screenshot({ path: 'e2e/artifacts/slot-experiment-editor.png' });
   await page.getByRole('button', { name: 'Save slot' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved to the draft' })).toBeVisible();
   await publishDraft(page);
