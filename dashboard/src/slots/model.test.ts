@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { blankContent, blankSlot, contentTypeLabel, CONTENT_TYPES, newExperiment, newVariant, previewHtml, slotDraft, variantsSummary } from './model';
+import {
+  blankContent,
+  blankSlot,
+  contentTypeLabel,
+  CONTENT_TYPES,
+  experimentSummary,
+  newExperiment,
+  newVariant,
+  previewHtml,
+  slotDraft,
+  variantsSummary,
+} from './model';
 import { slotSchema } from '../../../protocol/config/personalization';
 
 describe('slot content', () => {
@@ -66,5 +77,12 @@ describe('slotDraft: the experiment', () => {
     const d = slotDraft({ ...base, experiment: { holdout: '', goal: { event: '', withinHours: '24' } } }, { isNew: false, existing: [] });
     const paths = slotSchema.safeParse(d.body).error?.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(['experiment.holdout', 'experiment.goal.event']);
+  });
+});
+
+describe('experimentSummary', () => {
+  it('says the holdout and goal, or None', () => {
+    expect(experimentSummary({ holdout: 20, goal: { event: 'purchase', withinHours: 48 } })).toBe('20% holdout · goal purchase within 48 h');
+    expect(experimentSummary(undefined)).toBe('None');
   });
 });

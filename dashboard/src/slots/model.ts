@@ -41,6 +41,13 @@ export function variantsSummary(variants: Json[], segmentNames: Map<string, stri
     .join(' · ');
 }
 
+/** The list's Experiment cell: "20% holdout · goal purchase within 48 h", or "None". */
+export function experimentSummary(experiment: Json | undefined): string {
+  if (!experiment) return 'None';
+  const goal = (experiment['goal'] ?? {}) as Json;
+  return `${experiment['holdout']}% holdout · goal ${goal['event']} within ${goal['withinHours']} h`;
+}
+
 /** A new slot experiment: 10% held out on the default, conversions on the goal within 24 hours. */
 export const newExperiment = (): Json => ({ holdout: 10, goal: { event: '', withinHours: 24 } });
 
