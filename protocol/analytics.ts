@@ -290,6 +290,37 @@ export const srmReportSchema = z.object({
 });
 export type SrmReport = z.infer<typeof srmReportSchema>;
 
+/** One experiment's results: its holdout, the split check, and each variant's lift over the holdout. */
+const experimentSchema = z.object({
+  /** Visitors exposed (first exposure in the range) to the holdout; null when there were none. */
+  holdout: rateWithIntervalSchema.nullable(),
+  /** Set when lift cannot be computed, e.g. "no holdout exposures in this range". */
+  note: z.string().nullable(),
+  /** Exposures per day in the range (all groups), from the first exposure in the range to its end. */
+  exposuresPerDay: z.number().min(0),
+  srm: srmReportSchema,
+  variants: z.array(
+    rateWithIntervalSchema.extend({
+      variant: z.string(),
+      /**
+       * Over the holdout; null without holdout exposures. `relative` is null when the holdout
+       * rate is 0. `interval` is the always-valid interval and `significant` says whether it
+       * excludes 0; `fixedHorizonInterval` is Newcombe's, for reference only.
+       */
+      lift: z
+        .object({
+          absolute: z.number(),
+          relative: z.number().nullable(),
+          interval,
+          significant: z.boolean(),
+          fixedHorizonInterval: interval,
+          outlook: verdictOutlookSchema,
+        })
+        .nullable(),
+    }),
+  ),
+});
+
 export const messagesReportSchema = z.object({
   from: epochMs,
   to: epochMs,
@@ -309,39 +340,18 @@ export const messagesReportSchema = z.object({
     confidence: z.literal(0.95),
   }),
   messages: z.array(
-    z.object({
+    experimentSchema.extend({
       message: z.string(),
-      /** Visitors exposed (first exposure in the range) to the holdout; null when there were none. */
-      holdout: rateWithIntervalSchema.nullable(),
-      /** Set when lift cannot be computed, e.g. "no holdout exposures in this range". */
-      note: z.string().nullable(),
-      /** Exposures per day in the range (all groups), from the first exposure in the range to its end. */
-      exposuresPerDay: z.number().min(0),
-      srm: srmReportSchema,
-      variants: z.array(
-        rateWithIntervalSchema.extend({
-          variant: z.string(),
-          /**
-           * Over the holdout; null without holdout exposures. `relative` is null when the holdout
-           * rate is 0. `interval` is the always-valid interval and `significant` says whether it
-           * excludes 0; `fixedHorizonInterval` is Newcombe's, for reference only.
-           */
-          lift: z
-            .object({
-              absolute: z.number(),
-              relative: z.number().nullable(),
-              interval,
-              significant: z.boolean(),
-              fixedHorizonInterval: interval,
-              outlook: verdictOutlookSchema,
-            })
-            .nullable(),
-        }),
-      ),
       /** Only for a message with `bandit: true` (next-best-offer); absent otherwise. */
       bandit: banditReportSchema.optional(),
     }),
   ),
+  /**
+   * Slot experiments (docs/experiment-stats.md "Slot experiments"), per slot and segment: the
+   * segment's visitors shown its variant (`variants[0].variant` "personalized") against the same
+   * segment's visitors held out on the page's default (`holdout`). Empty when the query names a message.
+   */
+  slots: z.array(experimentSchema.extend({ slot: z.string(), segment: z.string() })),
 });
 export type MessagesReport = z.infer<typeof messagesReportSchema>;
 

@@ -74,3 +74,13 @@ export function adminCall(s: AdminSession, method: string, path: string, body?: 
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }
+
+/** The analytics queue delivers within about a second locally: poll `read` a few seconds until `done`, never asserting timing. */
+export async function until<T>(read: () => Promise<T>, done: (t: T) => boolean): Promise<T> {
+  let last = await read();
+  for (let i = 0; i < 100 && !done(last); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}

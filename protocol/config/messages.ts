@@ -8,8 +8,8 @@
  */
 import { z } from 'zod';
 import type { MessageTrigger } from '../wire';
-import { MAX_NAME_LENGTH } from '../limits';
 import { localesSchema, safeUrlSchema, selectorSchema, slugSchema } from './personalization';
+import { eventNameSchema, goalSchema } from './goal';
 
 export const MESSAGE_TYPES = ['banner', 'modal', 'toast', 'inline', 'survey'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -18,7 +18,7 @@ export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Day = (typeof DAYS)[number];
 
 /** Event names as the wire protocol allows them (wm('track', name)). */
-const eventName = z.string().min(1, 'empty').max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`);
+const eventName = eventNameSchema;
 
 /** When the browser shows a message the edge chose: the wire's MessageTrigger, as a schema. */
 export const triggerSchema = z.discriminatedUnion('on', [
@@ -197,7 +197,7 @@ export const messageSchema = z
      */
     bandit: z.boolean().optional(),
     /** The conversion this message is for: `event` within `withinHours` of an exposure. */
-    goal: z.strictObject({ event: eventName, withinHours: z.number().int().min(1).max(720) }).optional(),
+    goal: goalSchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.type === 'inline' && !m.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'an inline message needs a target (a CSS selector)' });

@@ -10,6 +10,7 @@ import { sanitizeHtml } from '../content/sanitize';
 import { MAX_URL, SAFE_URL } from '../content/url';
 import { selectorProblem } from '../content/targets';
 import { LOCALE_TAG, MAX_LOCALES } from '../locale';
+import { goalSchema } from './goal';
 
 /** Ids marketers pick; they appear in HTML (data-wm-slot) and in reports. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 _ - (starting with a letter or digit)');
@@ -90,6 +91,17 @@ export const selectorSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/**
+ * A slot experiment (docs/experiment-stats.md "Slot experiments"): of the visitors a variant would
+ * be shown to, `holdout` percent keep the page's default content (the control); conversions on
+ * `goal` measure the lift of the personalized content over that default.
+ */
+export const slotExperimentSchema = z.strictObject({
+  holdout: z.number().int().min(0, 'holdout must be 0 to 50 percent').max(50, 'holdout must be 0 to 50 percent'),
+  goal: goalSchema,
+});
+export type SlotExperiment = z.infer<typeof slotExperimentSchema>;
+
 export const slotSchema = z.strictObject({
   /** Matches data-wm-slot="id" on the page. */
   id: slugSchema,
@@ -107,6 +119,8 @@ export const slotSchema = z.strictObject({
       }),
     )
     .max(50),
+  /** Optional: without it the slot is filled as its variants say, for everyone who matches. */
+  experiment: slotExperimentSchema.optional(),
 });
 export type Slot = z.infer<typeof slotSchema>;
 

@@ -16,7 +16,12 @@ const REPORTS = [
   { id: 'paths', label: 'Paths', sub: 'What visitors do right after, or right before, a page or an event.', View: PathsReportView },
   { id: 'retention', label: 'Retention', sub: 'How many visitors come back, by the day or week they started.', View: RetentionReportView },
   { id: 'sources', label: 'Sources', sub: 'Where visitors come from, and which sources convert.', View: SourcesReportView },
-  { id: 'messages', label: 'Messages', sub: 'How each message and variant converts, and its lift over the holdout.', View: MessagesReportView },
+  {
+    id: 'messages',
+    label: 'Messages',
+    sub: 'How each message variant and each slot experiment converts, and its lift over the holdout.',
+    View: MessagesReportView,
+  },
   { id: 'live', label: 'Live', sub: 'Events as they arrive.', View: LiveReportView },
 ] as const;
 

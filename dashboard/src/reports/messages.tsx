@@ -1,5 +1,5 @@
 /**
- * Message and variant performance: per variant the visitors exposed and converted (the message's
+ * Message and variant performance, and slot experiments (per slot and segment, the same way): per variant the visitors exposed and converted (the message's
  * goal), the conversion rate with its 95% interval, and the lift over the holdout with its
  * always-valid 95% interval (Newcombe's fixed-horizon interval beside it, for reference). A variant
  * is marked a winner (or worse) only when the always-valid interval excludes zero, so looking every
@@ -23,6 +23,9 @@ const DEFAULTS: Inputs = { message: '', range: '30d' };
 const isInputs = (v: unknown): v is Inputs => isRecord(v) && typeof v['message'] === 'string' && isRangeId(v['range']);
 
 type MessageRow = MessagesReport['messages'][number];
+type SlotRow = MessagesReport['slots'][number];
+/** What a message's and a slot experiment's results have in common. */
+type ExperimentRow = Omit<MessageRow, 'message' | 'bandit'> & { bandit?: MessageRow['bandit'] };
 type Stat = MessagesReport['statistic'];
 
 const fmtCi = (i: [number, number], f: (v: number) => string) => `${f(i[0])} to ${f(i[1])}`;
@@ -94,6 +97,29 @@ export function MessagesReportView({ site }: { site: SiteConfig }) {
           />
         ))
       )}
+      {data && data.slots.length ? (
+        <>
+          <section class="card" aria-labelledby="slot-experiments-h">
+            <h2 id="slot-experiments-h">Slot experiments</h2>
+            <p class="hint">
+              Per slot and segment: the segment’s visitors shown its variant (“personalized”) against the same segment’s visitors held out on the page’s default
+              content (the slot’s holdout), with the same intervals, split check and verdicts as messages.
+            </p>
+          </section>
+          {data.slots.map((x) => (
+            <SlotResult
+              key={`${x.slot}:${x.segment}`}
+              x={x}
+              config={(site.slots as Json[]).find((c) => c['id'] === x.slot)}
+              segmentNames={segmentNames}
+              stat={data.statistic}
+              reload={report.reload}
+              loading={report.loading}
+              busy={report.stale}
+            />
+          ))}
+        </>
+      ) : null}
     </>
   );
 }
@@ -109,28 +135,70 @@ const VARIANT_COLUMNS = [
   'Verdict',
 ];
 
-function MessageResult({
+type ResultProps = { segmentNames: ReadonlyMap<string, string>; stat: Stat; reload: () => void; loading: boolean; busy: boolean };
+
+function MessageResult({ m, config, ...rest }: ResultProps & { m: MessageRow; config: Json | undefined }) {
+  return (
+    <ExperimentResult
+      m={m}
+      id={m.message}
+      name={(config?.['name'] as string | undefined) ?? m.message}
+      goal={config?.['goal'] as Json | undefined}
+      configuredHoldout={Number(config?.['holdout'] ?? 0)}
+      heldOut="saw nothing"
+      noHoldout="This message has no holdout group, so there is nothing to measure lift against. Give it a holdout share in the message editor."
+      {...rest}
+    />
+  );
+}
+
+/** A slot experiment for one segment: "personalized" against the segment's visitors held out on the default. */
+function SlotResult({ x, config, ...rest }: ResultProps & { x: SlotRow; config: Json | undefined }) {
+  const experiment = config?.['experiment'] as Json | undefined;
+  const slotName = (config?.['name'] as string | undefined) ?? x.slot;
+  return (
+    <ExperimentResult
+      m={x}
+      id={x.slot}
+      name={`${slotName}: ${rest.segmentNames.get(x.segment) ?? x.segment}`}
+      goal={experiment?.['goal'] as Json | undefined}
+      configuredHoldout={Number(experiment?.['holdout'] ?? 0)}
+      heldOut="kept the default"
+      noHoldout="This slot has no holdout, so there is nothing to measure lift against. Give it a holdout share in the slot editor’s Experiment section."
+      {...rest}
+    />
+  );
+}
+
+function ExperimentResult({
   m,
-  config,
+  id,
+  name,
+  goal,
+  configuredHoldout,
+  heldOut,
+  noHoldout,
   segmentNames,
   stat,
   reload,
   loading,
   busy,
-}: {
-  m: MessageRow;
-  config: Json | undefined;
-  segmentNames: ReadonlyMap<string, string>;
-  stat: Stat;
-  reload: () => void;
-  loading: boolean;
-  busy: boolean;
+}: ResultProps & {
+  m: ExperimentRow;
+  /** The message's or slot's id, shown as code. */
+  id: string;
+  name: string;
+  goal: Json | undefined;
+  /** The holdout percent configured now. */
+  configuredHoldout: number;
+  /** What the holdout saw, in words. */
+  heldOut: string;
+  /** Why there is no lift when nothing is held out, and what to do. */
+  noHoldout: string;
 }) {
-  const goal = config?.['goal'] as Json | undefined;
-  const name = (config?.['name'] as string | undefined) ?? m.message;
   const words = statisticText(stat);
   // Configured with a holdout share (even if nobody fell into it in this range).
-  const hasHoldout = Number(config?.['holdout'] ?? 0) > 0 || m.holdout !== null;
+  const hasHoldout = configuredHoldout > 0 || m.holdout !== null;
   // A broken split voids every verdict: the groups are not what the experiment compared.
   const trusted = m.srm.status !== 'mismatch';
   const rateRows: Interval[] = [
@@ -153,7 +221,7 @@ function MessageResult({
             lo: m.holdout.interval[0],
             hi: m.holdout.interval[1],
             tone: 'reference' as const,
-            describe: `Holdout (saw nothing): ${fmtPct(m.holdout.rate)} (${fmtInt(m.holdout.converted)} of ${fmtInt(m.holdout.exposed)}), ${words.rate} ${fmtCi(m.holdout.interval, fmtPct)}.`,
+            describe: `Holdout (${heldOut}): ${fmtPct(m.holdout.rate)} (${fmtInt(m.holdout.converted)} of ${fmtInt(m.holdout.exposed)}), ${words.rate} ${fmtCi(m.holdout.interval, fmtPct)}.`,
           },
         ]
       : []),
@@ -175,12 +243,12 @@ function MessageResult({
   return (
     <ChartFrame
       title={name}
-      what="message results"
+      what="experiment results"
       class="message-result"
       busy={busy}
       sub={
         <>
-          <code>{m.message}</code>
+          <code>{id}</code>
           {goal ? (
             <>
               {' '}
@@ -244,7 +312,7 @@ function MessageResult({
               <h3>{hasHoldout && m.holdout && m.holdout.exposed > 0 ? 'No variant exposures' : 'No holdout'}</h3>
               <p>
                 {!hasHoldout
-                  ? 'This message has no holdout group, so there is nothing to measure lift against. Give it a holdout share in the message editor.'
+                  ? noHoldout
                   : m.holdout && m.holdout.exposed > 0
                     ? 'Only the holdout has exposures in this range: lift needs visitors who saw a variant too.'
                     : `${m.note ?? 'The holdout has no exposures in this range'}.`}
@@ -317,7 +385,7 @@ function MessageResult({
             <td class="num">{rateCi(m.holdout.interval)}</td>
             <td class="num muted">reference</td>
             <td class="num">–</td>
-            <td class="muted">saw nothing</td>
+            <td class="muted">{heldOut}</td>
           </tr>
         ) : null}
       </DataTable>

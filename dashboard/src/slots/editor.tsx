@@ -1,5 +1,5 @@
 /** The slot editor: name, id and selector, then each variant with a sandboxed preview of what the edge renders. */
-import { api, type Json } from '../api';
+import { api, type Issue, type Json } from '../api';
 import { localIssues, useEditor } from '../editing';
 import { go, hrefOf } from '../routing';
 import type { EditorProps } from '../site-state';
@@ -10,7 +10,7 @@ import { EVERYONE_SEGMENT, everyoneChoice, otherSegments } from '../segments/eve
 import { useState } from 'preact/hooks';
 import { LocaleSwitcher, withLocale } from '../locales';
 import { isRtl } from '../../../protocol/locale';
-import { blankContent, blankSlot, CONTENT_TYPES, contentTypeLabel, newVariant, previewHtml, slotDraft } from './model';
+import { blankContent, blankSlot, CONTENT_TYPES, contentTypeLabel, newExperiment, newVariant, previewHtml, slotDraft } from './model';
 
 export function SlotEditor(props: EditorProps) {
   const ed = useEditor('slots', props, blankSlot);
@@ -57,6 +57,9 @@ export function SlotEditor(props: EditorProps) {
     if (ok && ed.isNew) go(siteId, 'slots', id);
   };
   const slotId = String(item['id'] || 'your-slot-id');
+  const experiment = item['experiment'] as Json | undefined;
+  const goal = (experiment?.['goal'] ?? {}) as Json;
+  const setExperiment = (patch: Json) => ed.update({ experiment: { ...experiment, ...patch } });
 
   return (
     <form onSubmit={submit} noValidate class="editor">
@@ -96,6 +99,57 @@ export function SlotEditor(props: EditorProps) {
           </pre>
         </div>
         <p class="hint">The highest-priority variant whose segment matches the visitor fills the slot; if none matches, the page keeps its default content.</p>
+      </section>
+      <section class="card" aria-label="Experiment">
+        <h2>Experiment</h2>
+        <div class="field">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={!!experiment}
+              aria-describedby="experiment-hint"
+              onChange={(e) => ed.update({ experiment: e.currentTarget.checked ? newExperiment() : undefined })}
+            />
+            Measure this slot: keep a holdout on the default content and count a goal
+          </label>
+          <p class="hint" id="experiment-hint">
+            Of the visitors a variant would be shown to, the holdout keeps the page’s default content. The Reports tab then compares, per segment, the visitors
+            who saw the variant with those held out: the lift, an interval that stays valid however often you look, a check that the split works, and about how
+            many more days to a verdict.
+          </p>
+        </div>
+        {experiment ? (
+          <div class="grid-3">
+            <NumberField
+              label="Holdout %"
+              path="experiment.holdout"
+              issues={issues}
+              hint="0–50: the share of matching visitors kept on the default"
+              value={num(experiment['holdout'])}
+              onInput={(value) => setExperiment({ holdout: value })}
+            />
+            <Field label="Conversion goal event" path="experiment.goal.event" issues={issues} hint="The event that counts as a conversion, e.g. purchase">
+              {(id, invalid) => (
+                <input
+                  id={id}
+                  value={String(goal['event'] ?? '')}
+                  placeholder="purchase"
+                  aria-invalid={invalid}
+                  onInput={(e) => setExperiment({ goal: { ...goal, event: e.currentTarget.value } })}
+                />
+              )}
+            </Field>
+            <NumberField
+              label="Goal within (hours)"
+              path="experiment.goal.withinHours"
+              issues={issues}
+              hint="1–720 hours after the visitor first met the slot"
+              value={num(goal['withinHours'])}
+              onInput={(value) => setExperiment({ goal: { ...goal, withinHours: value } })}
+            />
+          </div>
+        ) : null}
+        <FieldErrors issues={issues.filter((x) => x.path === 'experiment' || x.path === 'experiment.goal')} path="experiment" />
       </section>
       {!variants.length ? (
         <Empty title="No variants">
@@ -139,18 +193,14 @@ export function SlotEditor(props: EditorProps) {
                       </select>
                     )}
                   </Field>
-                  <Field label="Priority" path={`${path}.priority`} issues={issues} hint="0–1000, higher wins">
-                    {(id, invalid) => (
-                      <input
-                        id={id}
-                        type="number"
-                        inputMode="numeric"
-                        value={num(v['priority'])}
-                        aria-invalid={invalid}
-                        onInput={(e) => setVariant(i, { priority: e.currentTarget.value })}
-                      />
-                    )}
-                  </Field>
+                  <NumberField
+                    label="Priority"
+                    path={`${path}.priority`}
+                    issues={issues}
+                    hint="0–1000, higher wins"
+                    value={num(v['priority'])}
+                    onInput={(value) => setVariant(i, { priority: value })}
+                  />
                   <Field label="Content type" path={`${cpath}.type`} issues={issues}>
                     {(id) => (
                       <select id={id} value={c['type']} onChange={(e) => putContent(i, blankContent(e.currentTarget.value))}>
@@ -268,5 +318,16 @@ export function SlotEditor(props: EditorProps) {
       </button>
       <FieldErrors issues={issues.filter((x) => x.path === 'variants')} path="variants" />
     </form>
+  );
+}
+
+/** A whole-number field: the typed text is kept as it is until the save types it (model.ts). */
+function NumberField(p: { label: string; path: string; issues: Issue[]; hint: string; value: string; onInput: (value: string) => void }) {
+  return (
+    <Field label={p.label} path={p.path} issues={p.issues} hint={p.hint}>
+      {(id, invalid) => (
+        <input id={id} type="number" inputMode="numeric" value={p.value} aria-invalid={invalid} onInput={(e) => p.onInput(e.currentTarget.value)} />
+      )}
+    </Field>
   );
 }

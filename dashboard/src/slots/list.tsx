@@ -2,7 +2,7 @@
 import type { Json } from '../api';
 import type { ListProps } from '../site-state';
 import { idColumn, ItemList } from '../ui/item-list';
-import { variantsSummary } from './model';
+import { experimentSummary, variantsSummary } from './model';
 
 export function SlotList({ site }: ListProps) {
   const names = new Map(site.config.segments.map((s) => [s['id'] as string, s['name'] as string]));
@@ -21,7 +21,11 @@ export function SlotList({ site }: ListProps) {
           <code>data-wm-slot="its-id"</code>.
         </p>
       }
-      columns={[idColumn, { header: 'Variants (highest priority first)', class: 'describe', cell: (s) => variantsSummary(s['variants'] as Json[], names) }]}
+      columns={[
+        idColumn,
+        { header: 'Variants (highest priority first)', class: 'describe', cell: (s) => variantsSummary(s['variants'] as Json[], names) },
+        { header: 'Experiment', cell: (s) => experimentSummary(s['experiment'] as Json | undefined) },
+      ]}
     />
   );
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { blankContent, blankSlot, contentTypeLabel, CONTENT_TYPES, newVariant, previewHtml, slotDraft, variantsSummary } from './model';
+import {
+  blankContent,
+  blankSlot,
+  contentTypeLabel,
+  CONTENT_TYPES,
+  experimentSummary,
+  newExperiment,
+  newVariant,
+  previewHtml,
+  slotDraft,
+  variantsSummary,
+} from './model';
+import { slotSchema } from '../../../protocol/config/personalization';
 
 describe('slot content', () => {
   it('labels each content type', () => {
@@ -47,5 +59,30 @@ describe('slotDraft', () => {
     const d = slotDraft({ id: 'hero', variants: [{ priority: 'high' }] }, { isNew: true, existing: [{ id: 'hero' }] });
     expect(d.body['variants'][0].priority).toBeNaN();
     expect(d.issues).toEqual([{ path: 'id', message: 'a slot “hero” already exists: pick another id' }]);
+  });
+});
+
+describe('slotDraft: the experiment', () => {
+  const base = { id: 'hero', name: 'Hero', variants: [] };
+  it('types the holdout and window as numbers and trims the goal event: a valid slot for the API', () => {
+    const d = slotDraft({ ...base, experiment: { holdout: '20', goal: { event: ' purchase ', withinHours: '48' } } }, { isNew: false, existing: [] });
+    expect(d.body['experiment']).toEqual({ holdout: 20, goal: { event: 'purchase', withinHours: 48 } });
+    expect(slotSchema.safeParse(d.body).success).toBe(true);
+  });
+  it('leaves the experiment out when it is off, and starts a new one at 10% and 24 hours', () => {
+    expect(slotDraft({ ...base, experiment: undefined }, { isNew: false, existing: [] }).body).not.toHaveProperty('experiment');
+    expect(newExperiment()).toEqual({ holdout: 10, goal: { event: '', withinHours: 24 } });
+  });
+  it('keeps what cannot be a number as typed, so the API names the field', () => {
+    const d = slotDraft({ ...base, experiment: { holdout: '', goal: { event: '', withinHours: '24' } } }, { isNew: false, existing: [] });
+    const paths = slotSchema.safeParse(d.body).error?.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(['experiment.holdout', 'experiment.goal.event']);
+  });
+});
+
+describe('experimentSummary', () => {
+  it('says the holdout and goal, or None', () => {
+    expect(experimentSummary({ holdout: 20, goal: { event: 'purchase', withinHours: 48 } })).toBe('20% holdout · goal purchase within 48 h');
+    expect(experimentSummary(undefined)).toBe('None');
   });
 });

@@ -41,15 +41,38 @@ export function variantsSummary(variants: Json[], segmentNames: Map<string, stri
     .join(' · ');
 }
 
+/** The list's Experiment cell: "20% holdout · goal purchase within 48 h", or "None". */
+export function experimentSummary(experiment: Json | undefined): string {
+  if (!experiment) return 'None';
+  const goal = (experiment['goal'] ?? {}) as Json;
+  return `${experiment['holdout']}% holdout · goal ${goal['event']} within ${goal['withinHours']} h`;
+}
+
+/** A new slot experiment: 10% held out on the default, conversions on the goal within 24 hours. */
+export const newExperiment = (): Json => ({ holdout: 10, goal: { event: '', withinHours: 24 } });
+
+/**
+ * The experiment as saved: typed numbers as numbers and the goal event trimmed. An empty event or
+ * number stays as typed, so the edge's refusal lands on that field (experiment.goal.event, ...).
+ */
+function experimentDraft(experiment: Json): Json {
+  const goal = (experiment['goal'] ?? {}) as Json;
+  const number = (v: unknown) => (typeof v === 'string' ? (toNum(v) ?? v) : v);
+  return { holdout: number(experiment['holdout']), goal: { event: String(goal['event'] ?? '').trim(), withinHours: number(goal['withinHours']) } };
+}
+
 /** The slot to save (typed priorities as numbers, no blank selector) and the refusals to show first. */
 export function slotDraft(item: Json, ctx: { isNew: boolean; existing: Json[] }): { id: string; body: Json; issues: Issue[] } {
   const id = itemId(item);
   const variants = (item['variants'] ?? []) as Json[];
+  // Switched off: left out, so the slot is filled as before for everyone who matches.
+  const { experiment, ...rest } = item;
   const body = dropBlank(
     {
-      ...item,
+      ...rest,
       id,
       variants: variants.map((v) => ({ ...v, priority: typeof v['priority'] === 'string' ? (toNum(v['priority']) ?? v['priority']) : v['priority'] })),
+      ...(experiment ? { experiment: experimentDraft(experiment as Json) } : {}),
     },
     ['selector'],
   );

@@ -201,14 +201,15 @@ export class EventsStore {
     return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value;
   }
 
+  /** Message exposures for the bandit weights; slot experiments' (`slot:<id>`, personalize/slot-experiment.ts) have no bandit. */
   exposureCounts(allSegments: string): ExposureCount[] {
     return this.sql
       .exec<ExposureCount>(
         `SELECT x.message AS message, x.variant AS variant, s.value AS segment, COUNT(*) AS exposed, COUNT(x.converted_at) AS converted
          FROM exposures x JOIN visitors v ON v.id = x.visitor, json_each(v.segments) s
-         WHERE x.variant != 'holdout' GROUP BY 1, 2, 3
+         WHERE x.variant != 'holdout' AND substr(x.message, 1, 5) != 'slot:' GROUP BY 1, 2, 3
          UNION ALL
-         SELECT message, variant, ?, COUNT(*), COUNT(converted_at) FROM exposures WHERE variant != 'holdout' GROUP BY 1, 2`,
+         SELECT message, variant, ?, COUNT(*), COUNT(converted_at) FROM exposures WHERE variant != 'holdout' AND substr(message, 1, 5) != 'slot:' GROUP BY 1, 2`,
         allSegments,
       )
       .toArray()

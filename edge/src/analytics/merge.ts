@@ -23,6 +23,7 @@ import { SEQUENTIAL_TUNING } from './sequential';
 import { SRM_THRESHOLD, srmCheck, type SrmArm, type SrmResult } from './srm';
 import { liftOverHoldout, rateSummary } from './stats';
 import { stepLabel } from './steps';
+import { readSlotVariant, slotOfExposure } from '../personalize/slot-experiment';
 
 // ---- funnel ----
 
@@ -262,7 +263,7 @@ const HOLDOUT = 'holdout';
  * variants together. Not checked when the message is no longer configured or has a variant the
  * allocation does not know (the config changed within the range).
  */
-export function messageSrm(rows: { variant: string; exposed: number }[], allocation: MessageAllocation | undefined): SrmResult {
+export function messageSrm(rows: { variant: string; exposed: number }[], allocation: MessageAllocation | undefined, subject = 'message'): SrmResult {
   const exposedOf = (variant: string) => rows.find((r) => r.variant === variant)?.exposed ?? 0;
   const holdoutShare = (allocation?.holdout ?? 0) / 100;
   const unknown = !allocation || rows.some((r) => r.variant !== HOLDOUT && !allocation.variants.some((v) => v.id === r.variant));
@@ -284,7 +285,7 @@ export function messageSrm(rows: { variant: string; exposed: number }[], allocat
       threshold: SRM_THRESHOLD,
       pValue: null,
       arms: arms.map((a) => ({ ...a, observedShare: total > 0 ? a.exposed / total : 0 })),
-      note: allocation ? 'a variant with exposures is not in the current config: the split changed in this range' : 'the message is no longer configured',
+      note: allocation ? 'a variant with exposures is not in the current config: the split changed in this range' : `the ${subject} is no longer configured`,
     };
   }
   return srmCheck(arms);
@@ -292,15 +293,78 @@ export function messageSrm(rows: { variant: string; exposed: number }[], allocat
 
 const DAY_MS = 86_400_000;
 
+/** One experiment's rows (one per group: variants and the holdout), summed over shards. */
+function experimentResult(q: { to: number }, list: ExposureRow[], allocation: MessageAllocation | undefined, subject = 'message') {
+  // Days with exposures so far: from the first one in the range to the range's end (now, unless
+  // the query names another end: the answer depends on the query alone), at least one day.
+  const days = Math.max(1, (q.to - Math.min(...list.map((r) => r.firstAt))) / DAY_MS);
+  const h = list.find((v) => v.variant === HOLDOUT);
+  const holdout = h ? rateSummary(h.converted, h.exposed) : null;
+  return {
+    holdout,
+    note: holdout ? null : 'no holdout exposures in this range: lift cannot be measured',
+    exposuresPerDay: list.reduce((n, r) => n + r.exposed, 0) / days,
+    srm: messageSrm(list, allocation, subject),
+    variants: list
+      .filter((v) => v.variant !== HOLDOUT)
+      .map((v) => {
+        const summary = rateSummary(v.converted, v.exposed);
+        return {
+          variant: v.variant,
+          ...summary,
+          lift: holdout ? liftOverHoldout(summary, holdout, { variant: v.exposed / days, holdout: holdout.exposed / days }) : null,
+        };
+      }),
+  };
+}
+
+/** Rows grouped by `key`, in sorted order of the rows. */
+function groupRows(rows: readonly ExposureRow[], key: (r: ExposureRow) => string): Map<string, ExposureRow[]> {
+  const groups = new Map<string, ExposureRow[]>();
+  for (const r of rows) {
+    const list = groups.get(key(r)) ?? [];
+    list.push(r);
+    groups.set(key(r), list);
+  }
+  return groups;
+}
+
+/** The variant name of a slot experiment's shown group (its holdout is "holdout", as messages'). */
+export const SLOT_SHOWN = 'personalized';
+
+/**
+ * Slot experiments (personalize/slot-experiment.ts): a slot's exposures split per segment into
+ * "personalized" (shown that segment's variant) against "holdout" (the same segment's visitors
+ * kept on the default), so each segment's lift compares visitors alike but for the content. The
+ * split check is the slot's holdout percent, per segment.
+ */
+function slotExperiments(q: { to: number }, rows: readonly ExposureRow[], slotHoldouts: ReadonlyMap<string, number>) {
+  const regrouped = rows.map((r) => {
+    const { segment, holdout } = readSlotVariant(r.variant);
+    return { ...r, message: JSON.stringify([slotOfExposure(r.message), segment]), variant: holdout ? HOLDOUT : SLOT_SHOWN };
+  });
+  // Keys sort as [slot, segment]; within one, "holdout" before "personalized".
+  regrouped.sort((a, b) => compareText(a.message, b.message) || compareText(a.variant, b.variant));
+  return [...groupRows(regrouped, (r) => r.message).entries()].map(([key, list]) => {
+    const [slot, segment] = JSON.parse(key) as [string, string];
+    const percent = slotHoldouts.get(slot);
+    const allocation = percent === undefined ? undefined : { variants: [{ id: SLOT_SHOWN, weight: 100 }], holdout: percent, bandit: false };
+    return { slot, segment, ...experimentResult(q, list, allocation, 'slot experiment') };
+  });
+}
+
 /**
  * Per message and variant: exposed, converted, Wilson intervals, the always-valid lift over the
  * holdout (with Newcombe's fixed-horizon interval beside it) and the days-to-verdict outlook, and
- * the sample-ratio check against `allocations` (the messages' current config).
+ * the sample-ratio check against `allocations` (the messages' current config). Slot experiments
+ * (exposure ids `slot:<id>`) get the same statistics per slot and segment, checked against
+ * `slotHoldouts` (slot id → holdout percent of the slots' current config).
  */
 export function messagesReport(
   q: { from: number; to: number },
   parts: ExposureRow[][],
   allocations: ReadonlyMap<string, MessageAllocation> = new Map(),
+  slotHoldouts: ReadonlyMap<string, number> = new Map(),
 ): MessagesReport {
   const sums = new Map<string, ExposureRow>();
   for (const rows of parts) {
@@ -314,12 +378,9 @@ export function messagesReport(
       } else sums.set(key, { ...r });
     }
   }
-  const byMessage = new Map<string, ExposureRow[]>();
-  for (const r of [...sums.values()].sort((a, b) => compareText(a.message, b.message) || compareText(a.variant, b.variant))) {
-    const list = byMessage.get(r.message) ?? [];
-    list.push(r);
-    byMessage.set(r.message, list);
-  }
+  const sorted = [...sums.values()].sort((a, b) => compareText(a.message, b.message) || compareText(a.variant, b.variant));
+  const messageRows = sorted.filter((r) => slotOfExposure(r.message) === null);
+  const slotRows = sorted.filter((r) => slotOfExposure(r.message) !== null);
   return {
     from: q.from,
     to: q.to,
@@ -330,30 +391,11 @@ export function messagesReport(
       fixedHorizonLiftInterval: 'newcombe-wilson',
       confidence: 0.95,
     },
-    messages: [...byMessage.entries()].map(([message, list]) => {
-      // Days with exposures so far: from the first one in the range to the range's end (now, unless
-      // the query names another end: the answer depends on the query alone), at least one day.
-      const days = Math.max(1, (q.to - Math.min(...list.map((r) => r.firstAt))) / DAY_MS);
-      const h = list.find((v) => v.variant === HOLDOUT);
-      const holdout = h ? rateSummary(h.converted, h.exposed) : null;
-      return {
-        message,
-        holdout,
-        note: holdout ? null : 'no holdout exposures in this range: lift cannot be measured',
-        exposuresPerDay: list.reduce((n, r) => n + r.exposed, 0) / days,
-        srm: messageSrm(list, allocations.get(message)),
-        variants: list
-          .filter((v) => v.variant !== HOLDOUT)
-          .map((v) => {
-            const summary = rateSummary(v.converted, v.exposed);
-            return {
-              variant: v.variant,
-              ...summary,
-              lift: holdout ? liftOverHoldout(summary, holdout, { variant: v.exposed / days, holdout: holdout.exposed / days }) : null,
-            };
-          }),
-      };
-    }),
+    messages: [...groupRows(messageRows, (r) => r.message).entries()].map(([message, list]) => ({
+      message,
+      ...experimentResult(q, list, allocations.get(message)),
+    })),
+    slots: slotExperiments(q, slotRows, slotHoldouts),
   };
 }
 

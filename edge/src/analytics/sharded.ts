@@ -128,7 +128,7 @@ export class SiteShards {
   }
 
   /**
-   * Bandit messages also get what the bandit does now (`bandit`): from the site config and the
+   * Messages and slot experiments, checked against the config's current split. Bandit messages also get what the bandit does now (`bandit`): from the site config and the
    * published table `bandit:<site>` (analytics/bandit.ts).
    */
   async messages(q: MessagesInput): Promise<MessagesReport> {
@@ -136,7 +136,8 @@ export class SiteShards {
     const allocations = new Map(
       (config?.messages ?? []).map((m) => [m.id, { variants: m.variants, holdout: m.holdout, bandit: Boolean(m.bandit) && m.variants.length > 1 }]),
     );
-    const report = messagesReport(q, await this.all((s) => s.messagesPart(q)), allocations);
+    const slotHoldouts = new Map((config?.slots ?? []).flatMap((slot) => (slot.experiment ? [[slot.id, slot.experiment.holdout] as const] : [])));
+    const report = messagesReport(q, await this.all((s) => s.messagesPart(q)), allocations, slotHoldouts);
     const bandits = new Map((config?.messages ?? []).filter((m) => m.bandit && m.variants.length > 1).map((m) => [m.id, m]));
     if (!report.messages.some((m) => bandits.has(m.message))) return report;
     const table = await this.env.CONFIG.get<BanditTable>(`bandit:${this.site}`, 'json');

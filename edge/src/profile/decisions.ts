@@ -5,11 +5,14 @@
 import type { Decision, PrefValue, PropValue, WireEvent } from '../../../protocol/wire';
 import type { SiteConfig } from '../../../protocol/config/site';
 import type { Message } from '../../../protocol/config/messages';
+import type { Slot } from '../../../protocol/config/personalization';
+import type { Goal } from '../../../protocol/config/goal';
 import { renderContent } from '../../../protocol/content/render';
 import { selectMessages } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
 import { allowedContent } from '../personalize/allowed-content';
 import { localeRequest, localizeMessages } from '../personalize/localize';
+import { holdOutSlots, slotExposureId } from '../personalize/slot-experiment';
 import type { Facts, RequestFacts } from '../rules/evaluate';
 import type { DecisionContext, ProfileHost } from './context';
 import type { ProfileStore } from './store/profile-store';
@@ -50,13 +53,20 @@ export function decideNow(host: ProfileHost, rules: Rules, context: Omit<Decisio
   // Only content the site's rules allow (hosts, targets), even if the stored config was hand-written.
   const allowed = allowedContent(rules);
   const locale = localeRequest(context.request, facts.traits);
-  const slots = decideSlots(allowed.slots, rules.segments, outcomes, renderContent, locale);
+  const visitorId = store.meta('visitor_id') ?? '';
+  // Slot experiments: a held-out visitor keeps the page's default; both sides are exposures.
+  const { decisions: slots, exposures: slotExposures } = holdOutSlots(
+    decideSlots(allowed.slots, rules.segments, outcomes, renderContent, locale),
+    allowed.slots,
+    visitorId,
+  );
+  for (const exposure of slotExposures) store.recordExposure(exposure.id, exposure.variant, context.now);
   if (allowed.messages.length === 0) return slots;
   const selected = selectMessages({
     messages: allowed.messages,
     inSegments: new Set(outcomes.filter((o) => o.matched).map((o) => o.id)),
     segmentNames: new Map(rules.segments.map((s) => [s.id, s.name])),
-    visitorId: store.meta('visitor_id') ?? '',
+    visitorId,
     now: context.now,
     ...(context.request.url ? { pageUrl: context.request.url } : {}),
     history: store.messageHistory(),
@@ -70,27 +80,51 @@ export function decideNow(host: ProfileHost, rules: Rules, context: Omit<Decisio
   return [...slots, ...localizeMessages(selected.decisions, allowed.messages, locale)];
 }
 
+/** An experiment with a goal, as conversions see it: its exposures-table id and its timeline event. */
+type GoalExperiment = { exposureId: string; goal: Goal; timeline: (variant: string) => { id: string; name: string; props: Record<string, string> } };
+
+/** The site's experiments that have a goal: messages (by their id) and slots (`slot:<id>`, personalize/slot-experiment.ts). */
+function goalExperiments(messages: readonly Message[], slots: readonly Slot[]): GoalExperiment[] {
+  const list: GoalExperiment[] = [];
+  for (const message of messages)
+    if (message.goal)
+      list.push({
+        exposureId: message.id,
+        goal: message.goal,
+        timeline: (variant) => ({ id: `conversion_${message.id}`, name: 'message_conversion', props: { message: message.id, variant } }),
+      });
+  for (const slot of slots)
+    if (slot.experiment)
+      list.push({
+        exposureId: slotExposureId(slot.id),
+        goal: slot.experiment.goal,
+        timeline: (variant) => ({ id: `slot_conversion_${slot.id}`, name: 'slot_conversion', props: { slot: slot.id, variant } }),
+      });
+  return list;
+}
+
 /**
- * A message's goal event within its window after the visitor's first exposure (holdout
+ * An experiment's goal event within its window after the visitor's first exposure (holdout
  * included) converts that exposure, once: conversion rates per variant against the holdout are
- * the message's lift.
+ * the lift. Messages and slot experiments alike.
  */
-export function recordConversion(store: ProfileStore, event: WireEvent & { type: 'track' }, messages: readonly Message[]): void {
+export function recordConversion(store: ProfileStore, event: WireEvent & { type: 'track' }, messages: readonly Message[], slots: readonly Slot[] = []): void {
   const at = Math.min(event.ts, Date.now());
-  for (const message of messages) {
-    if (message.goal?.event !== event.name) continue;
-    const variant = store.convertExposure(message.id, at, event.id, message.goal.withinHours * 3_600_000);
+  for (const experiment of goalExperiments(messages, slots)) {
+    if (experiment.goal.event !== event.name) continue;
+    const variant = store.convertExposure(experiment.exposureId, at, event.id, experiment.goal.withinHours * 3_600_000);
     if (variant === null) continue;
     // Also in the visitor's timeline, like the renderer's impression/click/dismiss events. The id
-    // is derived from the message, so a conversion is stored once per visitor and message.
+    // is derived from the experiment, so a conversion is stored once per visitor and experiment.
+    const { id, name, props } = experiment.timeline(variant);
     const conversion: WireEvent = {
-      id: `conversion_${message.id}`.slice(0, 64),
+      id: id.slice(0, 64),
       type: 'track',
-      name: 'message_conversion',
+      name,
       ts: at,
       sid: event.sid,
       url: event.url,
-      props: { message: message.id, variant, goal: event.name, event: event.id },
+      props: { ...props, goal: event.name, event: event.id },
     };
     store.insertEvent(conversion, Date.now());
   }

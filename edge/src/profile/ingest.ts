@@ -72,7 +72,7 @@ export async function ingestHere(
     }
     accepted.push(event.id);
     store.applyEvent(event);
-    if (event.type === 'track') recordConversion(store, event, config.messages);
+    if (event.type === 'track') recordConversion(store, event, config.messages, config.slots);
   }
   const stored = events.filter((e) => accepted.includes(e.id));
   // The page the batch was sent from decides with its session's UTM too (usecases/collect.ts `pageOf`).
