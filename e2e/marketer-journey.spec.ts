@@ -21,6 +21,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Frame, type Page } from '@playwright/test';
 import { expect, resending, test } from './support/test';
+import { mouseClick } from './support/editor-frame';
 import { draftBar, publishDraft } from './support/drafts';
 import { chromiumLaunchOptions } from './support/browser';
 
@@ -171,23 +172,6 @@ async function openEditor(page: Page): Promise<Frame> {
   const frame = page.frames().find((f) => f.url().includes(PRODUCT) && f.url().includes('wm_edit=1'));
   expect(frame, 'the framed page').toBeTruthy();
   return frame!;
-}
-
-/**
- * A real mouse click on `at` inside the framed page, which the dashboard shows scaled: the point
- * is mapped from the element's box in the page through the frame's box (as e2e/visual-editor.spec.ts does).
- */
-async function mouseClick(page: Page, frame: Frame, at: string): Promise<void> {
-  const target = frame.locator(at).first();
-  await target.scrollIntoViewIfNeeded();
-  const inner = await target.evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + Math.min(r.height / 2, 8) };
-  });
-  const outer = (await page.locator('iframe[data-editor-frame]').last().boundingBox())!;
-  const scale = outer.width / (await frame.evaluate(() => innerWidth));
-  await page.mouse.move(outer.x + inner.x * scale, outer.y + inner.y * scale);
-  await page.mouse.click(outer.x + inner.x * scale, outer.y + inner.y * scale);
 }
 
 /** Picks the price line and gives it a variant for Road runners with `text`; returns the proposed selector. */

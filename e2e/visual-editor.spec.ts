@@ -17,6 +17,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request as apiRequest, type Frame, type Page } from '@playwright/test';
 import { expect, resending, test } from './support/test';
+import { mouseClick } from './support/editor-frame';
 import { publishDraft } from './support/drafts';
 import { chromiumLaunchOptions } from './support/browser';
 
@@ -174,24 +175,6 @@ async function openEditor(page: Page, c: Case): Promise<Frame> {
   const frame = page.frames().find((f) => f.url().includes(pathOf(c)) && f.url().includes('wm_edit=1'));
   expect(frame, 'the framed page').toBeTruthy();
   return frame!;
-}
-
-/**
- * A real mouse click (hover first) on `at` inside the framed page. The dashboard shows the page
- * scaled to fit, and Playwright's own clicks in a transformed frame miss: so the point is mapped
- * here, from the element's box in the page through the frame's scaled box in the dashboard.
- */
-async function mouseClick(page: Page, frame: Frame, at: string, click = true): Promise<void> {
-  const target = frame.locator(at).first();
-  await target.scrollIntoViewIfNeeded();
-  const inner = await target.evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + Math.min(r.height / 2, 8) };
-  });
-  const outer = (await page.locator('iframe[data-editor-frame]').last().boundingBox())!;
-  const scale = outer.width / (await frame.evaluate(() => innerWidth));
-  await page.mouse.move(outer.x + inner.x * scale, outer.y + inner.y * scale);
-  if (click) await page.mouse.click(outer.x + inner.x * scale, outer.y + inner.y * scale);
 }
 
 /** Picks `at` in the framed page; returns the proposed selector after checking it matches exactly that element. */
