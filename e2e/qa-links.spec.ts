@@ -95,7 +95,10 @@ test('proxy mode: preview as a slot variant, then a QA link opened in a fresh br
   await expect(badge.locator('span')).toHaveText('Waymark preview: slot hero, variant for road-runners');
   await shot(tab, 'link-opened');
   // Other pages of the session are forced too, and its page views reach the edge but are not stored.
-  const batch = tab.waitForResponse((r) => new URL(r.url()).pathname === '/_wm/e' && r.request().method() === 'POST');
+  // This page's own batch (the previous page's last one, sent as it unloads, has no readable body).
+  const batch = tab.waitForResponse(
+    (r) => new URL(r.url()).pathname === '/_wm/e' && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('/category/hiking'),
+  );
   await tab.goto('/category/hiking');
   await expect(tab.locator(HERO)).toHaveAttribute('data-wm-filled', 'road-runners');
   expect(await (await batch).json()).toMatchObject({ accepted: [], notStored: 'preview' });
