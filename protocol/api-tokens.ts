@@ -102,6 +102,15 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   // Webhooks send visitor data out of Waymark: adding, changing or removing one is a publish.
   { method: 'PUT', path: '/sites/:site/webhooks/:id', access: 'publish' },
   { method: 'DELETE', path: '/sites/:site/webhooks/:id', access: 'publish' },
+  // Destinations (issue #13, docs/destinations.md): they send visitor data out of Waymark, so every
+  // change, a replay and a test send is a publish; reading them, their log and dead letter is a read.
+  { method: 'GET', path: '/sites/:site/destinations', access: 'read' },
+  { method: 'PUT', path: '/sites/:site/destinations/:id', access: 'publish' },
+  { method: 'DELETE', path: '/sites/:site/destinations/:id', access: 'publish' },
+  { method: 'GET', path: '/sites/:site/destinations/:id/log', access: 'read' },
+  { method: 'GET', path: '/sites/:site/destinations/:id/dead-letters', access: 'read' },
+  { method: 'POST', path: '/sites/:site/destinations/:id/dead-letters/replay', access: 'publish' },
+  { method: 'POST', path: '/sites/:site/destinations/:id/test', access: 'publish' },
   // Drafts and versions (docs/drafts-and-versions.md); before the generic item rules, which would
   // match /sites/:site/draft/publish. Publishing the draft needs only write: with the site's
   // requireApproval on, SiteAdmin refuses it (and scheduling) without publish.

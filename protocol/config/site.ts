@@ -8,6 +8,7 @@ import { proxySchema, segmentSchema, slotSchema } from './personalization';
 import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from './messages';
 import { journeyReferenceIssues, journeySchema } from './journeys';
 import { webhookSchema } from './webhooks';
+import { destinationsSchema } from './destinations';
 import { claimedHostnames, hostnameSchema } from './hostnames';
 import { contentHostIssues } from '../content/hosts';
 
@@ -52,6 +53,8 @@ export const siteConfigSchema = z
     /** Multi-step journeys run in each visitor's profile (journeys/), and the webhooks they call. */
     journeys: z.array(journeySchema).max(50).default([]),
     webhooks: z.array(webhookSchema).max(50).default([]),
+    /** Where stored events are forwarded server-side (GA4, Mixpanel, ...; docs/destinations.md). Secrets are not here. */
+    destinations: destinationsSchema,
     /**
      * Identity verification (identity/signed.ts): with requireSignedUserId, identify needs the
      * site server's signature ("<userId>.<sig>"); absent or false, identify is a claim as before.

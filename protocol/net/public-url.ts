@@ -192,11 +192,12 @@ export function checkPublicUrl(raw: string): UrlVerdict {
 }
 
 /**
- * The local demo's own webhook receiver (edge/src/webhooks/demo-sink.ts) on this machine
- * (http://127.0.0.1 or http://localhost, a port, that path and nothing else). Accepted
+ * The local demo's own receivers on this machine: the webhook sink (edge/src/webhooks/demo-sink.ts)
+ * and the GA4-shaped one of destinations (edge/src/destinations/demo-ga4.ts); http://127.0.0.1 or
+ * http://localhost, a port, those paths and nothing else. Accepted
  * in a config, but sent only when the edge runs with WM_DEMO (guarded-fetch.ts): never on a deployment.
  */
-export const LOCAL_DEMO_SINK = /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}\/_wm\/demo\/webhook-sink(\?[A-Za-z0-9=&_-]*)?$/;
+export const LOCAL_DEMO_SINK = /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}\/_wm\/demo\/(webhook-sink|ga4\/mp\/collect)(\?[A-Za-z0-9=&_-]*)?$/;
 
 /** The check for an outbound URL, as the config schemas use it: public https, or the local demo sink. */
 export function checkOutboundUrl(raw: string, options: { allowLocalDemo: boolean }): UrlVerdict {

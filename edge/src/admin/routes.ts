@@ -56,6 +56,7 @@ import { analyticsApi } from './analytics-routes';
 import { identifyKey } from '../identity/signed';
 import { declareSegmentKeyRoutes } from './segment-key-routes';
 import { declareDraftRoutes } from './draft-routes';
+import { declareDestinationRoutes } from '../destinations/routes';
 import { grants } from '../../../protocol/api-tokens';
 import { declareQaRoutes } from '../qa/admin-routes';
 import { visitorSecret } from '../http/site-context';
@@ -348,6 +349,8 @@ declareRoute(
 
 // Journey-analytics reports (admin/analytics-routes.ts); before :collection/:id, which would claim the path.
 adminApi.route('/sites/:site/analytics', analyticsApi);
+// Destinations (issue #13, destinations/routes.ts); before :collection/:id, which would claim the paths.
+declareDestinationRoutes(adminApi);
 
 // A webhook's delivery attempts, newest first (webhooks/log.ts; written by the visitor profiles).
 declareRoute(

@@ -8,7 +8,8 @@
 import type { WireEvent } from '../../../protocol/wire';
 
 export type ExposureSnapshot = { message: string; variant: string; at: number; convertedAt: number | null };
-export type VisitorSnapshot = { segments: string[]; exposures: ExposureSnapshot[] };
+/** `userId`: who the visitor was identified as when the batch was stored (destinations forward it). */
+export type VisitorSnapshot = { segments: string[]; exposures: ExposureSnapshot[]; userId?: string };
 
 export type EventsMessage = {
   kind: 'events';
@@ -19,6 +20,8 @@ export type EventsMessage = {
   snapshot: VisitorSnapshot | null;
   /** Events the browser's outbox dropped (full) and reported with this batch. */
   outboxDropped?: number;
+  /** Whether the visitor allowed personalization too (destinations may require it); absent in older messages: not given. */
+  consent?: { personalization: boolean };
 };
 /** DELETE /_wm/me: the visitor's analytics rows go too, and later deliveries for them are dropped. */
 export type EraseMessage = { kind: 'erase'; site: string; visitorId: string; at: number };

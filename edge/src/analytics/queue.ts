@@ -8,6 +8,7 @@ import type { WireEvent } from '../../../protocol/wire';
 import { groupBySite, type AnalyticsMessage, type QueuedMessage, type VisitorSnapshot } from './feed';
 import { SiteShards } from './sharded';
 import { candidateShards, deliveries } from './shards';
+import { handOffToDestinations } from '../destinations/hand-off';
 
 /**
  * After a stored batch: its accepted events (nothing else), the visitor's snapshot, and the count
@@ -20,8 +21,9 @@ export function analyticsEvents(
   events: WireEvent[],
   snapshot: VisitorSnapshot | null,
   outboxDropped?: number,
+  consent?: { personalization: boolean },
 ): AnalyticsMessage {
-  return { kind: 'events', site, visitorId, receivedAt, events, snapshot, ...(outboxDropped ? { outboxDropped } : {}) };
+  return { kind: 'events', site, visitorId, receivedAt, events, snapshot, ...(outboxDropped ? { outboxDropped } : {}), ...(consent ? { consent } : {}) };
 }
 
 export function analyticsErase(site: string, visitorId: string, at: number): AnalyticsMessage {
@@ -34,15 +36,21 @@ export function analyticsBots(site: string, at: number, id: string = crypto.rand
 }
 
 export async function consumeAnalytics(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  await consumeAnalyticsWith(batch, (site) => new SiteShards(env, site));
+  await consumeAnalyticsWith(batch, (site) => new SiteShards(env, site), (site, stored) => handOffToDestinations(env, site, stored));
 }
 
+/**
+ * After a site's messages are stored: hands them to its destinations (destinations/hand-off.ts: an
+ * insert into their outbox, never a send). A failure retries those messages (both sides dedupe).
+ */
+export type Forward = (site: string, stored: QueuedMessage[]) => Promise<void>;
+
 /** The consumer, with `shardsOf` saying how a site's shards are reached (tests read the config fresh each time). */
-export async function consumeAnalyticsWith(batch: MessageBatch<unknown>, shardsOf: (site: string) => SiteShards): Promise<void> {
+export async function consumeAnalyticsWith(batch: MessageBatch<unknown>, shardsOf: (site: string) => SiteShards, forward?: Forward): Promise<void> {
   const { bySite, unknown } = groupBySite(batch.messages);
   // Not ours (an older or foreign shape): retrying cannot help.
   for (const m of unknown) m.ack();
-  await Promise.all([...bySite.entries()].map(([site, messages]) => consumeSite(shardsOf(site), messages)));
+  await Promise.all([...bySite.entries()].map(([site, messages]) => consumeSite(shardsOf(site), messages, forward)));
 }
 
 /**
@@ -50,7 +58,7 @@ export async function consumeAnalyticsWith(batch: MessageBatch<unknown>, shardsO
  * candidates first, shards.ts), an erase to every candidate. A message is acknowledged when every
  * shard it went to stored it, else retried (the store dedupes by event id; erase is idempotent).
  */
-async function consumeSite(shards: SiteShards, messages: Message<unknown>[]): Promise<void> {
+async function consumeSite(shards: SiteShards, messages: Message<unknown>[], forward?: Forward): Promise<void> {
   // groupBySite checked each body's kind, site and visitor id (or bot count).
   const bodies = messages.map((m) => m.body as QueuedMessage);
   const failed = new Set<number>();
@@ -80,6 +88,13 @@ async function consumeSite(shards: SiteShards, messages: Message<unknown>[]): Pr
     console.error(`analytics: batch for site ${shards.site} failed, retrying`, err);
     for (const m of messages) m.retry();
     return;
+  }
+  if (forward) {
+    const stored = bodies.filter((_, i) => !failed.has(i));
+    await forward(shards.site, stored).catch((err: unknown) => {
+      console.error(`destinations: hand-off for site ${shards.site} failed, retrying`, err);
+      bodies.forEach((_, i) => failed.add(i));
+    });
   }
   messages.forEach((m, i) => (failed.has(i) ? m.retry() : m.ack()));
 }

@@ -84,5 +84,7 @@ export async function ingestHere(
   host.journeys.onSegmentEntries(config.journeys);
   await scheduleJourneys(host);
   await scheduleInactivity(host, config.segments, stored);
-  return { accepted, duplicates, decisions, analytics: { segments: store.segmentIds(), exposures: store.exposures() } };
+  const userId = store.userId();
+  // The user id rides along for destinations (destinations/hand-off.ts); reports ignore it.
+  return { accepted, duplicates, decisions, analytics: { segments: store.segmentIds(), exposures: store.exposures(), ...(userId ? { userId } : {}) } };
 }

@@ -109,6 +109,8 @@ export async function collectBatch(input: CollectInput): Promise<CollectOutcome>
       analytics ?? null,
       // Reported once: a resent batch stores nothing new and never gets here.
       batch.dropped,
+      // Destinations that require personalization consent read it (destinations/forward.ts).
+      { personalization: consent.personalize },
     );
     input.waitUntil(env.ANALYTICS_QUEUE.send(message).catch((err: unknown) => console.error('analytics: queue send failed', err)));
   }

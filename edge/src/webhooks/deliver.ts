@@ -5,14 +5,13 @@
  * keeps the outbox and attempt log (journeys/runtime.ts).
  */
 import { buildPayload, type JourneyWebhookEvent } from './payload';
-import { DELIVERY_TIMEOUT_MS, type AttemptResult } from './retry';
 import type { Webhook } from '../../../protocol/config/webhooks';
 import { SIGNATURE_HEADER, signPayload } from './sign';
 import { signWebhook } from '../net/standard-webhooks';
-import { guardedFetch, RefusedUrlError } from '../net/guarded-fetch';
+import { attemptRequest, type Attempt } from '../net/attempt';
 import { activeSecrets } from './secret';
 
-export type Attempt = AttemptResult & { durationMs: number };
+export type { Attempt };
 
 export type DeliveryOptions = {
   now: () => number;
@@ -44,25 +43,6 @@ export async function deliveryHeaders(
 
 export async function attemptDelivery(webhook: Webhook, event: JourneyWebhookEvent, attempt: number, options: DeliveryOptions): Promise<Attempt> {
   const body = JSON.stringify(buildPayload(webhook.format, event));
-  const started = options.now();
-  try {
-    const res = await guardedFetch(
-      webhook.url,
-      {
-        method: 'POST',
-        headers: await deliveryHeaders(webhook, event, body, attempt, started),
-        body,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      },
-      { fetcher: options.fetcher, allowLocalDemo: options.allowLocalDemo },
-    );
-    // The body is not needed; cancel it so the connection is released.
-    await res.body?.cancel();
-    return { status: res.status, error: null, retryAfter: res.headers.get('retry-after'), durationMs: options.now() - started };
-  } catch (e) {
-    if (e instanceof RefusedUrlError) return { status: null, error: `not sent: ${e.reason}`, refused: true, durationMs: 0 };
-    const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-    const error = timedOut ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : e instanceof Error ? e.message : String(e);
-    return { status: null, error: error.slice(0, 500), durationMs: options.now() - started };
-  }
+  const headers = await deliveryHeaders(webhook, event, body, attempt, options.now());
+  return attemptRequest(webhook.url, { method: 'POST', headers, body }, options);
 }
