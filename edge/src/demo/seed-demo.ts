@@ -6,6 +6,8 @@
 import { siteAdmin } from '../admin/objects';
 import type { SeedResult } from '../admin/site-admin';
 import { DEMO_SITE } from './seed';
+import { destinationsOf } from '../destinations/hand-off';
+import { DEMO_GA4_API_SECRET } from '../destinations/demo-ga4';
 
 /** Who the audit log names for seeded versions. */
 export const SEED_AUTHOR = 'demo-seed';
@@ -14,8 +16,16 @@ export const SEED_AUTHOR = 'demo-seed';
  * Seeds the demo site. `origin` is the server being seeded: the demo webhook then points at that
  * server's own sink, so every version of the demo config delivers to it, whatever its port.
  */
-export function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
-  const site = origin ? { ...DEMO_SITE, webhooks: DEMO_SITE.webhooks?.map((hook) => ({ ...hook, url: sinkOn(origin, hook.url) })) } : DEMO_SITE;
+export async function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
+  const site = origin
+    ? {
+        ...DEMO_SITE,
+        webhooks: DEMO_SITE.webhooks?.map((hook) => ({ ...hook, url: sinkOn(origin, hook.url) })),
+        destinations: DEMO_SITE.destinations?.map((d) => (d.kind === 'ga4' && d.settings.demoEndpoint ? { ...d, settings: { ...d.settings, demoEndpoint: sinkOn(origin, d.settings.demoEndpoint) } } : d)),
+      }
+    : DEMO_SITE;
+  // The demo GA4 destination's write-only secret (destinations/secrets.ts), the one the demo receiver expects.
+  await destinationsOf(env, site.id).setSecrets('demo-ga4', { apiSecret: DEMO_GA4_API_SECRET });
   return siteAdmin(env, site.id).seedSite(site, SEED_AUTHOR);
 }
 

@@ -253,4 +253,17 @@ export const DEMO_SITE: SiteConfigInput = {
       enabled: true,
     },
   ],
+  // Destinations (docs/destinations.md): GA4 pointed at the demo's GA4-shaped receiver
+  // (destinations/demo-ga4.ts, WM_DEMO only; the seed route moves it to the seeded server's port).
+  // Its API secret is set by seed-demo.ts in the site's SiteDestinations object, not here.
+  destinations: [
+    {
+      id: 'demo-ga4',
+      name: 'Google Analytics 4 (local demo receiver)',
+      kind: 'ga4',
+      enabled: true,
+      settings: { measurementId: 'G-DEMO12345', region: 'global', demoEndpoint: 'http://127.0.0.1:8787/_wm/demo/ga4/mp/collect' },
+      filters: { events: { include: ['page', 'add_to_cart', 'purchase'], exclude: [] }, consent: ['analytics'] },
+    },
+  ],
 };

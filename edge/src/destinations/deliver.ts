@@ -13,7 +13,8 @@ import { providerOf } from './providers';
 import type { ForwardEvent } from './providers/common';
 
 export type DueEvent = { eventId: string; forward: ForwardEvent; attempts: number };
-export type RequestOutcome = { eventIds: string[]; attempt: number; result: Attempt; outcome: Outcome };
+/** `at`: when the answer was judged (a retry's time counts from it). */
+export type RequestOutcome = { eventIds: string[]; attempt: number; result: Attempt; outcome: Outcome; at: number };
 export type DeliveryReport = { requests: RequestOutcome[]; refused: { eventIds: string[]; reason: string }[] };
 
 /** Secrets the destination needs that are not set, by name. */
@@ -50,13 +51,15 @@ export async function deliverDue(
       now,
     );
     const result = await attemptRequest(req.url, { method: 'POST', headers: req.headers, body: req.body }, options);
-    const outcome = afterAttempt(attempt, result, options.now());
-    requests.push({ eventIds, attempt, result, outcome });
+    const judgedAt = options.now();
+    const outcome = afterAttempt(attempt, result, judgedAt);
+    requests.push({ eventIds, attempt, result, outcome, at: judgedAt });
     if (result.status === 429) {
       // The rest wait for the same time, without spending an attempt.
-      const at = outcome.kind === 'retry' ? outcome.at : options.now();
+      const at = outcome.kind === 'retry' ? outcome.at : judgedAt;
       for (const rest of batches.slice(batches.indexOf(batch) + 1)) {
         requests.push({
+          at: judgedAt,
           eventIds: rest.map((b) => b.id),
           attempt: 0,
           result: { status: null, error: 'held back: the provider answered 429', durationMs: 0 },

@@ -101,19 +101,18 @@ export class Outbox {
 
   /** Dead letters back to pending, due now (attempts start over). `ids` absent: all of the destination's. */
   replay(destination: string, ids: readonly string[] | undefined, now: number): number {
+    // Counted first: rowsWritten counts index writes too.
     if (!ids) {
-      return this.db.sql.exec("UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND status = 'dead'", now, now, destination)
-        .rowsWritten;
+      const n = this.count(destination, 'dead');
+      this.db.sql.exec("UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND status = 'dead'", now, now, destination);
+      return n;
     }
     let n = 0;
-    for (const id of ids) {
-      n += this.db.sql.exec(
-        "UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND event_id = ? AND status = 'dead'",
-        now,
-        now,
-        destination,
-        id,
-      ).rowsWritten;
+    for (const id of new Set(ids)) {
+      const dead = this.db.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dest_outbox WHERE destination = ? AND event_id = ? AND status = 'dead'", destination, id).one().n;
+      if (!dead) continue;
+      this.db.sql.exec("UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND event_id = ?", now, now, destination, id);
+      n += 1;
     }
     return n;
   }
@@ -135,7 +134,9 @@ export class Outbox {
 
   /** A deleted or disabled destination's pending rows (disabled: nothing queued while it was off is sent later). */
   dropPending(destination: string): number {
-    return this.db.sql.exec("DELETE FROM dest_outbox WHERE destination = ? AND status = 'pending'", destination).rowsWritten;
+    const n = this.count(destination, 'pending');
+    this.db.sql.exec("DELETE FROM dest_outbox WHERE destination = ? AND status = 'pending'", destination);
+    return n;
   }
 
   dropDestination(destination: string): void {
@@ -144,7 +145,9 @@ export class Outbox {
 
   /** An erased visitor (DELETE /_wm/me): nothing of theirs still waiting leaves any more. */
   dropVisitor(visitor: string): number {
-    return this.db.sql.exec("DELETE FROM dest_outbox WHERE visitor = ? AND status != 'sent'", visitor).rowsWritten;
+    const n = this.db.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dest_outbox WHERE visitor = ? AND status != 'sent'", visitor).one().n;
+    this.db.sql.exec("DELETE FROM dest_outbox WHERE visitor = ? AND status != 'sent'", visitor);
+    return n;
   }
 
   /** Sent rows past their dedupe window, old dead letters, and dead letters over the cap. */

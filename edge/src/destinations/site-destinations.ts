@@ -108,7 +108,7 @@ export class SiteDestinations extends DurableObject<Env> {
         // Held-back requests (attempt 0) were never sent: nothing to log.
         if (r.attempt > 0) {
           const error = outcome.kind === 'delivered' ? null : outcome.reason;
-          this.log.record(id, entry(at, r.eventIds.length, r.attempt, outcome.kind, result.status, result.durationMs, error, outcome.kind === 'retry' ? outcome.at : null, false));
+          this.log.record(id, entry(r.at, r.eventIds.length, r.attempt, outcome.kind, result.status, result.durationMs, error, outcome.kind === 'retry' ? outcome.at : null, false));
         }
       }
     }
