@@ -17,6 +17,7 @@ import { conditionSchema } from '../../protocol/config/conditions';
 import type { CollectResponse } from '../../protocol/wire';
 import walkthroughDoc from '../../docs/openapi.md?raw';
 import { ADMIN_API, BASE, ORIGIN, makeEvent, post } from './helpers';
+import { vi } from 'vitest'; // destinations: a stand-in provider
 
 type Declared = { method: string; path: string; responses: Record<string, { content?: Record<string, { schema: z.ZodType }> }> };
 
@@ -502,6 +503,43 @@ describe('drafts and versions answer what their declarations say', () => {
     expect((await call(s, 'GET', '/sites/{site}/versions/{version}', `/sites/${site}/versions/99`)).status).toBe(404);
     expect((await call(s, 'POST', '/sites/{site}/versions/{version}/revert', `/sites/${site}/versions/2/revert`)).status).toBe(200);
     expect((await call(s, 'POST', '/sites/{site}/versions/{version}/revert', `/sites/${site}/versions/99/revert`)).status).toBe(404);
+  }, 60_000);
+});
+
+// Destinations (issue #13; edge/src/destinations/routes.ts): each operation with valid input, and
+// the 400s, 404s and 409s the family declares. The provider is a stand-in fetch (no network).
+describe('destinations answer what their declarations say', () => {
+  it('list, put, log, dead letters, replay, test send, delete', async () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('{"ok":true}', { status: 200 }));
+    try {
+      const s = await login();
+      const site = `${SITE}-destinations`;
+      const created = await call(s, 'PUT', '/sites/{site}', `/sites/${site}`, { name: 'Destinations', version: 0, origins: [ORIGIN], consentPolicy: 'opt-out' });
+      expect(created.status).toBe(200);
+      let version = VERSION(created.body);
+      const one = '/sites/{site}/destinations/{id}';
+      const path = (suffix = '') => `/sites/${site}/destinations${suffix}`;
+      expect((await call(s, 'GET', '/sites/{site}/destinations', path())).status).toBe(200);
+      expect((await call(s, 'GET', '/sites/{site}/destinations', '/sites/no-such-site/destinations')).status).toBe(404);
+      const put = await call(s, 'PUT', one, path('/seg'), { baseVersion: version, name: 'Segment', kind: 'segment', secrets: { writeKey: 'write-key-0123456789' } });
+      expect(put.status).toBe(200);
+      version = VERSION(put.body);
+      expect((await call(s, 'PUT', one, path('/bad'), { baseVersion: version, name: 'Bad', kind: 'carrier-pigeon' })).status).toBe(400);
+      expect((await call(s, 'PUT', one, path('/seg'), { baseVersion: version - 1, name: 'Stale', kind: 'segment' })).status).toBe(409);
+      expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/test', path('/seg/test'))).status).toBe(200);
+      expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/test', path('/nope/test'))).status).toBe(404);
+      expect((await call(s, 'GET', '/sites/{site}/destinations/{id}/log', path('/seg/log?limit=5'))).status).toBe(200);
+      expect((await call(s, 'GET', '/sites/{site}/destinations/{id}/log', path('/Bad%20Id/log'))).status).toBe(400);
+      expect((await call(s, 'GET', '/sites/{site}/destinations/{id}/dead-letters', path('/seg/dead-letters'))).status).toBe(200);
+      expect((await call(s, 'GET', '/sites/{site}/destinations/{id}/dead-letters', path('/nope/dead-letters'))).status).toBe(404);
+      expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/dead-letters/replay', path('/seg/dead-letters/replay'), {})).status).toBe(200);
+      expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/dead-letters/replay', path('/seg/dead-letters/replay'), { eventIds: 'all' })).status).toBe(400);
+      expect((await call(s, 'DELETE', one, path(`/seg?version=${version - 1}`))).status).toBe(409);
+      expect((await call(s, 'DELETE', one, path(`/seg?version=${version}`))).status).toBe(200);
+      expect((await call(s, 'DELETE', one, path(`/seg?version=${version + 1}`))).status).toBe(404);
+    } finally {
+      fetchSpy.mockRestore();
+    }
   }, 60_000);
 });
 
