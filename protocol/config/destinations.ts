@@ -14,18 +14,7 @@ import { slugSchema } from './personalization';
 import { checkPublicUrl, LOCAL_DEMO_SINK } from '../net/public-url';
 import { webhookUrlSchema } from './webhooks';
 
-export const DESTINATION_KINDS = ['ga4', 'mixpanel', 'posthog', 'segment', 'amplitude', 'webhook'] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-
-/** The write-only secrets each kind needs (their names in the admin API's `secrets` object). */
-export const DESTINATION_SECRETS: Record<DestinationKind, readonly string[]> = {
-  ga4: ['apiSecret'],
-  mixpanel: ['apiSecret'],
-  posthog: ['projectApiKey'],
-  segment: ['writeKey'],
-  amplitude: ['apiKey'],
-  webhook: ['signingSecret'],
-};
+export { DESTINATION_KINDS, DESTINATION_SECRETS, type DestinationKind } from '../destinations-mapping';
 
 /** Only the local demo's loopback receiver; sent only with WM_DEMO (edge/src/net/guarded-fetch.ts). */
 const demoEndpointSchema = z

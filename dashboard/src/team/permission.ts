@@ -20,6 +20,7 @@ export const TAB_WRITE_NEEDS: Partial<Record<Tab, Permission>> = {
   messages: 'write',
   journeys: 'write',
   webhooks: 'publish',
+  destinations: 'publish',
   settings: 'publish',
 };
 
