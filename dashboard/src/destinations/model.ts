@@ -5,12 +5,19 @@
 import { DESTINATION_SECRETS, type DestinationKind } from '../../../protocol/destinations-mapping';
 import type { Json } from '../api';
 
-export type SettingField = { key: string; label: string; options?: readonly string[]; hint?: string; onlyWhen?: { key: string; value: string } };
+/** `localOnly`: shown only when the dashboard itself runs on this machine (the local demo). */
+export type SettingField = { key: string; label: string; options?: readonly string[]; hint?: string; onlyWhen?: { key: string; value: string }; localOnly?: boolean };
 
 export const SETTING_FIELDS: Record<DestinationKind, SettingField[]> = {
   ga4: [
     { key: 'measurementId', label: 'Measurement ID', hint: 'G-… (Admin > Data streams > your web stream).' },
     { key: 'region', label: 'Collection endpoint', options: ['global', 'eu'], hint: 'eu sends to region1.google-analytics.com.' },
+    {
+      key: 'demoEndpoint',
+      label: 'Local demo receiver (optional)',
+      hint: 'Local development only: http://127.0.0.1:PORT/_wm/demo/ga4/mp/collect instead of Google. Leave empty to send to GA4.',
+      localOnly: true,
+    },
   ],
   mixpanel: [{ key: 'region', label: 'Data residency', options: ['us', 'eu', 'in'] }],
   posthog: [
@@ -44,7 +51,7 @@ export type DestinationForm = {
 };
 
 const DEFAULT_SETTINGS: Record<DestinationKind, Record<string, string>> = {
-  ga4: { measurementId: '', region: 'global' },
+  ga4: { measurementId: '', region: 'global', demoEndpoint: '' },
   mixpanel: { region: 'us' },
   posthog: { region: 'us', host: '' },
   segment: { region: 'us' },
@@ -89,8 +96,6 @@ export function bodyOf(form: DestinationForm, baseVersion: number): Json {
     if (field.onlyWhen && form.settings[field.onlyWhen.key] !== field.onlyWhen.value) continue;
     if (value) settings[field.key] = value;
   }
-  // A seeded demo endpoint (the local receiver) is kept as it was.
-  if (form.settings['demoEndpoint']) settings['demoEndpoint'] = form.settings['demoEndpoint'];
   const secrets = Object.fromEntries(DESTINATION_SECRETS[form.kind].flatMap((name) => (form.secrets[name]?.trim() ? [[name, form.secrets[name]!.trim()]] : [])));
   return {
     baseVersion,

@@ -13,6 +13,8 @@ import { Empty, ErrorBanner, Field, Loading, PageHeader } from '../ui';
 import { blankForm, bodyOf, formOf, idFrom, SECRET_LABELS, secretText, SETTING_FIELDS, type DestinationForm } from './model';
 
 const base = (site: string) => `/sites/${encodeURIComponent(site)}/destinations`;
+/** The dashboard runs on this machine: the local demo's receiver may be offered. */
+const LOCAL = /^(127\.0\.0\.1|localhost)$/.test(location.hostname);
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
 
 export function Destinations({ siteId, id }: { siteId: string; id?: string | undefined }) {
@@ -166,7 +168,7 @@ function DestinationEditor({ siteId, view, version, onChanged }: { siteId: strin
           </div>
           <div class="grid-3">
             {SETTING_FIELDS[form.kind]
-              .filter((f) => !f.onlyWhen || form.settings[f.onlyWhen.key] === f.onlyWhen.value)
+              .filter((f) => (!f.onlyWhen || form.settings[f.onlyWhen.key] === f.onlyWhen.value) && (!f.localOnly || LOCAL || form.settings[f.key]))
               .map((f) => (
                 <Field key={f.key} label={f.label} path={`settings.${f.key}`} issues={issues} {...(f.hint ? { hint: f.hint } : {})}>
                   {(fid) =>
@@ -185,7 +187,6 @@ function DestinationEditor({ siteId, view, version, onChanged }: { siteId: strin
                 </Field>
               ))}
           </div>
-          {form.settings['demoEndpoint'] ? <p class="hint block">Local demo: sent to {form.settings['demoEndpoint']} instead of the provider.</p> : null}
           <label class="check">
             <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
             Enabled (a disabled destination sends nothing; events waiting for it are dropped)

@@ -263,7 +263,7 @@ export const DEMO_SITE: SiteConfigInput = {
       kind: 'ga4',
       enabled: true,
       settings: { measurementId: 'G-DEMO12345', region: 'global', demoEndpoint: 'http://127.0.0.1:8787/_wm/demo/ga4/mp/collect' },
-      filters: { events: { include: ['page', 'add_to_cart', 'purchase'], exclude: [] }, consent: ['analytics'] },
+      filters: { events: { include: ['page', 'add_to_cart', 'checkout_start', 'purchase'], exclude: [] }, consent: ['analytics'] },
     },
   ],
 };
