@@ -21,7 +21,9 @@ function watchCsp(page: Page): string[] {
   return violations;
 }
 
-type Received = { received: { valid: boolean; validationMessages: unknown[]; body: { client_id: string; events: { name: string; params: Record<string, unknown> }[] } }[] };
+type Received = {
+  received: { valid: boolean; validationMessages: unknown[]; body: { client_id: string; events: { name: string; params: Record<string, unknown> }[] } }[];
+};
 
 test('a marketer adds a GA4 destination, sends a test event and sees the log; a demo purchase reaches the GA4-shaped receiver', async ({ page, baseURL }) => {
   test.setTimeout(60_000);

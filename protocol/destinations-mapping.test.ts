@@ -23,7 +23,12 @@ function docRows(kind: DestinationKind): { waymark: string; provider: string }[]
     .split('\n')
     .filter((l) => l.startsWith('|'))
     .slice(2)
-    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
     .map(([waymark, provider]) => ({ waymark: waymark!, provider: provider! }));
 }
 

@@ -5,7 +5,19 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export type Tab =
-  'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'versions' | 'qa'
+  | 'overview'
+  | 'segments'
+  | 'slots'
+  | 'visual'
+  | 'messages'
+  | 'journeys'
+  | 'webhooks'
+  | 'reports'
+  | 'profiles'
+  | 'settings'
+  | 'audit'
+  | 'versions'
+  | 'qa'
   | 'destinations';
 
 export const TABS: { tab: Tab; label: string }[] = [

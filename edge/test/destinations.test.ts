@@ -12,7 +12,14 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CollectResponse, QaCollectResponse } from '../../protocol/wire';
 import type { DeadLettersResponse, DestinationLogResponse, DestinationResponse, DestinationsResponse, TestSendResponse } from '../../protocol/destinations';
 import type { QaLinkResponse } from '../../protocol/qa';
-import { validateAmplitude, validateGa4, validateMixpanel, validatePostHog, validateSegment, type Received } from '../src/destinations/providers/documented-shapes';
+import {
+  validateAmplitude,
+  validateGa4,
+  validateMixpanel,
+  validatePostHog,
+  validateSegment,
+  type Received,
+} from '../src/destinations/providers/documented-shapes';
 import { verifyWebhook } from '../src/net/standard-webhooks';
 import { DEMO_GA4_API_SECRET } from '../src/destinations/demo-ga4';
 import { adminCall, adminLogin, BASE, makeEvent, ORIGIN, post, until, type AdminSession } from './helpers';
@@ -99,10 +106,19 @@ async function putDestination(site: { id: string; version: number }, id: string,
 }
 
 const stubOf = (site: string) => env.DESTINATIONS.get(env.DESTINATIONS.idFromName(site));
-const log = async (site: string, id: string) => (await (await adminCall(admin, 'GET', `/sites/${site}/destinations/${id}/log`)).json<DestinationLogResponse>()).entries;
+const log = async (site: string, id: string) =>
+  (await (await adminCall(admin, 'GET', `/sites/${site}/destinations/${id}/log`)).json<DestinationLogResponse>()).entries;
 const logUntil = (site: string, id: string, done: (e: DestinationLogResponse['entries']) => boolean) => until(() => log(site, id), done);
 const delivered = (entries: DestinationLogResponse['entries']) => entries.some((e) => e.outcome === 'delivered');
-const page = () => makeEvent({ type: 'page', name: undefined, props: undefined, url: `${ORIGIN}/cart?utm_source=news`, utm: { source: 'news', campaign: 'spring' }, title: 'Cart' });
+const page = () =>
+  makeEvent({
+    type: 'page',
+    name: undefined,
+    props: undefined,
+    url: `${ORIGIN}/cart?utm_source=news`,
+    utm: { source: 'news', campaign: 'spring' },
+    title: 'Cart',
+  });
 
 describe('destinations: each provider gets its documented payload', () => {
   it('GA4, Mixpanel, PostHog, Segment, Amplitude and a signed webhook; secrets write-only', async () => {
@@ -121,7 +137,11 @@ describe('destinations: each provider gets its documented payload', () => {
     for (const kind of kinds) expect(text).not.toContain(Object.values(SECRETS[kind])[0]!);
     expect((await (await adminCall(admin, 'GET', `/sites/${site.id}`)).text()).includes(SECRETS.segment.writeKey)).toBe(false);
 
-    const events = [page(), makeEvent({ name: 'purchase', props: { value: 42, currency: 'EUR' } }), makeEvent({ type: 'identify', name: undefined, props: undefined, userId: 'user-42', traits: { plan: 'gold' } })];
+    const events = [
+      page(),
+      makeEvent({ name: 'purchase', props: { value: 42, currency: 'EUR' } }),
+      makeEvent({ type: 'identify', name: undefined, props: undefined, userId: 'user-42', traits: { plan: 'gold' } }),
+    ];
     const sent = await post(events, { site: site.id });
     expect(sent.status).toBe(200);
     for (const kind of kinds) expect(delivered(await logUntil(site.id, `to-${kind}`, delivered)), kind).toBe(true);
@@ -133,9 +153,21 @@ describe('destinations: each provider gets its documented payload', () => {
     expect(ga4Names.sort()).toEqual(['login', 'page_view', 'purchase']);
     // Segment and Amplitude carry the event ids as their dedup keys.
     const ids = events.map((e) => e.id).sort();
-    expect(byProvider('segment').flatMap((b) => (b.batch as { messageId: string }[]).map((c) => c.messageId)).sort()).toEqual(ids);
-    expect(byProvider('amplitude').flatMap((b) => (b.events as { insert_id: string }[]).map((c) => c.insert_id)).sort()).toEqual(ids);
-    expect(byProvider('mixpanel').flatMap((b) => (b as unknown as { properties: { $insert_id: string } }[]).map((e) => e.properties.$insert_id)).sort()).toEqual(ids);
+    expect(
+      byProvider('segment')
+        .flatMap((b) => (b.batch as { messageId: string }[]).map((c) => c.messageId))
+        .sort(),
+    ).toEqual(ids);
+    expect(
+      byProvider('amplitude')
+        .flatMap((b) => (b.events as { insert_id: string }[]).map((c) => c.insert_id))
+        .sort(),
+    ).toEqual(ids);
+    expect(
+      byProvider('mixpanel')
+        .flatMap((b) => (b as unknown as { properties: { $insert_id: string } }[]).map((e) => e.properties.$insert_id))
+        .sort(),
+    ).toEqual(ids);
     // The identify's user id reaches the providers.
     expect(JSON.stringify(byProvider('posthog'))).toContain('"distinct_id":"user-42"');
     const status = (JSON.parse(text) as DestinationsResponse).destinations;
@@ -146,7 +178,11 @@ describe('destinations: each provider gets its documented payload', () => {
 describe('destinations: retries, dead letter, replay', () => {
   it('429 with Retry-After, then 5xx, then success: retried at the asked time, delivered once, never duplicated', async () => {
     const hits = receivers({
-      segment: [() => new Response('rate limited', { status: 429, headers: { 'retry-after': '7' } }), () => new Response('oops', { status: 503 }), () => new Response('{}', { status: 200 })],
+      segment: [
+        () => new Response('rate limited', { status: 429, headers: { 'retry-after': '7' } }),
+        () => new Response('oops', { status: 503 }),
+        () => new Response('{}', { status: 200 }),
+      ],
     });
     const site = await newSite();
     await putDestination(site, 'seg', { kind: 'segment', secrets: SECRETS.segment });
@@ -165,7 +201,9 @@ describe('destinations: retries, dead letter, replay', () => {
     expect((await log(site.id, 'seg'))[0]).toMatchObject({ outcome: 'delivered', status: 200, attempt: 3 });
 
     // The queue redelivering the same batch, or the browser resending it, adds nothing.
-    expect(await stubOf(site.id).enqueue(site.id, [{ visitorId: 'v-redelivered-000000000', userId: null, receivedAt: Date.now(), events: [event as never] }])).toBe(0);
+    expect(
+      await stubOf(site.id).enqueue(site.id, [{ visitorId: 'v-redelivered-000000000', userId: null, receivedAt: Date.now(), events: [event as never] }]),
+    ).toBe(0);
     await post([event], { site: site.id });
     await runInDurableObject(stubOf(site.id), (o) => o.deliverDue(site.id, sentAt + 7_200_000));
     const segmentHits = hits.filter((h) => h.provider === 'segment');
@@ -178,7 +216,9 @@ describe('destinations: retries, dead letter, replay', () => {
 
   it('a permanent 4xx goes to the dead letter; replay from the API delivers it', async () => {
     let refuse = true;
-    const hits = receivers({ amplitude: [() => (refuse ? new Response('{"error":"invalid_api_key"}', { status: 401 }) : new Response('{"code":200}', { status: 200 }))] });
+    const hits = receivers({
+      amplitude: [() => (refuse ? new Response('{"error":"invalid_api_key"}', { status: 401 }) : new Response('{"code":200}', { status: 200 }))],
+    });
     const site = await newSite();
     await putDestination(site, 'amp', { kind: 'amplitude', secrets: SECRETS.amplitude });
     const event = makeEvent({ name: 'purchase' });
@@ -229,7 +269,9 @@ describe('destinations: what never leaves', () => {
     const both = makeEvent({ name: 'purchase' });
     await post([both], { site: site.id, consent: { analytics: true, personalization: true } });
     expect(delivered(await logUntil(site.id, 'perso', delivered))).toBe(true);
-    expect(hits.filter((h) => h.provider === 'amplitude').map((h) => (JSON.parse(h.body) as { events: { insert_id: string }[] }).events[0]!.insert_id)).toEqual([both.id]);
+    expect(hits.filter((h) => h.provider === 'amplitude').map((h) => (JSON.parse(h.body) as { events: { insert_id: string }[] }).events[0]!.insert_id)).toEqual(
+      [both.id],
+    );
   });
 
   it('a filtered event is not sent; the consent event itself never is', async () => {
@@ -260,7 +302,9 @@ describe('destinations: what never leaves', () => {
     const purchase = makeEvent({ name: 'purchase', props: { value: 129, currency: 'EUR' } });
     await post([purchase]);
     expect(delivered(await logUntil('demo', 'demo-ga4', delivered))).toBe(true);
-    const received = await (await SELF.fetch(`${BASE}/_wm/demo/ga4/received`)).json<{ received: { valid: boolean; body: { events: { name: string; params: Record<string, unknown> }[] } }[] }>();
+    const received = await (
+      await SELF.fetch(`${BASE}/_wm/demo/ga4/received`)
+    ).json<{ received: { valid: boolean; body: { events: { name: string; params: Record<string, unknown> }[] } }[] }>();
     const forwarded = received.received.flatMap((r) => r.body.events);
     expect(received.received.every((r) => r.valid)).toBe(true);
     expect(forwarded).toContainEqual(expect.objectContaining({ name: 'purchase', params: expect.objectContaining({ value: 129, currency: 'EUR' }) }));
@@ -283,16 +327,23 @@ describe('destinations: admin API', () => {
 
   it('refuses bad input with reasons: unknown kind, private host, reserved webhook secret shape, a secret of another kind', async () => {
     const site = await newSite();
-    const put = (id: string, body: Record<string, unknown>) => adminCall(admin, 'PUT', `/sites/${site.id}/destinations/${id}`, { name: 'x', baseVersion: site.version, ...body });
+    const put = (id: string, body: Record<string, unknown>) =>
+      adminCall(admin, 'PUT', `/sites/${site.id}/destinations/${id}`, { name: 'x', baseVersion: site.version, ...body });
     const issues = async (res: Response) => {
       expect(res.status).toBe(400);
       return (await res.json<{ issues: { path: string; message: string }[] }>()).issues.map((i) => i.path);
     };
     expect(await issues(await put('a', { kind: 'facebook' }))).toContain('kind');
     expect(await issues(await put('b', { kind: 'posthog', settings: { region: 'self-hosted', host: 'https://192.168.1.10' } }))).toContain('settings.host');
-    expect(await issues(await put('c', { kind: 'webhook', settings: { url: HOOK }, secrets: { signingSecret: 'not-a-whsec-secret' } }))).toContain('secrets.signingSecret');
-    expect(await issues(await put('d', { kind: 'ga4', settings: { measurementId: 'G-AAAA1111' }, secrets: { writeKey: 'abcdefghijkl' } }))).toContain('secrets');
-    expect(await issues(await put('e', { kind: 'ga4', settings: { measurementId: 'G-AAAA1111', demoEndpoint: 'https://evil.example.net/mp/collect' } }))).toContain('settings.demoEndpoint');
+    expect(await issues(await put('c', { kind: 'webhook', settings: { url: HOOK }, secrets: { signingSecret: 'not-a-whsec-secret' } }))).toContain(
+      'secrets.signingSecret',
+    );
+    expect(await issues(await put('d', { kind: 'ga4', settings: { measurementId: 'G-AAAA1111' }, secrets: { writeKey: 'abcdefghijkl' } }))).toContain(
+      'secrets',
+    );
+    expect(
+      await issues(await put('e', { kind: 'ga4', settings: { measurementId: 'G-AAAA1111', demoEndpoint: 'https://evil.example.net/mp/collect' } })),
+    ).toContain('settings.demoEndpoint');
     // A stale version is a 409, and nothing changed.
     const stale = await adminCall(admin, 'PUT', `/sites/${site.id}/destinations/f`, { name: 'x', baseVersion: site.version + 5, kind: 'segment' });
     expect(stale.status).toBe(409);
@@ -318,7 +369,11 @@ describe('destinations: admin API', () => {
 
 describe('demo GA4 receiver', () => {
   const collect = (body: unknown, secret = DEMO_GA4_API_SECRET) =>
-    SELF.fetch(`${BASE}/_wm/demo/ga4/mp/collect?measurement_id=G-DEMO12345&api_secret=${secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    SELF.fetch(`${BASE}/_wm/demo/ga4/mp/collect?measurement_id=G-DEMO12345&api_secret=${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   it('accepts a valid Measurement Protocol payload and refuses a bad one with GA4-style validation messages', async () => {
     expect((await collect({ client_id: 'c1', events: [{ name: 'purchase', params: { value: 3 } }] })).status).toBe(204);
     const bad = await collect({ events: [{ name: 'bad name!', params: { x: 'y'.repeat(101) } }], extra: 1 });

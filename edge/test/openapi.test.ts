@@ -514,14 +514,24 @@ describe('destinations answer what their declarations say', () => {
     try {
       const s = await login();
       const site = `${SITE}-destinations`;
-      const created = await call(s, 'PUT', '/sites/{site}', `/sites/${site}`, { name: 'Destinations', version: 0, origins: [ORIGIN], consentPolicy: 'opt-out' });
+      const created = await call(s, 'PUT', '/sites/{site}', `/sites/${site}`, {
+        name: 'Destinations',
+        version: 0,
+        origins: [ORIGIN],
+        consentPolicy: 'opt-out',
+      });
       expect(created.status).toBe(200);
       let version = VERSION(created.body);
       const one = '/sites/{site}/destinations/{id}';
       const path = (suffix = '') => `/sites/${site}/destinations${suffix}`;
       expect((await call(s, 'GET', '/sites/{site}/destinations', path())).status).toBe(200);
       expect((await call(s, 'GET', '/sites/{site}/destinations', '/sites/no-such-site/destinations')).status).toBe(404);
-      const put = await call(s, 'PUT', one, path('/seg'), { baseVersion: version, name: 'Segment', kind: 'segment', secrets: { writeKey: 'write-key-0123456789' } });
+      const put = await call(s, 'PUT', one, path('/seg'), {
+        baseVersion: version,
+        name: 'Segment',
+        kind: 'segment',
+        secrets: { writeKey: 'write-key-0123456789' },
+      });
       expect(put.status).toBe(200);
       version = VERSION(put.body);
       expect((await call(s, 'PUT', one, path('/bad'), { baseVersion: version, name: 'Bad', kind: 'carrier-pigeon' })).status).toBe(400);
@@ -533,7 +543,9 @@ describe('destinations answer what their declarations say', () => {
       expect((await call(s, 'GET', '/sites/{site}/destinations/{id}/dead-letters', path('/seg/dead-letters'))).status).toBe(200);
       expect((await call(s, 'GET', '/sites/{site}/destinations/{id}/dead-letters', path('/nope/dead-letters'))).status).toBe(404);
       expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/dead-letters/replay', path('/seg/dead-letters/replay'), {})).status).toBe(200);
-      expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/dead-letters/replay', path('/seg/dead-letters/replay'), { eventIds: 'all' })).status).toBe(400);
+      expect((await call(s, 'POST', '/sites/{site}/destinations/{id}/dead-letters/replay', path('/seg/dead-letters/replay'), { eventIds: 'all' })).status).toBe(
+        400,
+      );
       expect((await call(s, 'DELETE', one, path(`/seg?version=${version - 1}`))).status).toBe(409);
       expect((await call(s, 'DELETE', one, path(`/seg?version=${version}`))).status).toBe(200);
       expect((await call(s, 'DELETE', one, path(`/seg?version=${version + 1}`))).status).toBe(404);

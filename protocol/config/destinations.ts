@@ -29,7 +29,8 @@ const publicHttpsHost = z
   .superRefine((url, ctx) => {
     const verdict = checkPublicUrl(url);
     if (!verdict.ok) ctx.addIssue({ code: 'custom', message: verdict.reason });
-    else if (verdict.url.pathname !== '/' || verdict.url.search) ctx.addIssue({ code: 'custom', message: 'must be an origin like https://posthog.example.com (no path)' });
+    else if (verdict.url.pathname !== '/' || verdict.url.search)
+      ctx.addIssue({ code: 'custom', message: 'must be an origin like https://posthog.example.com (no path)' });
   });
 
 export const ga4SettingsSchema = z.strictObject({
@@ -128,4 +129,3 @@ export function passesEventFilter(filters: DestinationFilters, event: { type: st
   if (filters.events.exclude.includes(name)) return false;
   return filters.events.include.length === 0 || filters.events.include.includes(name);
 }
-

@@ -6,7 +6,14 @@ import { DESTINATION_SECRETS, type DestinationKind } from '../../../protocol/des
 import type { Json } from '../api';
 
 /** `localOnly`: shown only when the dashboard itself runs on this machine (the local demo). */
-export type SettingField = { key: string; label: string; options?: readonly string[]; hint?: string; onlyWhen?: { key: string; value: string }; localOnly?: boolean };
+export type SettingField = {
+  key: string;
+  label: string;
+  options?: readonly string[];
+  hint?: string;
+  onlyWhen?: { key: string; value: string };
+  localOnly?: boolean;
+};
 
 export const SETTING_FIELDS: Record<DestinationKind, SettingField[]> = {
   ga4: [
@@ -96,14 +103,19 @@ export function bodyOf(form: DestinationForm, baseVersion: number): Json {
     if (field.onlyWhen && form.settings[field.onlyWhen.key] !== field.onlyWhen.value) continue;
     if (value) settings[field.key] = value;
   }
-  const secrets = Object.fromEntries(DESTINATION_SECRETS[form.kind].flatMap((name) => (form.secrets[name]?.trim() ? [[name, form.secrets[name]!.trim()]] : [])));
+  const secrets = Object.fromEntries(
+    DESTINATION_SECRETS[form.kind].flatMap((name) => (form.secrets[name]?.trim() ? [[name, form.secrets[name]!.trim()]] : [])),
+  );
   return {
     baseVersion,
     name: form.name.trim(),
     kind: form.kind,
     enabled: form.enabled,
     settings,
-    filters: { events: { include: list(form.include), exclude: list(form.exclude) }, consent: form.personalization ? ['analytics', 'personalization'] : ['analytics'] },
+    filters: {
+      events: { include: list(form.include), exclude: list(form.exclude) },
+      consent: form.personalization ? ['analytics', 'personalization'] : ['analytics'],
+    },
     ...(Object.keys(secrets).length ? { secrets } : {}),
   };
 }

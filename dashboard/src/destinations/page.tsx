@@ -5,7 +5,14 @@
  * (read-only), "Send test event", the delivery log and the dead letter with replay.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { DeadLettersResponse, DestinationLogEntry, DestinationResponse, DestinationsResponse, DestinationView, TestSendResponse } from '../../../protocol/destinations';
+import type {
+  DeadLettersResponse,
+  DestinationLogEntry,
+  DestinationResponse,
+  DestinationsResponse,
+  DestinationView,
+  TestSendResponse,
+} from '../../../protocol/destinations';
 import { DESTINATION_KINDS, DESTINATION_SECRETS, KIND_LABELS, KIND_TRANSPORT, MAPPINGS, type DestinationKind } from '../../../protocol/destinations-mapping';
 import { ApiError, call, type Json } from '../api';
 import { go, hrefOf } from '../routing';
@@ -43,7 +50,10 @@ export function Destinations({ siteId, id }: { siteId: string; id?: string | und
 function DestinationList({ siteId, data }: { siteId: string; data: DestinationsResponse }) {
   return (
     <>
-      <PageHeader title="Destinations" sub="Stored events forwarded server-side to the tools you already use. Nothing leaves without the visitor’s analytics consent.">
+      <PageHeader
+        title="Destinations"
+        sub="Stored events forwarded server-side to the tools you already use. Nothing leaves without the visitor’s analytics consent."
+      >
         <a class="btn primary" href={hrefOf(siteId, 'destinations', 'new')}>
           Add destination
         </a>
@@ -91,7 +101,17 @@ function DestinationList({ siteId, data }: { siteId: string; data: DestinationsR
   );
 }
 
-function DestinationEditor({ siteId, view, version, onChanged }: { siteId: string; view: DestinationView | null; version: number; onChanged: () => Promise<void> }) {
+function DestinationEditor({
+  siteId,
+  view,
+  version,
+  onChanged,
+}: {
+  siteId: string;
+  view: DestinationView | null;
+  version: number;
+  onChanged: () => Promise<void>;
+}) {
   const isNew = view === null;
   const [form, setForm] = useState<DestinationForm>(() => (view ? formOf(view.destination as Json) : blankForm()));
   const [saving, setSaving] = useState(false);
@@ -173,7 +193,11 @@ function DestinationEditor({ siteId, view, version, onChanged }: { siteId: strin
                 <Field key={f.key} label={f.label} path={`settings.${f.key}`} issues={issues} {...(f.hint ? { hint: f.hint } : {})}>
                   {(fid) =>
                     f.options ? (
-                      <select id={fid} value={form.settings[f.key] ?? ''} onChange={(e) => set({ settings: { ...form.settings, [f.key]: e.currentTarget.value } })}>
+                      <select
+                        id={fid}
+                        value={form.settings[f.key] ?? ''}
+                        onChange={(e) => set({ settings: { ...form.settings, [f.key]: e.currentTarget.value } })}
+                      >
                         {f.options.map((o) => (
                           <option key={o} value={o}>
                             {o}
@@ -181,7 +205,11 @@ function DestinationEditor({ siteId, view, version, onChanged }: { siteId: strin
                         ))}
                       </select>
                     ) : (
-                      <input id={fid} value={form.settings[f.key] ?? ''} onInput={(e) => set({ settings: { ...form.settings, [f.key]: e.currentTarget.value } })} />
+                      <input
+                        id={fid}
+                        value={form.settings[f.key] ?? ''}
+                        onInput={(e) => set({ settings: { ...form.settings, [f.key]: e.currentTarget.value } })}
+                      />
                     )
                   }
                 </Field>
@@ -194,7 +222,9 @@ function DestinationEditor({ siteId, view, version, onChanged }: { siteId: strin
         </section>
         <section class="card" aria-labelledby="dest-secrets">
           <h2 id="dest-secrets">Secrets</h2>
-          <p class="hint block">Write-only: Waymark never shows a stored secret again, only that it is set and its last 4 characters. Type a new one to replace it.</p>
+          <p class="hint block">
+            Write-only: Waymark never shows a stored secret again, only that it is set and its last 4 characters. Type a new one to replace it.
+          </p>
           <div class="grid-3">
             {DESTINATION_SECRETS[form.kind].map((name) => (
               <Field key={name} label={`${SECRET_LABELS[name] ?? name}: ${secretText(view?.secrets[name])}`} path={`secrets.${name}`} issues={issues}>
@@ -215,7 +245,12 @@ function DestinationEditor({ siteId, view, version, onChanged }: { siteId: strin
         <section class="card" aria-labelledby="dest-filters">
           <h2 id="dest-filters">Filters</h2>
           <div class="grid-3">
-            <Field label="Only these events" path="filters.events.include" issues={issues} hint="Comma-separated: a track event’s name, or page, identify, group, alias, prefs. Empty: all.">
+            <Field
+              label="Only these events"
+              path="filters.events.include"
+              issues={issues}
+              hint="Comma-separated: a track event’s name, or page, identify, group, alias, prefs. Empty: all."
+            >
               {(fid) => <input id={fid} value={form.include} onInput={(e) => set({ include: e.currentTarget.value })} />}
             </Field>
             <Field label="Never these events" path="filters.events.exclude" issues={issues}>
@@ -276,7 +311,10 @@ function Deliveries({ siteId, id }: { siteId: string; id: string }) {
   const load = async () => {
     setError(null);
     try {
-      const [log, letters] = await Promise.all([call<{ entries: DestinationLogEntry[] }>('GET', `${path}/log?limit=50`), call<DeadLettersResponse>('GET', `${path}/dead-letters?limit=50`)]);
+      const [log, letters] = await Promise.all([
+        call<{ entries: DestinationLogEntry[] }>('GET', `${path}/log?limit=50`),
+        call<DeadLettersResponse>('GET', `${path}/dead-letters?limit=50`),
+      ]);
       setEntries(log.entries);
       setDead(letters);
     } catch (e) {
@@ -335,8 +373,8 @@ function Deliveries({ siteId, id }: { siteId: string; id: string }) {
           </button>
         </div>
         <p class="hint block">
-          One line per request. 429, 408, 409, 425, 5xx and network errors are retried with backoff (5 s, 5 min, 30 min, 2 h … 24 h; a Retry-After answer sets the next try);
-          other 4xx go to the dead letter at once.
+          One line per request. 429, 408, 409, 425, 5xx and network errors are retried with backoff (5 s, 5 min, 30 min, 2 h … 24 h; a Retry-After answer sets
+          the next try); other 4xx go to the dead letter at once.
         </p>
         <ErrorBanner error={error} />
         {!entries ? null : !entries.length ? (

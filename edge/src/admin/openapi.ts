@@ -36,7 +36,8 @@ export const ADMIN_TAGS = {
   Sites: 'Site configurations, their audit log and identify key.',
   Items: 'One segment, slot, message, journey or webhook of a site config (`{collection}`).',
   Webhooks: 'Webhook delivery logs and secret rotation.',
-  Destinations: 'Where stored events are forwarded (GA4, Mixpanel, PostHog, Segment, Amplitude, a signed webhook): write-only secrets, delivery log, dead letter and replay, test sends (docs/destinations.md).',
+  Destinations:
+    'Where stored events are forwarded (GA4, Mixpanel, PostHog, Segment, Amplitude, a signed webhook): write-only secrets, delivery log, dead letter and replay, test sends (docs/destinations.md).',
   Profiles: 'One visitor’s stored profile.',
   Analytics: 'Journey-analytics reports (protocol/analytics.ts). POSTs take the query as a JSON body.',
   Development: 'Local development only (WM_DEMO); answers 404 in production.',

@@ -36,7 +36,11 @@ export function analyticsBots(site: string, at: number, id: string = crypto.rand
 }
 
 export async function consumeAnalytics(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  await consumeAnalyticsWith(batch, (site) => new SiteShards(env, site), (site, stored) => handOffToDestinations(env, site, stored));
+  await consumeAnalyticsWith(
+    batch,
+    (site) => new SiteShards(env, site),
+    (site, stored) => handOffToDestinations(env, site, stored),
+  );
 }
 
 /**

@@ -21,7 +21,9 @@ export async function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
     ? {
         ...DEMO_SITE,
         webhooks: DEMO_SITE.webhooks?.map((hook) => ({ ...hook, url: sinkOn(origin, hook.url) })),
-        destinations: DEMO_SITE.destinations?.map((d) => (d.kind === 'ga4' && d.settings.demoEndpoint ? { ...d, settings: { ...d.settings, demoEndpoint: sinkOn(origin, d.settings.demoEndpoint) } } : d)),
+        destinations: DEMO_SITE.destinations?.map((d) =>
+          d.kind === 'ga4' && d.settings.demoEndpoint ? { ...d, settings: { ...d.settings, demoEndpoint: sinkOn(origin, d.settings.demoEndpoint) } } : d,
+        ),
       }
     : DEMO_SITE;
   // The demo GA4 destination's write-only secret (destinations/secrets.ts), the one the demo receiver expects.

@@ -18,7 +18,8 @@ export type RequestOutcome = { eventIds: string[]; attempt: number; result: Atte
 export type DeliveryReport = { requests: RequestOutcome[]; refused: { eventIds: string[]; reason: string }[] };
 
 /** Secrets the destination needs that are not set, by name. */
-export const missingSecrets = (destination: Destination, secrets: Record<string, string>) => DESTINATION_SECRETS[destination.kind].filter((name) => !secrets[name]);
+export const missingSecrets = (destination: Destination, secrets: Record<string, string>) =>
+  DESTINATION_SECRETS[destination.kind].filter((name) => !secrets[name]);
 
 export async function deliverDue(
   destination: Destination,

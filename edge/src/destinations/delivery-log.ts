@@ -25,7 +25,17 @@ CREATE INDEX dest_log_by_destination ON dest_log (destination, seq);
 
 export const LOG_KEEP = 500;
 
-type Row = { at: number; events: number; attempt: number; outcome: DestinationLogEntry['outcome']; status: number | null; latency_ms: number; error: string | null; next_at: number | null; test: number };
+type Row = {
+  at: number;
+  events: number;
+  attempt: number;
+  outcome: DestinationLogEntry['outcome'];
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+  next_at: number | null;
+  test: number;
+};
 
 export class DeliveryLog {
   constructor(private readonly db: MigratedSql) {}
@@ -45,14 +55,33 @@ export class DeliveryLog {
       e.nextAt,
       e.test ? 1 : 0,
     );
-    sql.exec('DELETE FROM dest_log WHERE destination = ? AND seq <= (SELECT MAX(seq) FROM dest_log WHERE destination = ?) - ?', destination, destination, LOG_KEEP);
+    sql.exec(
+      'DELETE FROM dest_log WHERE destination = ? AND seq <= (SELECT MAX(seq) FROM dest_log WHERE destination = ?) - ?',
+      destination,
+      destination,
+      LOG_KEEP,
+    );
   }
 
   entries(destination: string, limit: number): DestinationLogEntry[] {
     return this.db.sql
-      .exec<Row>('SELECT at, events, attempt, outcome, status, latency_ms, error, next_at, test FROM dest_log WHERE destination = ? ORDER BY seq DESC LIMIT ?', destination, limit)
+      .exec<Row>(
+        'SELECT at, events, attempt, outcome, status, latency_ms, error, next_at, test FROM dest_log WHERE destination = ? ORDER BY seq DESC LIMIT ?',
+        destination,
+        limit,
+      )
       .toArray()
-      .map((r) => ({ at: r.at, events: r.events, attempt: r.attempt, outcome: r.outcome, status: r.status, latencyMs: r.latency_ms, error: r.error, nextAt: r.next_at, test: r.test === 1 }));
+      .map((r) => ({
+        at: r.at,
+        events: r.events,
+        attempt: r.attempt,
+        outcome: r.outcome,
+        status: r.status,
+        latencyMs: r.latency_ms,
+        error: r.error,
+        nextAt: r.next_at,
+        test: r.test === 1,
+      }));
   }
 
   /** The newest entry that was not a test send. */
@@ -66,6 +95,14 @@ export class DeliveryLog {
 
   /** Events delivered since `since` (from the log's counts). */
   delivered(destination: string, since: number): number {
-    return this.db.sql.exec<{ n: number | null }>("SELECT SUM(events) AS n FROM dest_log WHERE destination = ? AND outcome = 'delivered' AND test = 0 AND at >= ?", destination, since).one().n ?? 0;
+    return (
+      this.db.sql
+        .exec<{ n: number | null }>(
+          "SELECT SUM(events) AS n FROM dest_log WHERE destination = ? AND outcome = 'delivered' AND test = 0 AND at >= ?",
+          destination,
+          since,
+        )
+        .one().n ?? 0
+    );
   }
 }

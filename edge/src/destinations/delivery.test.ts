@@ -17,7 +17,11 @@ const track = (id: string, name = 'purchase'): WireEvent => ({ type: 'track', id
 const due = (n: number, visitor = (i: number) => `visitor-${i % 3}-aaaaaaaaaaaaa`): DueEvent[] =>
   Array.from({ length: n }, (_, i) => {
     const event = track(`evt-${String(i).padStart(5, '0')}`);
-    return { eventId: event.id, attempts: 0, forward: { event: event as Exclude<WireEvent, { type: 'consent' }>, visitorId: visitor(i), userId: null, receivedAt: T } };
+    return {
+      eventId: event.id,
+      attempts: 0,
+      forward: { event: event as Exclude<WireEvent, { type: 'consent' }>, visitorId: visitor(i), userId: null, receivedAt: T },
+    };
   });
 
 describe('toBatches', () => {
@@ -40,7 +44,14 @@ describe('accepts (filters and consent)', () => {
     expect(accepts(d, track('e1', 'purchase'), undefined)).toBe(true);
     expect(accepts(d, track('e2', 'add_to_cart'), undefined)).toBe(false);
     expect(accepts(make({ kind: 'segment', filters: { events: { exclude: ['purchase'] } } }), track('e3'), undefined)).toBe(false);
-    const consent: WireEvent = { type: 'consent', id: 'c-000001', ts: T, sid: 'sess-0001', url: 'https://shop.example/', consent: { analytics: true, personalization: true } };
+    const consent: WireEvent = {
+      type: 'consent',
+      id: 'c-000001',
+      ts: T,
+      sid: 'sess-0001',
+      url: 'https://shop.example/',
+      consent: { analytics: true, personalization: true },
+    };
     expect(accepts(make({ kind: 'segment' }), consent, undefined)).toBe(false);
   });
   it('a destination requiring personalization consent gets only batches that carried it', () => {
@@ -70,7 +81,12 @@ describe('deliverDue', () => {
   const amp = make({ kind: 'amplitude' });
   it('GA4: one request per client, at most 25 events each; 2xx delivers', async () => {
     const { calls, options } = fetcher(() => new Response(null, { status: 204 }));
-    const report = await deliverDue(ga4, due(60, () => 'one-visitor-aaaaaaaaaaaa'), { apiSecret: 's' }, options);
+    const report = await deliverDue(
+      ga4,
+      due(60, () => 'one-visitor-aaaaaaaaaaaa'),
+      { apiSecret: 's' },
+      options,
+    );
     expect(calls).toHaveLength(3);
     expect(report.requests.map((r) => r.eventIds.length)).toEqual([25, 25, 10]);
     expect(report.requests.every((r) => r.outcome.kind === 'delivered')).toBe(true);
@@ -97,7 +113,12 @@ describe('deliverDue', () => {
     );
     const first = await deliverDue(amp, due(1), { apiKey: 'k' }, options);
     expect(first.requests[0]!.outcome).toEqual({ kind: 'retry', at: T + BACKOFF_MS[0], reason: 'HTTP 503' });
-    const second = await deliverDue(amp, due(1).map((d) => ({ ...d, attempts: 1 })), { apiKey: 'k' }, options);
+    const second = await deliverDue(
+      amp,
+      due(1).map((d) => ({ ...d, attempts: 1 })),
+      { apiKey: 'k' },
+      options,
+    );
     expect(second.requests[0]!.attempt).toBe(2);
     expect(second.requests[0]!.outcome).toEqual({ kind: 'retry', at: T + BACKOFF_MS[1], reason: 'connection reset' });
   });

@@ -46,7 +46,13 @@ demoGa4.post(`${DEMO_GA4_PATH}/mp/collect`, async (c) => {
   } catch {
     // Kept as text: the record shows what arrived.
   }
-  const record: Ga4Record = { at: Date.now(), measurementId: new URL(c.req.url).searchParams.get('measurement_id'), valid: messages.length === 0, validationMessages: messages, body };
+  const record: Ga4Record = {
+    at: Date.now(),
+    measurementId: new URL(c.req.url).searchParams.get('measurement_id'),
+    valid: messages.length === 0,
+    validationMessages: messages,
+    body,
+  };
   await c.env.CONFIG.put(`${KEY_PREFIX}${String(record.at).padStart(15, '0')}:${crypto.randomUUID()}`, JSON.stringify(record), { expirationTtl: 3600 });
   return messages.length ? c.json({ validationMessages: messages }, 400) : c.body(null, 204);
 });

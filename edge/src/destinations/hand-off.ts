@@ -26,7 +26,13 @@ export async function handOffToDestinations(env: Env, site: string, stored: read
   for (const m of stored) {
     if (m.kind === 'erase') erased.push(m.visitorId);
     if (m.kind !== 'events') continue;
-    batches.push({ visitorId: m.visitorId, userId: m.snapshot?.userId ?? null, receivedAt: m.receivedAt, events: m.events, ...(m.consent ? { consent: m.consent } : {}) });
+    batches.push({
+      visitorId: m.visitorId,
+      userId: m.snapshot?.userId ?? null,
+      receivedAt: m.receivedAt,
+      events: m.events,
+      ...(m.consent ? { consent: m.consent } : {}),
+    });
   }
   const stub = destinationsOf(env, site);
   if (batches.length) await stub.enqueue(site, batches);

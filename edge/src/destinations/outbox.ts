@@ -62,7 +62,10 @@ export class Outbox {
 
   /** Destinations with pending rows due at `now`. */
   dueDestinations(now: number): string[] {
-    return this.db.sql.exec<{ destination: string }>("SELECT DISTINCT destination FROM dest_outbox WHERE status = 'pending' AND next_at <= ?", now).toArray().map((r) => r.destination);
+    return this.db.sql
+      .exec<{ destination: string }>("SELECT DISTINCT destination FROM dest_outbox WHERE status = 'pending' AND next_at <= ?", now)
+      .toArray()
+      .map((r) => r.destination);
   }
 
   due(destination: string, now: number, limit: number): OutboxRow[] {
@@ -104,14 +107,27 @@ export class Outbox {
     // Counted first: rowsWritten counts index writes too.
     if (!ids) {
       const n = this.count(destination, 'dead');
-      this.db.sql.exec("UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND status = 'dead'", now, now, destination);
+      this.db.sql.exec(
+        "UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND status = 'dead'",
+        now,
+        now,
+        destination,
+      );
       return n;
     }
     let n = 0;
     for (const id of new Set(ids)) {
-      const dead = this.db.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dest_outbox WHERE destination = ? AND event_id = ? AND status = 'dead'", destination, id).one().n;
+      const dead = this.db.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM dest_outbox WHERE destination = ? AND event_id = ? AND status = 'dead'", destination, id)
+        .one().n;
       if (!dead) continue;
-      this.db.sql.exec("UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND event_id = ?", now, now, destination, id);
+      this.db.sql.exec(
+        "UPDATE dest_outbox SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE destination = ? AND event_id = ?",
+        now,
+        now,
+        destination,
+        id,
+      );
       n += 1;
     }
     return n;

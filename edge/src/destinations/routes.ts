@@ -72,7 +72,13 @@ async function views(c: AdminContext, config: SiteConfig, list: Destination[]): 
 /** A site write with the destinations replaced (SiteAdmin: versioned, audited); an error body as the admin API answers it. */
 async function writeDestinations(c: AdminContext, config: SiteConfig, next: Destination[], baseVersion: number): Promise<WriteResult> {
   const { actor, permission } = c.get('principal');
-  return siteAdmin(c.env, config.id).write(config.id, { kind: 'put-site', config: { ...config, destinations: next } }, baseVersion, actor, grants(permission, 'publish'));
+  return siteAdmin(c.env, config.id).write(
+    config.id,
+    { kind: 'put-site', config: { ...config, destinations: next } },
+    baseVersion,
+    actor,
+    grants(permission, 'publish'),
+  );
 }
 
 function refusal(c: AdminContext, result: EditFailure) {
@@ -110,7 +116,10 @@ export function declareDestinationRoutes(app: AdminApp): void {
         'The destination’s fields, `baseVersion` (the site version you edited) and `secrets` by name (ga4: apiSecret; mixpanel: apiSecret; posthog: projectApiKey; segment: writeKey; amplitude: apiKey; webhook: signingSecret, a whsec_ secret). A secret left out keeps its stored value; secrets are never answered back.',
       tags: ['Destinations'],
       request: { params: destinationParams, query: versionQuerySchema, body: jsonBody(destinationWriteBodySchema) },
-      responses: { 200: json(destinationResponseSchema, 'The destination as stored, and the site’s new version.'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+      responses: {
+        200: json(destinationResponseSchema, 'The destination as stored, and the site’s new version.'),
+        ...errors(400, 401, 403, 404, 409, 413, 415),
+      },
     },
     async (c) => {
       const config = await siteOf(c);
@@ -119,7 +128,8 @@ export function declareDestinationRoutes(app: AdminApp): void {
       if (!isRecord(body)) throw new HttpError(400, 'body must be an object', { issues: [{ path: '(root)', message: 'expected an object' }] });
       const baseVersion = baseVersionOf(c, body);
       const { baseVersion: _base, secrets: rawSecrets, id: bodyId, ...fields } = body;
-      if (bodyId !== undefined && bodyId !== id) throw new HttpError(400, 'id does not match the URL', { issues: [{ path: 'id', message: `must be "${id}"` }] });
+      if (bodyId !== undefined && bodyId !== id)
+        throw new HttpError(400, 'id does not match the URL', { issues: [{ path: 'id', message: `must be "${id}"` }] });
       const destination = parseInput(destinationSchema, { ...fields, id }, 'destination');
       const names = DESTINATION_SECRETS[destination.kind];
       const secrets = parseInput(
@@ -173,7 +183,8 @@ export function declareDestinationRoutes(app: AdminApp): void {
       path: '/sites/{site}/destinations/{id}/log',
       operationId: 'getDestinationLog',
       summary: 'A destination’s delivery log',
-      description: 'One entry per request sent (a batch of events) or refused: time, events, attempt, outcome, status, latency, error. Newest first; the last 500 are kept.',
+      description:
+        'One entry per request sent (a batch of events) or refused: time, events, attempt, outcome, status, latency, error. Newest first; the last 500 are kept.',
       tags: ['Destinations'],
       request: { params: destinationParams, query: logLimitQuerySchema },
       responses: { 200: json(destinationLogResponseSchema, 'Log entries, newest first.'), ...errors(400, 401, 404) },
@@ -192,7 +203,8 @@ export function declareDestinationRoutes(app: AdminApp): void {
       path: '/sites/{site}/destinations/{id}/dead-letters',
       operationId: 'getDestinationDeadLetters',
       summary: 'A destination’s dead letter',
-      description: 'Events the provider refused (a 4xx other than 408/409/425/429), that failed every retry, or could not be sent (a secret not set, an event too large). Kept 30 days, 10,000 at most.',
+      description:
+        'Events the provider refused (a 4xx other than 408/409/425/429), that failed every retry, or could not be sent (a secret not set, an event too large). Kept 30 days, 10,000 at most.',
       tags: ['Destinations'],
       request: { params: destinationParams, query: logLimitQuerySchema },
       responses: { 200: json(deadLettersResponseSchema, 'Dead letters, newest first, and how many there are.'), ...errors(400, 401, 404) },
@@ -211,7 +223,8 @@ export function declareDestinationRoutes(app: AdminApp): void {
       path: '/sites/{site}/destinations/{id}/dead-letters/replay',
       operationId: 'replayDestinationDeadLetters',
       summary: 'Replay dead letters',
-      description: 'The named dead letters (all, without `eventIds`) go back to the outbox, due now, with their attempts starting over. Providers deduplicate on the event id where they can.',
+      description:
+        'The named dead letters (all, without `eventIds`) go back to the outbox, due now, with their attempts starting over. Providers deduplicate on the event id where they can.',
       tags: ['Destinations'],
       request: { params: destinationParams, body: jsonBody(replayBodySchema) },
       responses: { 200: json(replayResponseSchema, 'How many were queued again.'), ...errors(400, 401, 403, 404, 413, 415) },
@@ -246,6 +259,10 @@ export function declareDestinationRoutes(app: AdminApp): void {
 
 /** Each secret's check: a webhook's must be a whsec_ secret (Standard Webhooks); others are the provider's key as given. */
 function secretValueSchema(kind: Destination['kind'], _name: string): z.ZodType<string> {
-  const value = z.string().min(8, 'too short for a provider key').max(500).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+  const value = z
+    .string()
+    .min(8, 'too short for a provider key')
+    .max(500)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
   return kind === 'webhook' ? value.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a whsec_ secret (Standard Webhooks)') : value;
 }

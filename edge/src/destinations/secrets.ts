@@ -29,7 +29,8 @@ export class DestinationSecrets {
 
   get(destination: string): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const r of this.db.sql.exec<{ name: string; value: string }>('SELECT name, value FROM dest_secrets WHERE destination = ?', destination)) out[r.name] = r.value;
+    for (const r of this.db.sql.exec<{ name: string; value: string }>('SELECT name, value FROM dest_secrets WHERE destination = ?', destination))
+      out[r.name] = r.value;
     return out;
   }
 

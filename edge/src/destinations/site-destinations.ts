@@ -57,7 +57,8 @@ export class SiteDestinations extends DurableObject<Env> {
       const rows: { forward: ForwardEvent; name: string }[] = [];
       for (const b of batches) {
         for (const event of b.events) {
-          if (accepts(d, event, b.consent)) rows.push({ forward: { event, visitorId: b.visitorId, userId: b.userId, receivedAt: b.receivedAt }, name: filterName(event) });
+          if (accepts(d, event, b.consent))
+            rows.push({ forward: { event, visitorId: b.visitorId, userId: b.userId, receivedAt: b.receivedAt }, name: filterName(event) });
         }
       }
       added += this.outbox.add(d.id, rows, now);
@@ -108,7 +109,20 @@ export class SiteDestinations extends DurableObject<Env> {
         // Held-back requests (attempt 0) were never sent: nothing to log.
         if (r.attempt > 0) {
           const error = outcome.kind === 'delivered' ? null : outcome.reason;
-          this.log.record(id, entry(r.at, r.eventIds.length, r.attempt, outcome.kind, result.status, result.durationMs, error, outcome.kind === 'retry' ? outcome.at : null, false));
+          this.log.record(
+            id,
+            entry(
+              r.at,
+              r.eventIds.length,
+              r.attempt,
+              outcome.kind,
+              result.status,
+              result.durationMs,
+              error,
+              outcome.kind === 'retry' ? outcome.at : null,
+              false,
+            ),
+          );
         }
       }
     }
@@ -158,7 +172,15 @@ export class SiteDestinations extends DurableObject<Env> {
   async deadLetters(id: string, limit: number): Promise<DeadLettersResponse> {
     const { rows, total } = this.outbox.deadLetters(id, limit);
     return {
-      deadLetters: rows.map((r) => ({ eventId: r.event_id, name: r.name, visitorId: r.visitor, at: r.event_ts, attempts: r.attempts, error: r.error, deadAt: r.updated_at })),
+      deadLetters: rows.map((r) => ({
+        eventId: r.event_id,
+        name: r.name,
+        visitorId: r.visitor,
+        at: r.event_ts,
+        attempts: r.attempts,
+        error: r.error,
+        deadAt: r.updated_at,
+      })),
       total,
     };
   }

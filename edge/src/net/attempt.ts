@@ -18,7 +18,11 @@ export type AttemptOptions = Required<Pick<GuardOptions, 'fetcher'>> & {
 export async function attemptRequest(url: string, init: RequestInit, options: AttemptOptions): Promise<Attempt> {
   const started = options.now();
   try {
-    const res = await guardedFetch(url, { ...init, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) }, { fetcher: options.fetcher, allowLocalDemo: options.allowLocalDemo });
+    const res = await guardedFetch(
+      url,
+      { ...init, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) },
+      { fetcher: options.fetcher, allowLocalDemo: options.allowLocalDemo },
+    );
     const retryAfter = res.headers.get('retry-after');
     if (!options.excerptChars) {
       // The body is not needed; cancel it so the connection is released.

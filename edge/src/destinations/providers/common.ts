@@ -44,7 +44,13 @@ export type PageContext = { url: string; path: string; search: string; referrer:
 /** The page an event happened on (every Waymark event carries its url). */
 export function pageOf(e: ForwardableEvent): PageContext {
   const url = new URL(e.url);
-  return { url: e.url, path: url.pathname, search: url.search, referrer: e.ref ?? e.context?.page?.referrer ?? '', title: e.title ?? e.context?.page?.title ?? '' };
+  return {
+    url: e.url,
+    path: url.pathname,
+    search: url.search,
+    referrer: e.ref ?? e.context?.page?.referrer ?? '',
+    title: e.title ?? e.context?.page?.title ?? '',
+  };
 }
 
 export type Campaign = { source?: string; medium?: string; name?: string; term?: string; content?: string };

@@ -31,7 +31,8 @@ const ga4Params = z.record(z.string(), z.union([z.string(), z.number()])).superR
   const keys = Object.keys(params);
   if (keys.length > 25) ctx.addIssue({ code: 'custom', message: `at most 25 parameters per event (${keys.length})` });
   for (const key of keys) {
-    if (!GA4_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'parameter names are at most 40 letters, digits or underscores, starting with a letter' });
+    if (!GA4_NAME.test(key))
+      ctx.addIssue({ code: 'custom', path: [key], message: 'parameter names are at most 40 letters, digits or underscores, starting with a letter' });
     if (/^(google_|ga_|firebase_)/i.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'reserved parameter prefix' });
     const value = params[key];
     const max = GA4_LONG_PARAMS[key] ?? 100;
@@ -43,7 +44,10 @@ export const ga4BodySchema = z.strictObject({
   user_id: z.string().min(1).max(256).optional(),
   timestamp_micros: z.number().int().positive().optional(),
   user_properties: z
-    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, 'user property names are at most 24 characters'), z.strictObject({ value: z.union([z.string().max(36), z.number()]) }))
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, 'user property names are at most 24 characters'),
+      z.strictObject({ value: z.union([z.string().max(36), z.number()]) }),
+    )
     .refine((o) => Object.keys(o).length <= 25, 'at most 25 user properties')
     .optional(),
   consent: z.object({ ad_user_data: z.enum(['GRANTED', 'DENIED']).optional(), ad_personalization: z.enum(['GRANTED', 'DENIED']).optional() }).optional(),
@@ -67,7 +71,8 @@ export const ga4BodySchema = z.strictObject({
 export function validateGa4(r: Received): ValidationMessage[] {
   const url = new URL(r.url);
   const out: ValidationMessage[] = [];
-  if (!/^G-[A-Z0-9]+$/.test(url.searchParams.get('measurement_id') ?? '')) out.push({ fieldPath: 'measurement_id', description: 'a measurement id (G-…) is required in the query' });
+  if (!/^G-[A-Z0-9]+$/.test(url.searchParams.get('measurement_id') ?? ''))
+    out.push({ fieldPath: 'measurement_id', description: 'a measurement id (G-…) is required in the query' });
   if (!url.searchParams.get('api_secret')) out.push({ fieldPath: 'api_secret', description: 'an API secret is required in the query' });
   if (bytes(r.body) > 130_000) out.push({ fieldPath: '(root)', description: 'the post body is larger than 130 KB' });
   const json = parseJson(r.body);
@@ -152,7 +157,8 @@ const segmentCall = z
     if (!c.userId && !c.anonymousId) ctx.addIssue({ code: 'custom', message: 'userId or anonymousId is required' });
     if (c.type === 'track' && !c.event) ctx.addIssue({ code: 'custom', path: ['event'], message: 'required for track' });
     if (c.type === 'group' && !c.groupId) ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'required for group' });
-    if (c.type === 'alias' && (!c.previousId || !c.userId)) ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'alias needs previousId and userId' });
+    if (c.type === 'alias' && (!c.previousId || !c.userId))
+      ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'alias needs previousId and userId' });
     if (bytes(JSON.stringify(c)) > 32_000) ctx.addIssue({ code: 'custom', message: 'a call is larger than 32 KB' });
   });
 export const segmentBodySchema = z.looseObject({ batch: z.array(segmentCall).min(1), sentAt: iso.optional() });
@@ -191,7 +197,8 @@ export const amplitudeBodySchema = z
     const min = b.options?.min_id_length ?? 5;
     b.events.forEach((e, i) => {
       const ok = (id: string | undefined) => id !== undefined && id.length >= min;
-      if (!ok(e.user_id) && !ok(e.device_id)) ctx.addIssue({ code: 'custom', path: ['events', i], message: `needs a user_id or device_id of at least ${min} characters` });
+      if (!ok(e.user_id) && !ok(e.device_id))
+        ctx.addIssue({ code: 'custom', path: ['events', i], message: `needs a user_id or device_id of at least ${min} characters` });
     });
   });
 

@@ -14,8 +14,21 @@ import { validateAmplitude, validateGa4, validateMixpanel, validatePostHog, vali
 
 const T = Date.UTC(2026, 11, 1, 12, 0, 0);
 const VISITOR = 'v_0123456789abcdefghijk';
-const base = { sid: 'sess-0001', ts: T, url: 'https://shop.example/cart?x=1', ref: 'https://google.com/', title: 'Your cart', utm: { source: 'news', medium: 'email', campaign: 'spring', term: 'shoes', content: 'a' } };
-const purchase: ForwardableEvent = { ...base, id: 'evt-purchase-0001', type: 'track', name: 'purchase', props: { value: 42.5, currency: 'EUR', coupon: 'X', items: [{ sku: 'a' }] } };
+const base = {
+  sid: 'sess-0001',
+  ts: T,
+  url: 'https://shop.example/cart?x=1',
+  ref: 'https://google.com/',
+  title: 'Your cart',
+  utm: { source: 'news', medium: 'email', campaign: 'spring', term: 'shoes', content: 'a' },
+};
+const purchase: ForwardableEvent = {
+  ...base,
+  id: 'evt-purchase-0001',
+  type: 'track',
+  name: 'purchase',
+  props: { value: 42.5, currency: 'EUR', coupon: 'X', items: [{ sku: 'a' }] },
+};
 const pageView: ForwardableEvent = { ...base, id: 'evt-page-0001', type: 'page', props: { section: 'cart' } };
 const identify: ForwardableEvent = { ...base, id: 'evt-identify-0001', type: 'identify', userId: 'u-42', traits: { plan: 'gold', email: 'a@example.com' } };
 const group: ForwardableEvent = { ...base, id: 'evt-group-0001', type: 'group', groupId: 'acme', traits: { size: 10 } };
@@ -25,7 +38,13 @@ const ALL = [purchase, pageView, identify, group, alias, prefs];
 const fwd = (event: ForwardableEvent, userId: string | null = 'u-42'): ForwardEvent => ({ event, visitorId: VISITOR, userId, receivedAt: T + 500 });
 
 const make = (d: Record<string, unknown>): Destination => destinationSchema.parse({ id: 'd', name: 'D', ...d });
-const SECRETS = { apiSecret: 'secret-0123456789', projectApiKey: 'phc_key_0123456789', writeKey: 'wk_0123456789', apiKey: 'amp_0123456789', signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
+const SECRETS = {
+  apiSecret: 'secret-0123456789',
+  projectApiKey: 'phc_key_0123456789',
+  writeKey: 'wk_0123456789',
+  apiKey: 'amp_0123456789',
+  signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+};
 
 async function requestFor(d: Destination, events: ForwardEvent[]) {
   const p = providerOf(d);
@@ -96,7 +115,8 @@ describe('GA4 Measurement Protocol', () => {
     expect((await requestFor(eu, [fwd(purchase)])).req.url).toMatch(/^https:\/\/region1\.google-analytics\.com\/mp\/collect\?/);
   });
   it('the validator refuses what GA4 would: bad names, too many events, missing client_id', () => {
-    const bad = (body: unknown) => validateGa4({ url: 'https://x/mp/collect?measurement_id=G-X1&api_secret=s', headers: new Headers(), body: JSON.stringify(body) });
+    const bad = (body: unknown) =>
+      validateGa4({ url: 'https://x/mp/collect?measurement_id=G-X1&api_secret=s', headers: new Headers(), body: JSON.stringify(body) });
     expect(bad({ events: [{ name: 'ok' }] }).map((m) => m.fieldPath)).toContain('client_id');
     expect(bad({ client_id: 'c', events: [{ name: 'has space' }] })[0]!.description).toMatch(/event names/);
     expect(bad({ client_id: 'c', events: [{ name: 'session_start' }] })[0]!.description).toBe('reserved event name');
@@ -117,7 +137,16 @@ describe('Mixpanel Import API', () => {
     expect(req.url).toBe('https://api.mixpanel.com/import?strict=1');
     expect(body[0]).toMatchObject({
       event: 'purchase',
-      properties: { distinct_id: 'u-42', $device_id: VISITOR, $user_id: 'u-42', time: T, $insert_id: 'evt-purchase-0001', $current_url: base.url, utm_source: 'news', value: 42.5 },
+      properties: {
+        distinct_id: 'u-42',
+        $device_id: VISITOR,
+        $user_id: 'u-42',
+        time: T,
+        $insert_id: 'evt-purchase-0001',
+        $current_url: base.url,
+        utm_source: 'news',
+        value: 42.5,
+      },
     });
     expect(body[1]).toMatchObject({ event: '$mp_web_page_view', properties: { distinct_id: `$device:${VISITOR}` } });
   });
@@ -148,7 +177,9 @@ describe('PostHog batch', () => {
   it('a self-hosted host is used as given', async () => {
     const self = make({ kind: 'posthog', settings: { region: 'self-hosted', host: 'https://ph.shop.example.com' } });
     expect((await requestFor(self, [fwd(pageView)])).req.url).toBe('https://ph.shop.example.com/batch/');
-    expect(destinationSchema.safeParse({ id: 'x', name: 'x', kind: 'posthog', settings: { region: 'self-hosted', host: 'https://10.0.0.1' } }).success).toBe(false);
+    expect(destinationSchema.safeParse({ id: 'x', name: 'x', kind: 'posthog', settings: { region: 'self-hosted', host: 'https://10.0.0.1' } }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -199,7 +230,12 @@ describe('Amplitude HTTP V2', () => {
       event_properties: { value: 42.5, utm_source: 'news', '[Amplitude] Page Path': '/cart' },
     });
     // Without the option Amplitude would drop the 2-character id.
-    expect(validateAmplitude({ url: req.url, headers: new Headers(), body: JSON.stringify({ ...body, options: undefined, events: [{ event_type: 'x', user_id: 'u1' }] }) }, SECRETS.apiKey)).not.toEqual([]);
+    expect(
+      validateAmplitude(
+        { url: req.url, headers: new Headers(), body: JSON.stringify({ ...body, options: undefined, events: [{ event_type: 'x', user_id: 'u1' }] }) },
+        SECRETS.apiKey,
+      ),
+    ).not.toEqual([]);
   });
 });
 
@@ -211,6 +247,9 @@ describe('signed webhook', () => {
     expect(first.req.headers['webhook-id']).toBe(again.req.headers['webhook-id']);
     const verdict = await verifyWebhook([SECRETS.signingSecret], new Headers(first.req.headers), first.req.body, T + 1000);
     expect(verdict.ok).toBe(true);
-    expect(first.body).toMatchObject({ type: 'waymark.events', events: [{ id: 'evt-purchase-0001', name: 'purchase', userId: 'u-42', anonymousId: VISITOR, campaign: { source: 'news' } }, { type: 'page' }] });
+    expect(first.body).toMatchObject({
+      type: 'waymark.events',
+      events: [{ id: 'evt-purchase-0001', name: 'purchase', userId: 'u-42', anonymousId: VISITOR, campaign: { source: 'news' } }, { type: 'page' }],
+    });
   });
 });

@@ -46,7 +46,12 @@ export function segmentCall(f: ForwardEvent): SegmentCall {
   const own = propertiesOf(e);
   switch (e.type) {
     case 'page':
-      return { ...base, type: 'page', ...(page.title ? { name: page.title } : {}), properties: { ...own, url: page.url, path: page.path, referrer: page.referrer, title: page.title, search: page.search } };
+      return {
+        ...base,
+        type: 'page',
+        ...(page.title ? { name: page.title } : {}),
+        properties: { ...own, url: page.url, path: page.path, referrer: page.referrer, title: page.title, search: page.search },
+      };
     case 'track':
       return { ...base, type: 'track', event: e.name, properties: own };
     case 'identify':
