@@ -87,6 +87,17 @@ afterEach(() => vi.restoreAllMocks());
 let admin: AdminSession;
 beforeAll(async () => {
   admin = await adminLogin('198.51.100.213');
+  // The worker tests seed the demo's GA4 destination disabled (no server to send to): this file
+  // turns it on, pointed at this worker's own demo receiver, before any demo event is collected.
+  const demo = await (await adminCall(admin, 'GET', '/sites/demo/destinations')).json<DestinationsResponse>();
+  const ga4 = demo.destinations.find((d) => d.destination.id === 'demo-ga4')!.destination;
+  const res = await adminCall(admin, 'PUT', '/sites/demo/destinations/demo-ga4', {
+    ...ga4,
+    enabled: true,
+    settings: { ...ga4.settings, demoEndpoint: `${BASE}/_wm/demo/ga4/mp/collect` },
+    baseVersion: demo.version,
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
 });
 
 let sites = 0;

@@ -13,8 +13,9 @@ import { DEMO_GA4_API_SECRET } from '../destinations/demo-ga4';
 export const SEED_AUTHOR = 'demo-seed';
 
 /**
- * Seeds the demo site. `origin` is the server being seeded: the demo webhook then points at that
- * server's own sink, so every version of the demo config delivers to it, whatever its port.
+ * Seeds the demo site. `origin` is the server being seeded: the demo webhook and the demo GA4
+ * destination then point at that server's own receivers, so every version of the demo config
+ * delivers to it, whatever its port.
  */
 export async function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
   const site = origin
@@ -25,7 +26,9 @@ export async function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
           d.kind === 'ga4' && d.settings.demoEndpoint ? { ...d, settings: { ...d.settings, demoEndpoint: sinkOn(origin, d.settings.demoEndpoint) } } : d,
         ),
       }
-    : DEMO_SITE;
+    : // No server to send to (the worker tests' setup): the demo destination is seeded disabled, so
+      // no test run sends to a port nobody (or another checkout) listens on.
+      { ...DEMO_SITE, destinations: DEMO_SITE.destinations?.map((d) => ({ ...d, enabled: false })) };
   // The demo GA4 destination's write-only secret (destinations/secrets.ts), the one the demo receiver expects.
   await destinationsOf(env, site.id).setSecrets('demo-ga4', { apiSecret: DEMO_GA4_API_SECRET });
   return siteAdmin(env, site.id).seedSite(site, SEED_AUTHOR);
