@@ -36,6 +36,7 @@ export const ADMIN_TAGS = {
   Sites: 'Site configurations, their audit log and identify key.',
   Items: 'One segment, slot, message, journey or webhook of a site config (`{collection}`).',
   Webhooks: 'Webhook delivery logs and secret rotation.',
+  Email: 'E-mail steps of journeys: settings, preview, test send, delivery log, suppression list, provider token (docs/email.md).',
   Profiles: 'One visitor’s stored profile.',
   Analytics: 'Journey-analytics reports (protocol/analytics.ts). POSTs take the query as a JSON body.',
   Development: 'Local development only (WM_DEMO); answers 404 in production.',
