@@ -19,6 +19,7 @@ import { ADMIN_API_PREFIX, adminApi } from './admin/routes';
 import { demoSink } from './webhooks/demo-sink';
 import { demoRoutes } from './demo/routes';
 import { unsubscribeRoutes } from './email/unsubscribe-routes';
+import { mailboxRoutes } from './demo/mailbox-routes';
 import { segmentApi } from './segment/routes';
 
 export const app = new Hono<AppEnv>();
@@ -38,7 +39,8 @@ app.route(ADMIN_API_PREFIX, adminApi);
 // Local demo only (WM_DEMO): a webhook receiver that checks signatures (webhooks/demo-sink.ts).
 app.route(WM_PREFIX, demoSink);
 app.route(WM_PREFIX, unsubscribeRoutes); // e-mail unsubscribe links (email/unsubscribe-routes.ts)
-app.route(WM_PREFIX, demoRoutes); // POST /_wm/demo/seed, only with WM_DEMO (demo/routes.ts)
+app.route(WM_PREFIX, demoRoutes);
+app.route(WM_PREFIX, mailboxRoutes); // GET /_wm/demo/mailbox, only with WM_DEMO (demo/mailbox-routes.ts) // POST /_wm/demo/seed, only with WM_DEMO (demo/routes.ts)
 // Everything outside /_wm/: proxy mode (or the static files when the site is not proxied). Last.
 app.all('*', proxyPage);
 

@@ -16,6 +16,8 @@ export const SEED_AUTHOR = 'demo-seed';
  */
 export function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
   const site = origin ? { ...DEMO_SITE, webhooks: DEMO_SITE.webhooks?.map((hook) => ({ ...hook, url: sinkOn(origin, hook.url) })) } : DEMO_SITE;
+  // E-mail: the unsubscribe links of the demo's mail point at the seeded server too.
+  if (origin && site.email) site.email = { ...site.email, unsubscribeOrigin: new URL(origin).origin };
   return siteAdmin(env, site.id).seedSite(site, SEED_AUTHOR);
 }
 
