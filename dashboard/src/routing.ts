@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export type Tab =
-  'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'versions' | 'qa';
+  'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'versions' | 'qa' | 'email';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -15,6 +15,7 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'messages', label: 'Messages' },
   { tab: 'journeys', label: 'Journeys' },
   { tab: 'webhooks', label: 'Webhooks' },
+  { tab: 'email', label: 'E-mail' },
   { tab: 'reports', label: 'Reports' },
   { tab: 'profiles', label: 'Profiles' },
   { tab: 'qa', label: 'Preview & QA' },

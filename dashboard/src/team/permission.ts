@@ -21,6 +21,7 @@ export const TAB_WRITE_NEEDS: Partial<Record<Tab, Permission>> = {
   journeys: 'write',
   webhooks: 'publish',
   settings: 'publish',
+  email: 'write',
 };
 
 export type Me = { user: string; role: Role; permission: Permission };
