@@ -155,13 +155,12 @@
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-demo-form')) return;
     event.preventDefault();
-    // Signing up is the e-mail consent: the address becomes the profile's `email` trait (identify)
-    // and the zero-party pref `email_consent` records the yes, which journeys' e-mail steps need
-    // (docs/email.md). Through the snippet's public API, like any site would.
+    // Signing up is the e-mail consent: the visitor's address and their yes become zero-party prefs
+    // (`email`, `email_consent`), which journeys' e-mail steps read (docs/email.md). Through the
+    // snippet's public API, like any site would.
     var email = form.querySelector('input[type="email"]');
     if (form.getAttribute('data-wm-form') === 'newsletter' && email && email.value && typeof window.wm === 'function') {
-      window.wm('identify', email.value, { email: email.value });
-      window.wm('prefs', { email_consent: true });
+      window.wm('prefs', { email: email.value, email_consent: true });
     }
     var done = form.querySelector('[data-form-status]');
     if (done) done.textContent = 'Thanks! Check your inbox to confirm.';

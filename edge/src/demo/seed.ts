@@ -249,6 +249,8 @@ export const DEMO_SITE: SiteConfigInput = {
     sender: { name: 'Waymark Outfitters', address: 'hello@outfitters.example.com' },
     provider: 'cloudflare',
     frequencyCap: { max: 3, days: 7 },
+    // The newsletter form stores the address as a zero-party pref beside the consent (e2e/demo/assets/shop.js).
+    addressField: { source: 'pref', key: 'email' },
     templates: [
       {
         id: 'cart-reminder',
