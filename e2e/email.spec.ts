@@ -16,6 +16,11 @@ import { newId, ORIGIN, waitForProfile } from './support/waymark';
 type MailboxRecord = { id: string; to: string; from: string; subject: string; headers: Record<string, string>; html: string; text: string; raw: string };
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/email-${name}.png`, fullPage: true });
+/** The viewport only: Chromium paints a sandboxed (cross-origin) frame blank in a full-page capture. */
+const shotAt = async (page: Page, name: string, testId: string) => {
+  await page.getByTestId(testId).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `e2e/artifacts/email-${name}.png` });
+};
 
 test('cart abandonment e-mails the reminder to the local mailbox; one-click unsubscribe works from there', async ({ page }) => {
   const address = `runner-${Date.now().toString(36)}@example.com`;
@@ -127,10 +132,10 @@ test('a marketer edits a template and previews it for a profile', async ({ page,
   await expect(preview.getByText('Your plan: free')).toBeVisible();
   expect(await page.getByTestId('email-preview-frame').getAttribute('sandbox')).toBe('');
   expect(await page.getByTestId('email-preview-frame').getAttribute('srcdoc')).not.toContain('<script');
-  await shot(page, 'editor-desktop');
+  await shotAt(page, 'editor-desktop', 'email-preview');
   await page.getByLabel('Width').selectOption('390');
   await expect(page.getByTestId('email-preview-frame')).toHaveAttribute('width', '390');
-  await shot(page, 'editor-mobile');
+  await shotAt(page, 'editor-mobile', 'email-preview');
 
   // Saved through the versioned config write: the API has the new subject.
   const stored = (await (await request.get(`/_wm/admin/api/sites/${site}`)).json()) as { site: { email: { templates: { subject: string }[] } } };
