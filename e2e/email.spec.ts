@@ -29,7 +29,11 @@ test('cart abandonment e-mails the reminder to the local mailbox; one-click unsu
   await page.getByLabel('Email').fill(address);
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await expect(page.getByText('Thanks! Check your inbox to confirm.')).toBeVisible();
-  await waitForProfile(page.request, (p) => p.prefs['email_consent'] === true && p.prefs['email'] === address, 'the newsletter signup stored address and consent');
+  await waitForProfile(
+    page.request,
+    (p) => p.prefs['email_consent'] === true && p.prefs['email'] === address,
+    'the newsletter signup stored address and consent',
+  );
 
   await page.goto('/product/ridgeline-trail-runner');
   await page.click('[data-add-to-cart]');
@@ -43,7 +47,8 @@ test('cart abandonment e-mails the reminder to the local mailbox; one-click unsu
   );
 
   // The mailbox got it, with the List-Unsubscribe headers pointing at this server.
-  const mail = async () => ((await (await page.request.get('/_wm/demo/mailbox.json')).json()) as { received: MailboxRecord[] }).received.find((m) => m.to === address);
+  const mail = async () =>
+    ((await (await page.request.get('/_wm/demo/mailbox.json')).json()) as { received: MailboxRecord[] }).received.find((m) => m.to === address);
   await expect.poll(async () => (await mail()) !== undefined, { timeout: 15_000 }).toBe(true);
   const record = (await mail())!;
   expect(record.subject).toBe('Your cart is waiting, friend');
@@ -98,7 +103,15 @@ test('a marketer edits a template and previews it for a profile', async ({ page,
     data: JSON.stringify({
       site,
       events: [
-        { id: newId(), type: 'identify', ts: Date.now(), sid: 'session-e2e-0001', url: `${ORIGIN}/`, userId: 'ada-42', traits: { first_name: 'Ada', email: 'ada@example.com' } },
+        {
+          id: newId(),
+          type: 'identify',
+          ts: Date.now(),
+          sid: 'session-e2e-0001',
+          url: `${ORIGIN}/`,
+          userId: 'ada-42',
+          traits: { first_name: 'Ada', email: 'ada@example.com' },
+        },
         { id: newId(), type: 'prefs', ts: Date.now() + 1, sid: 'session-e2e-0001', url: `${ORIGIN}/`, prefs: { email_consent: true } },
       ],
     }),
@@ -118,7 +131,9 @@ test('a marketer edits a template and previews it for a profile', async ({ page,
   await page.getByRole('link', { name: 'Welcome' }).click();
   await expect(page.getByRole('heading', { name: 'E-mail template: Welcome' })).toBeVisible();
   await page.getByLabel('Subject').fill('Welcome, {{ traits.first_name | default: "friend" }}');
-  await page.getByLabel('HTML body').fill('<h1>Hi {{ traits.first_name | default: "there" }}</h1><p>Your plan: {{ traits.plan | default: "free" }}</p><script>alert(1)</script>');
+  await page
+    .getByLabel('HTML body')
+    .fill('<h1>Hi {{ traits.first_name | default: "there" }}</h1><p>Your plan: {{ traits.plan | default: "free" }}</p><script>alert(1)</script>');
   await page.getByRole('button', { name: 'Save template' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 

@@ -70,7 +70,13 @@ export const suppressionBodySchema = z.strictObject({ address: emailAddressSchem
 export const suppressionParamsSchema = z.object({ address: emailAddressSchema });
 
 /** The provider's API token: write-only. GET shows whether it is set and its last 4 characters. */
-export const providerTokenBodySchema = z.strictObject({ token: z.string().min(8, 'too short for an API token').max(500).regex(/^[\x21-\x7e]+$/, 'printable characters only') });
+export const providerTokenBodySchema = z.strictObject({
+  token: z
+    .string()
+    .min(8, 'too short for an API token')
+    .max(500)
+    .regex(/^[\x21-\x7e]+$/, 'printable characters only'),
+});
 export const providerStatusSchema = z.object({
   provider: z.enum(EMAIL_PROVIDERS),
   tokenSet: z.boolean(),

@@ -5,7 +5,20 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export type Tab =
-  'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'versions' | 'qa' | 'email';
+  | 'overview'
+  | 'segments'
+  | 'slots'
+  | 'visual'
+  | 'messages'
+  | 'journeys'
+  | 'webhooks'
+  | 'reports'
+  | 'profiles'
+  | 'settings'
+  | 'audit'
+  | 'versions'
+  | 'qa'
+  | 'email';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },

@@ -60,11 +60,15 @@ async function send(site: string, events: unknown[], cookie?: string): Promise<s
   const res = await post(events, { site, ...(cookie ? { cookie } : {}) });
   expect(res.status).toBe(200);
   await res.json<CollectResponse>();
-  return cookie ?? (res.headers.get('set-cookie')?.match(/wm_vid=[^;]+/)?.[0] ?? '');
+  return cookie ?? res.headers.get('set-cookie')?.match(/wm_vid=[^;]+/)?.[0] ?? '';
 }
 
 const log = (site: string) => siteAdmin(env, site).emailDeliveries(site, 100);
-const logged = (site: string, n: number) => until(() => log(site), (l) => l.length >= n);
+const logged = (site: string, n: number) =>
+  until(
+    () => log(site),
+    (l) => l.length >= n,
+  );
 const mailTo = async (site: string) => (await mailboxList(env.CONFIG)).filter((m) => m.site === site);
 
 afterEach(() => vi.restoreAllMocks());
@@ -75,8 +79,18 @@ describe('e-mail step', () => {
     const cookie = await send(site, [identify('u-ada', { email: 'ada@example.com', first_name: 'Ada' }), prefs({ email_consent: true })]);
     await send(site, [addToCart()], cookie);
     const entries = await logged(site, 1);
-    expect(entries[0]).toMatchObject({ journey: 'cart', step: 'mail', template: 'cart', recipient: 'a***@example.com', status: 'sent', provider: 'demo-mailbox' });
-    const [mail] = (await until(() => mailTo(site), (m) => m.length > 0)) as [MailboxRecord];
+    expect(entries[0]).toMatchObject({
+      journey: 'cart',
+      step: 'mail',
+      template: 'cart',
+      recipient: 'a***@example.com',
+      status: 'sent',
+      provider: 'demo-mailbox',
+    });
+    const [mail] = (await until(
+      () => mailTo(site),
+      (m) => m.length > 0,
+    )) as [MailboxRecord];
     expect(mail).toMatchObject({ to: 'ada@example.com', from: '"Shop" <news@shop.example.com>', subject: 'Your cart, Ada' });
     expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     const link = mail.headers['List-Unsubscribe']!.slice(1, -1);
@@ -93,7 +107,11 @@ describe('e-mail step', () => {
     expect(await siteAdmin(env, site).emailSuppressed(site, 'ada@example.com')).toBe(false);
 
     // One-click POST (RFC 8058), as a mail client sends it.
-    const done = await SELF.fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const done = await SELF.fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(done.status).toBe(200);
     expect(await siteAdmin(env, site).emailSuppressed(site, 'ada@example.com')).toBe(true);
     expect((await siteAdmin(env, site).emailSuppressions(site))[0]).toMatchObject({ address: 'ada@example.com', reason: 'unsubscribed' });
@@ -171,7 +189,9 @@ describe('e-mail step', () => {
     // The retry is 5 s later (webhooks/retry.ts): make it due and run the alarm.
     const golden = env.VISITORS.get(env.VISITORS.idFromName(goldenRecordName(site, 'u-re')));
     await runInDurableObject(golden, (_i, state) => {
-      expect(state.storage.sql.exec<{ next_at: number }>("SELECT next_at FROM email_outbox WHERE status = 'pending'").one().next_at).toBeGreaterThan(Date.now());
+      expect(state.storage.sql.exec<{ next_at: number }>("SELECT next_at FROM email_outbox WHERE status = 'pending'").one().next_at).toBeGreaterThan(
+        Date.now(),
+      );
       state.storage.sql.exec("UPDATE email_outbox SET next_at = 0 WHERE status = 'pending'");
     });
     await runDurableObjectAlarm(golden);

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { slugSchema } from './personalization';
 
 /** A plain addr-spec (no display name, no comments, no CR/LF): what an SMTP envelope and a To: header accept. */
-export const EMAIL_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+export const EMAIL_ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 export const MAX_ADDRESS_LENGTH = 254;
 export const isEmailAddress = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_ADDRESS_LENGTH && EMAIL_ADDRESS.test(value);
 export const emailAddressSchema = z

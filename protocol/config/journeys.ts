@@ -167,7 +167,8 @@ export function journeyReferenceIssues(site: {
     j.steps.forEach((s, k) => {
       if (s.kind === 'message' && !messages.has(s.message)) issues.push({ path: ['journeys', i, 'steps', k, 'message'], message: `no message "${s.message}"` });
       if (s.kind === 'webhook' && !webhooks.has(s.webhook)) issues.push({ path: ['journeys', i, 'steps', k, 'webhook'], message: `no webhook "${s.webhook}"` });
-      if (s.kind === 'email' && !templates.has(s.template)) issues.push({ path: ['journeys', i, 'steps', k, 'template'], message: `no e-mail template "${s.template}"` });
+      if (s.kind === 'email' && !templates.has(s.template))
+        issues.push({ path: ['journeys', i, 'steps', k, 'template'], message: `no e-mail template "${s.template}"` });
     });
   });
   return issues;

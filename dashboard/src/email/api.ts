@@ -1,7 +1,14 @@
 /** The e-mail admin API (edge/src/email/admin-routes.ts), typed by protocol/email.ts. */
 import { call, type SiteConfig } from '../api';
 import type { SiteResponse } from '../../../protocol/admin';
-import type { EmailLogResponse, EmailPreviewBody, EmailPreviewResponse, EmailTestResponse, ProviderStatus, SuppressionsResponse } from '../../../protocol/email';
+import type {
+  EmailLogResponse,
+  EmailPreviewBody,
+  EmailPreviewResponse,
+  EmailTestResponse,
+  ProviderStatus,
+  SuppressionsResponse,
+} from '../../../protocol/email';
 import type { EmailSettingsInput } from '../../../protocol/config/email';
 
 export type { EmailLogEntry, EmailPreviewResponse, ProviderStatus, Suppression } from '../../../protocol/email';

@@ -127,12 +127,24 @@ function SenderSettings({ site, settings, onSaved }: { site: SiteState; settings
           </Field>
           <Field label="At most (e-mails)" path="frequencyCap.max" issues={[]}>
             {(id) => (
-              <input id={id} type="number" min={1} value={form.frequencyCap.max} onInput={(e) => setForm({ ...form, frequencyCap: { ...form.frequencyCap, max: Number(e.currentTarget.value) } })} />
+              <input
+                id={id}
+                type="number"
+                min={1}
+                value={form.frequencyCap.max}
+                onInput={(e) => setForm({ ...form, frequencyCap: { ...form.frequencyCap, max: Number(e.currentTarget.value) } })}
+              />
             )}
           </Field>
           <Field label="per (days)" path="frequencyCap.days" issues={[]}>
             {(id) => (
-              <input id={id} type="number" min={1} value={form.frequencyCap.days} onInput={(e) => setForm({ ...form, frequencyCap: { ...form.frequencyCap, days: Number(e.currentTarget.value) } })} />
+              <input
+                id={id}
+                type="number"
+                min={1}
+                value={form.frequencyCap.days}
+                onInput={(e) => setForm({ ...form, frequencyCap: { ...form.frequencyCap, days: Number(e.currentTarget.value) } })}
+              />
             )}
           </Field>
         </div>
@@ -425,7 +437,9 @@ function TemplateEditor({ site, onSaved, id }: Props & { id: string }) {
             </p>
             {preview.wouldSend ? (
               <p class={`banner ${preview.wouldSend.ok ? 'info' : 'warn'}`}>
-                {preview.wouldSend.ok ? 'This profile would get it now.' : `This profile would be skipped: ${preview.wouldSend.reason} (${preview.wouldSend.detail}).`}
+                {preview.wouldSend.ok
+                  ? 'This profile would get it now.'
+                  : `This profile would be skipped: ${preview.wouldSend.reason} (${preview.wouldSend.detail}).`}
               </p>
             ) : null}
             <EmailFrame html={preview.html} width={width} />

@@ -260,8 +260,7 @@ export const DEMO_SITE: SiteConfigInput = {
           '<h1>Still thinking it over?</h1><p>Hi {{ traits.first_name | default: "there" }}, your cart at {{ site.name }} is saved.</p>' +
           '<p><a href="http://127.0.0.1:8787/cart">Pick up where you left off</a></p>' +
           '<p><small>You get this because you joined our newsletter. <a href="{{ unsubscribe_url }}">Unsubscribe</a>.</small></p>',
-        text:
-          'Hi {{ traits.first_name | default: "there" }}, your cart at {{ site.name }} is saved.\n\nPick up where you left off: http://127.0.0.1:8787/cart\n\nUnsubscribe: {{ unsubscribe_url }}',
+        text: 'Hi {{ traits.first_name | default: "there" }}, your cart at {{ site.name }} is saved.\n\nPick up where you left off: http://127.0.0.1:8787/cart\n\nUnsubscribe: {{ unsubscribe_url }}',
       },
     ],
   },

@@ -83,7 +83,11 @@ declareEmail(
     operationId: 'putEmailSettings',
     summary: 'Replace the site’s e-mail settings (templates, sender, provider, cap)',
     tags: ['Email'],
-    request: { params: siteParams, query: z.object({ version: z.string().optional() }), body: jsonBody(emailSettingsSchema, 'The e-mail settings (config/email.ts).') },
+    request: {
+      params: siteParams,
+      query: z.object({ version: z.string().optional() }),
+      body: jsonBody(emailSettingsSchema, 'The e-mail settings (config/email.ts).'),
+    },
     responses: { 200: json(siteResponseSchema, 'The new config and its version.'), ...errors(400, 401, 403, 404, 409) },
   },
   async (c) => {
@@ -128,7 +132,8 @@ declareEmail(
     }
     const chosen = Boolean(body.visitorId ?? body.userId);
     const profile = chosen ? await profileOf(c, site, body) : null;
-    if (chosen && !profile) throw new HttpError(404, `no profile for ${body.visitorId ? `visitor "${body.visitorId}"` : `user "${body.userId}"`} in site "${site}"`);
+    if (chosen && !profile)
+      throw new HttpError(404, `no profile for ${body.visitorId ? `visitor "${body.visitorId}"` : `user "${body.userId}"`} in site "${site}"`);
     const data = {
       traits: profile?.traits ?? {},
       prefs: profile?.prefs ?? {},
@@ -173,9 +178,24 @@ declareEmail(
     if (!settings.sender) throw new HttpError(400, 'set the sender first (email.sender)', { issues: [{ path: 'sender', message: 'required to send' }] });
     const id = crypto.randomUUID();
     const to = normalizeAddress(body.to);
-    const email = await composeEmail(config, template, to, { traits: {}, prefs: {}, userId: null, key: { kind: 'v', id: `test:${id}` } }, id, c.env.WM_SECRET, Date.now());
-    if (!email) throw new HttpError(400, 'no origin for the unsubscribe link: set email.unsubscribeOrigin or an origin', { issues: [{ path: 'unsubscribeOrigin', message: 'required' }] });
-    const transport = await emailTransport(settings, { env: c.env, token: () => siteAdmin(c.env, site).emailToken(site), fetcher: (i, init) => fetch(i, init) });
+    const email = await composeEmail(
+      config,
+      template,
+      to,
+      { traits: {}, prefs: {}, userId: null, key: { kind: 'v', id: `test:${id}` } },
+      id,
+      c.env.WM_SECRET,
+      Date.now(),
+    );
+    if (!email)
+      throw new HttpError(400, 'no origin for the unsubscribe link: set email.unsubscribeOrigin or an origin', {
+        issues: [{ path: 'unsubscribeOrigin', message: 'required' }],
+      });
+    const transport = await emailTransport(settings, {
+      env: c.env,
+      token: () => siteAdmin(c.env, site).emailToken(site),
+      fetcher: (i, init) => fetch(i, init),
+    });
     const result = await transport.send(email);
     // One attempt: a test is not retried, whatever the answer.
     const outcome = afterAttempt(10_000, result, Date.now());

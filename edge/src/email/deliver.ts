@@ -102,11 +102,21 @@ export class EmailSender {
       const key = userId ? ({ kind: 'u', id: userId } as const) : ({ kind: 'v', id: this.host.visitorId() } as const);
       const email = await composeEmail(config, template, check.address, { ...profile, userId, key }, row.id, this.host.secret, now());
       const transport = await this.host.transport(settings);
-      const result: SendResult = email ? await transport.send(email) : { status: null, error: 'no origin for the unsubscribe link (set email.unsubscribeOrigin)', refused: true };
+      const result: SendResult = email
+        ? await transport.send(email)
+        : { status: null, error: 'no origin for the unsubscribe link (set email.unsubscribeOrigin)', refused: true };
       const outcome = afterAttempt(attempt, result, now());
       const status = logStatus(outcome, result);
-      outbox.settle(row.id, outcome.kind === 'delivered' ? 'sent' : outcome.kind === 'retry' ? 'pending' : 'failed', outcome.kind === 'retry' ? outcome.at : null, outcome.kind === 'delivered' ? null : outcome.reason, now());
-      journeyLog(status === 'sent' ? `e-mail "${row.template}" sent` : `e-mail "${row.template}" ${status}: ${outcome.kind === 'delivered' ? '' : outcome.reason}`);
+      outbox.settle(
+        row.id,
+        outcome.kind === 'delivered' ? 'sent' : outcome.kind === 'retry' ? 'pending' : 'failed',
+        outcome.kind === 'retry' ? outcome.at : null,
+        outcome.kind === 'delivered' ? null : outcome.reason,
+        now(),
+      );
+      journeyLog(
+        status === 'sent' ? `e-mail "${row.template}" sent` : `e-mail "${row.template}" ${status}: ${outcome.kind === 'delivered' ? '' : outcome.reason}`,
+      );
       await this.host.log({
         ...base,
         at: now(),

@@ -77,12 +77,5 @@ export function buildMime(email: OutgoingEmail, date: Date): string {
   ];
   const part = (type: string, body: string) =>
     [`--${boundary}`, `Content-Type: ${type}; charset=UTF-8`, 'Content-Transfer-Encoding: base64', '', wrap76(utf8Base64(body))].join('\r\n');
-  return [
-    ...headers.map(([k, v]) => `${k}: ${v}`),
-    '',
-    part('text/plain', email.text),
-    part('text/html', email.html),
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
+  return [...headers.map(([k, v]) => `${k}: ${v}`), '', part('text/plain', email.text), part('text/html', email.html), `--${boundary}--`, ''].join('\r\n');
 }

@@ -34,7 +34,11 @@ describe('who may get an e-mail', () => {
     expect(await checkSend(settings, { ...ok, prefs: {} }, 'cart', lookups())).toMatchObject({ ok: false, reason: 'no-consent' });
     expect(await checkSend(settings, ok, 'cart', lookups({ suppressed: true }))).toMatchObject({ ok: false, reason: 'suppressed' });
     expect(await checkSend(settings, ok, 'cart', lookups({ sent: 1 }))).toMatchObject({ ok: true });
-    expect(await checkSend(settings, ok, 'cart', lookups({ sent: 2 }))).toMatchObject({ ok: false, reason: 'capped', detail: '2 e-mails in the last 7 days (cap: 2)' });
+    expect(await checkSend(settings, ok, 'cart', lookups({ sent: 2 }))).toMatchObject({
+      ok: false,
+      reason: 'capped',
+      detail: '2 e-mails in the last 7 days (cap: 2)',
+    });
   });
 
   it('masks recipients and normalizes the domain only', () => {

@@ -49,8 +49,7 @@ export async function checkSend(
   if (!settings.templates.some((t) => t.id === template)) return { ok: false, reason: 'no-template', detail: `no e-mail template "${template}"` };
   if (!settings.sender) return { ok: false, reason: 'no-sender', detail: 'the site has no e-mail sender set' };
   const address = profileAddress(profile, settings);
-  if (!address)
-    return { ok: false, reason: 'no-email', detail: `no valid address in ${settings.addressField.source} "${settings.addressField.key}"` };
+  if (!address) return { ok: false, reason: 'no-email', detail: `no valid address in ${settings.addressField.source} "${settings.addressField.key}"` };
   if (!hasEmailConsent(profile, settings))
     return { ok: false, reason: 'no-consent', detail: `${settings.consentField.source} "${settings.consentField.key}" is not true` };
   if (await lookups.suppressed(address)) return { ok: false, reason: 'suppressed', detail: 'the address is on the suppression list' };

@@ -24,7 +24,10 @@ describe('merge fields', () => {
     expect(merge('{{ traits.empty | default: "x" }}', data, (v) => v)).toBe('x');
     expect(merge('{{ traits.nested }}|{{ not a field }}|{{ traits.__proto__ }}|{{ constructor }}', data, (v) => v)).toBe('|||');
     expect(merge('{{ traits.first_name | upcase }}', data, (v) => v)).toBe('');
-    expect(mergePaths({ subject: '{{ traits.a }}', html: '{{ prefs.b | default: "x" }}', text: '{{ bad tag }} {{ traits.a }}' })).toEqual(['traits.a', 'prefs.b']);
+    expect(mergePaths({ subject: '{{ traits.a }}', html: '{{ prefs.b | default: "x" }}', text: '{{ bad tag }} {{ traits.a }}' })).toEqual([
+      'traits.a',
+      'prefs.b',
+    ]);
   });
 });
 
@@ -58,7 +61,7 @@ describe('renderEmail escapes each part for its context', () => {
       hostile,
     );
     // No element, no event-handler attribute, no script URL: hostile values are text.
-    expect(out.html.replace(/"[^"]*"/g, "\"\"")).not.toMatch(/<script|<[^>]*\son\w+=/i);
+    expect(out.html.replace(/"[^"]*"/g, '""')).not.toMatch(/<script|<[^>]*\son\w+=/i);
     expect(out.html).not.toMatch(/javascript:/i);
     expect(out.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     // A value that would break out of the attribute makes the URL unsafe: the link loses its href.
@@ -69,7 +72,10 @@ describe('renderEmail escapes each part for its context', () => {
   });
 
   it('links with merge values are kept', () => {
-    const out = renderEmail({ subject: 's', html: '<a href="https://shop.example.com/cart?u={{ user.id }}&n={{ traits.first_name }}">Back to your cart</a>', text: 't' }, data);
+    const out = renderEmail(
+      { subject: 's', html: '<a href="https://shop.example.com/cart?u={{ user.id }}&n={{ traits.first_name }}">Back to your cart</a>', text: 't' },
+      data,
+    );
     expect(out.html).toBe('<a href="https://shop.example.com/cart?u=u-1&amp;n=Ada">Back to your cart</a>');
   });
 

@@ -67,7 +67,10 @@ export function merge(template: string, data: MergeData, escape: (value: string)
 /** No line breaks or other control characters in a header value; runs of space collapse. */
 export function headerSafe(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return value
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 /** HTML-escaped for text and for a quoted attribute value alike (single quotes too). */

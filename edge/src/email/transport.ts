@@ -55,7 +55,8 @@ export function resendTransport(token: string, fetcher: typeof fetch): EmailTran
         try {
           const body = JSON.parse(text) as { id?: unknown; message?: unknown };
           if (typeof body.id === 'string') providerId = body.id.slice(0, 200);
-          if (!res.ok && typeof body.message === 'string') return { status: res.status, error: `HTTP ${res.status}: ${body.message.slice(0, 300)}`, retryAfter: res.headers.get('retry-after') };
+          if (!res.ok && typeof body.message === 'string')
+            return { status: res.status, error: `HTTP ${res.status}: ${body.message.slice(0, 300)}`, retryAfter: res.headers.get('retry-after') };
         } catch {
           // Not JSON: the status says enough.
         }
@@ -63,7 +64,10 @@ export function resendTransport(token: string, fetcher: typeof fetch): EmailTran
       } catch (e) {
         if (e instanceof RefusedUrlError) return { status: null, error: `not sent: ${e.reason}`, refused: true };
         const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-        return { status: null, error: timedOut ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : String(e instanceof Error ? e.message : e).slice(0, 500) };
+        return {
+          status: null,
+          error: timedOut ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : String(e instanceof Error ? e.message : e).slice(0, 500),
+        };
       }
     },
   };

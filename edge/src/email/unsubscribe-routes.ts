@@ -29,7 +29,8 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex"><title>${escapeText(title)}</title></head><body><main><h1>${escapeText(title)}</h1>${body}</main></body></html>`;
 }
 
-type Checked = { ok: true; claim: UnsubscribeClaim; siteName: string; consentField: ProfileField } | { ok: false; status: 400 | 403 | 404 | 410; reason: string };
+type Checked =
+  { ok: true; claim: UnsubscribeClaim; siteName: string; consentField: ProfileField } | { ok: false; status: 400 | 403 | 404 | 410; reason: string };
 
 async function check(env: Env, site: string | undefined, token: string | undefined): Promise<Checked> {
   const id = siteIdSchema.safeParse(site);

@@ -17,7 +17,10 @@ describe('unsubscribe token', () => {
   it('refuses changed, malformed and expired tokens with a 4xx reason', async () => {
     const token = await signUnsubscribe(SECRET, claim);
     const [payload, sig] = token.split('.') as [string, string];
-    const forged = btoa(JSON.stringify({ s: 'shop', a: 'eve@example.com', k: 'u', p: 'user-1', e: now + 1000 })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const forged = btoa(JSON.stringify({ s: 'shop', a: 'eve@example.com', k: 'u', p: 'user-1', e: now + 1000 }))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
     expect(await verifyUnsubscribe(SECRET, 'shop', `${forged}.${sig}`, now)).toMatchObject({ ok: false, status: 403 });
     expect(await verifyUnsubscribe(SECRET, 'shop', `${payload}.${sig.slice(1)}x`, now)).toMatchObject({ ok: false, status: 403 });
     for (const bad of ['', 'abc', `${payload}`, `${payload}.${sig}.x`, '<script>.x']) {

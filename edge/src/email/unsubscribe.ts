@@ -38,7 +38,8 @@ export type UnsubscribeVerdict = { ok: true; claim: UnsubscribeClaim } | { ok: f
 
 /** Checks a token for `site` at `now`: shape, signature (constant time), then expiry. */
 export async function verifyUnsubscribe(secret: string, site: string, token: string, now: number): Promise<UnsubscribeVerdict> {
-  if (token.length > 2_000 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/.test(token)) return { ok: false, status: 400, reason: 'this unsubscribe link is malformed' };
+  if (token.length > 2_000 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/.test(token))
+    return { ok: false, status: 400, reason: 'this unsubscribe link is malformed' };
   const checked = await verifySignedUserId(await unsubscribeKey(secret, site), site, token);
   if (checked.kind !== 'verified') return { ok: false, status: 403, reason: 'this unsubscribe link is not valid (it was changed or is for another site)' };
   const json = fromBase64url(checked.userId);
@@ -49,15 +50,7 @@ export async function verifyUnsubscribe(secret: string, site: string, token: str
     parsed = null;
   }
   const p = parsed as { s?: unknown; a?: unknown; k?: unknown; p?: unknown; e?: unknown } | null;
-  if (
-    !p ||
-    p.s !== site ||
-    !isEmailAddress(p.a) ||
-    (p.k !== 'u' && p.k !== 'v') ||
-    typeof p.p !== 'string' ||
-    p.p.length === 0 ||
-    typeof p.e !== 'number'
-  ) {
+  if (!p || p.s !== site || !isEmailAddress(p.a) || (p.k !== 'u' && p.k !== 'v') || typeof p.p !== 'string' || p.p.length === 0 || typeof p.e !== 'number') {
     return { ok: false, status: 400, reason: 'this unsubscribe link is malformed' };
   }
   if (p.e < now) return { ok: false, status: 410, reason: 'this unsubscribe link has expired: use the link of a newer e-mail' };

@@ -48,7 +48,10 @@ export class EmailOutbox {
 
   due(now: number): DueEmail[] {
     return this.sql
-      .exec<DueEmail>("SELECT id, template, journey, step, attempts, created_at FROM email_outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 20", now)
+      .exec<DueEmail>(
+        "SELECT id, template, journey, step, attempts, created_at FROM email_outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 20",
+        now,
+      )
       .toArray();
   }
 
