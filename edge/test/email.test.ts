@@ -16,7 +16,8 @@ import { mailboxList, type MailboxRecord } from '../src/email/mailbox';
 import { cloudflareTransport } from '../src/email/cloudflare';
 import { signUnsubscribe } from '../src/email/unsubscribe';
 import { goldenRecordName } from '../../edge/src/identity/stitch';
-import { BASE, ORIGIN, makeEvent, post, until } from './helpers';
+import { adminCall, adminLogin, BASE, ORIGIN, makeEvent, post, until } from './helpers';
+import type { AuditResponse } from '../../protocol/admin';
 
 const template = {
   id: 'cart',
@@ -173,7 +174,7 @@ describe('e-mail step', () => {
 
   it('Resend: the documented payload with a Bearer token and an idempotency key; a 5xx is retried', async () => {
     const site = await emailSite({ provider: 'resend' });
-    await siteAdmin(env, site).setEmailToken(site, 're_test_0123456789abcdef');
+    await siteAdmin(env, site).setEmailToken(site, 're_test_0123456789abcdef', 'test');
     type Sent = { url: string; headers: Headers; body: Record<string, unknown> };
     const sent: Sent[] = [];
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
@@ -232,5 +233,25 @@ describe('e-mail step', () => {
     });
     expect(result).toMatchObject({ status: 202, error: null });
     expect((await cloudflareTransport(undefined).send({} as never)).status).toBe(503);
+  });
+
+  it('admin changes to the suppression list and the provider token are audited (address masked), the token is never returned', async () => {
+    const s = await adminLogin('198.51.100.201');
+    const site = `em-admin-${Date.now().toString(36)}`;
+    expect((await adminCall(s, 'PUT', `/sites/${site}`, { name: 'E', version: 0, origins: [ORIGIN], consentPolicy: 'opt-out' })).status).toBe(200);
+    expect((await adminCall(s, 'POST', `/sites/${site}/email/suppressions`, { address: 'Ada@Example.com' })).status).toBe(200);
+    expect(await siteAdmin(env, site).emailSuppressed(site, 'Ada@example.com')).toBe(true);
+    expect((await adminCall(s, 'DELETE', `/sites/${site}/email/suppressions/Ada@example.com`)).status).toBe(200);
+    const set = await adminCall(s, 'PUT', `/sites/${site}/email/provider-token`, { token: 're_secret_token_9876' });
+    expect(await set.json()).toMatchObject({ tokenSet: true, tokenLast4: '9876' });
+    const provider = await (await adminCall(s, 'GET', `/sites/${site}/email/provider`)).text();
+    expect(provider).not.toContain('re_secret_token');
+    const audit = await (await adminCall(s, 'GET', `/sites/${site}/audit`)).json<AuditResponse>();
+    const summaries = audit.entries.map((e) => e.summary);
+    expect(summaries).toEqual(
+      expect.arrayContaining(['suppressed A***@example.com', 'removed A***@example.com from the suppression list', 'set the e-mail provider token']),
+    );
+    expect(JSON.stringify(audit)).not.toContain('Ada@');
+    expect(JSON.stringify(audit)).not.toContain('re_secret_token');
   });
 });

@@ -30,6 +30,7 @@ import { Drafts, type DraftState } from './drafts';
 import { conflicts, editDraft, effectiveDraft, publishEdit, revertEdit, withChanges, type DraftChange, type DraftCollection } from './draft-edit';
 import { QaLinks, type QaLinkRecord } from '../qa/links';
 import { EmailSiteStore, type EmailLogRecord } from '../email/site-store';
+import { maskAddress } from '../email/policy';
 import type { EmailLogEntry, Suppression } from '../../../protocol/email';
 
 export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
@@ -502,15 +503,26 @@ export class SiteAdmin extends DurableObject<Env> {
     return this.email.isSuppressed(site, address);
   }
 
-  /** An unsubscribe, a bounce or an admin's entry; an address already listed keeps its first reason. */
-  async suppressEmail(site: string, address: string, reason: string): Promise<void> {
+  /**
+   * An unsubscribe, a bounce or an admin's entry; an address already listed keeps its first reason.
+   * An admin's change (`who`) is audited, with the address masked.
+   */
+  async suppressEmail(site: string, address: string, reason: string, who?: string): Promise<void> {
     await this.open(site);
     this.email.suppress(site, address, reason, Date.now());
+    if (who) await this.recordEmailEvent(site, 'create', 'suppressions', `suppressed ${maskAddress(address)}`, who);
   }
 
-  async unsuppressEmail(site: string, address: string): Promise<boolean> {
+  async unsuppressEmail(site: string, address: string, who: string): Promise<boolean> {
     await this.open(site);
-    return this.email.unsuppress(site, address);
+    const removed = this.email.unsuppress(site, address);
+    if (removed) await this.recordEmailEvent(site, 'delete', 'suppressions', `removed ${maskAddress(address)} from the suppression list`, who);
+    return removed;
+  }
+
+  private async recordEmailEvent(site: string, action: 'create' | 'update' | 'delete', what: string, summary: string, who: string): Promise<void> {
+    const version = (await this.current(site))?.version ?? 0;
+    this.auditLog.record(site, { action, path: `sites/${site}/email/${what}`, beforeVersion: version, changed: [], summary }, version, who, Date.now());
   }
 
   async emailSuppressions(site: string, limit = 100): Promise<Suppression[]> {
@@ -529,10 +541,17 @@ export class SiteAdmin extends DurableObject<Env> {
   }
 
   /** Write-only from the admin API; read by the visitor profiles that send. Null clears it. */
-  async setEmailToken(site: string, token: string | null): Promise<void> {
+  async setEmailToken(site: string, token: string | null, who: string): Promise<void> {
     await this.open(site);
     if (token === null) this.email.clearToken(site);
     else this.email.setToken(site, token, Date.now());
+    await this.recordEmailEvent(
+      site,
+      token === null ? 'delete' : 'update',
+      'provider-token',
+      token === null ? 'removed the e-mail provider token' : 'set the e-mail provider token',
+      who,
+    );
   }
 
   async emailToken(site: string): Promise<string | null> {

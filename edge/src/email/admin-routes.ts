@@ -270,7 +270,8 @@ declareEmail(
     const body = parseInput(suppressionBodySchema, await readJson(c), 'body');
     await configOf(c, site);
     const admin = siteAdmin(c.env, site);
-    await admin.suppressEmail(site, normalizeAddress(body.address), body.reason ?? `added by ${c.get('principal').actor}`);
+    const { actor } = c.get('principal');
+    await admin.suppressEmail(site, normalizeAddress(body.address), body.reason ?? `added by ${actor}`, actor);
     return c.json({ suppressions: await admin.emailSuppressions(site, 100) } satisfies SuppressionsResponse);
   },
 );
@@ -290,7 +291,8 @@ declareEmail(
     const { address } = parseInput(suppressionParamsSchema, { address: c.req.param('address') }, 'path');
     await configOf(c, site);
     const admin = siteAdmin(c.env, site);
-    if (!(await admin.unsuppressEmail(site, normalizeAddress(address)))) throw new HttpError(404, `"${address}" is not on the suppression list`);
+    if (!(await admin.unsuppressEmail(site, normalizeAddress(address), c.get('principal').actor)))
+      throw new HttpError(404, `"${address}" is not on the suppression list`);
     return c.json({ suppressions: await admin.emailSuppressions(site, 100) } satisfies SuppressionsResponse);
   },
 );
@@ -335,7 +337,7 @@ declareEmail(
     const site = siteOf(c);
     const body = parseInput(providerTokenBodySchema, await readJson(c), 'body');
     await configOf(c, site);
-    await siteAdmin(c.env, site).setEmailToken(site, body.token);
+    await siteAdmin(c.env, site).setEmailToken(site, body.token, c.get('principal').actor);
     return c.json(await providerStatus(c, site));
   },
 );
@@ -353,7 +355,7 @@ declareEmail(
   async (c) => {
     const site = siteOf(c);
     await configOf(c, site);
-    await siteAdmin(c.env, site).setEmailToken(site, null);
+    await siteAdmin(c.env, site).setEmailToken(site, null, c.get('principal').actor);
     return c.json(await providerStatus(c, site));
   },
 );
