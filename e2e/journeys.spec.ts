@@ -89,7 +89,8 @@ test('cart abandonment: the reminder shows and the CRM webhook arrives signed', 
   await expect(back.getByRole('link', { name: 'Cart abandonment' })).toBeVisible();
   await back.getByRole('link', { name: 'Cart abandonment' }).click();
   await expect(back.getByRole('heading', { name: 'Steps' })).toBeVisible();
-  await expect(back.locator('.journey-step')).toHaveCount(4);
+  // wait-checkout, remind, tell-crm, email-reminder (issue #13, docs/email.md), checked-out.
+  await expect(back.locator('.journey-step')).toHaveCount(5);
   await back.setViewportSize({ width: 1440, height: 900 });
   await back.screenshot({ path: 'e2e/artifacts/dashboard-journey.png', fullPage: true });
   await back.goto('/_wm/dashboard/#/s/demo/webhooks/demo-crm');

@@ -111,6 +111,19 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/sites/:site/destinations/:id/dead-letters', access: 'read' },
   { method: 'POST', path: '/sites/:site/destinations/:id/dead-letters/replay', access: 'publish' },
   { method: 'POST', path: '/sites/:site/destinations/:id/test', access: 'publish' },
+  // E-mail (issue #13, docs/email.md). Templates and settings are a versioned config write, like
+  // items (write); the provider token and removing an address from the suppression list send mail
+  // where it was refused or to a new provider: publish. Before the generic item rules.
+  { method: 'PUT', path: '/sites/:site/email/settings', access: 'write' },
+  { method: 'POST', path: '/sites/:site/email/preview', access: 'read' },
+  { method: 'POST', path: '/sites/:site/email/test', access: 'write' },
+  { method: 'GET', path: '/sites/:site/email/deliveries', access: 'read' },
+  { method: 'GET', path: '/sites/:site/email/suppressions', access: 'read' },
+  { method: 'POST', path: '/sites/:site/email/suppressions', access: 'write' },
+  { method: 'DELETE', path: '/sites/:site/email/suppressions/:address', access: 'publish' },
+  { method: 'GET', path: '/sites/:site/email/provider', access: 'read' },
+  { method: 'PUT', path: '/sites/:site/email/provider-token', access: 'publish' },
+  { method: 'DELETE', path: '/sites/:site/email/provider-token', access: 'publish' },
   // Drafts and versions (docs/drafts-and-versions.md); before the generic item rules, which would
   // match /sites/:site/draft/publish. Publishing the draft needs only write: with the site's
   // requireApproval on, SiteAdmin refuses it (and scheduling) without publish.

@@ -18,7 +18,8 @@ export type Tab =
   | 'audit'
   | 'versions'
   | 'qa'
-  | 'destinations';
+  | 'destinations'
+  | 'email';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -29,6 +30,7 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'journeys', label: 'Journeys' },
   { tab: 'webhooks', label: 'Webhooks' },
   { tab: 'destinations', label: 'Destinations' },
+  { tab: 'email', label: 'E-mail' },
   { tab: 'reports', label: 'Reports' },
   { tab: 'profiles', label: 'Profiles' },
   { tab: 'qa', label: 'Preview & QA' },

@@ -19,6 +19,8 @@ import { ADMIN_API_PREFIX, adminApi } from './admin/routes';
 import { demoSink } from './webhooks/demo-sink';
 import { demoRoutes } from './demo/routes';
 import { demoGa4 } from './destinations/demo-ga4';
+import { unsubscribeRoutes } from './email/unsubscribe-routes';
+import { mailboxRoutes } from './demo/mailbox-routes';
 import { segmentApi } from './segment/routes';
 
 export const app = new Hono<AppEnv>();
@@ -39,6 +41,8 @@ app.route(ADMIN_API_PREFIX, adminApi);
 app.route(WM_PREFIX, demoSink);
 app.route(WM_PREFIX, demoGa4); // Local demo only (WM_DEMO): the GA4-shaped receiver of destinations (destinations/demo-ga4.ts)
 app.route(WM_PREFIX, demoRoutes); // POST /_wm/demo/seed, only with WM_DEMO (demo/routes.ts)
+app.route(WM_PREFIX, unsubscribeRoutes); // e-mail unsubscribe links (email/unsubscribe-routes.ts)
+app.route(WM_PREFIX, mailboxRoutes); // GET /_wm/demo/mailbox, only with WM_DEMO (demo/mailbox-routes.ts)
 // Everything outside /_wm/: proxy mode (or the static files when the site is not proxied). Last.
 app.all('*', proxyPage);
 

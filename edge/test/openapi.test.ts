@@ -555,6 +555,48 @@ describe('destinations answer what their declarations say', () => {
   }, 60_000);
 });
 
+// E-mail (issue #13 point 2; edge/src/email/admin-routes.ts): each operation with valid input, and the 400s and 404s it declares.
+describe('e-mail operations answer what their declarations say', () => {
+  it('settings, preview, test send, delivery log, suppression list, provider token', async () => {
+    const s = await login();
+    const site = `${SITE}-email`;
+    const created = await call(s, 'PUT', '/sites/{site}', `/sites/${site}`, { name: 'E-mail', version: 0, origins: [ORIGIN], consentPolicy: 'opt-out' });
+    expect(created.status).toBe(200);
+    const e = (path: string) => `/sites/${site}/email${path}`;
+    const template = { id: 'hello', name: 'Hello', subject: 'Hi {{ traits.first_name | default: "there" }}', html: '<p>Hi</p>', text: 'Hi' };
+    const settings = { templates: [template], sender: { name: 'Shop', address: 'news@shop.example.com' } };
+    expect((await call(s, 'PUT', '/sites/{site}/email/settings', e(`/settings?version=${VERSION(created.body)}`), settings)).status).toBe(200);
+    expect((await call(s, 'PUT', '/sites/{site}/email/settings', e('/settings?version=1'), settings)).status).toBe(409);
+    expect((await call(s, 'PUT', '/sites/{site}/email/settings', e('/settings'), { templates: [{ id: 'Bad Id' }] })).status).toBe(400);
+    expect((await call(s, 'PUT', '/sites/{site}/email/settings', '/sites/no-such-site/email/settings', settings)).status).toBe(404);
+    expect((await call(s, 'POST', '/sites/{site}/email/preview', e('/preview'), { template: 'hello' })).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/email/preview', e('/preview'), { draft: template, visitorId: 'AAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(404);
+    expect((await call(s, 'POST', '/sites/{site}/email/preview', e('/preview'), { template: 'hello', draft: template })).status).toBe(400);
+    expect((await call(s, 'POST', '/sites/{site}/email/test', e('/test'), { template: 'hello', to: 'qa@example.com' })).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/email/test', e('/test'), { template: 'hello', to: 'not-an-address' })).status).toBe(400);
+    expect((await call(s, 'POST', '/sites/{site}/email/test', e('/test'), { template: 'nope', to: 'qa@example.com' })).status).toBe(404);
+    expect((await call(s, 'GET', '/sites/{site}/email/deliveries', e('/deliveries?limit=10'))).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/email/deliveries', e('/deliveries?limit=lots'))).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/email/deliveries', '/sites/no-such-site/email/deliveries')).status).toBe(404);
+    expect((await call(s, 'POST', '/sites/{site}/email/suppressions', e('/suppressions'), { address: 'gone@example.com' })).status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/email/suppressions', e('/suppressions'), { address: 'x' })).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/email/suppressions', e('/suppressions'))).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/email/suppressions', '/sites/no-such-site/email/suppressions')).status).toBe(404);
+    expect((await call(s, 'DELETE', '/sites/{site}/email/suppressions/{address}', e('/suppressions/gone@example.com'))).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/email/suppressions/{address}', e('/suppressions/gone@example.com'))).status).toBe(404);
+    expect((await call(s, 'DELETE', '/sites/{site}/email/suppressions/{address}', e('/suppressions/nonsense'))).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/email/provider', e('/provider'))).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/email/provider', '/sites/no-such-site/email/provider')).status).toBe(404);
+    const set = await call(s, 'PUT', '/sites/{site}/email/provider-token', e('/provider-token'), { token: 're_0123456789abcdef' });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ tokenSet: true, tokenLast4: 'cdef' });
+    expect(JSON.stringify(set.body)).not.toContain('re_0123456789abcdef');
+    expect((await call(s, 'PUT', '/sites/{site}/email/provider-token', e('/provider-token'), { token: 'x' })).status).toBe(400);
+    expect((await call(s, 'DELETE', '/sites/{site}/email/provider-token', e('/provider-token'))).status).toBe(200);
+    expect((await call(s, 'DELETE', '/sites/{site}/email/provider-token', '/sites/no-such-site/email/provider-token')).status).toBe(404);
+  }, 60_000);
+});
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): each documented operation was answered a 2xx above.
   it('called every documented operation successfully at least once', () => {

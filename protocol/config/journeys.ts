@@ -29,6 +29,8 @@ export const stepSchema = z.discriminatedUnion('kind', [
   /** Evaluates a rules condition on the profile now (traits, prefs, event counts, …). */
   z.strictObject({ id: slugSchema, kind: z.literal('branch'), condition: conditionSchema, then: slugSchema, else: target }),
   z.strictObject({ id: slugSchema, kind: z.literal('exit') }),
+  /** Queues an e-mail from a template (config/email.ts): sent only with an address, e-mail consent, not suppressed, within the cap. */
+  z.strictObject({ id: slugSchema, kind: z.literal('email'), template: slugSchema, next: target }),
 ]);
 export type Step = z.output<typeof stepSchema>;
 export type StepKind = Step['kind'];
@@ -143,11 +145,13 @@ export function journeyReferenceIssues(site: {
   segments: readonly { id: string }[];
   messages: readonly { id: string }[];
   webhooks: readonly { id: string }[];
+  email?: { templates: readonly { id: string }[] } | undefined;
 }): JourneyRefIssue[] {
   const issues: JourneyRefIssue[] = [];
   const segments = new Set(site.segments.map((s) => s.id));
   const messages = new Set(site.messages.map((m) => m.id));
   const webhooks = new Set(site.webhooks.map((w) => w.id));
+  const templates = new Set((site.email?.templates ?? []).map((t) => t.id));
   const seenWebhooks = new Set<string>();
   site.webhooks.forEach((w, i) => {
     if (seenWebhooks.has(w.id)) issues.push({ path: ['webhooks', i, 'id'], message: `duplicate webhook id "${w.id}"` });
@@ -163,6 +167,8 @@ export function journeyReferenceIssues(site: {
     j.steps.forEach((s, k) => {
       if (s.kind === 'message' && !messages.has(s.message)) issues.push({ path: ['journeys', i, 'steps', k, 'message'], message: `no message "${s.message}"` });
       if (s.kind === 'webhook' && !webhooks.has(s.webhook)) issues.push({ path: ['journeys', i, 'steps', k, 'webhook'], message: `no webhook "${s.webhook}"` });
+      if (s.kind === 'email' && !templates.has(s.template))
+        issues.push({ path: ['journeys', i, 'steps', k, 'template'], message: `no e-mail template "${s.template}"` });
     });
   });
   return issues;

@@ -9,6 +9,7 @@ import { DEFAULT_FATIGUE, fatigueSchema, messageSchema } from './messages';
 import { journeyReferenceIssues, journeySchema } from './journeys';
 import { webhookSchema } from './webhooks';
 import { destinationsSchema } from './destinations';
+import { emailSettingsSchema } from './email';
 import { claimedHostnames, hostnameSchema } from './hostnames';
 import { contentHostIssues } from '../content/hosts';
 
@@ -74,6 +75,8 @@ export const siteConfigSchema = z
      * the highest ever set). Absent: 1.
      */
     analyticsShards: z.number().int().min(1, 'at least 1').max(MAX_ANALYTICS_SHARDS, `at most ${MAX_ANALYTICS_SHARDS}`).optional(),
+    /** E-mail steps of journeys: templates, sender, provider, frequency cap (config/email.ts, docs/email.md). */
+    email: emailSettingsSchema.optional(),
   })
   .superRefine((site, ctx) => {
     // Every slot variant must name a segment that exists, and ids must be unique.

@@ -145,6 +145,7 @@ export function JourneyEditor(props: EditorProps) {
   const reentry = j['reentry'] ?? 'never';
   const messages = props.site.config.messages;
   const webhooks = (props.site.config['webhooks'] ?? []) as Json[];
+  const emailTemplates = ((props.site.config['email'] as Json | undefined)?.['templates'] ?? []) as Json[];
   const setStep = (i: number, patch: Json) => ed.update({ steps: steps.map((s, k) => (k === i ? { ...s, ...patch } : s)) });
   const move = (i: number, by: number) => {
     const next = [...steps];
@@ -219,6 +220,13 @@ export function JourneyEditor(props: EditorProps) {
         return (
           <div class="grid-2">
             {pick('Webhook', `${p}.webhook`, s['webhook'], webhooks, (webhook) => setStep(i, { webhook }))}
+            {next}
+          </div>
+        );
+      case 'email':
+        return (
+          <div class="grid-2">
+            {pick('E-mail template', `${p}.template`, s['template'], emailTemplates, (template) => setStep(i, { template }))}
             {next}
           </div>
         );

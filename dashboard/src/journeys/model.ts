@@ -14,6 +14,7 @@ export const KINDS: Record<string, string> = {
   waitFor: 'Wait for an event',
   branch: 'Branch on a condition',
   exit: 'Exit',
+  email: 'Send an e-mail',
 };
 
 export const UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
@@ -55,6 +56,8 @@ export function stepText(s: Json): string {
       return `wait for ${s['event']} (≤ ${duration(s['timeoutMinutes'])})`;
     case 'branch':
       return 'branch';
+    case 'email':
+      return `e-mail ${s['template']}`;
     default:
       return 'exit';
   }
@@ -90,6 +93,8 @@ export function blankStep(kind: string, steps: Json[]): Json {
       return { id, kind, event: '', timeoutMinutes: 30 };
     case 'branch':
       return { id, kind, condition: { trait: 'plan', test: { op: 'eq', value: 'gold' } }, then: '' };
+    case 'email':
+      return { id, kind, template: '' };
     default:
       return { id, kind: 'exit' };
   }
@@ -104,6 +109,7 @@ const FIELDS: Record<string, string[]> = {
   waitFor: ['event', 'timeoutMinutes', 'onEvent', 'onTimeout'],
   branch: ['condition', 'then', 'else'],
   exit: [],
+  email: ['template', 'next'],
 };
 
 export function cleanStep(s: Json): Json {

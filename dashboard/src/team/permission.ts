@@ -22,6 +22,7 @@ export const TAB_WRITE_NEEDS: Partial<Record<Tab, Permission>> = {
   webhooks: 'publish',
   destinations: 'publish',
   settings: 'publish',
+  email: 'write',
 };
 
 export type Me = { user: string; role: Role; permission: Permission };

@@ -155,6 +155,13 @@
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-demo-form')) return;
     event.preventDefault();
+    // Signing up is the e-mail consent: the visitor's address and their yes become zero-party prefs
+    // (`email`, `email_consent`), which journeys' e-mail steps read (docs/email.md). Through the
+    // snippet's public API, like any site would.
+    var email = form.querySelector('input[type="email"]');
+    if (form.getAttribute('data-wm-form') === 'newsletter' && email && email.value && typeof window.wm === 'function') {
+      window.wm('prefs', { email: email.value, email_consent: true });
+    }
     var done = form.querySelector('[data-form-status]');
     if (done) done.textContent = 'Thanks! Check your inbox to confirm.';
     form.reset();

@@ -38,6 +38,7 @@ export const ADMIN_TAGS = {
   Webhooks: 'Webhook delivery logs and secret rotation.',
   Destinations:
     'Where stored events are forwarded (GA4, Mixpanel, PostHog, Segment, Amplitude, a signed webhook): write-only secrets, delivery log, dead letter and replay, test sends (docs/destinations.md).',
+  Email: 'E-mail steps of journeys: settings, preview, test send, delivery log, suppression list, provider token (docs/email.md).',
   Profiles: 'One visitor’s stored profile.',
   Analytics: 'Journey-analytics reports (protocol/analytics.ts). POSTs take the query as a JSON body.',
   Development: 'Local development only (WM_DEMO); answers 404 in production.',

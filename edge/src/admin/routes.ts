@@ -53,6 +53,7 @@ import {
 } from '../../../protocol/admin';
 import { readProfile } from './profiles';
 import { analyticsApi } from './analytics-routes';
+import { emailApi } from '../email/admin-routes';
 import { identifyKey } from '../identity/signed';
 import { declareSegmentKeyRoutes } from './segment-key-routes';
 import { declareDraftRoutes } from './draft-routes';
@@ -351,6 +352,8 @@ declareRoute(
 adminApi.route('/sites/:site/analytics', analyticsApi);
 // Destinations (issue #13, destinations/routes.ts); before :collection/:id, which would claim the paths.
 declareDestinationRoutes(adminApi);
+// E-mail (email/admin-routes.ts, docs/email.md); before :collection/:id too.
+adminApi.route('/sites/:site/email', emailApi);
 
 // A webhook's delivery attempts, newest first (webhooks/log.ts; written by the visitor profiles).
 declareRoute(

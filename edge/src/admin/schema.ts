@@ -10,6 +10,7 @@ import { SITE_DIRECTORY_MIGRATION } from './site-directory';
 import { SITE_VERSIONS_MIGRATION, SITE_VERSIONS_TABLE } from './site-versions';
 import { WEBHOOK_LOG_MIGRATION } from './webhook-log';
 import { QA_LINKS_MIGRATION } from '../qa/links';
+import { EMAIL_SITE_MIGRATION } from '../email/site-store';
 
 /** Append-only; never edit a shipped entry (storage/migrations.ts). */
 export const ADMIN_MIGRATIONS: readonly string[] = [
@@ -59,4 +60,6 @@ export const SITE_ADMIN_MIGRATIONS: readonly string[] = [
   DRAFTS_MIGRATION,
   // 3: QA and preview links (qa/links.ts).
   QA_LINKS_MIGRATION,
+  // 4: e-mail: the suppression list, the delivery log and the provider token (email/site-store.ts).
+  EMAIL_SITE_MIGRATION,
 ];

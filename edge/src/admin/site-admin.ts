@@ -29,6 +29,9 @@ import { WebhookLog } from './webhook-log';
 import { Drafts, type DraftState } from './drafts';
 import { conflicts, editDraft, effectiveDraft, publishEdit, revertEdit, withChanges, type DraftChange, type DraftCollection } from './draft-edit';
 import { QaLinks, type QaLinkRecord } from '../qa/links';
+import { EmailSiteStore, type EmailLogRecord } from '../email/site-store';
+import { maskAddress } from '../email/policy';
+import type { EmailLogEntry, Suppression } from '../../../protocol/email';
 
 export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
 export type SeedResult = { seeded: boolean; version: number };
@@ -58,6 +61,7 @@ export class SiteAdmin extends DurableObject<Env> {
   private readonly webhookLog = new WebhookLog(this.db);
   private readonly drafts = new Drafts(this.db);
   private readonly qaLinks = new QaLinks(this.db);
+  private readonly email = new EmailSiteStore(this.db);
   /** Config writes run one at a time: each awaits KV, and the next must start from its version. */
   private writes: Promise<unknown> = Promise.resolve();
   /** The first use's move from AdminStore; every method waits for it. */
@@ -490,5 +494,68 @@ export class SiteAdmin extends DurableObject<Env> {
   private async recordQaEvent(site: string, link: QaLinkRecord, action: 'share' | 'unshare', summary: string, who: string): Promise<void> {
     const version = (await this.current(site))?.version ?? 0;
     this.auditLog.record(site, { action, path: `sites/${site}/qa-links/${link.id}`, beforeVersion: version, changed: [], summary }, version, who, Date.now());
+  }
+
+  // ---- e-mail (email/site-store.ts): suppression list, delivery log, provider token ---------
+
+  async emailSuppressed(site: string, address: string): Promise<boolean> {
+    await this.open(site);
+    return this.email.isSuppressed(site, address);
+  }
+
+  /**
+   * An unsubscribe, a bounce or an admin's entry; an address already listed keeps its first reason.
+   * An admin's change (`who`) is audited, with the address masked.
+   */
+  async suppressEmail(site: string, address: string, reason: string, who?: string): Promise<void> {
+    await this.open(site);
+    this.email.suppress(site, address, reason, Date.now());
+    if (who) await this.recordEmailEvent(site, 'create', 'suppressions', `suppressed ${maskAddress(address)}`, who);
+  }
+
+  async unsuppressEmail(site: string, address: string, who: string): Promise<boolean> {
+    await this.open(site);
+    const removed = this.email.unsuppress(site, address);
+    if (removed) await this.recordEmailEvent(site, 'delete', 'suppressions', `removed ${maskAddress(address)} from the suppression list`, who);
+    return removed;
+  }
+
+  private async recordEmailEvent(site: string, action: 'create' | 'update' | 'delete', what: string, summary: string, who: string): Promise<void> {
+    const version = (await this.current(site))?.version ?? 0;
+    this.auditLog.record(site, { action, path: `sites/${site}/email/${what}`, beforeVersion: version, changed: [], summary }, version, who, Date.now());
+  }
+
+  async emailSuppressions(site: string, limit = 100): Promise<Suppression[]> {
+    await this.open(site);
+    return this.email.suppressions(site, limit);
+  }
+
+  async recordEmail(site: string, record: EmailLogRecord): Promise<void> {
+    await this.open(site);
+    this.email.log(site, record);
+  }
+
+  async emailDeliveries(site: string, limit = 100): Promise<EmailLogEntry[]> {
+    await this.open(site);
+    return this.email.deliveries(site, limit);
+  }
+
+  /** Write-only from the admin API; read by the visitor profiles that send. Null clears it. */
+  async setEmailToken(site: string, token: string | null, who: string): Promise<void> {
+    await this.open(site);
+    if (token === null) this.email.clearToken(site);
+    else this.email.setToken(site, token, Date.now());
+    await this.recordEmailEvent(
+      site,
+      token === null ? 'delete' : 'update',
+      'provider-token',
+      token === null ? 'removed the e-mail provider token' : 'set the e-mail provider token',
+      who,
+    );
+  }
+
+  async emailToken(site: string): Promise<string | null> {
+    await this.open(site);
+    return this.email.token(site);
   }
 }

@@ -31,6 +31,8 @@ export async function seedDemo(env: Env, origin?: string): Promise<SeedResult> {
       { ...DEMO_SITE, destinations: DEMO_SITE.destinations?.map((d) => ({ ...d, enabled: false })) };
   // The demo GA4 destination's write-only secret (destinations/secrets.ts), the one the demo receiver expects.
   await destinationsOf(env, site.id).setSecrets('demo-ga4', { apiSecret: DEMO_GA4_API_SECRET });
+  // E-mail: the unsubscribe links of the demo's mail point at the seeded server too.
+  if (origin && site.email) site.email = { ...site.email, unsubscribeOrigin: new URL(origin).origin };
   return siteAdmin(env, site.id).seedSite(site, SEED_AUTHOR);
 }
 

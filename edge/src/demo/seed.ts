@@ -8,7 +8,7 @@ export const DEMO_SITE: SiteConfigInput = {
   id: 'demo',
   name: 'Waymark Outfitters (demo)',
   // Bump when this seed changes: the seed step (seed-demo.ts) replaces an older stored demo config.
-  version: 8,
+  version: 9,
   // npm start (8787), the e2e server (8788), spare ports for side-by-side runs (8789-8795, WM_E2E_PORT).
   origins: [8787, 8788, 8789, 8790, 8791, 8792, 8793, 8794, 8795].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
   consentPolicy: 'opt-out',
@@ -236,10 +236,34 @@ export const DEMO_SITE: SiteConfigInput = {
         { id: 'wait-checkout', kind: 'waitFor', event: 'checkout_start', timeoutMinutes: 30, onEvent: 'checked-out' },
         { id: 'remind', kind: 'message', message: 'cart-reminder' },
         { id: 'tell-crm', kind: 'webhook', webhook: 'demo-crm' },
+        // E-mail (docs/email.md): sent if the visitor gave an address and e-mail consent (the newsletter form).
+        { id: 'email-reminder', kind: 'email', template: 'cart-reminder' },
         { id: 'checked-out', kind: 'exit' },
       ],
     },
   ],
+  // E-mail steps (docs/email.md): with the Cloudflare provider, the local demo delivers to its
+  // mailbox page /_wm/demo/mailbox (email/mailbox.ts). The seed route points the unsubscribe links
+  // at the seeded server (seed-demo.ts).
+  email: {
+    sender: { name: 'Waymark Outfitters', address: 'hello@outfitters.example.com' },
+    provider: 'cloudflare',
+    frequencyCap: { max: 3, days: 7 },
+    // The newsletter form stores the address as a zero-party pref beside the consent (e2e/demo/assets/shop.js).
+    addressField: { source: 'pref', key: 'email' },
+    templates: [
+      {
+        id: 'cart-reminder',
+        name: 'Cart reminder',
+        subject: 'Your cart is waiting, {{ traits.first_name | default: "friend" }}',
+        html:
+          '<h1>Still thinking it over?</h1><p>Hi {{ traits.first_name | default: "there" }}, your cart at {{ site.name }} is saved.</p>' +
+          '<p><a href="http://127.0.0.1:8787/cart">Pick up where you left off</a></p>' +
+          '<p><small>You get this because you joined our newsletter. <a href="{{ unsubscribe_url }}">Unsubscribe</a>.</small></p>',
+        text: 'Hi {{ traits.first_name | default: "there" }}, your cart at {{ site.name }} is saved.\n\nPick up where you left off: http://127.0.0.1:8787/cart\n\nUnsubscribe: {{ unsubscribe_url }}',
+      },
+    ],
+  },
   // The demo's own receiver (webhooks/demo-sink.ts, only with WM_DEMO) on npm start's port (the
   // seed route moves it to the seeded server's port); it checks the signature with this secret. A local-demo secret, never for a deployment.
   webhooks: [

@@ -200,3 +200,31 @@ describe('journey-granted messages in message selection', () => {
     expect(selectMessages({ ...base, inSegments: new Set(['cart-left']), history: history(0), granted }).decisions[0]?.why).toMatch(/^segment "cart-left"/);
   });
 });
+
+describe('journey engine: the email step', () => {
+  it('queues the e-mail as an effect and moves on to the next step', () => {
+    const j = journey({
+      steps: [
+        { id: 'wait-checkout', kind: 'waitFor', event: 'checkout_start', timeoutMinutes: 30, onEvent: 'done' },
+        { id: 'mail', kind: 'email', template: 'cart-reminder' },
+        { id: 'remind', kind: 'message', message: 'cart-reminder' },
+        { id: 'done', kind: 'exit' },
+      ],
+    });
+    const waiting = advance(j, null, { kind: 'event', name: 'add_to_cart', at: T0 }, noEval).state;
+    const r = advance(j, waiting, { kind: 'time', at: T0 + 30 * MIN }, noEval);
+    expect(r.effects).toEqual([
+      { kind: 'email', template: 'cart-reminder', journey: 'cart', step: 'mail' },
+      { kind: 'message', message: 'cart-reminder', journey: 'cart', step: 'remind' },
+    ]);
+    expect(r.log.map((l) => l.what)).toContain('e-mail "cart-reminder" queued');
+    expect(r.state).toMatchObject({ status: 'exited', step: 'done' });
+    // Reaching checkout first sends nothing.
+    expect(advance(j, waiting, { kind: 'event', name: 'checkout_start', at: T0 + MIN }, noEval).effects).toEqual([]);
+  });
+
+  it('an email step names a template of the site (config/site.ts checks it) and is a strict object', () => {
+    expect(journeySchema.safeParse({ ...journey(), steps: [{ id: 'm', kind: 'email', template: 'x', extra: 1 }] }).success).toBe(false);
+    expect(journeySchema.safeParse({ ...journey(), steps: [{ id: 'm', kind: 'email', template: 'Bad Id' }] }).success).toBe(false);
+  });
+});

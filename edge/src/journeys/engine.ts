@@ -30,7 +30,8 @@ export type JourneyState = {
 export type Effect =
   | { kind: 'message'; message: string; journey: string; step: string }
   | { kind: 'setTrait'; key: string; value: string | number | boolean; journey: string; step: string }
-  | { kind: 'webhook'; webhook: string; journey: string; step: string };
+  | { kind: 'webhook'; webhook: string; journey: string; step: string }
+  | { kind: 'email'; template: string; journey: string; step: string };
 
 /** One line of the visitor's history in the journey (profile and debugging). */
 export type LogEntry = { at: number; journey: string; step: string | null; what: string };
@@ -100,6 +101,12 @@ function run(journey: Journey, state: JourneyState, from: number, now: number, e
       case 'webhook':
         out.effects.push({ kind: 'webhook', webhook: s.webhook, journey: journey.id, step: s.id });
         out.log.push({ at: now, journey: journey.id, step: s.id, what: `webhook "${s.webhook}" queued` });
+        i = following;
+        break;
+      case 'email':
+        // Whether it may be sent (address, consent, suppression, cap) is the runtime's check: journeys/runtime.ts.
+        out.effects.push({ kind: 'email', template: s.template, journey: journey.id, step: s.id });
+        out.log.push({ at: now, journey: journey.id, step: s.id, what: `e-mail "${s.template}" queued` });
         i = following;
         break;
       case 'wait':

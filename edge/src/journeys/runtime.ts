@@ -15,6 +15,8 @@ import { afterAttempt } from '../webhooks/retry';
 import type { Webhook } from '../../../protocol/config/webhooks';
 import { advance, type Effect, type Trigger } from './engine';
 import type { Journey } from '../../../protocol/config/journeys';
+import type { SiteConfig } from '../../../protocol/config/site';
+import type { EmailSender } from '../email/deliver';
 
 /** Longer than a delivery attempt can take (retry.ts DELIVERY_TIMEOUT_MS). */
 const LEASE_MS = 2 * 60_000;
@@ -34,6 +36,8 @@ export type JourneyHost = {
   allowLocalDemo: boolean;
   /** Disables a webhook whose receiver answered 410 Gone (through the admin write path); failures are only logged. */
   disableWebhook: (webhook: string, reason: string) => Promise<void>;
+  /** The e-mail outbox and its sender (email/deliver.ts). */
+  emails: EmailSender;
 };
 
 export class JourneyRuntime {
@@ -69,6 +73,10 @@ export class JourneyRuntime {
         this.tables.enqueueWebhook(id, effect.webhook, effect.journey, effect.step, JSON.stringify(event), now);
         break;
       }
+      case 'email':
+        // Queued; address, consent, suppression and the cap are checked when it is sent (email/policy.ts).
+        this.host.emails.enqueue(effect.template, effect.journey, effect.step, now);
+        break;
     }
   }
 
@@ -125,7 +133,13 @@ export class JourneyRuntime {
 
   /** The earliest wait or pending delivery, for the alarm; null when nothing is due. */
   nextWake(): number | null {
-    return this.tables.nextWake();
+    const times = [this.tables.nextWake(), this.host.emails.nextDue()].filter((t): t is number => t !== null);
+    return times.length > 0 ? Math.min(...times) : null;
+  }
+
+  /** Sends the queued e-mails that are due (email/deliver.ts); in the alarm, after the webhooks. */
+  async deliverEmails(config: SiteConfig, now: () => number): Promise<void> {
+    await this.host.emails.deliverDue(config, now);
   }
 
   /**

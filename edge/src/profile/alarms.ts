@@ -77,6 +77,7 @@ export async function runAlarm(host: ProfileHost, config: SiteConfig | null, now
     journeys.onSegmentEntries(config.journeys);
     journeys.onTime(config.journeys, now);
     await journeys.deliverDue(config.webhooks, Date.now);
+    await journeys.deliverEmails(config, Date.now);
     const wake = journeys.nextWake();
     // A delivery due again at once (more than one batch queued) runs on the next alarm.
     journeysWake = wake === null ? null : Math.max(wake, Date.now());

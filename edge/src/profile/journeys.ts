@@ -4,9 +4,30 @@ import { JourneyRuntime } from '../journeys/runtime';
 import { disableWebhook } from '../webhooks/disable';
 import { profileFacts } from './decisions';
 import type { ProfileStore } from './store/profile-store';
+import { EmailSender } from '../email/deliver';
+import { emailTransport } from '../email/transports';
 
 export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
+  const site = () => store.meta('site') ?? '';
+  const emails = new EmailSender({
+    store,
+    site,
+    visitorId: () => store.meta('visitor_id') ?? '',
+    secret: env.WM_SECRET,
+    suppressed: (address) => siteAdmin(env, site()).emailSuppressed(site(), address),
+    log: async (record) => {
+      try {
+        await siteAdmin(env, site()).recordEmail(site(), record);
+      } catch (e) {
+        // The visitor's outbox and journey log have it; the site-level copy is for the dashboard.
+        console.error('email log: could not record in the site log', e);
+      }
+    },
+    transport: (settings) =>
+      emailTransport(settings, { env, token: () => siteAdmin(env, site()).emailToken(site()), fetcher: (input, init) => fetch(input, init) }),
+  });
   return new JourneyRuntime({
+    emails,
     store,
     site: () => store.meta('site') ?? '',
     visitorId: () => store.meta('visitor_id') ?? '',

@@ -20,6 +20,7 @@ import { alarmConfig, runAlarm } from './alarms';
 import { journeyRuntime } from './journeys';
 import { loadSiteConfig, rememberConfig } from './site-config';
 import { ProfileStore } from './store/profile-store';
+import type { ProfileField } from '../../../protocol/config/email';
 
 export type { DecisionContext, IngestResult, RateLimited } from './context';
 
@@ -114,6 +115,13 @@ export class VisitorProfile extends DurableObject<Env> {
     this.erasedAt = Date.now();
     await this.ctx.storage.put(ERASED_KEY, this.erasedAt);
     return linked;
+  }
+
+  /** The e-mail unsubscribe link (email/unsubscribe-routes.ts): the consent field becomes false. An erased profile has none to clear. */
+  async withdrawEmailConsent(field: ProfileField): Promise<void> {
+    if (await this.erased()) return;
+    if (!this.store.hasProfile()) return;
+    this.store.emails.withdrawConsent(field, Date.now());
   }
 
   // ---- the golden record's side of identity stitching (identity.ts) ----------------------------

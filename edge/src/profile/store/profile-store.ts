@@ -12,6 +12,7 @@ import type { MessageHistory } from '../../messages/select';
 import type { Handover } from '../../identity/stitch';
 import type { ConsentState, PrefValue, PropValue, ProfileExport, StoredEvent, Utm, WireEvent } from '../../../../protocol/wire';
 import { MIGRATIONS } from './schema';
+import { EmailOutbox } from './email-outbox';
 import { JourneyTables } from './journey-tables';
 import { absorbHandover, clearHistory, readHandover } from './handover';
 import { BUCKET_KEY } from './meta-keys';
@@ -33,10 +34,12 @@ export type ExposureRow = { message: string; variant: string; at: number; conver
 export class ProfileStore {
   private readonly db: MigratedSql;
   readonly journeys: JourneyTables;
+  readonly emails: EmailOutbox;
 
   constructor(storage: DurableObjectStorage) {
     this.db = new MigratedSql(storage, MIGRATIONS);
     this.journeys = new JourneyTables(() => this.db.sql);
+    this.emails = new EmailOutbox(() => this.db.sql);
   }
 
   private get sql(): SqlStorage {

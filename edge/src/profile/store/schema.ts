@@ -3,6 +3,8 @@
  * profile/store/ is the one module that runs SQL on them (store-ownership.test.ts checks it).
  */
 
+import { EMAIL_OUTBOX_MIGRATION } from './email-outbox';
+
 /** Journeys (journeys/runtime.ts, tables in journey-tables.ts): migration 5. */
 const JOURNEY_MIGRATION = `
 CREATE TABLE journey_state (
@@ -108,4 +110,6 @@ DELETE FROM meta WHERE key = 'alarm_segments';
   `
 CREATE INDEX events_by_session ON events (session_id, type, ts);
 `,
+  // 8: e-mails queued by journeys' email steps (email-outbox.ts).
+  EMAIL_OUTBOX_MIGRATION,
 ];
