@@ -29,6 +29,8 @@ import { WebhookLog } from './webhook-log';
 import { Drafts, type DraftState } from './drafts';
 import { conflicts, editDraft, effectiveDraft, publishEdit, revertEdit, withChanges, type DraftChange, type DraftCollection } from './draft-edit';
 import { QaLinks, type QaLinkRecord } from '../qa/links';
+import type { ImportJob } from '../../../protocol/audiences';
+import { chunkDone, createImportJob, readImportJob, recordImportChunk, type ChunkOutcome } from '../audiences/import-jobs';
 
 export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
 export type SeedResult = { seeded: boolean; version: number };
@@ -490,5 +492,27 @@ export class SiteAdmin extends DurableObject<Env> {
   private async recordQaEvent(site: string, link: QaLinkRecord, action: 'share' | 'unshare', summary: string, who: string): Promise<void> {
     const version = (await this.current(site))?.version ?? 0;
     this.auditLog.record(site, { action, path: `sites/${site}/qa-links/${link.id}`, beforeVersion: version, changed: [], summary }, version, who, Date.now());
+  }
+
+  // ---- Trait imports (audiences/import-jobs.ts; docs/audiences.md) ---------------------------
+
+  async importJob(site: string, id: string): Promise<ImportJob | null> {
+    await this.open(site);
+    return readImportJob(this.ctx.storage, id);
+  }
+
+  async createImportJob(site: string, job: ImportJob): Promise<{ job: ImportJob; created: boolean }> {
+    await this.open(site);
+    return createImportJob(this.ctx.storage, job);
+  }
+
+  async importChunkDone(site: string, id: string, firstRow: number): Promise<boolean> {
+    await this.open(site);
+    return chunkDone(this.ctx.storage, id, firstRow);
+  }
+
+  async recordImportChunk(site: string, id: string, outcome: ChunkOutcome): Promise<ImportJob | null> {
+    await this.open(site);
+    return recordImportChunk(this.ctx.storage, id, outcome, Date.now());
   }
 }
