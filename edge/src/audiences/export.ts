@@ -92,22 +92,28 @@ export class AudienceReader {
             controller.enqueue(encoder.encode(writer.head()));
             return;
           }
-          const page = await this.page(cursor, limit);
-          onPage?.(page.members.length, page.scanned);
-          anonymous += page.anonymous;
-          let text = '';
-          for (const m of page.members) {
-            if (seen.has(m.userId)) continue;
-            text += writer.member(m, seen.size === 0);
-            seen.add(m.userId);
+          // Pages until one gives bytes: a pull that enqueues nothing is not called again.
+          for (;;) {
+            const page = await this.page(cursor, limit);
+            onPage?.(page.members.length, page.scanned);
+            anonymous += page.anonymous;
+            let text = '';
+            for (const m of page.members) {
+              if (seen.has(m.userId)) continue;
+              text += writer.member(m, seen.size === 0);
+              seen.add(m.userId);
+            }
+            if (page.next === null) {
+              controller.enqueue(encoder.encode(text + writer.tail(seen.size, anonymous)));
+              controller.close();
+              return;
+            }
+            cursor = page.next;
+            if (text) {
+              controller.enqueue(encoder.encode(text));
+              return;
+            }
           }
-          if (text) controller.enqueue(encoder.encode(text));
-          if (page.next === null) {
-            controller.enqueue(encoder.encode(writer.tail(seen.size, anonymous)));
-            controller.close();
-            return;
-          }
-          cursor = page.next;
         },
       },
       // One page ahead at most.
