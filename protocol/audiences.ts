@@ -59,7 +59,8 @@ export const exportQuerySchema = z.object({
 });
 export type ExportFormat = z.output<typeof exportQuerySchema>['format'];
 
-const traitsObject = z.record(z.string(), z.custom<PropValue>());
+// Stored traits (validated on the way in, wire.ts propsSchema); described loosely for the OpenAPI document.
+const traitsObject = z.record(z.string(), z.unknown());
 export const audienceMemberSchema = z.object({ userId: z.string(), traits: traitsObject });
 export type AudienceMember = z.output<typeof audienceMemberSchema>;
 
