@@ -6,6 +6,9 @@
  * (OWASP "CSV injection").
  */
 
+/** Rows per import chunk (protocol/audiences.ts; each row is one profile write, so a chunk stays well within a request's subrequests). */
+export const IMPORT_CHUNK_ROWS = 100;
+
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One cell as written to an export. */

@@ -16,12 +16,13 @@ import { z } from 'zod';
 import { MAX_KEYS, MAX_NAME_LENGTH } from './limits';
 import { slugSchema } from './config/personalization';
 import { propsSchema, type PropValue } from './wire';
+import { IMPORT_CHUNK_ROWS } from './audiences-csv';
+
+export { IMPORT_CHUNK_ROWS };
 
 /** Visitors evaluated per page: a page never lists more members than this. */
 export const AUDIENCE_PAGE_DEFAULT = 500;
 export const AUDIENCE_PAGE_MAX = 1_000;
-/** Rows per import chunk the dashboard sends (each row is one profile write). */
-export const IMPORT_CHUNK_ROWS = 100;
 /** At most this many rows in one import (split a larger file into several). */
 export const IMPORT_MAX_ROWS = 1_000_000;
 /** Row errors a job keeps (the count goes on). */

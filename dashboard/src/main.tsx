@@ -32,6 +32,7 @@ import { DraftBar } from './drafts/draft-bar';
 import { DraftChanges } from './drafts/draft-marks';
 import { VersionList, VersionView } from './versions/versions';
 import { QaPage } from './preview/qa-page';
+import { Audiences } from './audiences/index';
 
 /** How often the draft bar asks for the draft (teammates' submits, approvals, publishes). */
 const DRAFT_POLL_MS = 15_000;
@@ -320,6 +321,7 @@ function App() {
     else if (route.tab === 'versions') main = id ? <VersionView key={id} id={id} {...props} /> : <VersionList {...props} />;
     else if (route.tab === 'reports') main = <Reports site={current.config} report={id} />;
     else if (route.tab === 'qa') main = <QaPage {...props} id={id} />;
+    else if (route.tab === 'audiences') main = <Audiences {...props} />;
     else main = <Overview {...props} />;
     // What this role cannot save is shown read-only, with the reason (the API refuses it anyway).
     // Settings says so per section itself (settings.tsx): its copy buttons stay usable.

@@ -5,7 +5,20 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export type Tab =
-  'overview' | 'segments' | 'slots' | 'visual' | 'messages' | 'journeys' | 'webhooks' | 'reports' | 'profiles' | 'settings' | 'audit' | 'versions' | 'qa';
+  | 'overview'
+  | 'segments'
+  | 'slots'
+  | 'visual'
+  | 'messages'
+  | 'journeys'
+  | 'webhooks'
+  | 'reports'
+  | 'profiles'
+  | 'settings'
+  | 'audit'
+  | 'versions'
+  | 'qa'
+  | 'audiences';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -17,6 +30,7 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'webhooks', label: 'Webhooks' },
   { tab: 'reports', label: 'Reports' },
   { tab: 'profiles', label: 'Profiles' },
+  { tab: 'audiences', label: 'Audiences' },
   { tab: 'qa', label: 'Preview & QA' },
   { tab: 'settings', label: 'Settings' },
   { tab: 'audit', label: 'Audit log' },
