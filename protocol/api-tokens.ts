@@ -148,6 +148,14 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'POST', path: '/sites/:site/qa-links', access: 'write' },
   { method: 'DELETE', path: '/sites/:site/qa-links/:id', access: 'write' },
   { method: 'POST', path: '/sites/:site/preview', access: 'write' },
+  // Audiences (docs/audiences.md): exporting a segment's members is a read; importing traits writes
+  // into profiles. Before :collection/:id, which would claim GET trait-imports/:id.
+  { method: 'GET', path: '/sites/:site/audiences/:segment/members', access: 'read' },
+  { method: 'GET', path: '/sites/:site/audiences/:segment/count', access: 'read' },
+  { method: 'GET', path: '/sites/:site/audiences/:segment/export', access: 'read' },
+  { method: 'POST', path: '/sites/:site/trait-imports', access: 'write' },
+  { method: 'GET', path: '/sites/:site/trait-imports/:id', access: 'read' },
+  { method: 'POST', path: '/sites/:site/trait-imports/:id/chunks', access: 'write' },
   { method: 'GET', path: '/sites/:site/:collection/:id', access: 'read' },
   { method: 'PUT', path: '/sites/:site/:collection/:id', access: 'write' },
   { method: 'DELETE', path: '/sites/:site/:collection/:id', access: 'write' },

@@ -34,6 +34,7 @@ import { VersionList, VersionView } from './versions/versions';
 import { QaPage } from './preview/qa-page';
 import { Destinations } from './destinations/page';
 import { EmailPage } from './email/page';
+import { Audiences } from './audiences/index';
 
 /** How often the draft bar asks for the draft (teammates' submits, approvals, publishes). */
 const DRAFT_POLL_MS = 15_000;
@@ -324,6 +325,7 @@ function App() {
     else if (route.tab === 'qa') main = <QaPage {...props} id={id} />;
     else if (route.tab === 'destinations') main = <Destinations siteId={current.config.id} id={id} />;
     else if (route.tab === 'email') main = <EmailPage {...props} id={id} />;
+    else if (route.tab === 'audiences') main = <Audiences {...props} />;
     else main = <Overview {...props} />;
     // What this role cannot save is shown read-only, with the reason (the API refuses it anyway).
     // Settings says so per section itself (settings.tsx): its copy buttons stay usable.

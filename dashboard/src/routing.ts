@@ -19,7 +19,8 @@ export type Tab =
   | 'versions'
   | 'qa'
   | 'destinations'
-  | 'email';
+  | 'email'
+  | 'audiences';
 
 export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -33,6 +34,7 @@ export const TABS: { tab: Tab; label: string }[] = [
   { tab: 'email', label: 'E-mail' },
   { tab: 'reports', label: 'Reports' },
   { tab: 'profiles', label: 'Profiles' },
+  { tab: 'audiences', label: 'Audiences' },
   { tab: 'qa', label: 'Preview & QA' },
   { tab: 'settings', label: 'Settings' },
   { tab: 'audit', label: 'Audit log' },

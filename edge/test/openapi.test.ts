@@ -597,6 +597,54 @@ describe('e-mail operations answer what their declarations say', () => {
   }, 60_000);
 });
 
+// Audiences (issue #13 points 3; edge/src/audiences/routes.ts): export pages, count and download,
+// trait imports and their chunks, each with valid input, a 400 and a 404.
+describe('audiences answer what their declarations say', () => {
+  it('members, count, export; trait import, chunk, progress', async () => {
+    const s = await login();
+    const site = `${SITE}-aud`;
+    const created = await call(s, 'PUT', '/sites/{site}', `/sites/${site}`, {
+      name: 'Audiences',
+      version: 0,
+      origins: [ORIGIN],
+      consentPolicy: 'opt-out',
+      segments: [{ id: 'all', name: 'Everyone', condition: { everyone: true } }],
+    });
+    expect(created.status).toBe(200);
+    const a = (path: string) => `/sites/${site}/audiences${path}`;
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/members', a('/all/members?limit=10&traits=plan'))).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/members', a('/all/members?limit=0'))).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/members', a('/nope/members'))).status).toBe(404);
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/count', a('/all/count'))).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/count', a('/nope/count'))).status).toBe(404);
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/export', a('/all/export?format=json'))).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/audiences/{segment}/export', a('/all/export?format=pdf'))).status).toBe(400);
+    const body = { name: 'crm.csv', sha256: 'ab'.repeat(32), header: ['user_id', 'plan'], totalRows: 2 };
+    const job = await call(s, 'POST', '/sites/{site}/trait-imports', `/sites/${site}/trait-imports`, body);
+    expect(job.status).toBe(200);
+    expect((await call(s, 'POST', '/sites/{site}/trait-imports', `/sites/${site}/trait-imports`, { ...body, header: ['plan'] })).status).toBe(400);
+    expect((await call(s, 'POST', '/sites/{site}/trait-imports', `/sites/no-such-site/trait-imports`, body)).status).toBe(404);
+    const id = (job.body.job as { id: string }).id;
+    const chunks = '/sites/{site}/trait-imports/{id}/chunks';
+    expect(
+      (
+        await call(s, 'POST', chunks, `/sites/${site}/trait-imports/${id}/chunks`, {
+          firstRow: 1,
+          rows: [
+            ['oas-user-1', 'gold'],
+            ['', 'x'],
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(s, 'POST', chunks, `/sites/${site}/trait-imports/${id}/chunks`, { firstRow: 0, rows: [] })).status).toBe(400);
+    expect((await call(s, 'POST', chunks, `/sites/${site}/trait-imports/imp_AAAAAAAAAAAAAAAA/chunks`, { firstRow: 1, rows: [['u', 'x']] })).status).toBe(404);
+    expect((await call(s, 'GET', '/sites/{site}/trait-imports/{id}', `/sites/${site}/trait-imports/${id}`)).status).toBe(200);
+    expect((await call(s, 'GET', '/sites/{site}/trait-imports/{id}', `/sites/${site}/trait-imports/bad`)).status).toBe(400);
+    expect((await call(s, 'GET', '/sites/{site}/trait-imports/{id}', `/sites/${site}/trait-imports/imp_AAAAAAAAAAAAAAAA`)).status).toBe(404);
+  }, 60_000);
+});
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): each documented operation was answered a 2xx above.
   it('called every documented operation successfully at least once', () => {

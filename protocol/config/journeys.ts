@@ -23,7 +23,11 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: slugSchema, kind: z.literal('setTrait'), key: z.string().min(1).max(100), value: traitValue, next: target }),
   /** Queues a signed delivery to the webhook (retried with backoff, then dead-lettered). */
   z.strictObject({ id: slugSchema, kind: z.literal('webhook'), webhook: slugSchema, next: target }),
-  z.strictObject({ id: slugSchema, kind: z.literal('wait'), minutes, next: target }),
+  /**
+   * Waits `minutes`; with `until: 'best-hour'` (Best time, edge/src/journeys/best-time.ts) it then
+   * holds further until the visitor's usual active hour, learned from their own history.
+   */
+  z.strictObject({ id: slugSchema, kind: z.literal('wait'), minutes, until: z.literal('best-hour').optional(), next: target }),
   /** Waits until `event` happens (→ onEvent) or `timeoutMinutes` pass without it (→ onTimeout). */
   z.strictObject({ id: slugSchema, kind: z.literal('waitFor'), event: eventName, timeoutMinutes: minutes, onEvent: target, onTimeout: target }),
   /** Evaluates a rules condition on the profile now (traits, prefs, event counts, …). */

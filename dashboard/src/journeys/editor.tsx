@@ -235,6 +235,16 @@ export function JourneyEditor(props: EditorProps) {
           <div class="grid-2">
             <DurationField label="Wait" path={`${p}.minutes`} issues={issues} minutes={s['minutes']} onChange={(minutes) => setStep(i, { minutes })} />
             {next}
+            {/* Best time (docs/journeys-and-webhooks.md): hold on until the visitor's usual active hour. */}
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid={`best-hour-${i}`}
+                checked={s['until'] === 'best-hour'}
+                onChange={(e) => setStep(i, { until: e.currentTarget.checked ? 'best-hour' : undefined })}
+              />
+              Then wait for the visitor’s usual active hour (learned from their own history, in their time zone)
+            </label>
           </div>
         );
       case 'waitFor':

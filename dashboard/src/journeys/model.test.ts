@@ -49,6 +49,10 @@ describe('steps', () => {
   });
   it('keeps only the fields of the step’s kind, and none left empty', () => {
     expect(cleanStep({ id: 's', kind: 'wait', minutes: 5, message: 'left over', next: '' })).toEqual({ id: 's', kind: 'wait', minutes: 5 });
+    // Best time: the wait's own option is kept; unticked (undefined) it is dropped.
+    expect(cleanStep({ id: 's', kind: 'wait', minutes: 5, until: 'best-hour' })).toEqual({ id: 's', kind: 'wait', minutes: 5, until: 'best-hour' });
+    expect(cleanStep({ id: 's', kind: 'wait', minutes: 5, until: undefined })).toEqual({ id: 's', kind: 'wait', minutes: 5 });
+    expect(stepText({ id: 's', kind: 'wait', minutes: 60, until: 'best-hour' })).toBe('wait 1 h, then until their usual hour');
   });
 });
 

@@ -51,7 +51,8 @@ export function stepText(s: Json): string {
     case 'webhook':
       return `webhook ${s['webhook']}`;
     case 'wait':
-      return `wait ${duration(s['minutes'])}`;
+      // Best time (docs/journeys-and-webhooks.md): held on until the visitor's usual active hour.
+      return `wait ${duration(s['minutes'])}${s['until'] === 'best-hour' ? ', then until their usual hour' : ''}`;
     case 'waitFor':
       return `wait for ${s['event']} (≤ ${duration(s['timeoutMinutes'])})`;
     case 'branch':
@@ -105,7 +106,7 @@ const FIELDS: Record<string, string[]> = {
   message: ['message', 'next'],
   setTrait: ['key', 'value', 'next'],
   webhook: ['webhook', 'next'],
-  wait: ['minutes', 'next'],
+  wait: ['minutes', 'until', 'next'],
   waitFor: ['event', 'timeoutMinutes', 'onEvent', 'onTimeout'],
   branch: ['condition', 'then', 'else'],
   exit: [],

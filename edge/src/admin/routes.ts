@@ -60,6 +60,7 @@ import { declareDraftRoutes } from './draft-routes';
 import { declareDestinationRoutes } from '../destinations/routes';
 import { grants } from '../../../protocol/api-tokens';
 import { declareQaRoutes } from '../qa/admin-routes';
+import { declareAudienceRoutes } from '../audiences/routes';
 import { visitorSecret } from '../http/site-context';
 import { declareRoute, errors, generateDocument, json, jsonBody, registerComponents, type OpenApiDocument } from './openapi';
 
@@ -328,6 +329,9 @@ declareSegmentKeyRoutes(adminApi);
 
 // QA links and "Preview as" (qa/admin-routes.ts); before :collection/:id, which would claim DELETE qa-links/:id.
 declareQaRoutes(adminApi);
+
+// Audiences: segment export and trait import (audiences/routes.ts, docs/audiences.md); before :collection/:id.
+declareAudienceRoutes(adminApi);
 
 // One visitor's profile (admin/profiles.ts); before :collection/:id, which would claim the path.
 declareRoute(

@@ -32,6 +32,8 @@ import { QaLinks, type QaLinkRecord } from '../qa/links';
 import { EmailSiteStore, type EmailLogRecord } from '../email/site-store';
 import { maskAddress } from '../email/policy';
 import type { EmailLogEntry, Suppression } from '../../../protocol/email';
+import type { ImportJob } from '../../../protocol/audiences';
+import { chunkDone, createImportJob, readImportJob, recordImportChunk, type ChunkOutcome } from '../audiences/import-jobs';
 
 export type WriteResult = { ok: true; config: SiteConfig } | EditFailure;
 export type SeedResult = { seeded: boolean; version: number };
@@ -557,5 +559,27 @@ export class SiteAdmin extends DurableObject<Env> {
   async emailToken(site: string): Promise<string | null> {
     await this.open(site);
     return this.email.token(site);
+  }
+
+  // ---- Trait imports (audiences/import-jobs.ts; docs/audiences.md) ---------------------------
+
+  async importJob(site: string, id: string): Promise<ImportJob | null> {
+    await this.open(site);
+    return readImportJob(this.ctx.storage, id);
+  }
+
+  async createImportJob(site: string, job: ImportJob): Promise<{ job: ImportJob; created: boolean }> {
+    await this.open(site);
+    return createImportJob(this.ctx.storage, job);
+  }
+
+  async importChunkDone(site: string, id: string, firstRow: number): Promise<boolean> {
+    await this.open(site);
+    return chunkDone(this.ctx.storage, id, firstRow);
+  }
+
+  async recordImportChunk(site: string, id: string, outcome: ChunkOutcome): Promise<ImportJob | null> {
+    await this.open(site);
+    return recordImportChunk(this.ctx.storage, id, outcome, Date.now());
   }
 }

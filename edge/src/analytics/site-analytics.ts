@@ -43,7 +43,7 @@ import {
   type RetentionInput,
   type SourcesInput,
 } from './reports';
-import { segmentCountPart } from './segment-count';
+import { segmentCountPart, segmentMembersPart, type MembersPart } from './segment-count';
 import { SiteShards } from './sharded';
 import { extendHistory } from './shards';
 import type { SynthVisitor } from './synthetic';
@@ -139,6 +139,11 @@ export class SiteAnalytics extends DurableObject<Env> {
   /** `condition` was validated by the route with the rules schema. */
   async segmentCountPart(condition: Condition, now: number): Promise<SegmentPart> {
     return segmentCountPart(this.sql, condition, now);
+  }
+
+  /** Audience export (audiences/export.ts): one page of a segment's members after visitor `after`. */
+  async segmentMembersPart(condition: Condition, now: number, after: string | null, limit: number, traits: string[]): Promise<MembersPart> {
+    return segmentMembersPart(this.sql, condition, now, after, limit, traits);
   }
 
   /** Synthetic traffic for the funnel benchmark and local demos (the route allows it only with WM_DEMO). */

@@ -13,7 +13,8 @@ import type { DeliveryAttempt } from '../webhooks/log';
 import type { JourneyWebhookEvent } from '../webhooks/payload';
 import { afterAttempt } from '../webhooks/retry';
 import type { Webhook } from '../../../protocol/config/webhooks';
-import { advance, type Effect, type Trigger } from './engine';
+import { advance, type Effect, type JourneyState, type Trigger } from './engine';
+import { BEST_TIME_DEFAULTS, bestReleaseTime } from './best-time';
 import type { Journey } from '../../../protocol/config/journeys';
 import type { SiteConfig } from '../../../protocol/config/site';
 import type { EmailSender } from '../email/deliver';
@@ -38,6 +39,8 @@ export type JourneyHost = {
   disableWebhook: (webhook: string, reason: string) => Promise<void>;
   /** The e-mail outbox and its sender (email/deliver.ts). */
   emails: EmailSender;
+  /** Best time (best-time.ts): the visitor's activity times, newest first, and the zone to read them in. */
+  activity: (limit: number) => { history: number[]; timeZone: string };
 };
 
 export class JourneyRuntime {
@@ -80,8 +83,32 @@ export class JourneyRuntime {
     }
   }
 
+  /**
+   * Best time: a due `wait` step with `until: 'best-hour'` is released only from the visitor's usual
+   * active hour on (best-time.ts), counted from the end of its minutes; until then it holds, its
+   * wake moved to that hour. Recomputed at every wake, so newer events count and the hold ends by
+   * a day after the minutes at most. True when it holds (the engine is not asked).
+   */
+  private holdForBestHour(journey: Journey, state: JourneyState | null, trigger: Trigger): boolean {
+    if (trigger.kind !== 'time' || state?.status !== 'active' || state.wakeAt === null || trigger.at < state.wakeAt || !journey.enabled) return false;
+    const current = journey.steps.find((s) => s.id === state.step);
+    if (current?.kind !== 'wait' || current.until !== 'best-hour') return false;
+    const { history, timeZone } = this.host.activity(BEST_TIME_DEFAULTS.maxEvents);
+    const release = bestReleaseTime({ history, timeZone, earliest: state.stepSince + current.minutes * 60_000 });
+    if (release.at <= trigger.at) {
+      this.tables.writeLog([{ at: trigger.at, journey: journey.id, step: current.id, what: `best time: ${release.why}` }]);
+      return false;
+    }
+    if (release.at !== state.wakeAt) {
+      this.tables.save({ ...state, wakeAt: release.at }, journey.name);
+      this.tables.writeLog([{ at: trigger.at, journey: journey.id, step: current.id, what: `best time: ${release.why}` }]);
+    }
+    return true;
+  }
+
   private step(journey: Journey, trigger: Trigger): void {
     const before = this.tables.load(journey.id);
+    if (this.holdForBestHour(journey, before, trigger)) return;
     const evaluateNow = (condition: Condition, pending: Readonly<Record<string, string | number | boolean>>) => {
       const facts = this.host.facts();
       return evaluate(condition, { ...facts, now: trigger.at, traits: { ...facts.traits, ...pending } });

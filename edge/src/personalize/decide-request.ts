@@ -12,6 +12,7 @@ import type { DecisionContext } from '../profile/context';
 import { visitorStub } from '../profile/stub';
 import { deviceFromHeaders, type RequestFacts } from '../rules/evaluate';
 import { normalizeLocale, parseAcceptLanguage } from '../../../protocol/locale';
+import { isTimeZone } from '../../../protocol/config/messages';
 
 export type PageFacts = {
   url?: string;
@@ -48,7 +49,15 @@ export function decisionContext(c: RequestScope, site: SiteConfig, page: PageFac
     request: requestFacts(c, page),
     personalize: consent.personalize,
     now: Date.now(),
+    ...visitorTimeZone(c),
   };
+}
+
+/** Best time (journeys/best-time.ts): the visitor's time zone from Cloudflare; the local demo and tests may name one (x-wm-timezone). */
+function visitorTimeZone(c: RequestScope): { timeZone?: string } {
+  const cf = c.req.raw.cf as { timezone?: string } | undefined;
+  const zone = (isDemo(c.env) && c.req.header('x-wm-timezone')) || cf?.timezone;
+  return zone && isTimeZone(zone) ? { timeZone: zone } : {};
 }
 
 /** What to show on a page for this visitor; none for a visitor without a profile yet. */

@@ -34,6 +34,8 @@ export type DecisionContext = {
   now: number;
   /** Set for server events (Segment HTTP API): the profile applies segment/consent.ts before storing. */
   server?: ServerConsent;
+  /** The visitor's IANA time zone (`request.cf.timezone`), stored on the profile for Best time (journeys/best-time.ts). */
+  timeZone?: string;
 };
 
 /** What the object's modules share: its environment, storage, tables and per-object caches. */

@@ -13,6 +13,7 @@ import { decideNow, recordConversion } from './decisions';
 import { eventName, scheduleInactivity, scheduleJourneys } from './alarms';
 import { rememberConfig } from './site-config';
 import { serverMayStore } from '../segment/consent';
+import { TIME_ZONE_KEY } from './store/meta-keys';
 
 /**
  * Takes one token from the visitor's batch bucket at `now` (the route's receive time), or says
@@ -61,6 +62,9 @@ export async function ingestHere(
   store.setMeta('first_seen', String(receivedAt), true);
   store.setMeta('last_seen', String(receivedAt));
   rememberConfig(store, context.config);
+  // Best time (journeys/best-time.ts): the zone the visitor's hours are read in, the latest one seen.
+  // A server call's zone is its server's, not the visitor's.
+  if (context.timeZone && !context.server) store.setMeta(TIME_ZONE_KEY, context.timeZone);
   for (const [i, original] of events.entries()) {
     // A later page view of a session carries the session's landing UTM, as the snippet's own
     // session did before the edge took this over (ingest/context.ts).

@@ -6,6 +6,7 @@ import { profileFacts } from './decisions';
 import type { ProfileStore } from './store/profile-store';
 import { EmailSender } from '../email/deliver';
 import { emailTransport } from '../email/transports';
+import { TIME_ZONE_KEY } from './store/meta-keys';
 
 export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
   const site = () => store.meta('site') ?? '';
@@ -53,5 +54,7 @@ export function journeyRuntime(env: Env, store: ProfileStore): JourneyRuntime {
     // Late-bound, so the runtime's current fetch is used (the guarded fetch wraps it: net/guarded-fetch.ts).
     fetcher: (input, init) => fetch(input, init),
     allowLocalDemo: env.WM_DEMO === '1',
+    // Best time: the zone stored at collect time, else UTC (sites have no zone of their own).
+    activity: (limit) => ({ history: store.activityTimes(limit), timeZone: store.meta(TIME_ZONE_KEY) ?? 'UTC' }),
   });
 }

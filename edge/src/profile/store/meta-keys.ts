@@ -10,3 +10,5 @@ export const GENERATION_KEY = 'golden_generation';
 export const CONFIG_REF_KEY = 'config_ref';
 /** Set once an event started an inactivity wait: from then on the alarm evaluates the inactivity segments. */
 export const INACTIVITY_WATCHED = 'inactivity_watched';
+/** Best time (journeys/best-time.ts): the visitor's IANA time zone, from `request.cf.timezone` at collect time. */
+export const TIME_ZONE_KEY = 'time_zone';

@@ -219,6 +219,17 @@ export class ProfileStore {
     };
   }
 
+  /**
+   * Best time (journeys/best-time.ts): when the visitor's own page views and tracks happened, newest
+   * first (identify, prefs and consent can come from a server or an import, not from their activity).
+   */
+  activityTimes(limit: number): number[] {
+    return this.sql
+      .exec<{ t: number }>(`SELECT ${AT} AS t FROM events WHERE type IN ('page', 'track') ORDER BY t DESC LIMIT ?`, limit)
+      .toArray()
+      .map((r) => r.t);
+  }
+
   /** Messages actually shown: the renderer records each as a message_impression event. */
   messageHistory(): MessageHistory {
     const impressions = "type = 'track' AND name = 'message_impression'";
