@@ -8,5 +8,7 @@ export default defineConfig({
     include: ['edge/test/**/*.test.ts'],
     // The demo site, seeded through AdminStore as `npm start` does (no request path seeds it).
     setupFiles: ['edge/test/setup-demo.ts'],
+    // Under a loaded machine (CI, parallel runs) a beforeAll that seeds many visitors can pass 10 s.
+    hookTimeout: 60_000,
   },
 });
