@@ -344,6 +344,8 @@ export type ProfileExport = {
    * linked to it, by the first 8 characters of its visitor id; `current` marks the caller's.
    */
   linkedVisitors?: { id: string; linkedAt: number; current: boolean }[];
+  /** The visitor's time zone as Cloudflare saw it, kept for journey waits' Best time (docs/journeys-and-webhooks.md). */
+  timeZone?: string;
 };
 
 export type StoredEvent = WireEvent & { receivedAt: number };

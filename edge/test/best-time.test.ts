@@ -1,9 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { CollectResponse } from '../../protocol/wire';
+import type { CollectResponse, ProfileExport } from '../../protocol/wire';
 import type { JourneyInput } from '../../protocol/config/journeys';
-import { ORIGIN, makeEvent, post, visitorCookie } from './helpers';
+import { ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
 import { journeySite } from './journey-fixtures';
 import { localTime } from '../src/journeys/best-time';
 
@@ -57,6 +57,8 @@ describe('best time: a journey wait holds until the visitor’s usual active hou
     expect(
       await runInDurableObject(stub, async (_i, s) => s.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'time_zone'").one().value),
     ).toBe(ZONE);
+    // Shown to the visitor with everything else stored about them.
+    expect((await (await me({ site: siteId, cookie })).json<ProfileExport>()).timeZone).toBe(ZONE);
 
     expect((await post([makeEvent({ name: 'add_to_cart' })], { site: siteId, cookie })).status).toBe(200);
     const entered = await state(stub);
