@@ -355,10 +355,17 @@ describe('destinations: admin API', () => {
     expect(
       await issues(await put('e', { kind: 'ga4', settings: { measurementId: 'G-AAAA1111', demoEndpoint: 'https://evil.example.net/mp/collect' } })),
     ).toContain('settings.demoEndpoint');
-    // A stale version is a 409, and nothing changed.
-    const stale = await adminCall(admin, 'PUT', `/sites/${site.id}/destinations/f`, { name: 'x', baseVersion: site.version + 5, kind: 'segment' });
+    // A stale version is a 409, and nothing changed: not the list, not a secret.
+    const stale = await adminCall(admin, 'PUT', `/sites/${site.id}/destinations/f`, {
+      name: 'x',
+      baseVersion: site.version + 5,
+      kind: 'segment',
+      secrets: SECRETS.segment,
+    });
     expect(stale.status).toBe(409);
     expect((await (await adminCall(admin, 'GET', `/sites/${site.id}/destinations`)).json<DestinationsResponse>()).destinations).toEqual([]);
+    const fresh = await putDestination(site, 'f', { kind: 'segment' });
+    expect(fresh.destination.secrets).toEqual({ writeKey: { set: false, last4: null } });
   });
 
   it('delete removes the destination, its secrets and its log', async () => {

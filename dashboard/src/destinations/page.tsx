@@ -22,6 +22,20 @@ import { blankForm, bodyOf, formOf, idFrom, SECRET_LABELS, secretText, SETTING_F
 const base = (site: string) => `/sites/${encodeURIComponent(site)}/destinations`;
 /** The dashboard runs on this machine: the local demo's receiver may be offered. */
 const LOCAL = /^(127\.0\.0\.1|localhost)$/.test(location.hostname);
+/** A table's header row. */
+function Head({ cols }: { cols: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
 
 export function Destinations({ siteId, id }: { siteId: string; id?: string | undefined }) {
@@ -64,17 +78,7 @@ function DestinationList({ siteId, data }: { siteId: string; data: DestinationsR
         </Empty>
       ) : (
         <table class="table destinations-list">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last attempt</th>
-              <th scope="col">Delivered (7 days)</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Dead letters</th>
-            </tr>
-          </thead>
+          <Head cols={['Name', 'Kind', 'Status', 'Last attempt', 'Delivered (7 days)', 'Waiting', 'Dead letters']} />
           <tbody>
             {data.destinations.map(({ destination: d, status }) => (
               <tr key={d.id} data-destination={d.id}>
@@ -268,12 +272,7 @@ function DestinationEditor({
         <section class="card" aria-labelledby="dest-mapping">
           <h2 id="dest-mapping">Mapping to {KIND_LABELS[form.kind]}</h2>
           <table class="table compact mapping">
-            <thead>
-              <tr>
-                <th scope="col">Waymark</th>
-                <th scope="col">{KIND_LABELS[form.kind]}</th>
-              </tr>
-            </thead>
+            <Head cols={['Waymark', KIND_LABELS[form.kind]]} />
             <tbody>
               {MAPPINGS[form.kind].map((row) => (
                 <tr key={row.waymark}>
@@ -383,16 +382,7 @@ function Deliveries({ siteId, id }: { siteId: string; id: string }) {
           </Empty>
         ) : (
           <table class="table compact delivery-log">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Events</th>
-                <th scope="col">Response</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Error / next try</th>
-              </tr>
-            </thead>
+            <Head cols={['When', 'Outcome', 'Events', 'Response', 'Attempt', 'Error / next try']} />
             <tbody>
               {entries.map((e, i) => (
                 <tr key={i} data-outcome={e.outcome}>
@@ -428,14 +418,7 @@ function Deliveries({ siteId, id }: { siteId: string; id: string }) {
           <p class="hint block">Nothing here: every event was delivered or is still being retried.</p>
         ) : (
           <table class="table compact dead-letters">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Happened</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <Head cols={['Event', 'Happened', 'Attempts', 'Why']} />
             <tbody>
               {dead.deadLetters.map((d) => (
                 <tr key={d.eventId}>

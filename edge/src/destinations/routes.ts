@@ -141,8 +141,9 @@ export function declareDestinationRoutes(app: AdminApp): void {
       const stub = destinationsOf(c.env, config.id);
       const exists = config.destinations.some((d) => d.id === id);
       const next = exists ? config.destinations.map((d) => (d.id === id ? destination : d)) : [...config.destinations, destination];
-      // Secrets first: a destination is never live in the config with a key it was not given.
-      if (Object.keys(secrets).length) await stub.setSecrets(id, secrets);
+      // Secrets first, so a destination is never live without the key it was given; but not for an
+      // edit of an older version, which the write refuses (409) and which must change nothing.
+      if (Object.keys(secrets).length && baseVersion === config.version) await stub.setSecrets(id, secrets);
       const result = await writeDestinations(c, config, next, baseVersion);
       if (!result.ok) return refusal(c, result);
       const [view] = await views(c, result.config, [destination]);

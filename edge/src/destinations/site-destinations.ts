@@ -38,8 +38,17 @@ export class SiteDestinations extends DurableObject<Env> {
   private readonly secrets = new DestinationSecrets(this.db);
   private readonly store = new SiteStore(this.env.CONFIG);
 
-  private async config(site: string): Promise<SiteConfig | null> {
+  /** The site this object serves, remembered for the alarm (which has no caller to say it). */
+  private site: string | null = null;
+
+  private async remember(site: string): Promise<void> {
+    if (this.site === site) return;
     await this.ctx.storage.put('site', site);
+    this.site = site;
+  }
+
+  private async config(site: string): Promise<SiteConfig | null> {
+    await this.remember(site);
     return this.store.get(site).catch(() => null);
   }
 
@@ -186,7 +195,7 @@ export class SiteDestinations extends DurableObject<Env> {
   }
 
   async replay(site: string, id: string, eventIds: string[] | undefined): Promise<number> {
-    await this.ctx.storage.put('site', site);
+    await this.remember(site);
     const now = Date.now();
     const n = this.outbox.replay(id, eventIds, now);
     if (n) await this.schedule(now);

@@ -7,7 +7,7 @@
  * it is set to 1 (a short user id is still a user id). Pure.
  */
 import type { Destination } from '../../../../protocol/config/destinations';
-import { pageOf, propertiesOf, userIdOf, utmProperties, type ForwardEvent, type Provider } from './common';
+import { namedBy, pageOf, propertiesOf, userIdOf, utmProperties, type ForwardEvent, type Provider } from './common';
 
 type Amplitude = Extract<Destination, { kind: 'amplitude' }>;
 export type AmplitudeEvent = {
@@ -25,22 +25,13 @@ export type AmplitudeEvent = {
 export const AMPLITUDE_HOSTS = { us: 'https://api2.amplitude.com/2/httpapi', eu: 'https://api.eu.amplitude.com/2/httpapi' } as const;
 export const AMPLITUDE_MIN_ID_LENGTH = 1;
 
-export function amplitudeEventType(f: ForwardEvent): string {
-  const e = f.event;
-  switch (e.type) {
-    case 'page':
-      return '[Amplitude] Page Viewed';
-    case 'track':
-      return e.name;
-    case 'identify':
-    case 'prefs':
-      return '$identify';
-    case 'group':
-      return '$groupidentify';
-    case 'alias':
-      return 'Alias';
-  }
-}
+export const amplitudeEventType = namedBy({
+  page: '[Amplitude] Page Viewed',
+  identify: '$identify',
+  prefs: '$identify',
+  group: '$groupidentify',
+  alias: 'Alias',
+});
 
 export function amplitudeEvent(f: ForwardEvent): AmplitudeEvent {
   const e = f.event;

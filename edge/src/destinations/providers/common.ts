@@ -54,29 +54,27 @@ export function pageOf(e: ForwardableEvent): PageContext {
 }
 
 export type Campaign = { source?: string; medium?: string; name?: string; term?: string; content?: string };
-/** The UTM campaign the event carries (Segment's `context.campaign` names: `name` is utm_campaign). */
-export function campaignOf(e: ForwardableEvent): Campaign {
-  const utm = e.utm ?? {};
-  const out: Campaign = {};
-  if (utm.source) out.source = utm.source;
-  if (utm.medium) out.medium = utm.medium;
-  if (utm.campaign) out.name = utm.campaign;
-  if (utm.term) out.term = utm.term;
-  if (utm.content) out.content = utm.content;
-  return out;
-}
+/** Each UTM field with its Segment `context.campaign` name (`name` is utm_campaign). */
+const UTM_FIELDS = [
+  ['source', 'source'],
+  ['medium', 'medium'],
+  ['campaign', 'name'],
+  ['term', 'term'],
+  ['content', 'content'],
+] as const;
+
+/** The UTM campaign the event carries, with Segment's names. */
+export const campaignOf = (e: ForwardableEvent): Campaign => Object.fromEntries(UTM_FIELDS.flatMap(([utm, key]) => (e.utm?.[utm] ? [[key, e.utm[utm]]] : [])));
 
 /** `utm_source`… keys, for providers that take campaign data as properties. */
-export function utmProperties(e: ForwardableEvent): Record<string, string> {
-  const c = campaignOf(e);
-  const out: Record<string, string> = {};
-  if (c.source) out.utm_source = c.source;
-  if (c.medium) out.utm_medium = c.medium;
-  if (c.name) out.utm_campaign = c.name;
-  if (c.term) out.utm_term = c.term;
-  if (c.content) out.utm_content = c.content;
-  return out;
-}
+export const utmProperties = (e: ForwardableEvent): Record<string, string> =>
+  Object.fromEntries(UTM_FIELDS.flatMap(([utm]) => (e.utm?.[utm] ? [[`utm_${utm}`, e.utm[utm]]] : [])));
+
+/** A provider's event name: a track's own name, else the provider's name for the type. */
+export const namedBy =
+  (names: Record<Exclude<ForwardableEvent['type'], 'track'>, string>) =>
+  (f: ForwardEvent): string =>
+    f.event.type === 'track' ? f.event.name : names[f.event.type];
 
 /** The event's own properties: a track or page's props, identify/group traits, prefs. */
 export function propertiesOf(e: ForwardableEvent): Record<string, PropValue> {

@@ -7,30 +7,20 @@
  * identified. Pure.
  */
 import type { Destination } from '../../../../protocol/config/destinations';
-import { basicAuth, insertIdOf, pageOf, propertiesOf, userIdOf, utmProperties, type ForwardEvent, type Provider } from './common';
+import { namedBy, basicAuth, insertIdOf, pageOf, propertiesOf, userIdOf, utmProperties, type ForwardEvent, type Provider } from './common';
 
 type Mixpanel = Extract<Destination, { kind: 'mixpanel' }>;
 export type MixpanelEvent = { event: string; properties: Record<string, unknown> & { time: number; distinct_id: string; $insert_id: string } };
 
 export const MIXPANEL_HOSTS = { us: 'https://api.mixpanel.com', eu: 'https://api-eu.mixpanel.com', in: 'https://api-in.mixpanel.com' } as const;
 
-export function mixpanelEventName(f: ForwardEvent): string {
-  const e = f.event;
-  switch (e.type) {
-    case 'page':
-      return '$mp_web_page_view';
-    case 'track':
-      return e.name;
-    case 'identify':
-      return '$identify';
-    case 'alias':
-      return '$create_alias';
-    case 'group':
-      return '$group';
-    case 'prefs':
-      return 'Preferences Updated';
-  }
-}
+export const mixpanelEventName = namedBy({
+  page: '$mp_web_page_view',
+  identify: '$identify',
+  alias: '$create_alias',
+  group: '$group',
+  prefs: 'Preferences Updated',
+});
 
 export function mixpanelEvent(f: ForwardEvent): MixpanelEvent {
   const e = f.event;

@@ -6,30 +6,14 @@
  * PostHog's own event names. Pure.
  */
 import type { Destination } from '../../../../protocol/config/destinations';
-import { isoTime, LIBRARY, pageOf, propertiesOf, userIdOf, utmProperties, uuidFromId, type ForwardEvent, type Provider } from './common';
+import { namedBy, isoTime, LIBRARY, pageOf, propertiesOf, userIdOf, utmProperties, uuidFromId, type ForwardEvent, type Provider } from './common';
 
 type PostHog = Extract<Destination, { kind: 'posthog' }>;
 export type PostHogEvent = { event: string; distinct_id: string; properties: Record<string, unknown>; timestamp: string; uuid: string };
 
 export const POSTHOG_HOSTS = { us: 'https://us.i.posthog.com', eu: 'https://eu.i.posthog.com' } as const;
 
-export function posthogEventName(f: ForwardEvent): string {
-  const e = f.event;
-  switch (e.type) {
-    case 'page':
-      return '$pageview';
-    case 'track':
-      return e.name;
-    case 'identify':
-      return '$identify';
-    case 'alias':
-      return '$create_alias';
-    case 'group':
-      return '$groupidentify';
-    case 'prefs':
-      return '$set';
-  }
-}
+export const posthogEventName = namedBy({ page: '$pageview', identify: '$identify', alias: '$create_alias', group: '$groupidentify', prefs: '$set' });
 
 export function posthogEvent(f: ForwardEvent): PostHogEvent {
   const e = f.event;
