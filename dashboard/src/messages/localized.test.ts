@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THANKS } from '../../../protocol/locale';
 import { messageSchema } from '../../../protocol/config/messages';
-import { messageText } from '../../../edge/src/personalize/localize';
+import { messageText } from '../../../protocol/message-text';
 import type { Json } from '../api';
 import { draftDecision } from '../page-preview';
 import { localeOfIssue, localizedPreview, patchLocaleText, previewTags, thanksFallback, variantFallback } from './localized';

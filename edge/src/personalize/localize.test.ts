@@ -3,7 +3,8 @@ import { messageSchema } from '../../../protocol/config/messages';
 import { slotSchema } from '../../../protocol/config/personalization';
 import { renderContent } from '../../../protocol/content/render';
 import type { MessageDecision } from '../../../protocol/wire';
-import { DEFAULT_LOCALE_REQUEST, localeRequest, localizeMessage, localizeSlot, messageText } from './localize';
+import { messageText } from '../../../protocol/message-text';
+import { DEFAULT_LOCALE_REQUEST, localeRequest, localizeMessage, localizeSlot } from './localize';
 import { localizedSlot } from './rewrite';
 
 const hero = slotSchema.parse({

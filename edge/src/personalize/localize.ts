@@ -8,10 +8,11 @@
  * response does not know the page), a decision also carries every locale's text, and the page's
  * lang picks among them: the HTMLRewriter (rewrite.ts) or wm-ui.js. Pure.
  */
-import type { Message, Variant } from '../../../protocol/config/messages';
+import type { Message } from '../../../protocol/config/messages';
+import { messageLocales, messageText } from '../../../protocol/message-text';
 import type { Slot, SlotContent } from '../../../protocol/config/personalization';
 import { isRtl, normalizeLocale, pickLocale } from '../../../protocol/locale';
-import type { MessageDecision, MessageText, PropValue, SlotDecision } from '../../../protocol/wire';
+import type { MessageDecision, PropValue, SlotDecision } from '../../../protocol/wire';
 import type { RequestFacts } from '../rules/evaluate';
 
 export type LocaleRequest = {
@@ -51,38 +52,6 @@ export function localizeSlot(
   const html = render(tag === undefined ? variant.content : locales[tag]!);
   const alternatives = request.withAlternatives && tags.length > 0 ? { locales: Object.fromEntries(tags.map((t) => [t, render(locales[t]!)])) } : {};
   return { html, ...langAttributes(tag), ...alternatives };
-}
-
-/** The locales a message (with this variant) has a text for. */
-export function messageLocales(message: Message, variant: Variant): string[] {
-  return [...new Set([...Object.keys(message.locales ?? {}), ...Object.keys(variant.locales ?? {})])];
-}
-
-/**
- * A message's text in locale `tag` (undefined = the default): field by field, the variant's text
- * in that locale, else the message's in that locale, else the variant's default, else the
- * message's default. A localized CTA without a link keeps the default's link. A survey's labels
- * and thank-you are the message's (variants do not override them); no thank-you anywhere = none
- * sent, and wm-ui.js shows DEFAULT_THANKS.
- */
-export function messageText(message: Message, variant: Variant, tag: string | undefined): MessageText {
-  const mine = tag === undefined ? undefined : variant.locales?.[tag];
-  const theirs = tag === undefined ? undefined : message.locales?.[tag];
-  const title = mine?.title ?? theirs?.title ?? variant.title ?? message.title;
-  const baseCta = variant.cta ?? message.cta;
-  // The link too goes field by field: a variant's linkless French CTA takes the message's French link
-  // (the schema accepts it on that ground), else the default's.
-  const href = mine?.cta?.href ?? theirs?.cta?.href ?? baseCta?.href;
-  const ctaText = mine?.cta?.text ?? theirs?.cta?.text ?? baseCta?.text;
-  const labels = theirs?.options;
-  const thanks = theirs?.thanks ?? message.thanks;
-  return {
-    ...(title !== undefined ? { title } : {}),
-    body: mine?.body ?? theirs?.body ?? variant.body ?? message.body,
-    ...(ctaText !== undefined && href !== undefined ? { cta: { text: ctaText, href } } : {}),
-    ...(message.survey ? { options: message.survey.options.map((o) => labels?.[o.value] ?? o.label) } : {}),
-    ...(message.survey && thanks !== undefined ? { thanks } : {}),
-  };
 }
 
 /** A message decision in the request's locale (and its alternatives when the page's lang is not known). */
