@@ -76,6 +76,9 @@ const terserOptions = {
  */
 const snippet = (file, debug, input = 'snippet/src/index.ts') => ({
   input,
+  // protocol/content/targets.ts builds Sets at module level for the edge; wm-ui.js uses only its
+  // string, and without this rollup keeps the unused Sets (a constructor may have side effects).
+  treeshake: { manualPureFunctions: ['Set'] },
   output: { file, format: 'iife', strict: false },
   plugins: [
     resolve({ browser: true }),

@@ -1,10 +1,10 @@
 /**
- * The last decisions, per site, in IndexedDB (idb-keyval, own database "waymark-ui"), so the
- * next page renders them before the edge answers. Bound to the visitor token they were made for
- * and kept for MAX_AGE. createStore opens nothing until used: a visitor who does not allow
- * personalization never gets this database.
+ * The last decisions, per site, in IndexedDB (own database "waymark-ui", object store
+ * "decisions", key `decisions:<site>`), so the next page renders them before the edge answers.
+ * Bound to the visitor token they were made for and kept for MAX_AGE. Nothing is opened until
+ * used: a visitor who does not allow personalization never gets this database. A direct
+ * `indexedDB.open`, as the core's outbox (../outbox.ts): idb-keyval's wrapper cost 62 B gzip here.
  */
-import { createStore, get, set } from 'idb-keyval';
 import type { SlotDecision } from '../../../protocol/wire';
 import { valid } from './slots';
 
@@ -23,7 +23,26 @@ export function usable(e: unknown, vid: string, now: number): SlotDecision[] | u
   return x && x.v === vid && typeof x.t == 'number' && now - x.t >= 0 && now - x.t < MAX_AGE ? valid(x.d) : undefined;
 }
 
-const store = createStore(DB, 'decisions');
+const STORE = 'decisions';
+
+/** A request's result, or its error (for a transaction: resolved when it commits). */
+const req = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
+  new Promise((done, fail) => {
+    (r as Req<T>).oncomplete = (r as Req<T>).onsuccess = () => done((r as Req<T>).result);
+    (r as Req<T>).onabort = r.onerror = () => fail(r.error);
+  });
+type Req<T> = IDBRequest<T> & IDBTransaction;
+
+/** Opened on first use, again after the browser closes it (storage cleared). */
+let db: Promise<IDBDatabase> | 0 = 0;
+function idb<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T>): Promise<T> {
+  if (!db) {
+    const open = indexedDB.open(DB);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+    db = req(open).then((d) => ((d.onclose = () => (db = 0)), d));
+  }
+  return db.then((d) => f(d.transaction(STORE, mode).objectStore(STORE)));
+}
 
 /** Never throws or rejects: a missing IndexedDB throws synchronously, a blocked one rejects. */
 const io = <T>(f: () => Promise<T>): Promise<T | void> =>
@@ -32,8 +51,8 @@ const io = <T>(f: () => Promise<T>): Promise<T | void> =>
     .catch(() => {});
 
 /** The stored entry (unchecked: see `usable`), or undefined. */
-export const load = (site: string): Promise<unknown> => io(() => get(cacheKey(site), store));
-export const save = (site: string, e: Entry): Promise<unknown> => io(() => set(cacheKey(site), e, store));
+export const load = (site: string): Promise<unknown> => io(() => idb('readonly', (s) => req(s.get(cacheKey(site)))));
+export const save = (site: string, e: Entry): Promise<unknown> => io(() => idb('readwrite', (s) => (s.put(e, cacheKey(site)), req(s.transaction))));
 
 /** Personalization not allowed: drop the database (never creates one). */
 export function wipe(): void {
