@@ -9,6 +9,8 @@
 //   dist/snippet/wm-editor.js the dashboard's visual editor overlay, loaded only by wm-ui.js's preview
 //                             path in a page the dashboard frames (own budget; snippet/src/editor/index.ts)
 //   dist/snippet/wm-qa.js     the QA/preview session's badge, loaded by wm-ui.js only in such a session
+//   dist/snippet/wm-more.js   choice and form capture (data-wm-pref, data-wm-form), loaded by wm.js
+//                             only when the page has such elements (snippet/src/capture.ts)
 //   dist/public/              what `wrangler dev` serves: the snippet under /_wm/, the demo shop
 //                             and the e2e fixtures under /fixtures/
 //   dist/edge-public/         what production serves: the snippet and the dashboard (see wrangler.toml)
@@ -21,7 +23,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 
-const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'analytics.js', 'wm-consent.js', 'wm-editor.js', 'wm-qa.js'];
+const SNIPPET_FILES = ['wm.js', 'wm.debug.js', 'wm-ui.js', 'analytics.js', 'wm-consent.js', 'wm-editor.js', 'wm-qa.js', 'wm-more.js'];
 const DASHBOARD_STATIC = ['index.html', 'app.css', 'preview.css'];
 
 export function sizes(file) {
@@ -107,6 +109,7 @@ export default [
   snippet('dist/snippet/wm-consent.js', false, 'snippet/consent-platforms/index.ts'),
   snippet('dist/snippet/wm-editor.js', false, 'snippet/src/editor/index.ts'),
   snippet('dist/snippet/wm-qa.js', false, 'snippet/src/ui/qa-badge.ts'),
+  snippet('dist/snippet/wm-more.js', false, 'snippet/src/more.ts'),
   dashboard,
   snippet('dist/snippet/wm.debug.js', true),
 ];

@@ -49,6 +49,27 @@ test('data-wm-pref choice becomes a zero-party preference', async ({ page }) => 
   await waitForProfile(page.request, (p) => p.prefs['sport'] === 'ultra', 'a new choice replaces the old one');
 });
 
+test('wm-more.js loads only with choices or forms; a choice a page adds later is held until it runs', async ({ page }) => {
+  const more: string[] = [];
+  page.on('request', (r) => void (new URL(r.url()).pathname === '/_wm/wm-more.js' && more.push(r.url())));
+  // A product page has no data-wm-pref or data-wm-form: its visitors never download the field rules.
+  await page.goto('/product/ridgeline-trail-runner');
+  await waitForProfile(page.request, (p) => eventsOf(p, 'page').length > 0, 'the page view should arrive');
+  expect(more, 'no wm-more.js without choices or forms').toHaveLength(0);
+
+  // An SPA view adds a choice; its first change reaches wm.js before wm-more.js exists.
+  await page.evaluate(() => {
+    const s = document.body.appendChild(document.createElement('select'));
+    s.setAttribute('data-wm-pref', 'sport');
+    s.setAttribute('aria-label', 'Sport (added later)');
+    for (const v of ['', 'road']) s.appendChild(document.createElement('option')).value = v;
+  });
+  await page.getByLabel('Sport (added later)').selectOption('road');
+  const profile = await waitForProfile(page.request, (p) => p.prefs['sport'] === 'road', 'the held change should arrive');
+  expect(eventsOf(profile, 'prefs'), 'held once, sent once').toHaveLength(1);
+  expect(more, 'loaded once, on demand').toHaveLength(1);
+});
+
 test('newsletter form submit arrives without the password or hidden fields', async ({ page }) => {
   const password = 'Tr41l-Secret-Pa55word!';
   const hiddenValue = 'promo-9f3c1a77e2';

@@ -3,29 +3,30 @@
  * (the caller's `listen` swallows errors, e.g. a click whose target is not an Element):
  *   data-wm-track="name"   click -> track(name, props); props are the element's
  *                          data-wm-props='{"sku":"x","price":9}' JSON (ignored when not JSON).
- *   data-wm-pref="key"     change -> prefs {key: value}; checkboxes sharing a key form a group
- *                          (array of checked values), a lone checkbox is a boolean.
- *   data-wm-form="name"    submit -> track('form_submit', {form, fields}); secrets never read.
+ *   data-wm-pref="key"     change -> prefs (wm-more.js: more.ts)
+ *   data-wm-form="name"    submit -> track('form_submit', …) (wm-more.js: more.ts)
+ * Clicks are on every page and often navigate, so they stay here. The field rules of choices and
+ * forms (a third of wm.js) only pages with such elements need: wm.js loads wm-more.js when the
+ * document has one (at boot and once parsed, index.ts), and hands it the change and submit events
+ * of those elements, holding them until it runs (a form added later, then changed or sent).
  */
-import { fieldValue, formFields, type Field } from './fields';
 import { json } from './storage';
 
 type Listen = (t: EventTarget, type: string, f: (e: Event) => void) => void;
-type Target = HTMLElement & Field & { elements: Iterable<Field> };
+
+/** Elements whose events wm-more.js handles. */
+export const MORE = '[data-wm-pref],[data-wm-form]';
 
 /** `wm` is the snippet's own command function: captured events go through it like site calls. */
-export function capture(wm: (c: string, a: unknown, b?: unknown) => void, listen: Listen): void {
-  const on = (type: string, f: (t: Target) => void) => listen(document, type, (e) => f(e.target as Target));
-  on('click', (t) => {
-    const el = t.closest<HTMLElement>('[data-wm-track]');
+export function capture(wm: (c: string, a: unknown, b?: unknown) => void, listen: Listen, more: (e: Event) => void): void {
+  listen(document, 'click', (e) => {
+    const el = (e.target as Element).closest<HTMLElement>('[data-wm-track]');
     if (el) wm('track', el.dataset.wmTrack, json(el.dataset.wmProps));
   });
-  on('change', (t) => {
-    const k = t.dataset.wmPref;
-    if (k) wm('prefs', { [k]: fieldValue(t, [...document.querySelectorAll<Target>(`[data-wm-pref="${CSS.escape(k)}"]`)]) });
-  });
-  on('submit', (t) => {
-    const form = t.dataset.wmForm;
-    if (form) wm('track', 'form_submit', { form, fields: formFields([...t.elements]) });
-  });
+  const ours = (e: Event) => {
+    const d = (e.target as HTMLElement).dataset;
+    if (d.wmPref || d.wmForm) more(e);
+  };
+  listen(document, 'change', ours);
+  listen(document, 'submit', ours);
 }

@@ -12,7 +12,7 @@
  */
 import { COLLECT_PATH, WM_PREFIX } from '../../protocol/limits';
 import type { Entry } from './batch';
-import { capture } from './capture';
+import { capture, MORE } from './capture';
 import { choice, choose, decide, type State } from './consent';
 import { handlers, last, type Handler } from './decisions';
 import * as E from './events';
@@ -22,7 +22,8 @@ import { watchRoutes } from './pageviews';
 import { noop } from './storage';
 import { beacon, schedule, setup } from './transport';
 
-type Wm = ((...a: unknown[]) => void) & { q?: Iterable<unknown[]>; v?: number };
+/** `m`: the change and submit events wm-more.js handles, held until it runs (capture.ts, more.ts). */
+export type Wm = ((...a: unknown[]) => void) & { q?: Iterable<unknown[]>; v?: number; m?: { push(e: Event): unknown } };
 declare global {
   interface Window {
     wm?: Wm;
@@ -101,6 +102,7 @@ function boot(): void {
   const queued = ((window.wm || 0) as Wm).q || [];
   window.wm = wm;
   wm.v = 1;
+  wm.m = [];
 
   if (state < 0) stop();
   // Relative to the page, so an inline copy of the snippet (no src) sends to the page's origin.
@@ -122,6 +124,7 @@ function boot(): void {
   // ReferenceError), or a CSP that refuses the name: the plain string.
   let policy: ReturnType<WaymarkTrustedTypes['createPolicy']> | undefined;
   let ui = 1;
+  let more = 1;
   const load = (name: string, url = origin + WM_PREFIX + '/wm-' + name + '.js') => {
     try {
       url = (policy ||= trustedTypes!.createPolicy(DB, { createScriptURL: String })).createScriptURL(url);
@@ -131,8 +134,12 @@ function boot(): void {
     document.head.appendChild(document.createElement('script')).src = url;
   };
   // ?wm_preview=1: the dashboard frames this page (message preview, visual editor: issue #12), +20 B.
-  const loadUi = (d: unknown) =>
+  // wm-more.js (choices and forms: capture.ts) when the document has such an element, checked
+  // at the same moments.
+  const loadUi = (d: unknown) => {
     ui && ((d as unknown[])[0] || document.querySelector('[data-wm-slot]') || /wm_preview=1/.test(location.search)) && (load('ui'), (ui = 0));
+    more && document.querySelector(MORE) && (load('more'), (more = 0));
+  };
   handlers.push(loadUi);
   if (data.cmp) load('consent');
   for (const a of queued) wm(...a);
@@ -141,7 +148,7 @@ function boot(): void {
   const page = () => wm('page');
   page();
   watchRoutes(data.spa == 'hash', page, listen);
-  capture(wm, listen);
+  capture(wm, listen, (e) => (wm.m!.push(e), loadUi(0)));
   listen(document, 'readystatechange', loadUi);
   listen(window, 'online', () => schedule(0));
   listen(window, 'pagehide', beacon);
