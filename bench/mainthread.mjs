@@ -99,6 +99,23 @@ posthog.init('phc_${KEY}',{api_host:${JSON.stringify(origin)},person_profiles:'i
       files: async () => ({ '/peers/snowplow.js': await peerBundle(peer('@snowplow/browser-tracker')) }),
     },
   ];
+  // WM_COMPARE_SNIPPET=path[,path…]: more Waymark builds (the one before a change, or a variant
+  // such as one that starts with `Object.defineProperty(window, 'indexedDB', {})`) measured in the
+  // same run, round-robin with the others, so they are compared under the same machine load.
+  const compare = (process.env['WM_COMPARE_SNIPPET'] || '').split(',').filter(Boolean);
+  compare.forEach((path, i) =>
+    list.splice(2 + i, 0, {
+      name: `waymark (compare: ${path})`,
+      note: `the same tags, this build served at /_wmc${i}/wm.js (it still posts to /_wm/e)`,
+      head: () =>
+        `<script>window.wm=window.wm||function(){(wm.q=wm.q||[]).push(arguments)}</script>\n<script async src="/_wmc${i}/wm.js" data-site="bench"></script>`,
+      sends: (u) => u.pathname === '/_wm/e',
+      files: async () => {
+        if (!existsSync(path)) throw new Error(`${path} not found`);
+        return { [`/_wmc${i}/wm.js`]: path };
+      },
+    }),
+  );
   return list;
 }
 
