@@ -12,6 +12,7 @@ import { alignTable } from './table.mjs';
 import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { workerdCpuMs } from './workerd-cpu.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
+import { disableDestinations } from './load-common.mjs';
 
 /**
  * @typedef {{ config: string, concurrency: number, requests: number, seconds: number, rounds: number,
@@ -190,35 +191,6 @@ export async function measureCollect(progress, options = {}) {
   } finally {
     await worker.dispose();
   }
-}
-
-/**
- * Disables every destination of the demo site through the admin API (local password, as
- * `npm start` has it), then waits out the worker's 5 s site-config cache (config/site-store.ts).
- * @param {string} origin
- */
-async function disableDestinations(origin) {
-  const login = await fetch(`${origin}/_wm/admin/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin },
-    body: JSON.stringify({ password: 'waymark-demo' }),
-  });
-  if (!login.ok) throw new Error(`admin login: HTTP ${login.status} ${(await login.text()).slice(0, 120)}`);
-  const { csrfToken } = await login.json();
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  const headers = { cookie, origin, 'x-wm-csrf': csrfToken, 'content-type': 'application/json' };
-  const api = `${origin}/_wm/admin/api/sites/demo/destinations`;
-  const list = await fetch(api, { headers });
-  if (!list.ok) throw new Error(`destinations: HTTP ${list.status} ${(await list.text()).slice(0, 120)}`);
-  let { destinations, version } = await list.json();
-  for (const { destination } of destinations) {
-    const { id, ...fields } = destination;
-    const body = JSON.stringify({ ...fields, enabled: false, baseVersion: version });
-    const res = await fetch(`${api}/${id}`, { method: 'PUT', headers, body });
-    if (!res.ok) throw new Error(`disabling destination ${id}: HTTP ${res.status} ${(await res.text()).slice(0, 160)}`);
-    version = (await res.json()).version;
-  }
-  await new Promise((r) => setTimeout(r, 6_000));
 }
 
 /** @param {string} origin @param {LoadOptions} o @param {(line: string) => void} progress */
