@@ -59,10 +59,12 @@ export function sample(/** @type {{ errors: number, samples: string[] }} */ g, /
 
 /**
  * Runs `body` against a fresh local worker (wrangler.toml, nothing persisted) with the demo site
- * seeded, as `npm start` seeds it; the worker is disposed of afterwards, whatever happens.
- * @template T @param {(origin: string) => Promise<T>} body @returns {Promise<T>}
+ * seeded, as `npm start` seeds it (with `destinations: 'off'`, its destinations then disabled);
+ * the worker is disposed of afterwards, whatever happens.
+ * @template T @param {(origin: string) => Promise<T>} body @param {{ destinations?: 'on' | 'off' }} [options]
+ * @returns {Promise<T>}
  */
-export async function withDemoWorker(body) {
+export async function withDemoWorker(body, options = {}) {
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
     config: 'wrangler.toml',
@@ -72,8 +74,38 @@ export async function withDemoWorker(body) {
     await worker.ready;
     const origin = (await worker.url).origin;
     await seedDemo(origin);
+    if (options.destinations === 'off') await disableDestinations(origin);
     return await body(origin);
   } finally {
     await worker.dispose();
   }
+}
+
+/**
+ * Disables every destination of the demo site through the admin API (local password, as
+ * `npm start` has it), then waits out the worker's 5 s site-config cache (config/site-store.ts).
+ * @param {string} origin
+ */
+export async function disableDestinations(origin) {
+  const login = await fetch(`${origin}/_wm/admin/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ password: 'waymark-demo' }),
+  });
+  if (!login.ok) throw new Error(`admin login: HTTP ${login.status} ${(await login.text()).slice(0, 120)}`);
+  const { csrfToken } = await login.json();
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const headers = { cookie, origin, 'x-wm-csrf': csrfToken, 'content-type': 'application/json' };
+  const api = `${origin}/_wm/admin/api/sites/demo/destinations`;
+  const list = await fetch(api, { headers });
+  if (!list.ok) throw new Error(`destinations: HTTP ${list.status} ${(await list.text()).slice(0, 120)}`);
+  let { destinations, version } = await list.json();
+  for (const { destination } of destinations) {
+    const { id, ...fields } = destination;
+    const body = JSON.stringify({ ...fields, enabled: false, baseVersion: version });
+    const res = await fetch(`${api}/${id}`, { method: 'PUT', headers, body });
+    if (!res.ok) throw new Error(`disabling destination ${id}: HTTP ${res.status} ${(await res.text()).slice(0, 160)}`);
+    version = (await res.json()).version;
+  }
+  await new Promise((r) => setTimeout(r, 6_000));
 }

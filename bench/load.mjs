@@ -4,7 +4,7 @@
 // is not held, a short search finds the highest one that is.
 //
 //   node bench/load.mjs [--rate=1000] [--seconds=60] [--batch=5] [--visitors=500] [--max-in-flight=64]
-//                       [--search=on|off] [--search-seconds=15] [--search-trials=4]
+//                       [--search=on|off] [--search-seconds=15] [--search-trials=4] [--destinations=off]
 //   node bench/load.mjs --mode=abuse [...]   normal visitors beside abusive ones (bench/load-abuse.mjs)
 //
 // Progress goes to stderr, results to stdout. Exit code 1 only when Waymark itself fails (the worker
@@ -47,6 +47,8 @@ const o = {
   maxInFlight: Math.round(num('max-in-flight', 64, 4096)),
 };
 const search = args.search !== 'off';
+/** `--destinations=off`: the demo site's GA4 destination disabled (bench/README.md section 2). */
+const destinations = args.destinations === 'off' ? 'off' : 'on';
 const searchSeconds = num('search-seconds', 15, 600);
 const searchTrials = Math.round(num('search-trials', 4, 10));
 /** The conditions of issue #14, point 6. */
@@ -250,28 +252,31 @@ async function analyticsReader(origin) {
  * @param {RateOptions} opt
  */
 async function runAt(opt) {
-  return withDemoWorker(async (origin) => {
-    const analytics = await analyticsReader(origin);
-    const analyticsBefore = analytics.read ? await analytics.read() : 0;
-    progress(`${opt.rate} events/s for ${opt.seconds} s: ${opt.batch} events a batch, ${opt.visitors} visitors, at most ${opt.maxInFlight} in flight`);
-    const r = await drive(origin, opt);
-    progress(`checking ${r.visitors.filter((v) => v.vid).length} profiles`);
-    const profiles = await checkProfiles(origin, r.visitors);
-    const storedEvents = r.first.events + r.returning.events;
-    /** @type {{ counted: number | null, why: string }} */
-    let inAnalytics = { counted: null, why: analytics.why };
-    if (analytics.read) {
-      const until = performance.now() + 30_000;
-      let counted = 0;
-      while (performance.now() < until) {
-        counted = (await analytics.read()) - analyticsBefore;
-        if (counted >= storedEvents) break;
-        await sleep(1_000);
+  return withDemoWorker(
+    async (origin) => {
+      const analytics = await analyticsReader(origin);
+      const analyticsBefore = analytics.read ? await analytics.read() : 0;
+      progress(`${opt.rate} events/s for ${opt.seconds} s: ${opt.batch} events a batch, ${opt.visitors} visitors, at most ${opt.maxInFlight} in flight`);
+      const r = await drive(origin, opt);
+      progress(`checking ${r.visitors.filter((v) => v.vid).length} profiles`);
+      const profiles = await checkProfiles(origin, r.visitors);
+      const storedEvents = r.first.events + r.returning.events;
+      /** @type {{ counted: number | null, why: string }} */
+      let inAnalytics = { counted: null, why: analytics.why };
+      if (analytics.read) {
+        const until = performance.now() + 30_000;
+        let counted = 0;
+        while (performance.now() < until) {
+          counted = (await analytics.read()) - analyticsBefore;
+          if (counted >= storedEvents) break;
+          await sleep(1_000);
+        }
+        inAnalytics = { counted, why: '' };
       }
-      inAnalytics = { counted, why: '' };
-    }
-    return { opt, ...r, profiles, storedEvents, inAnalytics };
-  });
+      return { opt, ...r, profiles, storedEvents, inAnalytics };
+    },
+    { destinations },
+  );
 }
 
 /** @param {Awaited<ReturnType<typeof runAt>>} r */
@@ -320,7 +325,7 @@ function report(r) {
   const timed = r.returning.requests;
   lines.push(
     '',
-    `target ${r.opt.rate} events/s for ${r.opt.seconds} s (${r.opt.batch} events a batch, ${r.opt.visitors} visitors, at most ${r.opt.maxInFlight} in flight); ` +
+    `target ${r.opt.rate} events/s for ${r.opt.seconds} s (${r.opt.batch} events a batch, ${r.opt.visitors} visitors, at most ${r.opt.maxInFlight} in flight${destinations === 'off' ? ', demo destinations disabled' : ''}); ` +
       `workerd CPU ${r.cpuMs == null ? '-' : `${(r.cpuMs / timed).toFixed(2)} ms per returning batch (${((r.cpuMs / 1000 / r.seconds) * 100).toFixed(0)}% of one core)`}`,
     `(first, unmeasured by the conditions: ${r.opt.visitors} profiles created, 16 in flight, in ${r.warmSeconds.toFixed(1)} s)`,
     `- rate: ${yes(v.held.rate)}: ${v.rate.toFixed(0)} events/s stored over ${r.sendSeconds.toFixed(1)} s; ${r.returning.events} of ${v.wanted} scheduled events stored, ${r.missed} batches missed (no visitor free or ${r.opt.maxInFlight} in flight)`,

@@ -3,7 +3,7 @@
 // pass-through, and beside GrowthBook's edge app making the same change. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
 //
 //   node bench/run.mjs [--only=sizes|main|load|proxy|growthbook|rules|funnel] [--snippet=path] [--write] [--loads=10]
-//                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200]
+//                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200] [--destinations=off]
 //                      [--proxy-requests=400] [--proxy-seconds=6] [--proxy-concurrency=8]
 //                      [--growthbook-requests=400] [--growthbook-seconds=6] [--growthbook-concurrency=8]
 //                      [--events=1000000] [--shards=4] [--one=false] (the funnel part)
@@ -97,7 +97,8 @@ await part('main', 'Main-thread cost per page load', async () => {
 
 await part('load', 'Collect endpoint', async () => {
   const { measureCollect, formatCollect, collectFailed } = await import('./collect.mjs');
-  const result = await measureCollect(progress, numericArgs(['requests', 'seconds', 'concurrency', 'visitors']));
+  const destinations = args.destinations === 'off' ? { destinations: /** @type {const} */ ('off') } : {};
+  const result = await measureCollect(progress, { ...numericArgs(['requests', 'seconds', 'concurrency', 'visitors']), ...destinations });
   return {
     title: 'Collect endpoint over loopback (wrangler unstable_startWorker, local workerd)',
     lines: formatCollect(result),
