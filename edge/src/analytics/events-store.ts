@@ -332,8 +332,8 @@ export class EventsStore {
     return true;
   }
 
-  /** Synthetic traffic (synthetic.ts), the visitors the router gave this shard. */
-  seedSynthetic(synthetic: SynthVisitor[], shard = 0): { events: number; visitors: number } {
+  /** Synthetic traffic (synthetic.ts), the visitors the router gives this shard (generated in the shard: nothing crosses RPC). */
+  seedSynthetic(synthetic: Iterable<SynthVisitor>, shard = 0): { events: number; visitors: number } {
     const sql = this.sql;
     const nextSeq = this.seqAllocator(shard);
     let events = 0;
