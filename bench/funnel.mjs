@@ -15,13 +15,30 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { alignTable } from './table.mjs';
-import { withWorkerdCpu } from './workerd-cpu.mjs';
+import { readFileSync } from 'node:fs';
+import { workerdCpuByPid, withWorkerdCpu } from './workerd-cpu.mjs';
 
 const DAY = 86_400_000;
 const EVENTS_PER_VISITOR = 10;
-const CHUNK_VISITORS = 2_500;
-/** Chunks in flight at once (each fans out to the shards in parallel). */
-const SEED_CONCURRENCY = 4;
+/** Visitors per seeding request (the route's maximum): each shard generates and stores its own share. */
+const CHUNK_VISITORS = 50_000;
+/** Requests in flight at once (each fans out to the shards in parallel). */
+const SEED_CONCURRENCY = 2;
+
+/** Resident memory (KB) of this bench's workerd processes, or null without /proc: the funnel index's footprint is the growth over the first funnel. */
+function workerdRssKb() {
+  const pids = workerdCpuByPid();
+  if (!pids) return null;
+  let kb = 0;
+  for (const pid of pids.keys()) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // Exited between the listing and the read.
+    }
+  }
+  return kb;
+}
 
 /**
  * @param {(msg: string) => void} progress
@@ -133,6 +150,7 @@ export async function measureFunnel(progress, options = {}) {
       const cpu = [];
       /** @type {any} */
       let last = null;
+      const rssBefore = workerdRssKb();
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         const { result, cpuMs } = await withWorkerdCpu(() => call('POST', `/sites/${site}/analytics/funnel`, query));
@@ -140,6 +158,8 @@ export async function measureFunnel(progress, options = {}) {
         times.push(performance.now() - t0);
         cpu.push(cpuMs);
       }
+      const rssAfter = workerdRssKb();
+      const rssGrowthMb = rssBefore === null || rssAfter === null ? null : (rssAfter - rssBefore) / 1024;
       progress(`funnel: ${n} shard(s): best ${Math.min(...times).toFixed(0)} ms`);
       const paths0 = performance.now();
       await call('POST', `/sites/${site}/analytics/paths`, { anchor: { event: 'add_to_cart' }, direction: 'next', depth: 3, from: start, to: start + spanMs });
@@ -155,6 +175,7 @@ export async function measureFunnel(progress, options = {}) {
         stopped,
         times,
         cpu,
+        rssGrowthMb,
         pathsMs,
         retMs,
         steps: last.steps.map((/** @type {any} */ s) => s.visitors),
@@ -189,22 +210,24 @@ export function formatFunnel(r) {
     '',
     ...alignTable(
       [
-        ['shards', 'first (cold)', 'best of 4 repeats', 'median', 'workerd CPU (best repeat)', 'paths (once)', 'retention (once)'],
+        ['shards', 'first (cold)', 'CPU (first)', 'best of 4 repeats', 'median', 'workerd CPU (best repeat)', 'workerd memory growth', 'paths (once)', 'retention (once)'],
         ...r.cells.map((c) => {
           const repeats = c.times.slice(1);
           const sorted = [...repeats].sort((a, b) => a - b);
           return [
             String(c.shards),
             fmt(c.times[0]),
+            c.cpu[0] === null ? '-' : fmt(c.cpu[0]),
             fmt(Math.min(...repeats)),
             fmt(sorted[Math.floor(sorted.length / 2)]),
             c.cpu.some((x) => x === null) ? '-' : fmt(Math.min(...c.cpu.slice(1))),
+            c.rssGrowthMb === null ? '-' : `${c.rssGrowthMb.toFixed(0)} MB (${(c.rssGrowthMb / c.shards).toFixed(1)} MB/shard)`,
             fmt(c.pathsMs),
             fmt(c.retMs),
           ];
         }),
       ],
-      [false, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true],
     ),
     '',
     `best funnel round trip over ${sharded.events.toLocaleString('en-US')} events in ${sharded.shards} shards: ${fmt(Math.min(...sharded.times.slice(1)))} (target: under 1000 ms)` +

@@ -5,7 +5,7 @@
  * (steps.ts `stepMatches`, the SQL test's twin), then walks every run once, applying exactly the
  * SQL's rules (reports.ts `funnelSql`), and answers the same FunnelPart and GapSlice values, so
  * merge.ts cannot tell which path answered. New events go to a small unsorted tail, merged into
- * the runs on the next query. No Worker globals.
+ * the runs on the next query, in linear time. No Worker globals.
  */
 import type { Step } from '../../../protocol/analytics';
 import { durationMs } from '../../../protocol/config/conditions';
@@ -74,47 +74,49 @@ export class FunnelIndex {
     return id;
   }
 
-  /** Merges the tail into the runs: one pass, with a sort of the tail only when it did not arrive in (visitor, time) order. */
+  /**
+   * Merges the tail into the runs in linear time: the tail grouped by visitor with a counting
+   * sort, each visitor's share put in time order (it usually arrives so), then merged with its run.
+   */
   private settle(): void {
     const m = this.tailTime.length;
     if (m === 0) return;
     const tv = this.tailVisitor;
     const tt = this.tailTime;
-    let order: Uint32Array | null = null;
-    for (let i = 1; i < m; i++) {
-      if (tv[i - 1]! > tv[i]! || (tv[i - 1] === tv[i] && tt[i - 1]! > tt[i]!)) {
-        order = Uint32Array.from({ length: m }, (_, j) => j).sort((a, b) => tv[a]! - tv[b]! || tt[a]! - tt[b]!);
-        break;
-      }
-    }
-    const at = (j: number): number => (order ? order[j]! : j);
+    const V = this.visitors.size;
+    const at = new Uint32Array(V + 1);
+    for (let j = 0; j < m; j++) at[tv[j]! + 1]!++;
+    for (let o = 0; o < V; o++) at[o + 1]! += at[o]!;
+    const order = new Uint32Array(m);
+    const fill = at.slice(0, V);
+    for (let j = 0; j < m; j++) order[fill[tv[j]!]!++] = j;
+    for (let o = 0; o < V; o++) sortByTime(order, at[o]!, at[o + 1]!, tt);
     const oldRuns = this.runStart;
     const oldV = oldRuns.length - 1;
-    const n = this.times.length;
-    const V = this.visitors.size;
+    const oldKeys = this.keys;
+    const oldTimes = this.times;
+    const n = oldTimes.length;
     const runStart = new Uint32Array(V + 1);
     const keys = new Uint32Array(n + m);
     const times = new Float64Array(n + m);
     let out = 0;
-    let j = 0;
     for (let o = 0; o < V; o++) {
       runStart[o] = out;
       let a = o < oldV ? oldRuns[o]! : n;
       const b = o < oldV ? oldRuns[o + 1]! : n;
-      while (j < m && tv[at(j)] === o) {
-        const t = at(j);
+      for (let j = at[o]!; j < at[o + 1]!; j++) {
+        const t = order[j]!;
         const time = tt[t]!;
-        while (a < b && this.times[a]! <= time) {
-          keys[out] = this.keys[a]!;
-          times[out++] = this.times[a++]!;
+        while (a < b && oldTimes[a]! <= time) {
+          keys[out] = oldKeys[a]!;
+          times[out++] = oldTimes[a++]!;
         }
         keys[out] = this.tailKey[t]!;
         times[out++] = time;
-        j++;
       }
       while (a < b) {
-        keys[out] = this.keys[a]!;
-        times[out++] = this.times[a++]!;
+        keys[out] = oldKeys[a]!;
+        times[out++] = oldTimes[a++]!;
       }
     }
     runStart[V] = out;
@@ -186,6 +188,24 @@ export class FunnelIndex {
       }
     }
     return { counts, gaps: gaps.map((g) => Float64Array.from(g).sort()) };
+  }
+}
+
+/** order[a..b) (indexes into `time`) in time order: insertion sort for the short runs visitors have, else a full sort. */
+function sortByTime(order: Uint32Array, a: number, b: number, time: number[]): void {
+  if (b - a > 32) {
+    order.subarray(a, b).sort((x, y) => time[x]! - time[y]!);
+    return;
+  }
+  for (let i = a + 1; i < b; i++) {
+    const v = order[i]!;
+    const t = time[v]!;
+    let j = i - 1;
+    while (j >= a && time[order[j]!]! > t) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = v;
   }
 }
 
