@@ -2,8 +2,9 @@
  * The columnar funnel index (analytics/funnel-index.ts, funnel-store.ts) against the SQL it
  * replaces (reports.ts funnelPart / funnelGaps), in a real SQLite-backed SiteAnalytics object: random
  * event sets (ties in time, repeated steps, out of window, before `from`, null paths, page globs,
- * paths outside the BMP), then rows added after the index was built, an erase through ingest, and
- * a shard over the memory bound (the SQL answers).
+ * paths outside the BMP), then rows added after the index was built, a cold object loading the
+ * saved image, an erase through ingest (index and image dropped), and a shard over the memory
+ * bound (the SQL answers).
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
@@ -90,6 +91,7 @@ describe('funnel index', () => {
       const sql = new MigratedSql(state.storage, ANALYTICS_MIGRATIONS).sql;
       for (let s = 1; s <= 60; s++) {
         sql.exec('DELETE FROM events');
+        new ShardFunnels(() => sql).invalidate();
         const r = seededRandom(s);
         insertRandom(sql, r, 1 + Math.floor(r() * 50), 25);
         const funnels = new ShardFunnels(() => sql);
@@ -98,7 +100,14 @@ describe('funnel index', () => {
         // New rows for known and new visitors: the index takes them on the next query.
         insertRandom(sql, r, 1 + Math.floor(r() * 60), 10);
         for (let i = 0; i < 3; i++) expectSameAsSql(funnels, sql, randomQuery(r), r, `seed ${s}, after more rows, query ${i}`);
-        expect(funnels.stats?.events).toBe(sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM events').one().c);
+        const count = sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM events').one().c;
+        expect(funnels.stats?.events).toBe(count);
+        // A cold object: the saved image (then the rows stored after it was saved) instead of the events table.
+        insertRandom(sql, r, 5, 10, 'w');
+        const cold = new ShardFunnels(() => sql);
+        expect(cold.stats?.saved).toBeGreaterThan(0);
+        for (let i = 0; i < 3; i++) expectSameAsSql(cold, sql, randomQuery(r), r, `seed ${s}, cold from the image, query ${i}`);
+        expect(cold.stats?.events).toBe(sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM events').one().c);
       }
     });
   });
@@ -131,10 +140,15 @@ describe('funnel index', () => {
         .toArray()
         .map((row) => row.visitor);
       expect(entered.length).toBeGreaterThan(0);
+      expect(sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM funnel_index').one().c).toBeGreaterThan(0);
       await instance.ingest([{ kind: 'erase', site: 'funnel-index', visitorId: entered[0]!, at: Date.now() }]);
+      // The saved image went with the erase (it held the visitor's events): a cold object cannot load it.
+      expect(sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM funnel_index').one().c).toBe(0);
       const after = await instance.funnelPart(q);
       expect(after.counts[0]).toBe(before.counts[0]! - 1);
       expect(after).toEqual(funnelPart(sql, q));
+
+      expect(new ShardFunnels(() => sql).part(q)).toEqual(after);
 
       const small = new ShardFunnels(() => sql, 1_000);
       expect(small.indexed).toBe(false);

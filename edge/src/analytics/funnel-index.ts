@@ -20,6 +20,16 @@ export const INDEX_BYTES_PER_VISITOR = 96;
 /** One funnel's per-visitor outcome: visitors per step and, per later step, its gaps from the previous step ascending. */
 export type FunnelGaps = { counts: number[]; gaps: Float64Array[] };
 
+/** The index as arrays, to save and load (funnel-store.ts): visitors and keys in ordinal order. */
+export type IndexImage = {
+  runStart: Uint32Array<ArrayBuffer>;
+  keys: Uint32Array<ArrayBuffer>;
+  times: Float64Array<ArrayBuffer>;
+  visitors: string[];
+  keyName: string[];
+  keyPath: (string | null)[];
+};
+
 export class FunnelIndex {
   /** Runs: visitor ordinal o owns events [runStart[o], runStart[o + 1]), ascending by time. */
   private runStart = new Uint32Array(1);
@@ -32,6 +42,37 @@ export class FunnelIndex {
   private tailVisitor: number[] = [];
   private tailKey: number[] = [];
   private tailTime: number[] = [];
+
+  /** An index from a saved image (as `image()` gave it). */
+  static fromImage(image: IndexImage): FunnelIndex {
+    const index = new FunnelIndex();
+    index.runStart = image.runStart;
+    index.keys = image.keys;
+    index.times = image.times;
+    image.visitors.forEach((v, o) => index.visitors.set(v, o));
+    image.keyName.forEach((name, id) => {
+      const path = image.keyPath[id] ?? null;
+      index.keyName.push(name);
+      index.keyPath.push(path);
+      const paths = index.keyIds.get(name) ?? new Map<string | null, number>();
+      paths.set(path, id);
+      index.keyIds.set(name, paths);
+    });
+    return index;
+  }
+
+  /** Every event so far, the tail merged. */
+  image(): IndexImage {
+    this.settle();
+    return {
+      runStart: this.runStart,
+      keys: this.keys,
+      times: this.times,
+      visitors: [...this.visitors.keys()],
+      keyName: [...this.keyName],
+      keyPath: [...this.keyPath],
+    };
+  }
 
   get events(): number {
     return this.times.length + this.tailTime.length;
