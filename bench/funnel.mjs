@@ -243,6 +243,11 @@ export function formatFunnel(r) {
     `funnel (5 steps, 7d window): ${r.labels.map((l, i) => `${l} ${sharded.steps[i].toLocaleString('en-US')}`).join(' -> ')}`,
     ...(r.restarts ? [`the local runtime restarted ${r.restarts} time(s) mid-request (requests repeated; the lines above check the data survived)`] : []),
     ...(same === null ? [] : [`same answer (visitors and median times per step) with 1 shard and with ${sharded.shards}: ${same ? 'yes' : 'NO'}`]),
+    ...r.cells.map(
+      (c) =>
+        `${c.shards} shard(s), every funnel round trip: ${c.times.map(fmt).join(', ')}` +
+        (c.restart ? `; after the restart: ${c.restart.times.map(fmt).join(', ')}` : ''),
+    ),
     `same answer after a restart of the runtime (objects cold, funnel index loaded from storage): ${r.cells.every((c) => c.sameAfterRestart) ? 'yes' : 'NO'}`,
     '',
     ...alignTable(
