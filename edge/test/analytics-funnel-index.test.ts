@@ -150,6 +150,19 @@ describe('funnel index', () => {
 
       expect(new ShardFunnels(() => sql).part(q)).toEqual(after);
 
+      // An image saved in 7-byte (7-character) blocks, with emoji paths in its JSON: cut everywhere, loaded whole.
+      for (const block of [7, 8]) {
+        new ShardFunnels(() => sql).invalidate();
+        const built = new ShardFunnels(() => sql, undefined, block);
+        const emoji: FunnelInput = { steps: [{ page: '/\u{1F600}/*' }, { event: 'add' }], window: '1h', from: T0, to: T0 + 240 * SEC };
+        expect(built.part(emoji)).toEqual(funnelPart(sql, emoji));
+        expect(sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM funnel_index WHERE part = 'keyPath'").one().c).toBeGreaterThan(3);
+        const loaded = new ShardFunnels(() => sql, undefined, block);
+        expect(loaded.stats?.saved).toBeGreaterThan(0);
+        expect(loaded.part(emoji)).toEqual(funnelPart(sql, emoji));
+        expect(loaded.part(q)).toEqual(funnelPart(sql, q));
+      }
+
       const small = new ShardFunnels(() => sql, 1_000);
       expect(small.indexed).toBe(false);
       expect(small.part(q)).toEqual(funnelPart(sql, q));

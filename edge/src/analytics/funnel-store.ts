@@ -20,6 +20,7 @@ const BLOCK = 512 * 1024;
 const RESAVE_GROWTH = 0.25;
 
 const n = (v: SqlStorageValue | undefined): number => Number(v ?? 0);
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
 type ImageMeta = { lastSeq: number; events: number; visitors: number };
 
@@ -34,9 +35,11 @@ export class ShardFunnels {
   private tooBig = false;
   private last: { key: string; f: FunnelGaps } | null = null;
 
+  /** `block`: the saved image's block size (tests make it tiny to cross block edges everywhere). */
   constructor(
     private readonly sql: () => SqlStorage,
     private readonly maxBytes = MAX_INDEX_BYTES,
+    private readonly block = BLOCK,
   ) {}
 
   /** Events were deleted or changed: the index and its saved image are rebuilt on the next query. */
@@ -146,7 +149,14 @@ export class ShardFunnels {
     };
     const json = (part: string, value: unknown) => {
       const text = JSON.stringify(value);
-      for (let at = 0, i = 0; at === 0 || at < text.length; at += BLOCK, i++) put(part, text.slice(at, at + BLOCK), i);
+      // JSON text is never empty ("[]" at least).
+      for (let at = 0, i = 0; at < text.length; i++) {
+        // Never between the two halves of a surrogate pair (SQLite would store each half as U+FFFD).
+        let end = Math.min(at + this.block, text.length);
+        if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+        put(part, text.slice(at, end), i);
+        at = end;
+      }
     };
     bytes('runStart', image.runStart);
     bytes('keys', image.keys);
