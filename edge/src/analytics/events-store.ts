@@ -1,6 +1,7 @@
 /**
  * The analytics store's tables (events, visitors, exposures, erased, meta, outbox_drops, bot_requests): schema, migrations and
- * every write. The one module that writes them; reports.ts and segment-count.ts only read them.
+ * every write. The one module that writes them; reports.ts and segment-count.ts only read them
+ * (funnel_index, an image derived from events, is funnel-store.ts's).
  * Events are deduplicated by (visitor, event id): queue delivery is at least once.
  */
 import type { WireEvent } from '../../../protocol/wire';
@@ -80,6 +81,11 @@ CREATE TABLE redirected (visitor TEXT PRIMARY KEY);
   `
 CREATE TABLE bot_requests (id TEXT PRIMARY KEY, at INTEGER NOT NULL, count INTEGER NOT NULL);
 CREATE INDEX bot_requests_by_at ON bot_requests (at);
+`,
+  // 6: the funnel index's saved image, in blocks under SQLite's 2 MB row limit (funnel-store.ts
+  // owns and writes it; derived from events, dropped on erase).
+  `
+CREATE TABLE funnel_index (part TEXT NOT NULL, i INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (part, i));
 `,
 ];
 
@@ -332,8 +338,8 @@ export class EventsStore {
     return true;
   }
 
-  /** Synthetic traffic (synthetic.ts), the visitors the router gave this shard. */
-  seedSynthetic(synthetic: SynthVisitor[], shard = 0): { events: number; visitors: number } {
+  /** Synthetic traffic (synthetic.ts), the visitors the router gives this shard (generated in the shard: nothing crosses RPC). */
+  seedSynthetic(synthetic: Iterable<SynthVisitor>, shard = 0): { events: number; visitors: number } {
     const sql = this.sql;
     const nextSeq = this.seqAllocator(shard);
     let events = 0;

@@ -39,13 +39,13 @@ export type FunnelInput = { steps: Step[]; window: string; from: number; to: num
 
 /** How many gap values a shard returns whole; above it, evenly spaced samples of them (merge.ts). */
 export const GAP_SAMPLE_ALL = 512;
-const GAP_SAMPLES = 128;
+export const GAP_SAMPLES = 128;
 /**
  * And every value within this fraction of ranks either side of its own median: shards hold random
  * visitors, so the overall median almost always falls inside every shard's run and the merge needs
  * no second round (merge.ts `planMedian`).
  */
-const GAP_MEDIAN_RUN = 0.02;
+export const GAP_MEDIAN_RUN = 0.02;
 
 /**
  * The per-step CTEs: a visitor enters at their first step-1 occurrence in [from, to); step k counts

@@ -13,6 +13,7 @@ import { MigratedSql } from '../storage/migrations';
 import { ALL_SEGMENTS, buildBanditTable } from './bandit';
 import { ANALYTICS_MIGRATIONS, EventsStore, type ExposureCount, type IngestSummary } from './events-store';
 import type { QueuedMessage } from './feed';
+import { ShardFunnels } from './funnel-store';
 import type {
   ExposureRow,
   FunnelPart,
@@ -28,8 +29,6 @@ import type {
 } from './merge';
 import { sumExposureCounts } from './merge';
 import {
-  funnelGaps,
-  funnelPart,
   messagesPart,
   overviewPart,
   pathsPart,
@@ -45,8 +44,8 @@ import {
 } from './reports';
 import { segmentCountPart, segmentMembersPart, type MembersPart } from './segment-count';
 import { SiteShards } from './sharded';
-import { extendHistory } from './shards';
-import type { SynthVisitor } from './synthetic';
+import { candidateShards, extendHistory } from './shards';
+import { synthesize, type SynthSpec } from './synthetic';
 
 /** How often, at most, the Thompson-sampling weights are republished while exposures arrive. */
 const BANDIT_EVERY_MS = 60_000;
@@ -59,6 +58,8 @@ const BANDIT_EVERY_MS = 60_000;
 export class SiteAnalytics extends DurableObject<Env> {
   private readonly db = new MigratedSql(this.ctx.storage, ANALYTICS_MIGRATIONS);
   private readonly events = new EventsStore(this.db);
+  /** Funnels answer from a columnar index in memory (funnel-store.ts), rebuilt after an erase. */
+  private readonly funnels = new ShardFunnels(() => this.sql);
 
   /** The reports' read-only view of the tables. */
   private get sql(): SqlStorage {
@@ -68,6 +69,7 @@ export class SiteAnalytics extends DurableObject<Env> {
   /** `shard`: this object's index among the site's shards (its event seqs carry it). */
   async ingest(batch: QueuedMessage[], shard = 0): Promise<IngestSummary> {
     const { summary, exposures } = this.events.ingest(batch, shard);
+    if (summary.erased > 0) this.funnels.invalidate();
     // New exposures or conversions: republish the bandit weights within a minute (alarm below).
     if (exposures && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + BANDIT_EVERY_MS);
     return summary;
@@ -101,11 +103,11 @@ export class SiteAnalytics extends DurableObject<Env> {
   }
 
   async funnelPart(q: FunnelInput): Promise<FunnelPart> {
-    return funnelPart(this.sql, q);
+    return this.funnels.part(q);
   }
 
   async funnelGaps(q: FunnelInput, bounds: GapBounds): Promise<GapSlice[]> {
-    return funnelGaps(this.sql, q, bounds);
+    return this.funnels.gaps(q, bounds);
   }
 
   async pathsPart(q: PathsInput): Promise<PathsPart> {
@@ -146,8 +148,14 @@ export class SiteAnalytics extends DurableObject<Env> {
     return segmentMembersPart(this.sql, condition, now, after, limit, traits);
   }
 
-  /** Synthetic traffic for the funnel benchmark and local demos (the route allows it only with WM_DEMO). */
-  async seedSynthetic(visitors: SynthVisitor[], shard: number): Promise<{ events: number; visitors: number }> {
-    return this.events.seedSynthetic(visitors, shard);
+  /**
+   * Synthetic traffic for the funnel benchmark and local demos (the route allows it only with
+   * WM_DEMO): the visitors of `spec` that the router, with shard history `history`, gives this shard.
+   */
+  async seedSynthetic(spec: SynthSpec, history: number[], shard: number): Promise<{ events: number; visitors: number }> {
+    return this.events.seedSynthetic(
+      synthesize(spec, (id) => candidateShards(id, history).at(-1) === shard),
+      shard,
+    );
   }
 }

@@ -32,6 +32,24 @@ export function stepSql(step: Step, alias: string): { sql: string; args: (string
   return { sql: `(${alias}.name = 'page' AND ${alias}.path = ?)`, args: [step.page] };
 }
 
+/**
+ * The same test as stepSql, in JS, for a stored (name, path) (the funnel index, funnel-index.ts).
+ * SQLite's substr counts characters (code points) while stepSql passes the prefix's UTF-16
+ * length: mirrored here, so both agree even on paths outside the BMP.
+ */
+export function stepMatches(step: Step, name: string, path: string | null): boolean {
+  if ('event' in step) return name === step.event;
+  if (name !== 'page') return false;
+  if (step.page === '/*') return true;
+  if (path === null) return false;
+  if (step.page.endsWith('/*')) {
+    const base = step.page.slice(0, -2);
+    const prefix = `${base}/`;
+    return path === base || Array.from(path).slice(0, prefix.length).join('') === prefix;
+  }
+  return path === step.page;
+}
+
 export function stepLabel(step: Step): string {
   if (step.label) return step.label;
   return 'event' in step ? step.event : step.page;

@@ -22,4 +22,10 @@ describe('synthesize', () => {
     const [first] = [...synthesize({ ...spec, visitors: 1, firstVisitor: 5 })];
     expect(first?.id).toBe([...synthesize(spec)][5]?.id);
   });
+  it('generates a filtered share exactly as the full run does', () => {
+    const odd = (id: string) => parseInt(id.slice(4), 36) % 2 === 1;
+    const share = [...synthesize(spec, odd)];
+    expect(share.length).toBe(100);
+    expect(share).toEqual([...synthesize(spec)].filter((v) => odd(v.id)));
+  });
 });

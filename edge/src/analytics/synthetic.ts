@@ -23,10 +23,15 @@ export type SynthVisitor = { id: string; session: string; source: string; events
 const CATEGORIES = ['/shop/running', '/shop/trail', '/shop/hiking', '/shop/sale'];
 const SOURCES = ['google.com', 'newsletter', 'instagram.com', 'direct'];
 
-export function* synthesize(spec: SynthSpec): Generator<SynthVisitor> {
+/**
+ * The visitors of `spec`, or only those `keep` accepts (each visitor is drawn from its own number,
+ * so a shard can generate just its own share and get the same visitors as a full run).
+ */
+export function* synthesize(spec: SynthSpec, keep?: (id: string) => boolean): Generator<SynthVisitor> {
   for (let n = spec.firstVisitor; n < spec.firstVisitor + spec.visitors; n++) {
-    const r = seededRandom(spec.seed * 1_000_003 + n);
     const id = `syn-${n.toString(36).padStart(8, '0')}`;
+    if (keep && !keep(id)) continue;
+    const r = seededRandom(spec.seed * 1_000_003 + n);
     let ts = spec.start + Math.floor(r() * spec.spanMs);
     const events: SynthEvent[] = [];
     const push = (name: string, path: string | null) => {
