@@ -209,3 +209,34 @@ describe('marketer content written around the admin path', () => {
     expect(slot?.html).not.toMatch(/<script|onerror|onclick|javascript:/i);
   });
 });
+
+describe('facts a decision reads only when a segment asks (profile/decisions.ts)', () => {
+  it('"returning" is read at decision time: a second session moves the visitor into the segment on the next decide', async () => {
+    await env.CONFIG.put(
+      'site:lazyfacts',
+      JSON.stringify({
+        id: 'lazyfacts',
+        name: 'Lazy facts',
+        version: 1,
+        origins: [ORIGIN],
+        consentPolicy: 'opt-out',
+        segments: [{ id: 'back', name: 'Back again', condition: { visitor: 'returning' } }],
+        slots: [{ id: 'hero', name: 'Hero', variants: [{ segment: 'back', priority: 1, content: { type: 'text', text: 'Welcome back' } }] }],
+      }),
+    );
+    const decide = async (cookie: string) => {
+      const res = await SELF.fetch(`${BASE}/_wm/decide?site=lazyfacts&url=${encodeURIComponent(`${ORIGIN}/`)}`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      return slots((await res.json<{ decisions: Decision[] }>()).decisions);
+    };
+    const cookie = visitorCookie(await post([page()], { site: 'lazyfacts' }))!;
+    expect(await decide(cookie)).toEqual([]);
+    expect(
+      (await post([makeEvent({ type: 'page', name: undefined, props: undefined, url: `${ORIGIN}/`, sid: 'session-test-2' })], { site: 'lazyfacts', cookie }))
+        .status,
+    ).toBe(200);
+    const [hero] = await decide(cookie);
+    expect(hero).toMatchObject({ id: 'hero', segment: 'back' });
+    expect(hero?.html).toContain('Welcome back');
+  });
+});

@@ -13,7 +13,7 @@
  */
 import type { Message } from '../../../protocol/config/messages';
 import type { Slot } from '../../../protocol/config/personalization';
-import { renderContent } from '../../../protocol/content/render';
+import { renderedContent } from './rendered';
 import { allowedContentHosts, hostProblem, htmlHostProblem, type HostSource } from '../../../protocol/content/hosts';
 import { selectorProblem } from '../../../protocol/content/targets';
 
@@ -27,7 +27,7 @@ export function allowedContent(rules: ContentRules): { slots: Slot[]; messages: 
   const hosts = allowedContentHosts(rules);
   const slots = rules.slots.map((slot) => {
     const { selector, ...rest } = slot;
-    const ok = (content: Slot['variants'][number]['content']) => htmlHostProblem(renderContent(content), hosts) === null;
+    const ok = (content: Slot['variants'][number]['content']) => htmlHostProblem(renderedContent(content), hosts) === null;
     // A locale whose content breaks the rules is dropped alone: its visitors get the default text.
     const variants = slot.variants
       .filter((v) => ok(v.content))

@@ -7,10 +7,10 @@ import type { SiteConfig } from '../../../protocol/config/site';
 import type { Message } from '../../../protocol/config/messages';
 import type { Slot } from '../../../protocol/config/personalization';
 import type { Goal } from '../../../protocol/config/goal';
-import { renderContent } from '../../../protocol/content/render';
 import { selectMessages } from '../messages/select';
 import { decideSlots, evaluateSegments, membershipChanges } from '../personalize/decide';
 import { allowedContent } from '../personalize/allowed-content';
+import { renderedContent } from '../personalize/rendered';
 import { localeRequest, localizeMessages } from '../personalize/localize';
 import { holdOutSlots, slotExposureId } from '../personalize/slot-experiment';
 import type { Facts, RequestFacts } from '../rules/evaluate';
@@ -34,12 +34,38 @@ export function profileFacts(store: ProfileStore, request: RequestFacts, now: nu
 }
 
 /**
+ * The same facts for a decision, where nothing is written between reading and evaluating them:
+ * `returning` (a COUNT DISTINCT over every stored event) and `userId` are read only when a
+ * segment's condition asks, once. A page view's decision pays for what its segments use.
+ */
+function decisionFacts(store: ProfileStore, request: RequestFacts, now: number): Facts {
+  let returning: boolean | undefined;
+  let userId: string | null | undefined;
+  return {
+    now,
+    traits: store.keyValues<PropValue>('traits'),
+    prefs: store.keyValues<PrefValue>('prefs'),
+    consent: store.consent(),
+    get userId() {
+      if (userId === undefined) userId = store.userId();
+      return userId;
+    },
+    get returning() {
+      returning ??= store.sessionCount() > 1;
+      return returning;
+    },
+    history: store.eventHistory(),
+    request,
+  };
+}
+
+/**
  * Evaluates `rules.segments` (recording entries and exits of those only) and, when the visitor
  * may be personalized, picks slot content and messages.
  */
 export function decideNow(host: ProfileHost, rules: Rules, context: Omit<DecisionContext, 'config'>): Decision[] {
   const { store } = host;
-  const facts = profileFacts(store, context.request, context.now);
+  const facts = decisionFacts(store, context.request, context.now);
   const outcomes = evaluateSegments(rules.segments, facts);
   // Only the segments evaluated now can enter or exit (the alarm evaluates a few of them).
   const evaluated = new Set(rules.segments.map((segment) => segment.id));
@@ -56,7 +82,7 @@ export function decideNow(host: ProfileHost, rules: Rules, context: Omit<Decisio
   const visitorId = store.meta('visitor_id') ?? '';
   // Slot experiments: a held-out visitor keeps the page's default; both sides are exposures.
   const { decisions: slots, exposures: slotExposures } = holdOutSlots(
-    decideSlots(allowed.slots, rules.segments, outcomes, renderContent, locale),
+    decideSlots(allowed.slots, rules.segments, outcomes, renderedContent, locale),
     allowed.slots,
     visitorId,
   );

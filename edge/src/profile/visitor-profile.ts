@@ -77,8 +77,11 @@ export class VisitorProfile extends DurableObject<Env> {
     const config = await loadSiteConfig(this.env.CONFIG, context.config);
     // Erased while the config loaded: nothing may be written any more.
     if (this.erasedAt) return [];
-    const site = this.store.meta('site');
-    if (site) await this.host.bandit.load(site, config.messages, context.now);
+    // Only a site with bandit messages reads their weights (and the site's id for them).
+    if (config.messages.some((m) => m.bandit)) {
+      const site = this.store.meta('site');
+      if (site) await this.host.bandit.load(site, config.messages, context.now);
+    }
     rememberConfig(this.store, context.config);
     return decideNow(this.host, config, context);
   }
