@@ -137,7 +137,7 @@ await part('funnel', 'Journey analytics funnel', async () => {
   const events = Number(args.events || 1_000_000);
   const shards = Number(args.shards || 4);
   return {
-    title: `Journey analytics: a 5-step funnel over ${events.toLocaleString('en-US')} stored events in ${shards} shards beside 1 (local workerd, SQLite Durable Objects)`,
+    title: `Journey analytics: a 5-step funnel over ${events.toLocaleString('en-US')} stored events in ${shards} shards${args.one === 'false' ? '' : ' beside 1'} (local workerd, SQLite Durable Objects)`,
     lines: formatFunnel(await measureFunnel(progress, { events, shards, ...(args.one ? { one: args.one !== 'false' } : {}) })),
   };
 });
