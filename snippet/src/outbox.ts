@@ -15,6 +15,7 @@
 import { MAX_BATCH_EVENTS } from '../../protocol/limits';
 import type { Entry } from './batch';
 import { ls } from './storage';
+import { objectStore, req } from './idb';
 
 /**
  * 10,000 events: hours of an offline session (a busy page makes a few events a minute). Events
@@ -28,32 +29,8 @@ const SENT = 'wm_sent';
 
 /** Our name: the IndexedDB database's, and the Trusted Types policy's (index.ts). */
 export const DB = 'waymark';
-/** The object store's name (version 1 of the database holds just this one). */
-const STORE = 'outbox';
-
-/** A request's result, or its error (for a transaction: resolved when it commits). */
-// Typed as both (each ignores the other's handlers): one function keeps the snippet small.
-const req = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
-  new Promise((done, fail) => {
-    (r as Req<T>).oncomplete = (r as Req<T>).onsuccess = () => done((r as Req<T>).result);
-    (r as Req<T>).onabort = r.onerror = () => fail(r.error);
-  });
-type Req<T> = IDBRequest<T> & IDBTransaction;
-
-/**
- * The database, opened on first use (a visitor without consent never gets one) and again after
- * the browser closes it (storage cleared). A failed open needs no retry: the first failure turns
- * IndexedDB off for the page (`ok`).
- */
-let db: Promise<IDBDatabase> | 0 = 0;
-function idb<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => T | PromiseLike<T>): Promise<T> {
-  if (!db) {
-    const open = indexedDB.open(DB);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-    db = req(open).then((d) => ((d.onclose = () => (db = 0)), d));
-  }
-  return db.then((d) => f(d.transaction(STORE, mode).objectStore(STORE)));
-}
+/** Version 1 of the database holds just this store, opened on first use (no consent, no database). */
+const idb = objectStore(DB, 'outbox');
 
 export let mem: Entry[] = [];
 /** Events dropped from the memory outbox that were never stored, not yet reported. */

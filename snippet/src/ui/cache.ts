@@ -7,6 +7,7 @@
  */
 import type { SlotDecision } from '../../../protocol/wire';
 import { valid } from './slots';
+import { objectStore, req } from '../idb';
 
 export const DB = 'waymark-ui';
 /** A week: older decisions are more likely wrong than right (campaigns end, visitors change). */
@@ -23,26 +24,7 @@ export function usable(e: unknown, vid: string, now: number): SlotDecision[] | u
   return x && x.v === vid && typeof x.t == 'number' && now - x.t >= 0 && now - x.t < MAX_AGE ? valid(x.d) : undefined;
 }
 
-const STORE = 'decisions';
-
-/** A request's result, or its error (for a transaction: resolved when it commits). */
-const req = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
-  new Promise((done, fail) => {
-    (r as Req<T>).oncomplete = (r as Req<T>).onsuccess = () => done((r as Req<T>).result);
-    (r as Req<T>).onabort = r.onerror = () => fail(r.error);
-  });
-type Req<T> = IDBRequest<T> & IDBTransaction;
-
-/** Opened on first use, again after the browser closes it (storage cleared). */
-let db: Promise<IDBDatabase> | 0 = 0;
-function idb<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T>): Promise<T> {
-  if (!db) {
-    const open = indexedDB.open(DB);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-    db = req(open).then((d) => ((d.onclose = () => (db = 0)), d));
-  }
-  return db.then((d) => f(d.transaction(STORE, mode).objectStore(STORE)));
-}
+const idb = objectStore(DB, 'decisions');
 
 /** Never throws or rejects: a missing IndexedDB throws synchronously, a blocked one rejects. */
 const io = <T>(f: () => Promise<T>): Promise<T | void> =>
