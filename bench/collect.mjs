@@ -10,7 +10,7 @@ process.env.WRANGLER_LOG ??= 'warn';
 
 import { alignTable } from './table.mjs';
 import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
-import { workerdCpuMs } from './workerd-cpu.mjs';
+import { workerdCpuByPid, workerdCpuMs, workerdCpuSince } from './workerd-cpu.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 import { disableDestinations } from './load-common.mjs';
 
@@ -57,11 +57,12 @@ const newStats = (/** @type {string} */ route) => ({
 
 /** Adds the workerd CPU of `cell` (and of what it left running, when `settle`) to `stats.cpuMs`. */
 async function cpuCell(/** @type {RouteStats} */ stats, /** @type {() => Promise<void>} */ cell, settle = false) {
-  const before = workerdCpuMs();
+  // Per process, so a workerd restart mid-cell does not make the sum go backwards.
+  const before = workerdCpuByPid();
   await cell();
   if (settle) await settled();
-  const after = workerdCpuMs();
-  stats.cpuMs = before == null || after == null || stats.cpuMs == null ? null : stats.cpuMs + after - before;
+  const spent = workerdCpuSince(before);
+  stats.cpuMs = spent == null || stats.cpuMs == null ? null : stats.cpuMs + spent;
 }
 
 /**

@@ -19,7 +19,7 @@ process.env.WRANGLER_LOG ??= 'warn';
 
 import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
-import { workerdCpuMs } from './workerd-cpu.mjs';
+import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
 import { alignTable } from './table.mjs';
 import { args, makeBatch as batchOf, num, progress, sample, sleep, withDemoWorker } from './load-common.mjs';
 import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
@@ -144,7 +144,7 @@ async function drive(origin, opt) {
     const s = (performance.now() - t0) / 1000;
     progress(`${s.toFixed(0)} s: ${scheduled} batches due, ${missed} missed, ${inFlight} in flight, ${first.errors + returning.errors} errors`);
   }, 5_000);
-  const cpuBefore = workerdCpuMs();
+  const cpuBefore = workerdCpuByPid(); // per process: a workerd restart mid-run does not count backwards
   const t0 = performance.now();
   try {
     while (scheduled < due) {
@@ -175,8 +175,7 @@ async function drive(origin, opt) {
     }
     const sendSeconds = (performance.now() - t0) / 1000;
     await Promise.all(pending);
-    const cpuAfter = workerdCpuMs();
-    const cpuMs = cpuBefore == null || cpuAfter == null ? null : cpuAfter - cpuBefore;
+    const cpuMs = workerdCpuSince(cpuBefore);
     return {
       cpuMs,
       first,

@@ -73,8 +73,7 @@ export function workerdCpuSince(/** @type {Map<number, number> | null} */ before
 
 /** Runs `f` and returns its result with the workerd CPU ms it cost (null where unmeasurable). */
 export async function withWorkerdCpu(f) {
-  const before = workerdCpuMs();
+  const before = workerdCpuByPid();
   const result = await f();
-  const after = workerdCpuMs();
-  return { result, cpuMs: before == null || after == null ? null : after - before };
+  return { result, cpuMs: workerdCpuSince(before) };
 }
