@@ -20,22 +20,9 @@ import type { ProfileStore } from './store/profile-store';
 /** The parts of a site's config a decision reads. */
 export type Rules = Pick<SiteConfig, 'segments' | 'slots' | 'messages' | 'messageFatigue'> & Partial<Pick<SiteConfig, 'origins' | 'proxy' | 'content'>>;
 
-export function profileFacts(store: ProfileStore, request: RequestFacts, now: number): Facts {
-  return {
-    now,
-    traits: store.keyValues<PropValue>('traits'),
-    prefs: store.keyValues<PrefValue>('prefs'),
-    consent: store.consent(),
-    userId: store.userId(),
-    returning: store.sessionCount() > 1,
-    history: store.eventHistory(),
-    request,
-  };
-}
-
 /**
- * The same facts for a decision, where nothing is written between reading and evaluating them:
- * `returning` (a COUNT DISTINCT over every stored event) and `userId` are read only when a
+ * The visitor's facts for a decision, where nothing is written between reading and evaluating
+ * them: `returning` (a COUNT DISTINCT over every stored event) and `userId` are read only when a
  * segment's condition asks, once. A page view's decision pays for what its segments use.
  */
 function decisionFacts(store: ProfileStore, request: RequestFacts, now: number): Facts {
@@ -58,6 +45,9 @@ function decisionFacts(store: ProfileStore, request: RequestFacts, now: number):
     request,
   };
 }
+
+/** The same facts read at once (spreading runs the getters): for callers that write before they evaluate. */
+export const profileFacts = (store: ProfileStore, request: RequestFacts, now: number): Facts => ({ ...decisionFacts(store, request, now) });
 
 /**
  * Evaluates `rules.segments` (recording entries and exits of those only) and, when the visitor
