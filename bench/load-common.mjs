@@ -3,6 +3,7 @@
 // fresh local worker with the demo site seeded.
 
 import { seedDemo } from '../scripts/seed-demo.mjs';
+import { inspectorOption } from './profile.mjs';
 
 /** `--key=value` arguments as a record (`--flag` alone is ''). */
 export const args = Object.fromEntries(
@@ -61,21 +62,22 @@ export function sample(/** @type {{ errors: number, samples: string[] }} */ g, /
  * Runs `body` against a fresh local worker (wrangler.toml, nothing persisted) with the demo site
  * seeded, as `npm start` seeds it (with `destinations: 'off'`, its destinations then disabled);
  * the worker is disposed of afterwards, whatever happens.
- * @template T @param {(origin: string) => Promise<T>} body @param {{ destinations?: 'on' | 'off' }} [options]
+ * `body` gets the worker too, to profile a part of its run (bench/profile.mjs).
+ * @template T @param {(origin: string, worker: { inspectorUrl: Promise<URL | undefined> }) => Promise<T>} body @param {{ destinations?: 'on' | 'off' }} [options]
  * @returns {Promise<T>}
  */
 export async function withDemoWorker(body, options = {}) {
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
     config: 'wrangler.toml',
-    dev: { server: { port: 0 }, persist: false, watch: false, inspector: false },
+    dev: { server: { port: 0 }, persist: false, watch: false, inspector: inspectorOption() },
   });
   try {
     await worker.ready;
     const origin = (await worker.url).origin;
     await seedDemo(origin);
     if (options.destinations === 'off') await disableDestinations(origin);
-    return await body(origin);
+    return await body(origin, worker);
   } finally {
     await worker.dispose();
   }

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { percentile } from './collect.mjs';
 import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
 import { alignTable } from './table.mjs';
+import { maybeProfile } from './profile.mjs';
 import { args, makeBatch as batchOf, num, progress, sample, sleep, withDemoWorker } from './load-common.mjs';
 import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 
@@ -252,11 +253,17 @@ async function analyticsReader(origin) {
  */
 async function runAt(opt) {
   return withDemoWorker(
-    async (origin) => {
+    async (origin, worker) => {
       const analytics = await analyticsReader(origin);
       const analyticsBefore = analytics.read ? await analytics.read() : 0;
       progress(`${opt.rate} events/s for ${opt.seconds} s: ${opt.batch} events a batch, ${opt.visitors} visitors, at most ${opt.maxInFlight} in flight`);
-      const r = await drive(origin, opt);
+      // WM_BENCH_PROFILE: the steady rate's CPU profile, per returning batch.
+      const r = await maybeProfile(
+        worker,
+        `load-${opt.rate}`,
+        () => drive(origin, opt),
+        (d) => d.returning.requests,
+      );
       progress(`checking ${r.visitors.filter((v) => v.vid).length} profiles`);
       const profiles = await checkProfiles(origin, r.visitors);
       const storedEvents = r.first.events + r.returning.events;
