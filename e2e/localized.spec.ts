@@ -223,6 +223,8 @@ test('the message editor gives A/B variant B its French text and the survey a Fr
   await expect(previewed).toContainText('Une petite question pour vous', { timeout: 20_000 });
   await expect(previewed).toContainText('Combien de kilomètres');
   await expect(previewed).toHaveAttribute('lang', 'fr');
+  // The previewed survey is a dialog, yet it leaves the focus in the field being typed in.
+  await expect(b.getByLabel('Variant 2 body (fr)')).toBeFocused();
 
   // The survey's thank-you, in French (Content → fr).
   await page.getByRole('group', { name: 'Content: languages' }).getByRole('button', { name: 'fr', exact: true }).click();

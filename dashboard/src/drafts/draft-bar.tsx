@@ -26,7 +26,7 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
   const [notice, setNotice] = useState('');
   const [at, setAt] = useState(() => localInput(new Date(Date.now() + 3_600_000)));
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  if (!draft || (draft.status === 'none' && !notice)) return null;
+  if (!draft || (draft.status === 'none' && !notice && !error)) return null;
 
   const run = async (action: () => Promise<unknown>, done: (r: unknown) => string) => {
     setBusy(true);
@@ -39,6 +39,8 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
       setConfirmDiscard(false);
     } catch (e) {
       setError(e);
+      // A teammate may have published or discarded the draft meanwhile: the bar shows what is now.
+      await reload();
     } finally {
       setBusy(false);
     }
@@ -48,8 +50,13 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
   if (draft.status === 'none') {
     return (
       <section class="draft-bar done" aria-label="Draft">
-        <p role="status">{notice}</p>
-        <button type="button" class="btn small ghost" onClick={() => setNotice('')}>
+        {notice ? <p role="status">{notice}</p> : null}
+        {error ? (
+          <p class="banner error" role="alert">
+            {error instanceof ApiError ? error.message : String(error)}
+          </p>
+        ) : null}
+        <button type="button" class="btn small ghost" onClick={() => (setNotice(''), setError(null))}>
           Dismiss
         </button>
       </section>

@@ -107,7 +107,8 @@ export type PublishFailure = EditFailure;
 
 /** The draft as the next live version: refused when live moved under a drafted item, or when the result is invalid. */
 export function publishEdit(siteId: string, live: SiteConfig, changes: readonly DraftChange[], floor = 0): Edit | PublishFailure {
-  if (changes.length === 0) return { ok: false, status: 404, error: `site "${siteId}" has no draft to publish` };
+  if (changes.length === 0)
+    return { ok: false, status: 404, error: `site "${siteId}" has no draft to publish: it is live already or was discarded (see Versions)` };
   const moved = conflicts(live, changes);
   if (moved.length > 0) {
     return {

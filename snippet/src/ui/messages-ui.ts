@@ -186,7 +186,9 @@ export function messages(core: Wm, site: string, guard: Guard, preview?: 1): (li
     shown.add(open);
     if (overlay(m)) top = open;
     at!.appendChild(host);
-    if (modal) card.focus();
+    // A dialog takes the focus, except from a page that frames this one and has it (the
+    // dashboard's live preview: a marketer typing in the editor keeps their field).
+    if (modal && (self == parent || d.hasFocus())) card.focus();
     track('message_impression', m);
   }
 
