@@ -54,10 +54,10 @@ function boot(): void {
   /** No consent: drop what is held and forget what is stored. */
   const stop = () => (wipe(), forget());
 
-  function ev(type: Entry['type'], fields: E.Fields): void {
-    const e = state < 0 ? 0 : E.make(type, fields, session(state > 0));
+  function ev(type: string, fields: E.Fields): void {
+    const e = fields && state >= 0 && E.make(type as Entry['type'], fields, session(state > 0));
     if (!e) {
-      if (DEBUG) log('dropped', type, state);
+      if (DEBUG && type != 'on') log('dropped', type, state);
       return;
     }
     add(e, state > 0);
@@ -67,11 +67,13 @@ function boot(): void {
   }
 
   /**
-   * Commands that are one outbox entry of the same type (no prototype: "toString" is not a
-   * command). `reset` (sign-out on a shared device) starts a new session now and leaves a marker:
-   * the edge gives the events after it a new visitor, unlinked from the user (batch.ts).
+   * The commands, each making the fields of one outbox entry of its own type, or none (no
+   * prototype: "toString" is not a command). `reset` (sign-out on a shared device) starts a new
+   * session now and leaves a marker: the edge gives the events after it a new visitor, unlinked
+   * from the user (batch.ts). `consent` stores the choice first: a "no" stops and wipes
+   * everything at once, a "yes" stores what was held. `on` makes no entry.
    */
-  const builders = {
+  const commands = {
     __proto__: null,
     page: E.page,
     track: E.track,
@@ -80,17 +82,13 @@ function boot(): void {
     alias: E.alias,
     prefs: E.setPrefs,
     reset: () => (forget(1), {}),
+    consent: (a: unknown) => ((state = choose(a)) < 0 ? stop() : (keep(), { consent: choice })),
+    // Not checked for being a function: wm()'s catch takes what calling it throws.
+    on: (a: unknown, b: Handler) => void (a == 'decision' && handlers.push(b) && last && b(last)),
   } as unknown as Record<string, (a?: unknown, b?: unknown) => E.Fields>;
   const wm: Wm = (c, a, b) => {
     try {
-      if (builders[c as string]) ev(c as Entry['type'], builders[c as string]!(a, b));
-      else if (c == 'consent') {
-        if ((state = choose(a)) < 0) return stop();
-        keep();
-        ev('consent', { consent: choice });
-      } else if (c == 'on' && a == 'decision')
-        // Not checked for being a function: the catch below takes what calling it throws.
-        handlers.push(b as Handler) && last && (b as Handler)(last);
+      if (commands[c as string]) ev(c as string, commands[c as string]!(a, b));
       else if (DEBUG) log('ignored', c);
     } catch {
       /* never throw into site code */
@@ -123,9 +121,10 @@ function boot(): void {
   // under a strict CSP), and never exposed. `String` returns its first argument. No API (a
   // ReferenceError), or a CSP that refuses the name: the plain string.
   let policy: ReturnType<WaymarkTrustedTypes['createPolicy']> | undefined;
-  let ui = 1;
-  let more = 1;
+  const loaded: Record<string, 1> = {};
   const load = (name: string, url = origin + WM_PREFIX + '/wm-' + name + '.js') => {
+    if (loaded[name]) return;
+    loaded[name] = 1;
     try {
       url = (policy ||= trustedTypes!.createPolicy(DB, { createScriptURL: String })).createScriptURL(url);
     } catch {
@@ -137,8 +136,8 @@ function boot(): void {
   // wm-more.js (choices and forms: capture.ts) when the document has such an element, checked
   // at the same moments.
   const loadUi = (d: unknown) => {
-    ui && ((d as unknown[])[0] || document.querySelector('[data-wm-slot]') || /wm_preview=1/.test(location.search)) && (load('ui'), (ui = 0));
-    more && document.querySelector(MORE) && (load('more'), (more = 0));
+    ((d as unknown[])[0] || document.querySelector('[data-wm-slot]') || /wm_preview=1/.test(location.search)) && load('ui');
+    document.querySelector(MORE) && load('more');
   };
   handlers.push(loadUi);
   if (data.cmp) load('consent');
