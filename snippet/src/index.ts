@@ -54,18 +54,6 @@ function boot(): void {
   /** No consent: drop what is held and forget what is stored. */
   const stop = () => (wipe(), forget());
 
-  function ev(type: string, fields: E.Fields): void {
-    const e = fields && state >= 0 && E.make(type as Entry['type'], fields, session(state > 0));
-    if (!e) {
-      if (DEBUG && type != 'on') log('dropped', type, state);
-      return;
-    }
-    add(e, state > 0);
-    // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
-    // go now (the first one also sends what earlier pages left), other events within a second.
-    schedule(type == 'page' ? 0 : 1e3);
-  }
-
   /**
    * The commands, each making the fields of one outbox entry of its own type, or none (no
    * prototype: "toString" is not a command). `reset` (sign-out on a shared device) starts a new
@@ -88,10 +76,18 @@ function boot(): void {
   } as unknown as Record<string, (a?: unknown, b?: unknown) => E.Fields>;
   const wm: Wm = (c, a, b) => {
     try {
-      if (commands[c as string]) ev(c as string, commands[c as string]!(a, b));
-      else if (DEBUG) log('ignored', c);
+      // Not a command: calling undefined throws, and the catch ignores the call.
+      const fields = commands[c as string]!(a, b);
+      const e = fields && state >= 0 && E.make(c as Entry['type'], fields, session(state > 0));
+      if (e) {
+        add(e, state > 0);
+        // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
+        // go now (the first one also sends what earlier pages left), other events within a second.
+        schedule(c == 'page' ? 0 : 1e3);
+      } else if (DEBUG && c != 'on') log('dropped', c, state);
     } catch {
-      /* never throw into site code */
+      /* not a command, or site input that throws (a circular object): never into site code */
+      if (DEBUG) log('ignored', c);
     }
   };
   // Without data-site the stub stays: it keeps queueing, harmlessly.
