@@ -36,8 +36,10 @@ function boot(): void {
   const data = script.dataset;
   const site = data.site;
   const log: (...a: unknown[]) => void = DEBUG ? console.debug.bind(console, '[wm]') : noop;
-  const listen = (t: EventTarget, type: string, f: (e: Event) => void) =>
-    t.addEventListener(
+  // On window, capture phase: it also gets every event of the document and its nodes
+  // (readystatechange, visibilitychange, click…) before any handler of the page can stop it.
+  const listen = (type: string, f: (e: Event) => void) =>
+    addEventListener(
       type,
       (e) => {
         try {
@@ -144,10 +146,10 @@ function boot(): void {
   page();
   watchRoutes(data.spa == 'hash', page, listen);
   capture(wm, listen, (e) => (wm.m!.push(e), loadUi(0)));
-  listen(document, 'readystatechange', loadUi);
-  listen(window, 'online', () => schedule(0));
-  listen(window, 'pagehide', beacon);
-  listen(document, 'visibilitychange', () => document.hidden && beacon());
+  listen('readystatechange', loadUi);
+  listen('online', () => schedule(0));
+  listen('pagehide', beacon);
+  listen('visibilitychange', () => document.hidden && beacon());
   loadUi(0);
 }
 
