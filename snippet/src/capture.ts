@@ -1,5 +1,5 @@
 /**
- * Declarative capture from HTML attributes, by delegated capture-phase listeners on document
+ * Declarative capture from HTML attributes, by delegated capture-phase listeners on window
  * (the caller's `listen` swallows errors, e.g. a click whose target is not an Element):
  *   data-wm-track="name"   click -> track(name, props); props are the element's
  *                          data-wm-props='{"sku":"x","price":9}' JSON (ignored when not JSON).
@@ -12,14 +12,14 @@
  */
 import { json } from './storage';
 
-type Listen = (t: EventTarget, type: string, f: (e: Event) => void) => void;
+export type Listen = (type: string, f: (e: Event) => void) => void;
 
 /** Elements whose events wm-more.js handles. */
 export const MORE = '[data-wm-pref],[data-wm-form]';
 
 /** `wm` is the snippet's own command function: captured events go through it like site calls. */
 export function capture(wm: (c: string, a: unknown, b?: unknown) => void, listen: Listen, more: (e: Event) => void): void {
-  listen(document, 'click', (e) => {
+  listen('click', (e) => {
     const el = (e.target as Element).closest<HTMLElement>('[data-wm-track]');
     if (el) wm('track', el.dataset.wmTrack, json(el.dataset.wmProps));
   });
@@ -27,6 +27,6 @@ export function capture(wm: (c: string, a: unknown, b?: unknown) => void, listen
     const d = (e.target as HTMLElement).dataset;
     if (d.wmPref || d.wmForm) more(e);
   };
-  listen(document, 'change', ours);
-  listen(document, 'submit', ours);
+  listen('change', ours);
+  listen('submit', ours);
 }

@@ -20,8 +20,9 @@ const huge = () => ({
   ...Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, 'x'.repeat(30)])),
 });
 
+/** As wm() does: falsy fields make no event. */
 function build(type: WireEvent['type'], fields: E.Fields) {
-  return E.make(type, fields, session(true));
+  return fields ? E.make(type, fields, session(true)) : undefined;
 }
 
 /** What the edge stores for this event (its schema's output), failing the test if refused. */

@@ -30,8 +30,8 @@ export const setPrefs = (p: unknown): Fields => {
 /** The edge turns a referrer that is not http(s) (android-app:, about:) into ''. */
 export const page = (p?: unknown): Fields => ({ props: plain<Props>(p), ref: document.referrer, title: document.title });
 
-/** The complete event, or undefined when the fields make no valid event. */
-export function make<T extends Entry['type']>(type: T, fields: Fields, s: Session): Extract<Entry, { type: T }> | undefined {
+/** The complete event from fields that make a valid one (the caller drops falsy fields). */
+export function make<T extends Entry['type']>(type: T, fields: object, s: Session): Extract<Entry, { type: T }> {
   // No UTM: the edge reads it from the page URL and the session's landing page (edge/src/ingest/context.ts).
-  return (fields || undefined) && ({ id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields } as Extract<Entry, { type: T }>);
+  return { id: uid(), ts: Date.now(), sid: s.i, url: location.href, type, ...fields } as Extract<Entry, { type: T }>;
 }

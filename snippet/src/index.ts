@@ -36,8 +36,10 @@ function boot(): void {
   const data = script.dataset;
   const site = data.site;
   const log: (...a: unknown[]) => void = DEBUG ? console.debug.bind(console, '[wm]') : noop;
-  const listen = (t: EventTarget, type: string, f: (e: Event) => void) =>
-    t.addEventListener(
+  // On window, capture phase: it also gets every event of the document and its nodes
+  // (readystatechange, visibilitychange, click…) before any handler of the page can stop it.
+  const listen = (type: string, f: (e: Event) => void) =>
+    addEventListener(
       type,
       (e) => {
         try {
@@ -54,24 +56,14 @@ function boot(): void {
   /** No consent: drop what is held and forget what is stored. */
   const stop = () => (wipe(), forget());
 
-  function ev(type: Entry['type'], fields: E.Fields): void {
-    const e = state < 0 ? 0 : E.make(type, fields, session(state > 0));
-    if (!e) {
-      if (DEBUG) log('dropped', type, state);
-      return;
-    }
-    add(e, state > 0);
-    // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
-    // go now (the first one also sends what earlier pages left), other events within a second.
-    schedule(type == 'page' ? 0 : 1e3);
-  }
-
   /**
-   * Commands that are one outbox entry of the same type (no prototype: "toString" is not a
-   * command). `reset` (sign-out on a shared device) starts a new session now and leaves a marker:
-   * the edge gives the events after it a new visitor, unlinked from the user (batch.ts).
+   * The commands, each making the fields of one outbox entry of its own type, or none (no
+   * prototype: "toString" is not a command). `reset` (sign-out on a shared device) starts a new
+   * session now and leaves a marker: the edge gives the events after it a new visitor, unlinked
+   * from the user (batch.ts). `consent` stores the choice first: a "no" stops and wipes
+   * everything at once, a "yes" stores what was held. `on` makes no entry.
    */
-  const builders = {
+  const commands = {
     __proto__: null,
     page: E.page,
     track: E.track,
@@ -80,20 +72,24 @@ function boot(): void {
     alias: E.alias,
     prefs: E.setPrefs,
     reset: () => (forget(1), {}),
+    consent: (a: unknown) => ((state = choose(a)) < 0 ? stop() : (keep(), { consent: choice })),
+    // Not checked for being a function: wm()'s catch takes what calling it throws.
+    on: (a: unknown, b: Handler) => void (a == 'decision' && handlers.push(b) && last && b(last)),
   } as unknown as Record<string, (a?: unknown, b?: unknown) => E.Fields>;
   const wm: Wm = (c, a, b) => {
     try {
-      if (builders[c as string]) ev(c as Entry['type'], builders[c as string]!(a, b));
-      else if (c == 'consent') {
-        if ((state = choose(a)) < 0) return stop();
-        keep();
-        ev('consent', { consent: choice });
-      } else if (c == 'on' && a == 'decision')
-        // Not checked for being a function: the catch below takes what calling it throws.
-        handlers.push(b as Handler) && last && (b as Handler)(last);
-      else if (DEBUG) log('ignored', c);
+      // Not a command: calling undefined throws, and the catch ignores the call.
+      const fields = commands[c as string]!(a, b);
+      const e = fields && state >= 0 && E.make(c as Entry['type'], fields, session(state > 0));
+      if (e) {
+        add(e, state > 0);
+        // Flushing checks consent itself: while it is pending nothing leaves the page. Page views
+        // go now (the first one also sends what earlier pages left), other events within a second.
+        schedule(c == 'page' ? 0 : 1e3);
+      } else if (DEBUG && c != 'on') log('dropped', c, state);
     } catch {
-      /* never throw into site code */
+      /* not a command, or site input that throws (a circular object): never into site code */
+      if (DEBUG) log('ignored', c);
     }
   };
   // Without data-site the stub stays: it keeps queueing, harmlessly.
@@ -123,9 +119,10 @@ function boot(): void {
   // under a strict CSP), and never exposed. `String` returns its first argument. No API (a
   // ReferenceError), or a CSP that refuses the name: the plain string.
   let policy: ReturnType<WaymarkTrustedTypes['createPolicy']> | undefined;
-  let ui = 1;
-  let more = 1;
+  const loaded: Record<string, 1> = {};
   const load = (name: string, url = origin + WM_PREFIX + '/wm-' + name + '.js') => {
+    if (loaded[name]) return;
+    loaded[name] = 1;
     try {
       url = (policy ||= trustedTypes!.createPolicy(DB, { createScriptURL: String })).createScriptURL(url);
     } catch {
@@ -137,8 +134,8 @@ function boot(): void {
   // wm-more.js (choices and forms: capture.ts) when the document has such an element, checked
   // at the same moments.
   const loadUi = (d: unknown) => {
-    ui && ((d as unknown[])[0] || document.querySelector('[data-wm-slot]') || /wm_preview=1/.test(location.search)) && (load('ui'), (ui = 0));
-    more && document.querySelector(MORE) && (load('more'), (more = 0));
+    ((d as unknown[])[0] || document.querySelector('[data-wm-slot]') || /wm_preview=1/.test(location.search)) && load('ui');
+    document.querySelector(MORE) && load('more');
   };
   handlers.push(loadUi);
   if (data.cmp) load('consent');
@@ -149,10 +146,10 @@ function boot(): void {
   page();
   watchRoutes(data.spa == 'hash', page, listen);
   capture(wm, listen, (e) => (wm.m!.push(e), loadUi(0)));
-  listen(document, 'readystatechange', loadUi);
-  listen(window, 'online', () => schedule(0));
-  listen(window, 'pagehide', beacon);
-  listen(document, 'visibilitychange', () => document.hidden && beacon());
+  listen('readystatechange', loadUi);
+  listen('online', () => schedule(0));
+  listen('pagehide', beacon);
+  listen('visibilitychange', () => document.hidden && beacon());
   loadUi(0);
 }
 

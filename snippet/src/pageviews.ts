@@ -9,7 +9,7 @@ type Loc = { pathname: string; hash: string };
 export const routeKey = (l: Loc, hash: boolean): string => l.pathname + (hash ? l.hash.split('?')[0] : '');
 
 /** Call after the load page view; `page` is called on every later route change. */
-export function watchRoutes(hash: boolean, page: () => void, listen: (t: EventTarget, type: string, f: () => void) => void): void {
+export function watchRoutes(hash: boolean, page: () => void, listen: (type: string, f: () => void) => void): void {
   let last = routeKey(location, hash);
   // Counted a tick later: routers set document.title right after pushState, and the view's title is wanted.
   const check = () => last != (last = routeKey(location, hash)) && setTimeout(page);
@@ -25,6 +25,6 @@ export function watchRoutes(hash: boolean, page: () => void, listen: (t: EventTa
       }
     };
   }
-  listen(window, 'popstate', check);
-  if (hash) listen(window, 'hashchange', check);
+  listen('popstate', check);
+  if (hash) listen('hashchange', check);
 }

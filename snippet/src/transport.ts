@@ -48,14 +48,13 @@ async function send(): Promise<void> {
   const part = env && batch(events, { ...env, dropped });
   let r: Response | undefined;
   let res: CollectResponse | undefined | false;
-  if (part)
-    try {
-      r = await fetch(url, { method: 'POST', body: part[1], keepalive: true });
-      res = r.ok && (await r.json());
-    } catch {
-      /* offline, blocked, or a 2xx that is not JSON: retry */
-    }
   if (!part) return;
+  try {
+    r = await fetch(url, { method: 'POST', body: part[1], keepalive: true });
+    res = r.ok && (await r.json());
+  } catch {
+    /* offline, blocked, or a 2xx that is not JSON: retry */
+  }
   // A 2xx answers every event: accepted, duplicate, or rejected for good (or none stored for
   // lack of consent); a permanent 4xx would fail again. Either way nothing here needs resending.
   if (DEBUG && r && !r.ok) console.debug('[wm] batch refused', r.status, await r.text());
