@@ -13,6 +13,7 @@ import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { workerdCpuByPid, workerdCpuMs, workerdCpuSince } from './workerd-cpu.mjs';
 import { seedDemo } from '../scripts/seed-demo.mjs';
 import { disableDestinations } from './load-common.mjs';
+import { inspectorOption, maybeProfile } from './profile.mjs';
 
 /**
  * @typedef {{ config: string, concurrency: number, requests: number, seconds: number, rounds: number,
@@ -177,7 +178,7 @@ export async function measureCollect(progress, options = {}) {
   const t0 = performance.now();
   const worker = await unstable_startWorker({
     config: o.config,
-    dev: { server: { port: 0 }, persist: false, watch: false, inspector: false },
+    dev: { server: { port: 0 }, persist: false, watch: false, inspector: inspectorOption() },
   });
   try {
     await worker.ready;
@@ -188,14 +189,17 @@ export async function measureCollect(progress, options = {}) {
       await disableDestinations(origin);
       progress('load: demo destinations disabled');
     }
-    return await drive(origin, o, progress);
+    return await drive(origin, o, progress, worker);
   } finally {
     await worker.dispose();
   }
 }
 
-/** @param {string} origin @param {LoadOptions} o @param {(line: string) => void} progress */
-async function drive(origin, o, progress) {
+/**
+ * @param {string} origin @param {LoadOptions} o @param {(line: string) => void} progress
+ * @param {{ inspectorUrl: Promise<URL | undefined> }} worker profiled in the last returning round when WM_BENCH_PROFILE is set (bench/profile.mjs)
+ */
+async function drive(origin, o, progress, worker) {
   const health = newStats('GET /_wm/health');
   const collect = newStats(`POST /_wm/e (${o.eventsPerBatch} events, returning)`);
   const firstVisit = newStats(`POST /_wm/e (${o.eventsPerBatch} events, new visitor)`);
@@ -269,10 +273,17 @@ async function drive(origin, o, progress) {
         await cpuCell(
           collect,
           async () => {
-            await pool(collect, count, o.concurrency, deadline, () => {
-              const v = returning[cursor++ % returning.length];
-              return timed(collect, post(v), onCollected(collect, v));
-            });
+            const cell = async () => {
+              const before = collect.requests;
+              await pool(collect, count, o.concurrency, deadline, () => {
+                const v = returning[cursor++ % returning.length];
+                return timed(collect, post(v), onCollected(collect, v));
+              });
+              return collect.requests - before;
+            };
+            // The last round is profiled (warm objects); a profile costs CPU, so compare its shares only.
+            if (round === o.rounds) await maybeProfile(worker, 'collect-returning', cell, (n) => n);
+            else await cell();
             collect.seconds += (performance.now() - t) / 1000;
           },
           true,

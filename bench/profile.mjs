@@ -99,7 +99,110 @@ export function summarize(/** @type {Profile} */ profile, /** @type {string} */ 
     top(byFunction, 40),
     'self time by file:',
     top(byFile, 12),
+    'total time by function (itself and what it calls; a native call such as exec or a JS RPC counts to its caller too):',
+    top(inclusive(profile, byId), 30),
+    'what holds the thread: uninterrupted runs of one entry point (the frame under the root; back-to-back calls of it merge):',
+    holds(profile, byId),
   ].join('\n');
+}
+
+const frameName = (/** @type {ProfileNode} */ n) => {
+  const { functionName, url, lineNumber } = n.callFrame;
+  return `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\//, '')}:${lineNumber + 1}` : ''}`.trim();
+};
+
+/** Each node's parent id. */
+function parents(/** @type {Profile} */ profile) {
+  /** @type {Map<number, number>} */
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return parent;
+}
+
+/** Inclusive time per function: a sample counts once for every distinct function on its stack. */
+function inclusive(/** @type {Profile} */ profile, /** @type {Map<number, ProfileNode>} */ byId) {
+  const parent = parents(profile);
+  /** @type {Map<number, string[]>} */
+  const stacks = new Map();
+  const stackOf = (/** @type {number} */ id) => {
+    let names = stacks.get(id);
+    if (!names) {
+      const seen = new Set();
+      for (let x = /** @type {number | undefined} */ (id); x !== undefined; x = parent.get(x)) {
+        const n = /** @type {ProfileNode} */ (byId.get(x));
+        if (n.callFrame.functionName !== '(root)' && n.callFrame.functionName !== '(idle)') seen.add(frameName(n));
+      }
+      names = [...seen];
+      stacks.set(id, names);
+    }
+    return names;
+  };
+  /** @type {Map<string, number>} */
+  const total = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    for (const name of stackOf(profile.samples[i])) total.set(name, (total.get(name) ?? 0) + us);
+  }
+  return total;
+}
+
+/**
+ * Long stretches of one entry point without a break (the thread is single: every collect request
+ * waits behind them). Per entry point: runs, total, mean and longest run, runs of 10 ms or more.
+ */
+function holds(/** @type {Profile} */ profile, /** @type {Map<number, ProfileNode>} */ byId) {
+  const parent = parents(profile);
+  const root = profile.nodes[0]?.id;
+  /** @type {Map<number, number>} */
+  const entryOf = new Map();
+  const entry = (/** @type {number} */ id) => {
+    let e = entryOf.get(id);
+    if (e === undefined) {
+      e = id;
+      while (parent.get(e) !== undefined && parent.get(e) !== root) e = /** @type {number} */ (parent.get(e));
+      entryOf.set(id, e);
+    }
+    return e;
+  };
+  /** @type {Map<string, { runs: number, us: number, max: number, long: number }>} */
+  const by = new Map();
+  /** @type {{ entry: number, us: number } | null} */
+  let run = null;
+  const close = () => {
+    if (!run) return;
+    const k = frameName(/** @type {ProfileNode} */ (byId.get(run.entry)));
+    const a = by.get(k) ?? { runs: 0, us: 0, max: 0, long: 0 };
+    a.runs++;
+    a.us += run.us;
+    a.max = Math.max(a.max, run.us);
+    if (run.us >= 10_000) a.long++;
+    by.set(k, a);
+    run = null;
+  };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    if (byId.get(id)?.callFrame.functionName === '(idle)') {
+      close();
+      continue;
+    }
+    const e = entry(id);
+    if (run && run.entry === e) run.us += us;
+    else {
+      close();
+      run = { entry: e, us };
+    }
+  }
+  close();
+  return [...by]
+    .sort((a, b) => b[1].max - a[1].max)
+    .slice(0, 12)
+    .map(
+      ([k, a]) =>
+        `  ${String(a.runs).padStart(6)} runs  ${(a.us / 1000).toFixed(0).padStart(6)} ms  mean ${(a.us / 1000 / a.runs).toFixed(2).padStart(6)} ms  ` +
+        `longest ${(a.max / 1000).toFixed(1).padStart(6)} ms  ${String(a.long).padStart(4)} of 10 ms or more  ${k}`,
+    )
+    .join('\n');
 }
 
 /** A Chrome DevTools Protocol session over the inspector's WebSocket. */

@@ -98,6 +98,8 @@ describe('message schema', () => {
   it('refuses unknown time zones, bad windows and end before start', () => {
     expect(isTimeZone('America/New_York')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+    // Answers are remembered (the edge asks on every request): asked again, the same answers.
+    expect([isTimeZone('America/New_York'), isTimeZone('Mars/Olympus_Mons')]).toEqual([true, false]);
     expect(issues({ ...base, schedule: { timeZone: 'Mars/Olympus_Mons' } })).toEqual([
       'schedule.timeZone: unknown time zone (use an IANA name like Europe/Paris)',
     ]);
