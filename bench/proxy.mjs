@@ -13,6 +13,7 @@ process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -24,6 +25,7 @@ import { percentile } from './collect.mjs';
 import { alignTable } from './table.mjs';
 import { AS_BROWSER } from '../e2e/support/user-agent.mjs';
 import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
+import { inspectorOption, maybeProfile } from './profile.mjs';
 
 const run = promisify(execFile);
 
@@ -158,13 +160,13 @@ export async function measureProxy(progress, options = {}) {
     const started = await unstable_startWorker({
       config: o.config,
       bindings: { WM_PROXY_SITE: { type: 'plain_text', value: SITE } },
-      dev: { server: { port: 0 }, persist: persistTo, watch: false, inspector: false },
+      dev: { server: { port: 0 }, persist: persistTo, watch: false, inspector: inspectorOption() },
     });
     worker = started;
     await started.ready;
     const base = (await started.url).origin;
     progress(`proxy: worker ready at ${base} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    return await drive(base, upstream, pages, o, progress);
+    return await drive(base, upstream, pages, o, progress, started);
   } finally {
     await worker?.dispose();
     await new Promise((resolve) => server.close(() => resolve(undefined)));
@@ -176,8 +178,9 @@ export async function measureProxy(progress, options = {}) {
 /**
  * @param {string} base @param {string} upstream @param {Map<number, Buffer>} pages
  * @param {ProxyOptions} o @param {(line: string) => void} progress
+ * @param {{ inspectorUrl: Promise<URL | undefined> }} worker
  */
-async function drive(base, upstream, pages, o, progress) {
+async function drive(base, upstream, pages, o, progress, worker) {
   // A returning visitor: one stored prefs event puts them in the demo's trail-runners segment.
   const now = Date.now();
   const res = await fetch(`${base}/_wm/e`, {
@@ -279,7 +282,116 @@ async function drive(base, upstream, pages, o, progress) {
     }
     progress(`proxy: round ${round}/${o.rounds} done`);
   }
+  if (process.env.WM_BENCH_PROFILE) await profileCells(worker, modes, o, progress);
   return { cells, modes: modes.map((m) => m.mode), options: o };
+}
+
+/**
+ * Requests per profiled cell, two in flight. With its inspector on, wrangler's local proxy workerd
+ * keeps sockets open per request (thousands after the warm-up); at the bench's full count and
+ * concurrency it reached the 20,000 open-files limit and the worker stopped answering.
+ */
+const PROFILED_REQUESTS = Number(process.env.WM_BENCH_PROFILE_REQUESTS ?? 150);
+
+/** The cells a profile is taken of (after the measured rounds, so the profiler's cost stays out of the table). */
+const PROFILED = [
+  { label: 'pass-100k', mode: 'worker pass-through' },
+  { label: 'new-100k', mode: 'proxy, new visitor' },
+  { label: 'returning-100k', mode: 'proxy, returning (slot filled)' },
+];
+
+/**
+ * WM_BENCH_PROFILE=file: one V8 CPU profile of the worker isolate per PROFILED cell on the 100 KB
+ * page (bench/profile.mjs), each over PROFILED_REQUESTS requests.
+ * @param {{ inspectorUrl: Promise<URL | undefined> }} worker
+ * @param {{ mode: string, url: (size: PageSize) => string, headers: Record<string, string>, status?: number, check: (body: string, bytes: number, res: Response) => string | undefined }[]} modes
+ * @param {ProxyOptions} o @param {(line: string) => void} progress
+ */
+async function profileCells(worker, modes, o, progress) {
+  const { runtime, close } = await runtimeInspector(worker);
+  try {
+    await profileEach(runtime, modes, o, progress);
+  } finally {
+    close();
+  }
+}
+
+/**
+ * bench/profile.mjs's session, through a relay to wrangler's inspector proxy that turns its
+ * Network domain off (wrangler enables it for DevTools) and passes back only replies (with an
+ * id; profile.mjs waits for nothing else). A session straight to `worker.inspectorUrl` under the
+ * bench's full load made wrangler's proxy workerd open sockets until the open-files limit (20,000)
+ * and the bench stalled; the relay alone did not stop that, fewer requests (PROFILED_REQUESTS) did.
+ * A direct session to the runtime's own inspector is closed at once while wrangler's proxy holds it.
+ * @param {{ inspectorUrl: Promise<URL | undefined> }} worker
+ */
+async function runtimeInspector(worker) {
+  const inspector = await worker.inspectorUrl;
+  if (!inspector) throw new Error('WM_BENCH_PROFILE is set but the worker has no inspector');
+  const [target] = await (await fetch(new URL('/json', inspector))).json();
+  const WebSocket = createRequire(import.meta.url)('ws');
+  const server = createServer();
+  const relay = new WebSocket.WebSocketServer({ server });
+  relay.on('connection', (/** @type {import('ws').WebSocket} */ client) => {
+    const upstream = new WebSocket(target.webSocketDebuggerUrl);
+    /** @type {string[]} */
+    const queued = [];
+    upstream.on('open', () => {
+      upstream.send(JSON.stringify({ id: 1e9, method: 'Network.disable' }));
+      for (const m of queued.splice(0)) upstream.send(m);
+    });
+    upstream.on('message', (/** @type {Buffer} */ data) => {
+      const message = JSON.parse(String(data));
+      if (typeof message.id === 'number' && message.id < 1e8) client.send(String(data));
+    });
+    client.on('message', (/** @type {Buffer} */ data) => (upstream.readyState === 1 ? upstream.send(String(data)) : queued.push(String(data))));
+    client.on('close', () => upstream.close());
+    upstream.on('close', () => client.close());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  server.on('request', (req, res) => {
+    if (req.url === '/json')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ webSocketDebuggerUrl: `ws://127.0.0.1:${port}/ws` }]));
+  });
+  return {
+    runtime: { inspectorUrl: Promise.resolve(new URL(`http://127.0.0.1:${port}/`)) },
+    close: () => {
+      relay.close();
+      server.close();
+    },
+  };
+}
+
+/**
+ * @param {{ inspectorUrl: Promise<URL | undefined> }} worker
+ * @param {{ mode: string, url: (size: PageSize) => string, headers: Record<string, string>, status?: number, check: (body: string, bytes: number, res: Response) => string | undefined }[]} modes
+ * @param {ProxyOptions} o @param {(line: string) => void} progress
+ */
+async function profileEach(worker, modes, o, progress) {
+  const size = /** @type {PageSize} */ (SIZES.find((s) => s.label === '100 KB'));
+  for (const { label, mode } of PROFILED) {
+    const m = /** @type {(typeof modes)[number]} */ (modes.find((x) => x.mode === mode));
+    progress(`proxy: profiling ${mode}, ${size.label}`);
+    await maybeProfile(
+      worker,
+      label,
+      async () => {
+        const cell = { requests: 0, seconds: 0, latencies: [], ttfb: [], errors: 0, samples: [] };
+        let sent = 0;
+        const lane = async () => {
+          while (sent < PROFILED_REQUESTS) {
+            sent++;
+            await once(m, size, cell);
+          }
+        };
+        await Promise.all(Array.from({ length: 2 }, lane));
+        if (cell.errors) throw new Error(`profiled cell ${label} had errors: ${cell.samples.join('; ')}`);
+        return cell.requests;
+      },
+      (n) => n,
+    );
+  }
 }
 
 /**
