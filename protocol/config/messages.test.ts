@@ -100,6 +100,9 @@ describe('message schema', () => {
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
     // Answers are remembered (the edge asks on every request): asked again, the same answers.
     expect([isTimeZone('America/New_York'), isTimeZone('Mars/Olympus_Mons')]).toEqual([true, false]);
+    // Past the bound (a flood of made-up names) the memory starts over and still answers right.
+    for (let i = 0; i < 1_100; i++) isTimeZone(`Made/Up_${i}`);
+    expect([isTimeZone('Asia/Tokyo'), isTimeZone('Not/A_Zone')]).toEqual([true, false]);
     expect(issues({ ...base, schedule: { timeZone: 'Mars/Olympus_Mons' } })).toEqual([
       'schedule.timeZone: unknown time zone (use an IANA name like Europe/Paris)',
     ]);

@@ -57,25 +57,7 @@ export function decisionContext(c: RequestScope, site: SiteConfig, page: PageFac
 function visitorTimeZone(c: RequestScope): { timeZone?: string } {
   const cf = c.req.raw.cf as { timezone?: string } | undefined;
   const zone = (isDemo(c.env) && c.req.header('x-wm-timezone')) || cf?.timezone;
-  return zone && knownTimeZone(zone) ? { timeZone: zone } : {};
-}
-
-/**
- * isTimeZone, remembered per name: it builds an Intl.DateTimeFormat, which the CPU profile of a
- * returning visitor's page showed as its largest JavaScript cost (about a tenth of the isolate's
- * time; bench/README.md, proxy section). There are a few hundred IANA names; the cap keeps a
- * flood of made-up `x-wm-timezone` values (demo only) from growing the map.
- */
-const timeZones = new Map<string, boolean>();
-const TIME_ZONES_KEPT = 1_000;
-
-export function knownTimeZone(zone: string): boolean {
-  let known = timeZones.get(zone);
-  if (known === undefined) {
-    known = isTimeZone(zone);
-    if (timeZones.size < TIME_ZONES_KEPT) timeZones.set(zone, known);
-  }
-  return known;
+  return zone && isTimeZone(zone) ? { timeZone: zone } : {};
 }
 
 /** What to show on a page for this visitor; none for a visitor without a profile yet. */
