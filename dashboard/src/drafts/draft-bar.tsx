@@ -50,12 +50,7 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
   if (draft.status === 'none') {
     return (
       <section class="draft-bar done" aria-label="Draft">
-        {notice ? <p role="status">{notice}</p> : null}
-        {error ? (
-          <p class="banner error" role="alert">
-            {error instanceof ApiError ? error.message : String(error)}
-          </p>
-        ) : null}
+        <Outcome notice={notice} error={error} />
         <button type="button" class="btn small ghost" onClick={() => (setNotice(''), setError(null))}>
           Dismiss
         </button>
@@ -218,12 +213,21 @@ export function DraftBar({ site, reload }: { site: SiteState; reload: () => Prom
           </button>
         )}
       </div>
+      <Outcome notice={notice} error={error} />
+    </section>
+  );
+}
+
+/** What the last action did: its notice, or why it failed. */
+function Outcome({ notice, error }: { notice: string; error: unknown }) {
+  return (
+    <>
       {notice ? <p role="status">{notice}</p> : null}
       {error ? (
         <p class="banner error" role="alert">
           {error instanceof ApiError ? error.message : String(error)}
         </p>
       ) : null}
-    </section>
+    </>
   );
 }
