@@ -8,6 +8,7 @@ import type { JourneyInput } from '../../protocol/config/journeys';
 import { verifySignature } from '../src/webhooks/sign';
 import { adminCall, adminLogin, BASE, ORIGIN, makeEvent, post, visitorCookie, type AdminSession } from './helpers';
 import { cartJourney, HOOK_URL, journeySite } from './journey-fixtures';
+import { GRANT_TTL_MS } from '../src/profile/store/journey-tables';
 
 // A Standard Webhooks secret (whsec_ + base64 of 32 bytes); signing is tested in edge/test/webhooks.test.ts.
 const SECRET = 'whsec_am91cm5leS10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWI=';
@@ -116,6 +117,21 @@ describe('journeys in the visitor profile', () => {
     expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(true);
     await visit(siteId, [track('message_impression', { message: 'reminder', variant: 'default' })], v.cookie);
     expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(false);
+  });
+
+  it('a grant older than a week is not shown, and deciding pages writes nothing to drop it', async () => {
+    receiver(204);
+    const siteId = await site();
+    const v = await visit(siteId, [track('add_to_cart')]);
+    await timePasses(v.stub);
+    expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(true);
+    await runInDurableObject(v.stub, async (_i, state) => {
+      state.storage.sql.exec('UPDATE journey_grants SET at = ?', Date.now() - GRANT_TTL_MS - 1);
+    });
+    expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(false);
+    // Still stored: it goes with the next grant's write, not with a read.
+    const rows = await runInDurableObject(v.stub, async (_i, state) => state.storage.sql.exec('SELECT message FROM journey_grants').toArray());
+    expect(rows).toEqual([{ message: 'reminder' }]);
   });
 
   it('the awaited event (checkout) takes the other path: no reminder, no webhook', async () => {

@@ -88,6 +88,8 @@ export class JourneyTables {
   }
 
   grant(message: string, journey: string, step: string, at: number): void {
+    // Expired grants go here, on a write, so that reading them (every page's decision) writes nothing.
+    this.sql.exec('DELETE FROM journey_grants WHERE at < ?', at - GRANT_TTL_MS);
     this.sql.exec(
       'INSERT INTO journey_grants (message, journey, step, at) VALUES (?, ?, ?, ?) ON CONFLICT (message) DO UPDATE SET journey = excluded.journey, step = excluded.step, at = excluded.at',
       message,
@@ -106,13 +108,13 @@ export class JourneyTables {
     this.sql.exec('DELETE FROM journey_grants WHERE journey = ?', journey);
   }
 
-  /** Messages journeys granted this visitor (id → journey name), after dropping expired grants. */
+  /** Messages journeys granted this visitor (id → journey name) that have not expired. */
   grants(now: number): Map<string, string> {
-    this.sql.exec('DELETE FROM journey_grants WHERE at < ?', now - GRANT_TTL_MS);
     return new Map(
       this.sql
         .exec<{ message: string; name: string }>(
-          'SELECT g.message AS message, COALESCE(s.name, g.journey) AS name FROM journey_grants g LEFT JOIN journey_state s ON s.journey = g.journey',
+          'SELECT g.message AS message, COALESCE(s.name, g.journey) AS name FROM journey_grants g LEFT JOIN journey_state s ON s.journey = g.journey WHERE g.at >= ?',
+          now - GRANT_TTL_MS,
         )
         .toArray()
         .map((r) => [r.message, r.name]),
