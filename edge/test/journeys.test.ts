@@ -109,22 +109,24 @@ describe('journeys in the visitor profile', () => {
     expect(log).toMatchObject([{ outcome: 'delivered', statusCode: 204, attempt: 1, journey: 'cart', step: 'crm' }]);
   });
 
-  it('a grant is used up once the message is shown', async () => {
+  /** A visitor the cart journey granted the reminder to (shown on their next page). */
+  async function granted() {
     receiver(204);
     const siteId = await site();
     const v = await visit(siteId, [track('add_to_cart')]);
     await timePasses(v.stub);
     expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(true);
+    return { siteId, v };
+  }
+
+  it('a grant is used up once the message is shown', async () => {
+    const { siteId, v } = await granted();
     await visit(siteId, [track('message_impression', { message: 'reminder', variant: 'default' })], v.cookie);
     expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(false);
   });
 
   it('a grant older than a week is not shown, and deciding pages writes nothing to drop it', async () => {
-    receiver(204);
-    const siteId = await site();
-    const v = await visit(siteId, [track('add_to_cart')]);
-    await timePasses(v.stub);
-    expect(reminderShown((await visit(siteId, [page('/')], v.cookie)).body)).toBe(true);
+    const { siteId, v } = await granted();
     await runInDurableObject(v.stub, async (_i, state) => {
       state.storage.sql.exec('UPDATE journey_grants SET at = ?', Date.now() - GRANT_TTL_MS - 1);
     });
