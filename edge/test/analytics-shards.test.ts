@@ -12,6 +12,7 @@ import type { BanditTable } from '../src/analytics/bandit';
 import type { AnalyticsMessage, EventsMessage } from '../src/analytics/feed';
 import { consumeAnalyticsWith } from '../src/analytics/queue';
 import { SiteShards } from '../src/analytics/sharded';
+import { INGEST_SLICE } from '../src/analytics/site-analytics';
 import { candidateShards, shardName } from '../src/analytics/shards';
 import { SiteStore } from '../src/config/site-store';
 import { banditFixture, DAY, HOUR, liveFixture, messagesFixture, retentionFixture, shop, T0, URL_BASE } from './analytics-fixtures';
@@ -227,5 +228,22 @@ describe('analytics shards: raising the count in the middle of a stream', () => 
     expect(await stub(0).ingest([other], 0)).toMatchObject({ stored: 3, refused: [] });
     expect(await stub(0).claim([other.visitorId, message.visitorId])).toEqual([other.visitorId]);
     expect(await stub(0).ingest([{ kind: 'erase', site, visitorId: message.visitorId, at: Date.now() }], 0)).toMatchObject({ erased: 1, refused: [] });
+  });
+
+  it('a batch longer than a slice is stored slice by slice: one summary, refused indexes counted from the batch start, a resend adds nothing', async () => {
+    const site = freshSite();
+    const shard = env.ANALYTICS.get(env.ANALYTICS.idFromName(shardName(site, 0)));
+    const template = shop()[1] as EventsMessage;
+    const copies: EventsMessage[] = Array.from({ length: INGEST_SLICE * 2 + 3 }, (_, i) => ({
+      ...template,
+      site,
+      visitorId: `slice-visitor-${i}`,
+      events: template.events.map((e) => ({ ...e, id: `${e.id}-${i}` })),
+    }));
+    const redirectedAt = INGEST_SLICE + 1;
+    expect(await shard.claim([copies[redirectedAt]!.visitorId])).toEqual([]);
+    const perMessage = template.events.length;
+    expect(await shard.ingest(copies, 0)).toEqual({ stored: perMessage * (copies.length - 1), duplicates: 0, erased: 0, dropped: 0, refused: [redirectedAt] });
+    expect(await shard.ingest(copies, 0)).toEqual({ stored: 0, duplicates: perMessage * (copies.length - 1), erased: 0, dropped: 0, refused: [redirectedAt] });
   });
 });

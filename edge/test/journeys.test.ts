@@ -196,6 +196,39 @@ describe('journeys in the visitor profile', () => {
     expect(profile.journeys?.[0]?.history.map((h) => h.what).join('\n')).toMatch(/branch else: trait plan eq "gold" \(is nothing\)/);
   });
 
+  it('a segment entered by a page decision (no batch) starts its journey with the next batch, and a wait entered later sets the alarm', async () => {
+    const siteId = await site({
+      segments: [
+        { id: 'never', name: 'Nobody', condition: { trait: 'nobody', test: { op: 'eq', value: 'x' } } },
+        { id: 'sale', name: 'Sale browsers', condition: { page: 'path', test: { op: 'starts_with', value: '/sale' } } },
+      ],
+      journeys: [
+        {
+          id: 'sale-tag',
+          name: 'Tag sale browsers',
+          entry: { segmentEntered: 'sale' },
+          steps: [{ id: 'tag', kind: 'setTrait', key: 'saw_sale', value: true }],
+        },
+        cartJourney,
+      ],
+    });
+    const v = await visit(siteId, [page('/')]);
+    // Several batches that write nothing a journey or the alarm reads (the object skips those reads).
+    for (let i = 0; i < 3; i++) await visit(siteId, [page('/')], v.cookie);
+    expect(await runInDurableObject(v.stub, (_i, state) => state.storage.getAlarm())).toBeNull();
+
+    const decided = await SELF.fetch(`${BASE}/_wm/decide?site=${siteId}&url=${encodeURIComponent(`${ORIGIN}/sale/shoes`)}`, { headers: { cookie: v.cookie } });
+    expect(decided.status).toBe(200);
+    await visit(siteId, [page('/')], v.cookie);
+    const profile = await (await SELF.fetch(`${BASE}/_wm/me?site=${siteId}`, { headers: { cookie: v.cookie } })).json<ProfileExport>();
+    expect(profile.traits).toMatchObject({ saw_sale: true });
+
+    await visit(siteId, [track('add_to_cart')], v.cookie);
+    const [cart] = (await journeys(v.cookie, siteId)).filter((j) => j.id === 'cart');
+    expect(cart).toMatchObject({ status: 'active', step: 'wait' });
+    expect(await runInDurableObject(v.stub, (_i, state) => state.storage.getAlarm())).toBe(cart?.wakeAt);
+  });
+
   it('re-entry: never admits a visitor once; after-exit admits them again', async () => {
     const never = await site();
     const a = await visit(never, [track('add_to_cart')]);

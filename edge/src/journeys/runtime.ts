@@ -19,6 +19,9 @@ import type { Journey } from '../../../protocol/config/journeys';
 import type { SiteConfig } from '../../../protocol/config/site';
 import type { EmailSender } from '../email/deliver';
 
+/** The journeys' states as read at the start of a run (one query) and kept current by its saves. */
+type States = Map<string, JourneyState>;
+
 /** Longer than a delivery attempt can take (retry.ts DELIVERY_TIMEOUT_MS). */
 const LEASE_MS = 2 * 60_000;
 
@@ -89,7 +92,7 @@ export class JourneyRuntime {
    * wake moved to that hour. Recomputed at every wake, so newer events count and the hold ends by
    * a day after the minutes at most. True when it holds (the engine is not asked).
    */
-  private holdForBestHour(journey: Journey, state: JourneyState | null, trigger: Trigger): boolean {
+  private holdForBestHour(journey: Journey, state: JourneyState | null, trigger: Trigger, states: States): boolean {
     if (trigger.kind !== 'time' || state?.status !== 'active' || state.wakeAt === null || trigger.at < state.wakeAt || !journey.enabled) return false;
     const current = journey.steps.find((s) => s.id === state.step);
     if (current?.kind !== 'wait' || current.until !== 'best-hour') return false;
@@ -100,21 +103,27 @@ export class JourneyRuntime {
       return false;
     }
     if (release.at !== state.wakeAt) {
-      this.tables.save({ ...state, wakeAt: release.at }, journey.name);
+      this.save(states, { ...state, wakeAt: release.at }, journey.name);
       this.tables.writeLog([{ at: trigger.at, journey: journey.id, step: current.id, what: `best time: ${release.why}` }]);
     }
     return true;
   }
 
-  private step(journey: Journey, trigger: Trigger): void {
-    const before = this.tables.load(journey.id);
-    if (this.holdForBestHour(journey, before, trigger)) return;
+  /** Saves a journey's state, in the table and in the states read for this run. */
+  private save(states: States, state: JourneyState, name: string): void {
+    this.tables.save(state, name);
+    states.set(state.journey, state);
+  }
+
+  private step(journey: Journey, trigger: Trigger, states: States): void {
+    const before = states.get(journey.id) ?? null;
+    if (this.holdForBestHour(journey, before, trigger, states)) return;
     const evaluateNow = (condition: Condition, pending: Readonly<Record<string, string | number | boolean>>) => {
       const facts = this.host.facts();
       return evaluate(condition, { ...facts, now: trigger.at, traits: { ...facts.traits, ...pending } });
     };
     const result = advance(journey, before, trigger, evaluateNow);
-    if (result.state && result.state !== before) this.tables.save(result.state, journey.name);
+    if (result.state && result.state !== before) this.save(states, result.state, journey.name);
     for (const effect of result.effects) this.apply(journey, effect, trigger.at);
     // Reaching the goal makes the journey's pending messages moot (no cart reminder after the purchase).
     if (before?.status === 'active' && result.state?.status === 'converted') this.tables.dropGrantsOf(journey.id);
@@ -123,29 +132,42 @@ export class JourneyRuntime {
 
   /** Newly stored events, in order: goals, awaited events, entries; a shown message uses up its grant. */
   onEvents(journeys: readonly Journey[], events: readonly { name: string; at: number; message?: string }[]): void {
+    if (events.length === 0) return;
+    const states = journeys.length > 0 ? this.tables.loadAll() : new Map<string, JourneyState>();
     for (const e of events) {
       if (e.name === 'message_impression' && e.message) this.tables.useGrant(e.message);
-      for (const journey of journeys) this.step(journey, { kind: 'event', name: e.name, at: e.at });
+      for (const journey of journeys) this.step(journey, { kind: 'event', name: e.name, at: e.at }, states);
     }
   }
 
-  /** Segment entries recorded since the last call (segment_log) can start journeys. */
+  /**
+   * Segment entries recorded since the last call (segment_log) can start journeys. Looked up only
+   * after the store wrote one (`segmentEntries`): most batches enter no segment.
+   */
   onSegmentEntries(journeys: readonly Journey[]): void {
+    const { segmentEntries } = this.host.store;
+    const mark = segmentEntries.mark();
+    if (mark === null) return;
     const entries = this.tables.segmentEntriesSinceCursor();
-    if (entries.length === 0) return;
-    const watched = journeys.some((j) => 'segmentEntered' in j.entry);
-    if (watched) for (const e of entries) for (const journey of journeys) this.step(journey, { kind: 'segment', segment: e.segment, at: e.at });
-    this.tables.moveSegmentCursor(entries[entries.length - 1]!.seq);
+    if (entries.length > 0) {
+      const watched = journeys.some((j) => 'segmentEntered' in j.entry);
+      const states = watched ? this.tables.loadAll() : new Map<string, JourneyState>();
+      if (watched) for (const e of entries) for (const journey of journeys) this.step(journey, { kind: 'segment', segment: e.segment, at: e.at }, states);
+      this.tables.moveSegmentCursor(entries[entries.length - 1]!.seq);
+    }
+    segmentEntries.seenUpTo(mark);
   }
 
   /** Waits that are due end now. Journeys no longer in the config let their visitors go. */
   onTime(journeys: readonly Journey[], now: number): void {
     const due = this.tables.dueStates(now);
+    if (due.length === 0) return;
+    const states = new Map(due.map((row) => [row.journey, toState(row)]));
     const byId = new Map(journeys.map((j) => [j.id, j]));
     for (const row of due) {
       const journey = byId.get(row.journey);
       if (journey) {
-        this.step(journey, { kind: 'time', at: now });
+        this.step(journey, { kind: 'time', at: now }, states);
       } else {
         this.tables.save({ ...toState(row), status: 'exited', wakeAt: null, waitingFor: null, endedAt: now }, row.name);
         this.tables.writeLog([{ at: now, journey: row.journey, step: row.step, what: 'left: the journey was deleted' }]);

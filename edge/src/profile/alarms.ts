@@ -43,10 +43,18 @@ export async function scheduleInactivity(host: ProfileHost, segments: readonly S
   await alarmNoLaterThan(host, due);
 }
 
-/** Moves the alarm earlier when a journey waits or a webhook is queued before it. */
+/**
+ * Moves the alarm earlier when a journey waits or a webhook or e-mail is queued before it. Only
+ * after such a write (`wakeWrites`): without one the alarm already covers every wake, and most
+ * batches write none, so they skip the three MIN() queries and the alarm's read.
+ */
 export async function scheduleJourneys(host: ProfileHost): Promise<void> {
+  const { wakeWrites } = host.store;
+  const mark = wakeWrites.mark();
+  if (mark === null) return;
   const wake = host.journeys.nextWake();
   if (wake !== null) await alarmNoLaterThan(host, wake);
+  wakeWrites.seenUpTo(mark);
 }
 
 /** The config version the object last worked with, or null when it cannot be loaded now. */

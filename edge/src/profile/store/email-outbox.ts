@@ -4,6 +4,7 @@
  * clearing of the e-mail consent field. journeys/runtime.ts decides; this is where it is stored.
  */
 import type { ProfileField } from '../../../../protocol/config/email';
+import type { Unseen } from './writes';
 
 export const EMAIL_OUTBOX_MIGRATION = `
 CREATE TABLE email_outbox (
@@ -28,7 +29,10 @@ export type DueEmail = { id: string; template: string; journey: string; step: st
 export type EmailOutboxStatus = 'pending' | 'sent' | 'skipped' | 'failed';
 
 export class EmailOutbox {
-  constructor(private readonly db: () => SqlStorage) {}
+  constructor(
+    private readonly db: () => SqlStorage,
+    private readonly wakeWrites: Unseen,
+  ) {}
 
   private get sql(): SqlStorage {
     return this.db();
@@ -44,6 +48,7 @@ export class EmailOutbox {
       now,
       now,
     );
+    this.wakeWrites.note();
   }
 
   due(now: number): DueEmail[] {

@@ -5,6 +5,7 @@
  */
 import type { ProfileJourney } from '../../../../protocol/wire';
 import type { JourneyState, JourneyStatus, LogEntry } from '../../journeys/engine';
+import type { Unseen } from './writes';
 
 /** A journey grant lets its message show for this long, or until shown once. */
 export const GRANT_TTL_MS = 7 * 86_400_000;
@@ -53,15 +54,23 @@ export const toState = (r: StateRow): JourneyState => ({
 });
 
 export class JourneyTables {
-  constructor(private readonly db: () => SqlStorage) {}
+  constructor(
+    private readonly db: () => SqlStorage,
+    private readonly wakeWrites: Unseen,
+  ) {}
 
   private get sql(): SqlStorage {
     return this.db();
   }
 
-  load(journey: string): JourneyState | null {
-    const row = this.sql.exec<StateRow>('SELECT * FROM journey_state WHERE journey = ?', journey).toArray()[0];
-    return row ? toState(row) : null;
+  /** Every journey's state, by journey id: read once for a batch's events rather than once per event and journey. */
+  loadAll(): Map<string, JourneyState> {
+    return new Map(
+      this.sql
+        .exec<StateRow>('SELECT * FROM journey_state')
+        .toArray()
+        .map((row) => [row.journey, toState(row)]),
+    );
   }
 
   save(s: JourneyState, name: string): void {
@@ -80,6 +89,7 @@ export class JourneyTables {
       s.endedAt,
       s.runs,
     );
+    if (s.status === 'active' && s.wakeAt !== null) this.wakeWrites.note();
   }
 
   /** Active journeys whose wait is due. */
@@ -149,6 +159,7 @@ export class JourneyTables {
       now,
       now,
     );
+    this.wakeWrites.note();
   }
 
   dueDeliveries(now: number): DueDelivery[] {

@@ -16,6 +16,7 @@ import { EmailOutbox } from './email-outbox';
 import { JourneyTables } from './journey-tables';
 import { absorbHandover, clearHistory, readHandover } from './handover';
 import { BUCKET_KEY } from './meta-keys';
+import { Unseen } from './writes';
 
 /** Events that are not `track` are counted by their type ("page", "identify", …). */
 const TYPE_NAMES = new Set(['page', 'identify', 'prefs', 'consent']);
@@ -35,11 +36,15 @@ export class ProfileStore {
   private readonly db: MigratedSql;
   readonly journeys: JourneyTables;
   readonly emails: EmailOutbox;
+  /** Writes that can bring the object's next wake earlier: a waiting journey, a queued webhook or e-mail (alarms.ts). */
+  readonly wakeWrites = new Unseen();
+  /** Segment entries the journeys have not looked at (journeys/runtime.ts `onSegmentEntries`). */
+  readonly segmentEntries = new Unseen();
 
   constructor(storage: DurableObjectStorage) {
     this.db = new MigratedSql(storage, MIGRATIONS);
-    this.journeys = new JourneyTables(() => this.db.sql);
-    this.emails = new EmailOutbox(() => this.db.sql);
+    this.journeys = new JourneyTables(() => this.db.sql, this.wakeWrites);
+    this.emails = new EmailOutbox(() => this.db.sql, this.wakeWrites);
   }
 
   private get sql(): SqlStorage {
@@ -49,6 +54,8 @@ export class ProfileStore {
   /** After the object's storage was deleted: the next use creates the tables again. */
   reset(): void {
     this.db.reset();
+    this.wakeWrites.note();
+    this.segmentEntries.note();
   }
 
   // ---- meta -----------------------------------------------------------------------------------
@@ -203,17 +210,19 @@ export class ProfileStore {
     return {
       count: (name, since) => {
         const [where, arg] = byName(name);
-        const sql = `SELECT COUNT(*) AS n FROM events WHERE ${where}${since === null ? '' : ` AND ${AT} >= ?`}`;
-        const cursor = since === null ? this.sql.exec<{ n: number }>(sql, arg) : this.sql.exec<{ n: number }>(sql, arg, since);
+        // MIN(ts, received_at) >= since implies ts >= since: the index (type, name, ts) narrows the rows first.
+        const sql = `SELECT COUNT(*) AS n FROM events WHERE ${where}${since === null ? '' : ` AND ts >= ? AND ${AT} >= ?`}`;
+        const cursor = since === null ? this.sql.exec<{ n: number }>(sql, arg) : this.sql.exec<{ n: number }>(sql, arg, since, since);
         return cursor.one().n;
       },
       last: (name) => {
         const [where, arg] = byName(name);
         return this.sql.exec<{ t: number | null }>(`SELECT MAX(${AT}) AS t FROM events WHERE ${where}`, arg).one().t;
       },
+      // MIN(ts, received_at) > ts implies received_at > ts: the index on received_at narrows the rows first.
       timesAfter: (ts) =>
         this.sql
-          .exec<{ t: number }>(`SELECT ${AT} AS t FROM events WHERE ${AT} > ? ORDER BY t LIMIT 1000`, ts)
+          .exec<{ t: number }>(`SELECT ${AT} AS t FROM events WHERE received_at > ? AND ${AT} > ? ORDER BY t LIMIT 1000`, ts, ts)
           .toArray()
           .map((r) => r.t),
     };
@@ -260,6 +269,7 @@ export class ProfileStore {
   enterSegment(id: string, at: number): void {
     this.sql.exec('INSERT INTO segments (id, entered_at) VALUES (?, ?)', id, at);
     this.sql.exec("INSERT INTO segment_log (segment, change, at) VALUES (?, 'enter', ?)", id, at);
+    this.segmentEntries.note();
   }
 
   exitSegment(id: string, at: number): void {
@@ -336,6 +346,9 @@ export class ProfileStore {
 
   absorbHandover(handover: Handover): void {
     absorbHandover(this.sql, handover);
+    // The browser's waits, deliveries and segment entries are this record's now.
+    this.wakeWrites.note();
+    this.segmentEntries.note();
   }
 
   // ---- export ---------------------------------------------------------------------------------
