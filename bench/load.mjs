@@ -4,12 +4,13 @@
 // is not held, a short search finds the highest one that is.
 //
 //   node bench/load.mjs [--rate=1000] [--seconds=60] [--batch=5] [--visitors=500] [--max-in-flight=64]
-//                       [--search=on|off] [--search-seconds=15] [--search-trials=4] [--destinations=off]
+//                       [--search=on|off] [--search-seconds=15] [--search-trials=4] [--destinations=off] [--write]
 //   node bench/load.mjs --mode=abuse [...]   normal visitors beside abusive ones (bench/load-abuse.mjs)
 //
 // Progress goes to stderr, results to stdout. Exit code 1 only when Waymark itself fails (the worker
 // does not start, a valid batch gets an error, an event is missing from its profile); a rate this
-// machine cannot hold is a result, not a failure.
+// machine cannot hold is a result, not a failure. `--write` also writes everything printed to
+// bench/RESULTS-load.md, with the machine (`npm run bench:load` does).
 
 // Quiet, offline wrangler (see /work/shared/TOOLCHAIN.md): set before wrangler is imported.
 process.env.WRANGLER_SEND_METRICS = 'false';
@@ -17,7 +18,9 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 process.env.WRANGLER_HIDE_BANNER = 'true';
 process.env.WRANGLER_LOG ??= 'warn';
 
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { machineTable } from './machine.mjs';
 import { percentile } from './collect.mjs';
 import { workerdCpuByPid, workerdCpuSince } from './workerd-cpu.mjs';
 import { alignTable } from './table.mjs';
@@ -33,6 +36,26 @@ if (args.mode === 'abuse') {
   console.error(`--mode must be rate (the default) or abuse (got "${args.mode}")`);
   process.exit(2);
 }
+
+/**
+ * What was printed, as Markdown: each `## ` heading as is, the text between headings fenced (the
+ * tables are aligned for a terminal).
+ * @param {string} text
+ */
+function asMarkdown(text) {
+  return text.split(/^(## .*)$/m).flatMap((part) => {
+    if (part.startsWith('## ')) return ['', part];
+    const body = part.replace(/^\n+|\n+$/g, '');
+    return body ? ['', '```text', body, '```'] : [];
+  });
+}
+
+/** Everything printed to stdout, for `--write`. */
+const printed = /** @type {string[]} */ ([]);
+const print = (/** @type {string} */ text) => {
+  printed.push(text);
+  console.log(text);
+};
 
 /**
  * @typedef {{ rate: number, seconds: number, batch: number, visitors: number, maxInFlight: number }} RateOptions
@@ -356,8 +379,8 @@ try {
   }
   const main = await runAt(o);
   const lines = report(main);
-  console.log(`\n## Load: ${o.rate} events/s for ${o.seconds} s (wrangler unstable_startWorker, local workerd)\n`);
-  console.log(lines.join('\n'));
+  print(`\n## Load: ${o.rate} events/s for ${o.seconds} s (wrangler unstable_startWorker, local workerd)\n`);
+  print(lines.join('\n'));
   const v = verdicts(main);
   failed = !v.held.errors || !v.held.profiles;
   if (!allHeld(v) && search) {
@@ -389,8 +412,8 @@ try {
       ]);
       progress(`trial at ${rate} events/s: ${allHeld(tv) ? 'held' : `not held (${failedOn})`}`);
     }
-    console.log(`\n## Load: the highest rate held (bisection, ${searchSeconds} s trials, fresh worker each)\n`);
-    console.log(
+    print(`\n## Load: the highest rate held (bisection, ${searchSeconds} s trials, fresh worker each)\n`);
+    print(
       alignTable(
         [['target events/s', 'stored/s', 'missed', 'errors', 'p50', 'p99', 'conditions'], ...trials],
         [true, true, true, true, true, true, false],
@@ -399,16 +422,34 @@ try {
     if (lo > 0) {
       progress(`confirming ${lo} events/s for ${o.seconds} s`);
       const confirm = await runAt({ ...o, rate: lo });
-      console.log(`\n## Load: confirming ${lo} events/s for ${o.seconds} s\n`);
-      console.log(report(confirm).join('\n'));
+      print(`\n## Load: confirming ${lo} events/s for ${o.seconds} s\n`);
+      print(report(confirm).join('\n'));
     } else {
-      console.log('\nno trial rate held every condition');
+      print('\nno trial rate held every condition');
     }
   }
-  if (failed) console.log('\nFAILED: Waymark answered valid batches with errors or lost events (see above)');
+  if (failed) print('\nFAILED: Waymark answered valid batches with errors or lost events (see above)');
 } catch (err) {
   failed = true;
-  console.log(`\n## Load\n\nFAILED: ${/** @type {Error} */ (err).stack ?? err}`);
+  print(`\n## Load\n\nFAILED: ${/** @type {Error} */ (err).stack ?? err}`);
+}
+if ('write' in args) {
+  const file = 'bench/RESULTS-load.md';
+  writeFileSync(
+    file,
+    [
+      '# Load results',
+      '',
+      `Written by \`node bench/load.mjs ${process.argv.slice(2).join(' ')}\` (\`npm run bench:load\`) on ${new Date().toISOString()}. Generated: do not`,
+      'edit the numbers by hand; run it again instead. What the bench does and how to read it is in',
+      '[README.md](README.md), section 4a. The load generator and the local worker share the machine.',
+      '',
+      ...machineTable(),
+      ...asMarkdown(printed.join('\n')),
+      '',
+    ].join('\n'),
+  );
+  progress(`wrote ${file}`);
 }
 progress(`done${failed ? ' with failures' : ''}`);
 process.exit(failed ? 1 : 0);

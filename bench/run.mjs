@@ -11,7 +11,7 @@
 // Progress goes to stderr, results to stdout. Exit code 1 only when Waymark itself fails (snippet
 // missing, worker not starting, errors on valid requests); an unavailable peer is reported, not fatal.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { machineTable } from './machine.mjs';
 import { fileURLToPath } from 'node:url';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -153,7 +153,6 @@ process.exit(failed ? 1 : 0);
 
 /** bench/RESULTS.md: the machine, how to read the tables, then every part's output as printed. */
 function resultsMarkdown() {
-  const cpu = cpus();
   const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
   const skipped = ['sizes', 'main', 'load', 'proxy', 'growthbook', 'rules', 'funnel'].filter((p) => only && only !== p);
   return [
@@ -162,13 +161,7 @@ function resultsMarkdown() {
     `Written by \`${command}\` (\`npm run bench:results\`) on ${new Date().toISOString()}. Generated: do not edit`,
     'the numbers by hand; run it again instead. What each part does is in [README.md](README.md).',
     '',
-    '| machine | |',
-    '|---|---|',
-    `| CPU | ${cpu[0]?.model.trim() ?? 'unknown'}, ${cpu.length} cores |`,
-    `| memory | ${(totalmem() / 2 ** 30).toFixed(1)} GiB |`,
-    `| OS | ${platform()} ${release()} ${arch()} |`,
-    `| Node | ${process.version} |`,
-    `| Chromium | ${chromium || 'not started in this run'} |`,
+    ...machineTable(chromium),
     '',
     '## How to read this',
     '',
