@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CollectResponse, ErrorResponse, ProfileExport } from '../../protocol/wire';
 import { ORIGIN, makeEvent, me, post, visitorCookie } from './helpers';
 import { MIGRATIONS } from '../src/profile/store/schema';
+import type { VisitorProfile } from '../src/profile/visitor-profile';
 
 async function newVisitor(events = [makeEvent()]) {
   const res = await post(events);
@@ -83,6 +84,12 @@ describe('GET /_wm/me and DELETE /_wm/me', () => {
         .map((r) => r.name),
     }));
     expect(left).toEqual({ keys: ['erased_at'], tables: [] });
+    // An instance that starts after an eviction reads the tombstone from storage again.
+    const afterEviction = await runInDurableObject(stub, (instance: VisitorProfile) => {
+      Reflect.set(instance, 'erasedAt', undefined);
+      return instance.erased();
+    });
+    expect(afterEviction).toEqual(expect.any(Number));
     // The browser still holds the old token (cookie gone, payload copy kept): it gets a new id.
     const again = await post([makeEvent()], { vid: token, cookie });
     const body = await again.json<CollectResponse>();

@@ -44,7 +44,8 @@ export class VisitorProfile extends DurableObject<Env> {
 
   /** When this profile was erased, or null. Nothing else is left in storage after an erase. */
   async erased(): Promise<number | null> {
-    if (this.erasedAt === undefined) this.erasedAt = (await this.ctx.storage.get<number>(ERASED_KEY)) ?? null;
+    // The synchronous KV read (the same storage as put/delete below): a cold object pays no storage round trip for it.
+    if (this.erasedAt === undefined) this.erasedAt = this.ctx.storage.kv.get<number>(ERASED_KEY) ?? null;
     return this.erasedAt;
   }
 
