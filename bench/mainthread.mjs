@@ -23,7 +23,7 @@ const run = promisify(execFile);
  * then `idleMs` more, before the metrics are read.
  */
 /** @type {MainOptions} */
-export const DEFAULTS = { loads: 10, idleMs: 1000, sendMs: 5000, timeoutMs: 15_000 };
+export const DEFAULTS = { loads: 30, idleMs: 1000, sendMs: 5000, timeoutMs: 15_000 };
 
 /** The same page for every tracker: a small shop page; `head` is where the tracker's tags go. */
 const page = (/** @type {string} */ title, /** @type {string} */ head) => `<!doctype html>

@@ -2,7 +2,7 @@
 // collect-endpoint load beside the health route, then proxy mode's added latency beside plain
 // pass-through, and beside GrowthBook's edge app making the same change. `--write` also writes everything printed to bench/RESULTS.md (`npm run bench:results`).
 //
-//   node bench/run.mjs [--only=sizes|main|load|proxy|growthbook|rules|funnel] [--snippet=path] [--write] [--loads=10]
+//   node bench/run.mjs [--only=sizes|main|load|proxy|growthbook|rules|funnel] [--snippet=path] [--write] [--loads=30]
 //                      [--requests=2000] [--seconds=15] [--concurrency=16] [--visitors=200] [--destinations=off]
 //                      [--proxy-requests=400] [--proxy-seconds=6] [--proxy-concurrency=8]
 //                      [--growthbook-requests=400] [--growthbook-seconds=6] [--growthbook-concurrency=8]
