@@ -47,7 +47,7 @@ import { SiteShards } from './sharded';
 import { candidateShards, extendHistory } from './shards';
 import { synthesize, type SynthSpec } from './synthetic';
 
-/** Queue messages stored in one synchronous block (about 50 events, a few ms of the thread). */
+/** Queue messages stored in one synchronous block: about 125 events (bench/README.md 4a has how long that holds the thread). */
 export const INGEST_SLICE = 25;
 
 /** How often, at most, the Thompson-sampling weights are republished while exposures arrive. */
