@@ -150,9 +150,10 @@ export class JourneyRuntime {
     if (mark === null) return;
     const entries = this.tables.segmentEntriesSinceCursor();
     if (entries.length > 0) {
-      const watched = journeys.some((j) => 'segmentEntered' in j.entry);
-      const states = watched ? this.tables.loadAll() : new Map<string, JourneyState>();
-      if (watched) for (const e of entries) for (const journey of journeys) this.step(journey, { kind: 'segment', segment: e.segment, at: e.at }, states);
+      if (journeys.some((j) => 'segmentEntered' in j.entry)) {
+        const states = this.tables.loadAll();
+        for (const e of entries) for (const journey of journeys) this.step(journey, { kind: 'segment', segment: e.segment, at: e.at }, states);
+      }
       this.tables.moveSegmentCursor(entries[entries.length - 1]!.seq);
     }
     segmentEntries.seenUpTo(mark);
